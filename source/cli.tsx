@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+/**
+ * Entry point: picks a command, runs it, and turns what it returns or throws into an exit code. Users see one
+ * sentence for a problem they can fix; a stack trace only for a bug, and only with CCDL_DEBUG=1.
+ */
+import {readFileSync} from 'node:fs';
+import {demoServerHelp, runDemoServer} from './commands/demo-server.js';
+import {CcdlError, exitCodes} from './lib/errors.js';
+
+const mainHelp = `Usage: ccdl [command] [options]
+
+Bulk-downloads contact-center media (call recordings, video calls with their screenshots, chat and e-mail
+transcripts) over the Contact Center Media API.
+
+Commands:
+  demo-server      run the built-in demo contact-center server
+
+Options:
+  -h, --help       show help (also "ccdl COMMAND --help")
+  -v, --version    show the version
+
+Exit codes: 0 ok, 1 some files failed, 2 usage, 3 authentication, 4 server, 5 file system, 130 interrupted.
+`;
+
+interface Command {
+	help: string;
+	run: (argv: string[]) => Promise<number>;
+}
+
+const commands: Record<string, Command> = {
+	'demo-server': {help: demoServerHelp, run: runDemoServer},
+};
+
+function version(): string {
+	const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {version: string};
+	return packageJson.version;
+}
+
+async function main(argv: string[]): Promise<number> {
+	const [first, ...rest] = argv;
+	if (first === '-v' || first === '--version') {
+		process.stdout.write(`${version()}\n`);
+		return 0;
+	}
+
+	if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
+		process.stdout.write(mainHelp);
+		return first === undefined ? exitCodes.usage : 0;
+	}
+
+	const command = commands[first];
+	if (!command) {
+		process.stderr.write(`ccdl: unknown command "${first}"; run "ccdl --help" to see the commands.\n`);
+		return exitCodes.usage;
+	}
+
+	if (rest.includes('-h') || rest.includes('--help')) {
+		process.stdout.write(command.help);
+		return 0;
+	}
+
+	return command.run(rest);
+}
+
+try {
+	process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+	if (error instanceof CcdlError) {
+		process.stderr.write(`ccdl: ${error.message}\n`);
+		process.exitCode = error.exitCode;
+	} else {
+		process.stderr.write(`ccdl: internal error: ${(error as Error)?.message ?? String(error)}. Please report it; CCDL_DEBUG=1 shows details.\n`);
+		if (process.env['CCDL_DEBUG']) {
+			console.error(error);
+		}
+
+		process.exitCode = 70;
+	}
+}

@@ -1,0 +1,106 @@
+/**
+ * Typed command-line options over node:util parseArgs: every value is checked here, so a command receives numbers,
+ * dates and lists, and a user who mistypes gets one sentence naming the flag.
+ */
+import {parseArgs} from 'node:util';
+import {UsageError} from '../lib/errors.js';
+
+export type OptionSpec =
+	| {type: 'string'; short?: string}
+	| {type: 'strings'; short?: string}
+	| {type: 'boolean'; short?: string}
+	| {type: 'integer'; min: number; max: number; short?: string}
+	| {type: 'date'; short?: string};
+
+export type OptionSpecs = Record<string, OptionSpec>;
+
+type ValueOf<S extends OptionSpec> =
+	S extends {type: 'string'} ? string | undefined
+		: S extends {type: 'strings'} ? string[]
+			: S extends {type: 'boolean'} ? boolean
+				: S extends {type: 'integer'} ? number | undefined
+					: Date | undefined;
+
+export type OptionValues<S extends OptionSpecs> = {[K in keyof S]: ValueOf<S[K]>};
+
+export function parseInteger(flag: string, text: string, min: number, max: number): number {
+	const value = /^-?\d+$/.test(text.trim()) ? Number(text) : Number.NaN;
+	if (!Number.isSafeInteger(value) || value < min || value > max) {
+		throw new UsageError(`--${flag} needs a whole number from ${min} to ${max}, not "${text}".`);
+	}
+
+	return value;
+}
+
+function parseDay(flag: string, text: string): Date {
+	const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+	const date = match ? new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))) : undefined;
+	if (!date || date.toISOString().slice(0, 10) !== text) {
+		throw new UsageError(`--${flag} needs a date as YYYY-MM-DD, not "${text}".`);
+	}
+
+	return date;
+}
+
+export function parseOptions<S extends OptionSpecs>(argv: string[], specs: S, command: string, allowPositionals = false):
+{values: OptionValues<S>; positionals: string[]} {
+	const config: Record<string, {type: 'string' | 'boolean'; multiple?: boolean; short?: string}> = {};
+	for (const [name, spec] of Object.entries(specs)) {
+		config[name] = {type: spec.type === 'boolean' ? 'boolean' : 'string', multiple: spec.type === 'strings', ...(spec.short ? {short: spec.short} : {})};
+	}
+
+	let parsed;
+	try {
+		parsed = parseArgs({args: argv, options: config, strict: true, allowPositionals});
+	} catch (error) {
+		const message = (error as Error).message;
+		const unknown = /Unknown option '([^']+)'/.exec(message);
+		if (unknown) {
+			throw new UsageError(`"ccdl ${command}" has no option ${unknown[1]}; see "ccdl ${command} --help".`);
+		}
+
+		const missing = /Option '(?:-\w, )?(--[\w-]+)[^']*' argument missing/.exec(message);
+		if (missing) {
+			throw new UsageError(`${missing[1]} needs a value; see "ccdl ${command} --help".`);
+		}
+
+		const positional = /Unexpected argument '([^']+)'/.exec(message);
+		if (positional) {
+			throw new UsageError(`"ccdl ${command}" takes no argument "${positional[1]}"; see "ccdl ${command} --help".`);
+		}
+
+		throw new UsageError(`${message.replace(/\.$/, '')}; see "ccdl ${command} --help".`);
+	}
+
+	const values: Record<string, unknown> = {};
+	for (const [name, spec] of Object.entries(specs)) {
+		const raw = (parsed.values as Record<string, string | string[] | boolean | undefined>)[name];
+		switch (spec.type) {
+			case 'boolean': {
+				values[name] = raw === true;
+				break;
+			}
+
+			case 'strings': {
+				values[name] = (raw as string[] | undefined) ?? [];
+				break;
+			}
+
+			case 'integer': {
+				values[name] = raw === undefined ? undefined : parseInteger(name, raw as string, spec.min, spec.max);
+				break;
+			}
+
+			case 'date': {
+				values[name] = raw === undefined ? undefined : parseDay(name, raw as string);
+				break;
+			}
+
+			default: {
+				values[name] = raw;
+			}
+		}
+	}
+
+	return {values: values as OptionValues<S>, positionals: parsed.positionals};
+}

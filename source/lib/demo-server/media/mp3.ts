@@ -1,0 +1,163 @@
+/**
+ * Demo call recordings as real MP3 files that are never stored: a run of silent MPEG-2 Layer III frames
+ * (16 kHz mono, constant bit rate, so `ffprobe` reports the call length) followed by a 128-byte ID3v1 tag that names
+ * the recording. The tag makes every recording's bytes unique, and because the frames before it are the same for
+ * every recording of one length, the SHA-256 of a recording is a cached hash state plus 128 bytes: listings of a
+ * million recordings can carry digests without hashing gigabytes.
+ */
+import {createHash, type Hash} from 'node:crypto';
+
+/** MPEG-2 Layer III bit rates (kbit/s) by header index. */
+const bitRateIndex = new Map<number, number>([
+	[8, 1], [16, 2], [24, 3], [32, 4], [40, 5], [48, 6], [56, 7], [64, 8], [80, 9], [96, 10], [112, 11], [128, 12], [144, 13], [160, 14],
+]);
+export const supportedBitRates = [...bitRateIndex.keys()];
+const sampleRate = 16_000;
+const samplesPerFrame = 576;
+export const frameSeconds = samplesPerFrame / sampleRate;
+export const tagBytes = 128;
+/** Frames are written from a shared block of about this size, so a response is a handful of zero-copy slices. */
+const blockTarget = 1024 * 1024;
+
+export function frameBytes(bitRateKbps: number): number {
+	return (72 * bitRateKbps * 1000) / sampleRate;
+}
+
+interface FrameBlock {
+	block: Buffer;
+	frameBytes: number;
+}
+
+const blocks = new Map<number, FrameBlock>();
+
+function frameBlock(bitRateKbps: number): FrameBlock {
+	let cached = blocks.get(bitRateKbps);
+	if (!cached) {
+		const index = bitRateIndex.get(bitRateKbps);
+		if (index === undefined) {
+			throw new TypeError(`Unsupported MP3 bit rate ${bitRateKbps} kbit/s; use one of ${supportedBitRates.join(', ')}`);
+		}
+
+		const size = frameBytes(bitRateKbps);
+		const frame = Buffer.alloc(size);
+		// Sync, MPEG-2, Layer III, no CRC | bit-rate index, 16 kHz, no padding | mono, original. Side info and main
+		// data stay zero: a frame of digital silence that every decoder accepts.
+		frame[0] = 0xff;
+		frame[1] = 0xf3;
+		frame[2] = (index << 4) | 0x08;
+		frame[3] = 0xc4;
+		const count = Math.max(1, Math.floor(blockTarget / size));
+		const block = Buffer.alloc(count * size);
+		for (let offset = 0; offset < block.length; offset += size) {
+			frame.copy(block, offset);
+		}
+
+		cached = {block, frameBytes: size};
+		blocks.set(bitRateKbps, cached);
+	}
+
+	return cached;
+}
+
+/** Hash states after `frames` frames, by bit rate and frame count (a few hundred distinct lengths in practice). */
+const prefixStates = new Map<string, Hash>();
+
+function prefixState(bitRateKbps: number, frames: number): Hash {
+	const key = `${bitRateKbps}:${frames}`;
+	let state = prefixStates.get(key);
+	if (!state) {
+		const {block, frameBytes: size} = frameBlock(bitRateKbps);
+		state = createHash('sha256');
+		let remaining = frames * size;
+		while (remaining > 0) {
+			const take = Math.min(remaining, block.length);
+			state.update(block.subarray(0, take));
+			remaining -= take;
+		}
+
+		prefixStates.set(key, state);
+	}
+
+	return state;
+}
+
+function latin1(text: string, length: number): Buffer {
+	const ascii = text.normalize('NFD').replaceAll(/[\u0300-\u036F]/g, '').replaceAll(/[^\u0020-\u007E]/g, '?');
+	const out = Buffer.alloc(length);
+	out.write(ascii.slice(0, length), 'latin1');
+	return out;
+}
+
+export interface Mp3Spec {
+	bitRateKbps: number;
+	frames: number;
+	title: string;
+	artist: string;
+	album: string;
+	year: string;
+	comment: string;
+}
+
+/** One MP3 file described by its parts; bytes are produced on demand. */
+export class VirtualMp3 {
+	readonly size: number;
+	readonly tag: Buffer;
+	readonly #spec: Mp3Spec;
+	#sha256: Buffer | undefined;
+
+	constructor(spec: Mp3Spec) {
+		this.#spec = spec;
+		this.tag = Buffer.concat([
+			Buffer.from('TAG', 'latin1'),
+			latin1(spec.title, 30),
+			latin1(spec.artist, 30),
+			latin1(spec.album, 30),
+			latin1(spec.year, 4),
+			latin1(spec.comment, 30),
+			Buffer.from([101]), // Genre "Speech".
+		]);
+		this.size = spec.frames * frameBytes(spec.bitRateKbps) + tagBytes;
+	}
+
+	get durationSeconds(): number {
+		return this.#spec.frames * frameSeconds;
+	}
+
+	get sha256(): Buffer {
+		this.#sha256 ??= prefixState(this.#spec.bitRateKbps, this.#spec.frames).copy().update(this.tag).digest();
+		return this.#sha256;
+	}
+
+	/** Zero-copy slices covering bytes [start, end] (inclusive), in order. */
+	*chunks(start: number, end: number): Generator<Buffer> {
+		const {block} = frameBlock(this.#spec.bitRateKbps);
+		const bodySize = this.size - tagBytes;
+		let position = start;
+		while (position <= end && position < bodySize) {
+			const inBlock = position % block.length;
+			const take = Math.min(block.length - inBlock, end - position + 1, bodySize - position);
+			yield block.subarray(inBlock, inBlock + take);
+			position += take;
+		}
+
+		if (position <= end) {
+			yield this.tag.subarray(position - bodySize, end - bodySize + 1);
+		}
+	}
+}
+
+/**
+ * Picks a bit rate and frame count for a call of `seconds`, or, when `targetBytes` is given, for a file of about
+ * that size (the call length then follows from the size, so the duration still matches the bytes).
+ */
+export function mp3Shape(seconds: number, targetBytes?: number): {bitRateKbps: number; frames: number} {
+	if (targetBytes === undefined) {
+		return {bitRateKbps: 16, frames: Math.max(1, Math.round(seconds / frameSeconds))};
+	}
+
+	// The lowest bit rate that keeps the call under four hours.
+	const maxSeconds = 4 * 3600;
+	const bitRateKbps = supportedBitRates.find(rate => (targetBytes - tagBytes) / frameBytes(rate) * frameSeconds <= maxSeconds)
+		?? supportedBitRates.at(-1)!;
+	return {bitRateKbps, frames: Math.max(1, Math.floor((targetBytes - tagBytes) / frameBytes(bitRateKbps)))};
+}

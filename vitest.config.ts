@@ -1,0 +1,12 @@
+import {defineConfig} from 'vitest/config';
+
+export default defineConfig({
+	test: {
+		include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+		testTimeout: 60_000,
+		hookTimeout: 60_000,
+		// Integration tests start server processes; two cores, so keep parallelism modest.
+		maxWorkers: 2,
+		minWorkers: 1,
+	},
+});
