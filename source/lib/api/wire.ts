@@ -13,7 +13,8 @@ export type TranscriptFormat = 'json' | 'xml';
 export const recycledMask = '######';
 
 export interface TokenRequest {
-	company: string;
+	/** Optional when the server URL already names the tenant. */
+	company?: string;
 	username: string;
 	password: string;
 }

@@ -145,9 +145,8 @@ export class FaultInjector {
 		return undefined;
 	}
 
-	reset(): void {
-		this.#attempts.clear();
-		this.#hits.clear();
+	/** Zeroes the injected-fault counters; which request gets which fault stays as it was. */
+	clearCounts(): void {
 		for (const key of Object.keys(this.injected)) {
 			delete this.injected[key];
 		}

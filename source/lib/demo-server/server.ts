@@ -546,14 +546,15 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
 
 	function login(body: unknown): unknown {
 		const fields = (body ?? {}) as Partial<Record<keyof TokenRequest, unknown>>;
-		for (const name of ['company', 'username', 'password'] as const) {
+		// The company may be left out: a server URL of its own already names the tenant.
+		if (fields.company !== undefined && fields.company !== '' && fields.company !== company) {
+			throw new HttpProblem(404, 'unknown-company', `There is no company "${String(fields.company)}" on this server.`);
+		}
+
+		for (const name of ['username', 'password'] as const) {
 			if (typeof fields[name] !== 'string' || fields[name] === '') {
 				throw new HttpProblem(422, 'invalid-parameter', `"${name}" is required.`, {parameter: name});
 			}
-		}
-
-		if (fields.company !== company) {
-			throw new HttpProblem(404, 'unknown-company', `There is no company "${String(fields.company)}" on this server.`);
 		}
 
 		const user = users.find(candidate => candidate.username === fields.username && candidate.password === fields.password);
@@ -590,6 +591,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
 
 		if (path === '/_demo/stats/reset' && method === 'POST') {
 			const {inFlight} = stats;
+			faults.clearCounts();
 			stats = freshStats();
 			stats.inFlight = inFlight;
 			response.writeHead(204).end();

@@ -1,0 +1,401 @@
+/**
+ * Speed of the demo contact-center server (issue 2, "Speed"), measured against peer clients on loopback:
+ * curl (and aria2c, when installed) for media downloads, Node's fetch (undici) for listing.
+ *
+ * Every scenario starts the built server (`dist/cli.js demo-server`) as its own process, as users and CI do, and
+ * stops it at the end. The access token goes to curl and aria2c only through a 0600 file, never in arguments.
+ */
+import {spawn, spawnSync} from 'node:child_process';
+import {once} from 'node:events';
+import {existsSync, readFileSync} from 'node:fs';
+import {chmod, mkdir, mkdtemp, readdir, rm, stat, writeFile} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import {createInterface} from 'node:readline';
+import {fileURLToPath} from 'node:url';
+
+export const rootDir = fileURLToPath(new URL('..', import.meta.url));
+export const cliPath = path.join(rootDir, 'dist', 'cli.js');
+const clockTicks = 100; // USER_HZ on Linux.
+const MiB = 1024 * 1024;
+
+/** The Node that runs the bench (npm puts the project's Node 24 first on PATH), else the project's own binary. */
+export function nodeBinary() {
+	const local = path.join(rootDir, 'node_modules', '.bin', 'node');
+	const major = Number(process.versions.node.split('.')[0]);
+	return major >= 24 || !existsSync(local) ? process.execPath : local;
+}
+
+export function hasCommand(name) {
+	return spawnSync('sh', ['-c', `command -v ${name}`], {stdio: 'ignore'}).status === 0;
+}
+
+/** User + system CPU seconds of a process so far (Linux /proc), or NaN. */
+export function processCpuSeconds(pid) {
+	try {
+		const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+		const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+		return (Number(fields[11]) + Number(fields[12])) / clockTicks;
+	} catch {
+		return Number.NaN;
+	}
+}
+
+/** Busy and total CPU seconds of the whole machine so far (all cores), from /proc/stat. */
+export function machineCpu() {
+	try {
+		const line = readFileSync('/proc/stat', 'utf8').split('\n')[0];
+		const values = line.trim().split(/\s+/).slice(1).map(Number);
+		const total = values.reduce((sum, value) => sum + value, 0);
+		const idle = values[3] + (values[4] ?? 0);
+		return {busy: (total - idle) / clockTicks, total: total / clockTicks};
+	} catch {
+		return {busy: Number.NaN, total: Number.NaN};
+	}
+}
+
+/** A field of /proc/PID/status in KiB (VmHWM = peak RSS), or NaN. */
+export function procStatusKiB(pid, field) {
+	try {
+		const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+		return match ? Number(match[1]) : Number.NaN;
+	} catch {
+		return Number.NaN;
+	}
+}
+
+/**
+ * Starts `dist/cli.js demo-server` with `args` and resolves once its first stdout line (the base URL) arrives.
+ * `nodeArgs` go to Node itself (e.g. `--cpu-prof`).
+ */
+export async function startServer(args, {nodeArgs = [], cwd = rootDir} = {}) {
+	if (!existsSync(cliPath)) {
+		throw new Error(`${cliPath} is missing; run \`npm run build\` first (npm run bench does).`);
+	}
+
+	const startedAt = performance.now();
+	const child = spawn(nodeBinary(), [...nodeArgs, cliPath, 'demo-server', '--port', '0', ...args], {
+		cwd,
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	let stderr = '';
+	child.stderr.setEncoding('utf8').on('data', text => {
+		stderr += text;
+	});
+	const lines = createInterface({input: child.stdout});
+	const url = await new Promise((resolve, reject) => {
+		const onExit = code => {
+			reject(new Error(`demo server exited with ${code} before printing its URL: ${stderr.trim()}`));
+		};
+
+		child.once('exit', onExit);
+		child.once('error', reject);
+		lines.once('line', line => {
+			child.off('exit', onExit);
+			resolve(line.trim());
+		});
+	});
+	lines.on('line', () => {}); // Keep draining stdout.
+	if (!/^http:\/\/\S+$/.test(url)) {
+		child.kill('SIGTERM');
+		throw new Error(`demo server printed "${url}" instead of its URL`);
+	}
+
+	return {
+		url,
+		pid: child.pid,
+		startupSeconds: (performance.now() - startedAt) / 1000,
+		cpuSeconds: () => processCpuSeconds(child.pid),
+		peakRssMiB: () => procStatusKiB(child.pid, 'VmHWM') / 1024,
+		stderr: () => stderr,
+		async stop() {
+			if (child.exitCode !== null || child.signalCode !== null) {
+				return;
+			}
+
+			const exited = once(child, 'exit');
+			child.kill('SIGTERM');
+			const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+			await exited;
+			clearTimeout(timer);
+		},
+	};
+}
+
+export async function login(url, username = 'admin', password = 'demo') {
+	const response = await fetch(`${url}/v1/auth/token`, {
+		method: 'POST',
+		headers: {'content-type': 'application/json'},
+		body: JSON.stringify({company: 'demo', username, password}),
+	});
+	if (!response.ok) {
+		throw new Error(`login failed: ${response.status} ${await response.text()}`);
+	}
+
+	const body = await response.json();
+	return body.accessToken;
+}
+
+/**
+ * Lists every recording with cursor pagination (limit 1000, archived included). `channels` limits the listing,
+ * e.g. ['voice', 'video']. `onPage` sees each page's items; the items are kept only when `keep` is true.
+ */
+export async function listAll(url, token, {channels = [], limit = 1000, keep = true, onPage} = {}) {
+	const base = new URLSearchParams({limit: String(limit), includeArchived: 'true'});
+	for (const channel of channels) {
+		base.append('channel', channel);
+	}
+
+	const items = [];
+	let cursor = null;
+	let pages = 0;
+	let count = 0;
+	let bytes = 0;
+	let total = Number.NaN;
+	do {
+		const parameters = new URLSearchParams(base);
+		if (cursor) {
+			parameters.set('cursor', cursor);
+		}
+
+		const response = await fetch(`${url}/v1/recordings?${parameters}`, {headers: {authorization: `Bearer ${token}`}});
+		const text = await response.text();
+		if (!response.ok) {
+			throw new Error(`listing failed: ${response.status} ${text.slice(0, 300)}`);
+		}
+
+		bytes += Buffer.byteLength(text);
+		const page = JSON.parse(text);
+		pages++;
+		count += page.items.length;
+		total = page.total;
+		onPage?.(page.items);
+		if (keep) {
+			items.push(...page.items);
+		}
+
+		cursor = page.nextCursor;
+	} while (cursor);
+
+	return {items, pages, count, total, bytes};
+}
+
+/** First `count` media URLs (absolute) of voice and video recordings, cycling if the tenant has fewer. */
+export async function mediaUrls(url, token, count) {
+	const {items} = await listAll(url, token, {channels: ['voice', 'video']});
+	const media = items.filter(item => item.media).map(item => ({url: new URL(item.media.href, url).href, size: item.media.size}));
+	if (media.length === 0) {
+		throw new Error('the demo server listed no recordings with media');
+	}
+
+	return Array.from({length: count}, (_, index) => media[index % media.length]);
+}
+
+async function privateDir(prefix) {
+	const dir = await mkdtemp(path.join(tmpdir(), prefix));
+	await chmod(dir, 0o700);
+	return dir;
+}
+
+function quoteConfig(value) {
+	return `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
+}
+
+function runProcess(command, args, {cwd} = {}) {
+	return new Promise((resolve, reject) => {
+		const child = spawn(command, args, {cwd, stdio: ['ignore', 'pipe', 'pipe']});
+		let stdout = '';
+		let stderr = '';
+		child.stdout.setEncoding('utf8').on('data', text => {
+			stdout += text;
+		});
+		child.stderr.setEncoding('utf8').on('data', text => {
+			stderr += text;
+		});
+		child.once('error', reject);
+		child.once('close', (code, signal) => {
+			resolve({code, signal, stdout, stderr});
+		});
+	});
+}
+
+/** Runs a transfer and measures wall time and CPU (server process and whole machine) around it. */
+async function measured(server, transfer) {
+	const machineBefore = machineCpu();
+	const serverBefore = server.cpuSeconds();
+	const startedAt = performance.now();
+	const result = await transfer();
+	const seconds = (performance.now() - startedAt) / 1000;
+	const machineAfter = machineCpu();
+	const serverCpu = server.cpuSeconds() - serverBefore;
+	const machineBusy = machineAfter.busy - machineBefore.busy;
+	return {...result, seconds, serverCpu, machineBusy, otherCpu: machineBusy - serverCpu};
+}
+
+/**
+ * Downloads `targets` ({url, size}) to /dev/null with `curl --parallel --parallel-max N`. The URLs, the outputs and
+ * the Authorization header are in a 0600 config file. Checks that every transfer was a 200 of the listed size.
+ */
+export async function curlDownload(server, token, targets, {parallel = 8} = {}) {
+	const dir = await privateDir('ccdl-bench-curl-');
+	try {
+		const config = path.join(dir, 'curl.conf');
+		const lines = [
+			`header = ${quoteConfig(`Authorization: Bearer ${token}`)}`,
+			'silent',
+			'show-error',
+			String.raw`write-out = "%{http_code} %{size_download}\n"`,
+		];
+		for (const target of targets) {
+			lines.push(`url = ${quoteConfig(target.url)}`, 'output = "/dev/null"');
+		}
+
+		await writeFile(config, `${lines.join('\n')}\n`, {mode: 0o600});
+		const result = await measured(server, () =>
+			runProcess('curl', ['--parallel', '--parallel-immediate', '--parallel-max', String(parallel), '--config', config]));
+		if (result.code !== 0) {
+			throw new Error(`curl exited with ${result.code ?? result.signal}: ${result.stderr.trim().slice(0, 500)}`);
+		}
+
+		const transfers = result.stdout.trim().split('\n').filter(Boolean).map(line => line.split(' ').map(Number));
+		const failed = transfers.filter(([status]) => status !== 200).length;
+		const bytes = transfers.reduce((sum, [, size]) => sum + size, 0);
+		const expected = targets.reduce((sum, target) => sum + target.size, 0);
+		if (transfers.length !== targets.length || failed > 0 || bytes !== expected) {
+			throw new Error(`curl: ${transfers.length}/${targets.length} transfers, ${failed} not 200, ${bytes}/${expected} bytes`);
+		}
+
+		return {count: transfers.length, bytes, seconds: result.seconds, serverCpu: result.serverCpu, otherCpu: result.otherCpu};
+	} finally {
+		await rm(dir, {recursive: true, force: true});
+	}
+}
+
+/**
+ * Downloads `targets` with `aria2c -j N` into a tmpfs folder (/dev/shm when present), checks the sizes and deletes
+ * the files. The header is in the input file (per-URI option), not in the arguments.
+ */
+export async function aria2Download(server, token, targets, {parallel = 8} = {}) {
+	const dir = await privateDir('ccdl-bench-aria2-');
+	const shm = existsSync('/dev/shm') ? await mkdtemp('/dev/shm/ccdl-bench-') : path.join(dir, 'out');
+	await mkdir(shm, {recursive: true});
+	try {
+		const input = path.join(dir, 'input.txt');
+		const lines = [];
+		for (const [index, target] of targets.entries()) {
+			lines.push(target.url, `  header=Authorization: Bearer ${token}`, `  out=${index}.mp3`);
+		}
+
+		await writeFile(input, `${lines.join('\n')}\n`, {mode: 0o600});
+		const result = await measured(server, () => runProcess('aria2c', [
+			'--input-file', input, '--dir', shm, '--max-concurrent-downloads', String(parallel),
+			'--max-connection-per-server', '1', '--split', '1', '--file-allocation', 'none', '--allow-overwrite', 'true',
+			'--auto-file-renaming', 'false', '--continue', 'false', '--remote-time', 'false', '--console-log-level', 'error',
+			'--summary-interval', '0', '--download-result', 'hide', '--quiet', 'true', '--no-conf', 'true',
+		]));
+		if (result.code !== 0) {
+			throw new Error(`aria2c exited with ${result.code ?? result.signal}: ${(result.stderr + result.stdout).trim().slice(0, 500)}`);
+		}
+
+		let bytes = 0;
+		const files = await readdir(shm);
+		for (const file of files) {
+			bytes += (await stat(path.join(shm, file))).size;
+		}
+
+		const expected = targets.reduce((sum, target) => sum + target.size, 0);
+		if (files.length !== targets.length || bytes !== expected) {
+			throw new Error(`aria2c: ${files.length}/${targets.length} files, ${bytes}/${expected} bytes`);
+		}
+
+		return {count: files.length, bytes, seconds: result.seconds, serverCpu: result.serverCpu, otherCpu: result.otherCpu};
+	} finally {
+		await rm(shm, {recursive: true, force: true});
+		await rm(dir, {recursive: true, force: true});
+	}
+}
+
+function best(runs, key) {
+	return runs.reduce((chosen, run) => run[key] > chosen[key] ? run : chosen);
+}
+
+/**
+ * ≈2,000 recordings of 256 KiB: `--calls 2800 --media-size 262144`; the first `count` media URLs through curl.
+ * Runs `rounds` times (the first warms the server up) and reports the best round.
+ */
+export async function smallFiles({count = 2000, rounds = 3, parallel = 8, nodeArgs} = {}) {
+	const server = await startServer(['--calls', '2800', '--media-size', '262144', '--seed', '1'], {nodeArgs});
+	try {
+		const token = await login(server.url);
+		const targets = await mediaUrls(server.url, token, count);
+		const runs = [];
+		for (let round = 0; round < rounds; round++) {
+			const run = await curlDownload(server, token, targets, {parallel});
+			runs.push({...run, perSecond: run.count / run.seconds, bytesPerSecond: run.bytes / run.seconds});
+		}
+
+		return {runs, best: best(runs, 'perSecond'), peakRssMiB: server.peakRssMiB(), startupSeconds: server.startupSeconds};
+	} finally {
+		await server.stop();
+	}
+}
+
+/** 64 MiB recordings: `--calls 12 --media-size 67108864`; `count` media URLs through curl (and aria2c if present). */
+export async function largeFiles({count = 8, rounds = 3, parallel = 8, aria2 = hasCommand('aria2c'), nodeArgs} = {}) {
+	const server = await startServer(['--calls', '12', '--media-size', String(64 * MiB), '--seed', '1'], {nodeArgs});
+	try {
+		const token = await login(server.url);
+		const targets = await mediaUrls(server.url, token, count);
+		const distinct = new Set(targets.map(target => target.url)).size;
+		const runs = [];
+		for (let round = 0; round < rounds; round++) {
+			const run = await curlDownload(server, token, targets, {parallel});
+			runs.push({...run, bytesPerSecond: run.bytes / run.seconds});
+		}
+
+		const aria2Runs = [];
+		if (aria2) {
+			for (let round = 0; round < Math.min(rounds, 2); round++) {
+				const run = await aria2Download(server, token, targets, {parallel});
+				aria2Runs.push({...run, bytesPerSecond: run.bytes / run.seconds});
+			}
+		}
+
+		return {
+			runs,
+			best: best(runs, 'bytesPerSecond'),
+			aria2: aria2Runs.length > 0 ? best(aria2Runs, 'bytesPerSecond') : undefined,
+			distinct,
+			peakRssMiB: server.peakRssMiB(),
+		};
+	} finally {
+		await server.stop();
+	}
+}
+
+/** 100,000 contacts: `--calls 100000`; every one listed through the API (limit 1000, archived included) with fetch. */
+export async function listing({calls = 100_000, rounds = 2, nodeArgs} = {}) {
+	const server = await startServer(['--calls', String(calls), '--seed', '1'], {nodeArgs});
+	try {
+		const token = await login(server.url);
+		const runs = [];
+		for (let round = 0; round < rounds; round++) {
+			const clientBefore = process.cpuUsage();
+			const run = await measured(server, () => listAll(server.url, token, {keep: false}));
+			const client = process.cpuUsage(clientBefore);
+			if (run.count !== calls || run.total !== calls) {
+				throw new Error(`listing returned ${run.count} recordings (total ${run.total}), expected ${calls}`);
+			}
+
+			runs.push({
+				count: run.count, pages: run.pages, bytes: run.bytes, seconds: run.seconds, serverCpu: run.serverCpu,
+				clientCpu: (client.user + client.system) / 1e6,
+			});
+		}
+
+		// The first round builds every record on the server (its cache holds 20,000); report it, the fair figure.
+		return {runs, first: runs[0], best: runs.reduce((chosen, run) => run.seconds < chosen.seconds ? run : chosen), peakRssMiB: server.peakRssMiB(), startupSeconds: server.startupSeconds};
+	} finally {
+		await server.stop();
+	}
+}

@@ -1,0 +1,40 @@
+/**
+ * Retry timing shared by API calls and transfers: exponential backoff with jitter, and one gate for the whole run
+ * that every request passes, so a 429 or 503 with Retry-After slows all of them down, not just the one that got it.
+ */
+import {setTimeout as delay} from 'node:timers/promises';
+
+export interface RetryPolicy {
+	/** Tries per request or file, the first included. */
+	attempts: number;
+	baseDelayMs: number;
+	maxDelayMs: number;
+	/** How many times one request may be told to wait (429/503) before it fails. */
+	maxWaits: number;
+}
+
+export const defaultRetryPolicy: RetryPolicy = {attempts: 6, baseDelayMs: 250, maxDelayMs: 15_000, maxWaits: 20};
+
+/** Delay before retry number `attempt` (1 = first retry): doubling, capped, with "equal jitter". */
+export function backoffDelay(attempt: number, policy: RetryPolicy, random = Math.random): number {
+	const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+	return Math.round(ceiling / 2 + random() * ceiling / 2);
+}
+
+export class RateGate {
+	#openAt = 0;
+	/** Called whenever the server asks the run to slow down; the engine lowers its concurrency. */
+	onSlowDown: ((seconds: number) => void) | undefined;
+
+	/** Holds every request until `seconds` from now. */
+	pause(seconds: number): void {
+		this.#openAt = Math.max(this.#openAt, Date.now() + seconds * 1000);
+		this.onSlowDown?.(seconds);
+	}
+
+	async wait(signal?: AbortSignal): Promise<void> {
+		for (let wait = this.#openAt - Date.now(); wait > 0; wait = this.#openAt - Date.now()) {
+			await delay(wait, undefined, {signal});
+		}
+	}
+}
