@@ -282,7 +282,9 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
 
 	async function sendBytes(request: IncomingMessage, response: ServerResponse, served: Served, channel: Channel, fault: FaultDecision | undefined): Promise<void> {
 		const ifRange = request.headers['if-range'];
-		const rangeAllowed = ifRange === undefined || ifRange === served.etag || ifRange === served.lastModified.toUTCString();
+		// RFC 9110 §14.2: Range is defined for GET only; HEAD describes the whole representation.
+		const rangeAllowed = request.method === 'GET'
+			&& (ifRange === undefined || ifRange === served.etag || ifRange === served.lastModified.toUTCString());
 		const range = rangeAllowed ? parseRange(request.headers.range, served.size) : {kind: 'full' as const};
 		const headers: Record<string, string | number> = {
 			'content-type': served.contentType,
