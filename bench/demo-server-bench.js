@@ -68,13 +68,13 @@ export function procStatusKiB(pid, field) {
  * Starts `dist/cli.js demo-server` with `args` and resolves once its first stdout line (the base URL) arrives.
  * `nodeArgs` go to Node itself (e.g. `--cpu-prof`).
  */
-export async function startServer(args, {nodeArgs = [], cwd = rootDir} = {}) {
-	if (!existsSync(cliPath)) {
-		throw new Error(`${cliPath} is missing; run \`npm run build\` first (npm run bench does).`);
+export async function startServer(args, {nodeArgs = [], cli = cliPath, cwd = rootDir} = {}) {
+	if (!existsSync(cli)) {
+		throw new Error(`${cli} is missing; run \`npm run build\` first (npm run bench does).`);
 	}
 
 	const startedAt = performance.now();
-	const child = spawn(nodeBinary(), [...nodeArgs, cliPath, 'demo-server', '--port', '0', ...args], {
+	const child = spawn(nodeBinary(), [...nodeArgs, cli, 'demo-server', '--port', '0', ...args], {
 		cwd,
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
@@ -323,8 +323,8 @@ function best(runs, key) {
  * ≈2,000 recordings of 256 KiB: `--calls 2800 --media-size 262144`; the first `count` media URLs through curl.
  * Runs `rounds` times (the first warms the server up) and reports the best round.
  */
-export async function smallFiles({count = 2000, rounds = 3, parallel = 8, nodeArgs} = {}) {
-	const server = await startServer(['--calls', '2800', '--media-size', '262144', '--seed', '1'], {nodeArgs});
+export async function smallFiles({count = 2000, rounds = 3, parallel = 8, nodeArgs, cli} = {}) {
+	const server = await startServer(['--calls', '2800', '--media-size', '262144', '--seed', '1'], {nodeArgs, cli});
 	try {
 		const token = await login(server.url);
 		const targets = await mediaUrls(server.url, token, count);
@@ -341,8 +341,8 @@ export async function smallFiles({count = 2000, rounds = 3, parallel = 8, nodeAr
 }
 
 /** 64 MiB recordings: `--calls 12 --media-size 67108864`; `count` media URLs through curl (and aria2c if present). */
-export async function largeFiles({count = 8, rounds = 3, parallel = 8, aria2 = hasCommand('aria2c'), nodeArgs} = {}) {
-	const server = await startServer(['--calls', '12', '--media-size', String(64 * MiB), '--seed', '1'], {nodeArgs});
+export async function largeFiles({count = 8, rounds = 3, parallel = 8, aria2 = hasCommand('aria2c'), nodeArgs, cli} = {}) {
+	const server = await startServer(['--calls', '12', '--media-size', String(64 * MiB), '--seed', '1'], {nodeArgs, cli});
 	try {
 		const token = await login(server.url);
 		const targets = await mediaUrls(server.url, token, count);
@@ -374,8 +374,8 @@ export async function largeFiles({count = 8, rounds = 3, parallel = 8, aria2 = h
 }
 
 /** 100,000 contacts: `--calls 100000`; every one listed through the API (limit 1000, archived included) with fetch. */
-export async function listing({calls = 100_000, rounds = 2, nodeArgs} = {}) {
-	const server = await startServer(['--calls', String(calls), '--seed', '1'], {nodeArgs});
+export async function listing({calls = 100_000, rounds = 2, nodeArgs, cli} = {}) {
+	const server = await startServer(['--calls', String(calls), '--seed', '1'], {nodeArgs, cli});
 	try {
 		const token = await login(server.url);
 		const runs = [];

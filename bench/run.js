@@ -2,9 +2,11 @@
 /**
  * `npm run bench`: speed of the demo server against peer clients on loopback (issue 2, "Speed").
  *
- *   node bench/run.js [--only small,large,list] [--rounds N] [--cpu-prof DIR]
+ *   node bench/run.js [--only small,large,list] [--rounds N] [--cpu-prof DIR] [--cli PATH] [--server-node-args 'ARGS']
  *
  * --cpu-prof DIR starts every server with `node --cpu-prof --cpu-prof-dir DIR` to see where it spends its time.
+ * --server-node-args passes Node options to the server processes (e.g. '--max-semi-space-size=32').
+ * --cli PATH runs another build's cli.js (e.g. a patched copy of dist/) to compare with this one.
  * The figures are informative: the bench exits 0 unless something crashed.
  */
 import {cpus} from 'node:os';
@@ -17,17 +19,23 @@ const {values} = parseArgs({
 		only: {type: 'string'},
 		rounds: {type: 'string'},
 		'cpu-prof': {type: 'string'},
+		cli: {type: 'string'},
+		'server-node-args': {type: 'string'},
 		help: {type: 'boolean', short: 'h'},
 	},
 });
 if (values.help) {
-	console.log('Usage: node bench/run.js [--only small,large,list] [--rounds N] [--cpu-prof DIR]');
+	console.log('Usage: node bench/run.js [--only small,large,list] [--rounds N] [--cpu-prof DIR] [--cli PATH] [--server-node-args \'ARGS\']');
 	process.exit(0);
 }
 
 const only = new Set((values.only ?? 'small,large,list').split(',').map(name => name.trim()));
 const rounds = values.rounds ? Math.max(1, Number(values.rounds)) : undefined;
-const nodeArgs = values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(values['cpu-prof'])] : [];
+const cli = values.cli ? path.resolve(values.cli) : undefined;
+const nodeArgs = [
+	...values['server-node-args']?.split(/\s+/).filter(Boolean) ?? [],
+	...values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(values['cpu-prof'])] : [],
+];
 const MB = 1e6;
 const GB = 1e9;
 
@@ -35,6 +43,10 @@ const fixed = (value, digits = 2) => Number.isFinite(value) ? value.toFixed(digi
 const grouped = value => Number.isFinite(value) ? Math.round(value).toLocaleString('en') : 'n/a';
 
 const cores = cpus().length;
+if (cli || nodeArgs.length > 0) {
+	console.log(`Server: ${[process.execPath, ...nodeArgs, cli ?? 'dist/cli.js'].join(' ')}`);
+}
+
 const peers = ['curl', 'aria2c'].map(name => `${name} ${hasCommand(name) ? 'yes' : 'no'}`).join(', ');
 console.log(`ccdl demo-server bench — Node ${process.versions.node} (${nodeBinary()}), ${cores} cores (${cpus()[0]?.model.trim() ?? '?'}), peers: ${peers}`);
 if (cores <= 2) {
@@ -58,7 +70,7 @@ function row(figure, value, goal, pass) {
 
 async function scenario(name, run) {
 	const startedAt = performance.now();
-	process.stdout.write(`\n[${name}] `);
+	console.log(`\n[${name}]`);
 	try {
 		await run();
 	} catch (error) {
@@ -74,8 +86,8 @@ const cpuNote = run => `server CPU ${fixed(run.serverCpu)} s, client + rest ${fi
 
 if (only.has('small')) {
 	await scenario('small files: 2,000 × 256 KiB, curl --parallel-max 8', async () => {
-		const result = await smallFiles({rounds, nodeArgs});
-		console.log(`server up in ${fixed(result.startupSeconds)} s`);
+		const result = await smallFiles({rounds, nodeArgs, cli});
+		console.log(`  server up in ${fixed(result.startupSeconds)} s`);
 		for (const [index, run] of result.runs.entries()) {
 			console.log(`  round ${index + 1}: ${run.count} in ${fixed(run.seconds, 3)} s = ${grouped(run.perSecond)} rec/s, ${fixed(run.bytesPerSecond / MB, 0)} MB/s; ${cpuNote(run)}`);
 		}
@@ -89,7 +101,7 @@ if (only.has('small')) {
 
 if (only.has('large')) {
 	await scenario('large files: 8 × 64 MiB, curl --parallel-max 8', async () => {
-		const result = await largeFiles({rounds, nodeArgs});
+		const result = await largeFiles({rounds, nodeArgs, cli});
 		if (result.distinct < result.runs[0].count) {
 			notes.push(`large files: the tenant has only ${result.distinct} media recordings; some URLs were fetched twice.`);
 		}
@@ -113,8 +125,8 @@ if (only.has('large')) {
 
 if (only.has('list')) {
 	await scenario('listing: 100,000 recordings, limit 1000, fetch', async () => {
-		const result = await listing({rounds, nodeArgs});
-		console.log(`server up in ${fixed(result.startupSeconds)} s`);
+		const result = await listing({rounds, nodeArgs, cli});
+		console.log(`  server up in ${fixed(result.startupSeconds)} s`);
 		for (const [index, run] of result.runs.entries()) {
 			console.log(`  round ${index + 1}: ${grouped(run.count)} in ${run.pages} pages, ${fixed(run.bytes / MB, 0)} MB JSON, ${fixed(run.seconds, 3)} s; server CPU ${fixed(run.serverCpu)} s, client CPU ${fixed(run.clientCpu)} s`);
 		}
@@ -137,7 +149,7 @@ for (const note of notes) {
 	console.log(`Note: ${note}`);
 }
 
-if (nodeArgs.length > 0) {
+if (values['cpu-prof']) {
 	console.log(`CPU profiles of the server processes: ${path.resolve(values['cpu-prof'])}`);
 }
 

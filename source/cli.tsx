@@ -5,6 +5,10 @@
  */
 import {readFileSync} from 'node:fs';
 import {demoServerHelp, runDemoServer} from './commands/demo-server.js';
+import {runDemo} from './commands/demo.js';
+import {downloadHelp, runDownload} from './commands/download.js';
+import {listHelp, runList} from './commands/list.js';
+import {runVerify, verifyHelp} from './commands/verify.js';
 import {CcdlError, exitCodes} from './lib/errors.js';
 
 const mainHelp = `Usage: ccdl [command] [options]
@@ -13,9 +17,14 @@ Bulk-downloads contact-center media (call recordings, video calls with their scr
 transcripts) over the Contact Center Media API.
 
 Commands:
+  list             show what a download would fetch (the plan)
+  download         download, validate and archive recordings; writes a manifest
+  verify DIR       re-check a download folder against its manifest
   demo-server      run the built-in demo contact-center server
 
 Options:
+  --demo [download options]
+                   start the demo server in this process and download from it (try it first)
   -h, --help       show help (also "ccdl COMMAND --help")
   -v, --version    show the version
 
@@ -28,6 +37,9 @@ interface Command {
 }
 
 const commands: Record<string, Command> = {
+	list: {help: listHelp, run: runList},
+	download: {help: downloadHelp, run: runDownload},
+	verify: {help: verifyHelp, run: runVerify},
 	'demo-server': {help: demoServerHelp, run: runDemoServer},
 };
 
@@ -41,6 +53,10 @@ async function main(argv: string[]): Promise<number> {
 	if (first === '-v' || first === '--version') {
 		process.stdout.write(`${version()}\n`);
 		return 0;
+	}
+
+	if (first === '--demo') {
+		return runDemo(rest);
 	}
 
 	if (first === undefined || first === '-h' || first === '--help' || first === 'help') {

@@ -34,3 +34,24 @@ export class UsageError extends CcdlError {
 		this.name = 'UsageError';
 	}
 }
+
+/** The output folder cannot take the files: not writable, not a folder, or not enough space. */
+export class FilesystemError extends CcdlError {
+	constructor(code: string, message: string, options?: {cause?: unknown}) {
+		super(code, message, exitCodes.filesystem, options);
+		this.name = 'FilesystemError';
+	}
+}
+
+/** Bytes as a person reads them: 1.5 MB, 820 kB. */
+export function formatBytes(bytes: number): string {
+	const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+	let value = bytes;
+	let unit = 0;
+	while (value >= 1000 && unit < units.length - 1) {
+		value /= 1000;
+		unit++;
+	}
+
+	return `${unit === 0 ? value : value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
+}

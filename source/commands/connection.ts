@@ -1,0 +1,128 @@
+/**
+ * Who to talk to and as whom, from flags and environment: --server or --company, --user, and a password from
+ * CCDL_PASSWORD, --password-stdin or a prompt — never from a flag value, so it stays out of `ps` and shell history.
+ */
+import {ApiClient} from '../lib/api/client.js';
+import {UsageError} from '../lib/errors.js';
+
+export const defaultCompanyUrl = 'https://{company}.comnica.cc';
+
+export const connectionOptionSpecs = {
+	server: {type: 'string'},
+	company: {type: 'string'},
+	user: {type: 'string', short: 'u'},
+	'password-stdin': {type: 'boolean'},
+} as const;
+
+export const connectionHelp = `Connection:
+  --server URL        API base URL (e.g. https://demo.comnica.cc); env CCDL_SERVER
+  --company NAME      company name; the URL comes from CCDL_COMPANY_URL (default ${defaultCompanyUrl})
+  -u, --user NAME     user name (case-sensitive); env CCDL_USER
+  --password-stdin    read the password from standard input (first line)
+                      otherwise: env CCDL_PASSWORD, or a prompt on a terminal
+`;
+
+export interface ConnectionValues {
+	server: string | undefined;
+	company: string | undefined;
+	user: string | undefined;
+	'password-stdin': boolean;
+}
+
+/** The server URL for a company name, through the configurable template. */
+export function companyUrl(company: string, template = process.env['CCDL_COMPANY_URL'] ?? defaultCompanyUrl): string {
+	if (!/^[a-z\d][a-z\d-]{0,62}$/i.test(company)) {
+		throw new UsageError(`"${company}" is not a company name (letters, digits and "-"); or give the address with --server.`);
+	}
+
+	return template.replaceAll('{company}', company.toLowerCase());
+}
+
+async function readStdinPassword(): Promise<string> {
+	if (process.stdin.isTTY) {
+		throw new UsageError('--password-stdin reads a piped password, e.g. `pass show cc | ccdl … --password-stdin`; on a terminal leave the flag out to be prompted.');
+	}
+
+	const chunks: Buffer[] = [];
+	for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
+		chunks.push(chunk);
+	}
+
+	return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
+}
+
+/** Asks for the password on the terminal without echoing it. */
+export async function promptPassword(prompt: string): Promise<string> {
+	const {stdin, stderr} = process;
+	stderr.write(prompt);
+	stdin.setRawMode(true);
+	stdin.resume();
+	stdin.setEncoding('utf8');
+	return new Promise<string>((resolve, reject) => {
+		let password = '';
+		const done = (error?: Error) => {
+			stdin.setRawMode(false);
+			stdin.pause();
+			stdin.off('data', onData);
+			stderr.write('\n');
+			if (error) {
+				reject(error);
+			} else {
+				resolve(password);
+			}
+		};
+
+		const onData = (text: string) => {
+			for (const character of text) {
+				if (character === '\r' || character === '\n') {
+					done();
+					return;
+				}
+
+				if (character === '\u0003') {
+					done(new UsageError('Cancelled at the password prompt.'));
+					return;
+				}
+
+				if (character === '\u007F' || character === '\b') {
+					password = [...password].slice(0, -1).join('');
+				} else if (character >= ' ') {
+					password += character;
+				}
+			}
+		};
+
+		stdin.on('data', onData);
+	});
+}
+
+export async function connect(values: ConnectionValues, signal?: AbortSignal): Promise<ApiClient> {
+	const company = values.company ?? process.env['CCDL_COMPANY'];
+	const serverFlag = values.server ?? process.env['CCDL_SERVER'];
+	if (!serverFlag && !company) {
+		throw new UsageError('Say which server to use: --server URL or --company NAME.');
+	}
+
+	const server = serverFlag ?? companyUrl(company!);
+	const username = values.user ?? process.env['CCDL_USER'];
+	if (!username) {
+		throw new UsageError('Say who logs in: --user NAME (or CCDL_USER).');
+	}
+
+	let password: string;
+	if (values['password-stdin']) {
+		password = await readStdinPassword();
+	} else if (process.env['CCDL_PASSWORD'] !== undefined) {
+		password = process.env['CCDL_PASSWORD'];
+	} else if (process.stdin.isTTY && process.stderr.isTTY) {
+		password = await promptPassword(`Password for ${username}: `);
+	} else {
+		throw new UsageError('No password: set CCDL_PASSWORD, pipe it with --password-stdin, or run in a terminal to be prompted.');
+	}
+
+	if (password === '') {
+		throw new UsageError('The password is empty.');
+	}
+
+	return ApiClient.login({server, ...(company ? {company} : {}), username, password, signal});
+}

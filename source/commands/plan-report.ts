@@ -1,0 +1,103 @@
+/** The plan as people read it (a table and a summary) and as machines read it (JSON). */
+import type {Plan, PlannedFile} from '../lib/engine/plan.js';
+import {formatBytes} from '../lib/errors.js';
+import {formatDuration} from '../lib/export/manifest.js';
+import {fit, visible} from '../lib/text/visible.js';
+
+export function planSummaryLines(plan: Plan): string[] {
+	const lines = [
+		`${plan.contacts.length} contacts, ${plan.files.length} files, ${formatBytes(plan.bytes)}${plan.unknownSizes ? ` (+${plan.unknownSizes} of unknown size)` : ''} → ${plan.outDir}`,
+		`to download: ${plan.files.length - plan.identical} files, ${formatBytes(plan.downloadBytes)}; free: ${formatBytes(plan.freeBytes)}`,
+	];
+	const extras = [
+		plan.identical ? `${plan.identical} already on disk (identical)` : '',
+		plan.archivedSkipped ? `${plan.archivedSkipped} archived left out (--include-archived to add)` : '',
+		plan.recycled ? `${plan.recycled} recycled (manifest only)` : '',
+		plan.collisions.inBatch ? `${plan.collisions.inBatch} name collisions in the batch (suffixed _2, _3, …)` : '',
+		plan.collisions.onDisk ? `${plan.collisions.onDisk} names already on disk (${plan.files.some(file => file.replaces) ? 'replaced' : 'kept, new ones suffixed'})` : '',
+	].filter(Boolean);
+	if (extras.length > 0) {
+		lines.push(extras.join('; '));
+	}
+
+	lines.push(`by channel: ${Object.entries(plan.byChannel).map(([channel, count]) => `${channel} ${count}`).join(', ') || 'none'}`);
+	lines.push(`by campaign: ${Object.entries(plan.byCampaign).map(([name, count]) => `${visible(name)} ${count}`).join(', ') || 'none'}`);
+	return lines;
+}
+
+function timeOf(iso: string): string {
+	const date = new Date(iso);
+	if (Number.isNaN(date.getTime())) {
+		return iso;
+	}
+
+	const pad = (value: number) => String(value).padStart(2, '0');
+	return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+}
+
+/** One row per contact's main file; screenshots are counted, transcripts named. */
+export function planTable(plan: Plan, width: number): string[] {
+	const main = new Map<string, PlannedFile>();
+	const shots = new Map<string, number>();
+	for (const file of plan.files) {
+		if (file.kind === 'screenshot') {
+			shots.set(file.contactId, (shots.get(file.contactId) ?? 0) + 1);
+		} else if (!main.has(file.contactId)) {
+			main.set(file.contactId, file);
+		}
+	}
+
+	const fixed: Array<[string, number]> = [
+		['ID', 8], ['Record', 7], ['Campaign', 18], ['Operator', 16], ['Phone', 13], ['Termination', 16], ['Call start', 19],
+		['Length', 8], ['Type', 4], ['Shots', 5], ['Archived', 16],
+	];
+	const fixedWidth = fixed.reduce((sum, [, size]) => sum + size + 1, 0);
+	const nameWidth = Math.max(12, width - fixedWidth);
+	const header = [...fixed.slice(0, 7), ['Length', 8], ['File name', nameWidth], ...fixed.slice(8)] as Array<[string, number]>;
+	const lines = [header.map(([title, size]) => fit(title, size)).join(' ')];
+	for (const contact of plan.contacts) {
+		const file = main.get(contact.id);
+		const cells: string[] = [
+			contact.id, contact.recordId, contact.campaignName, contact.operatorName, contact.phoneNumber || contact.externalParty,
+			contact.terminationName, contact.recycled ? contact.callStart : timeOf(contact.callStart),
+			contact.recycled ? contact.callStart : formatDuration(contact.durationSeconds),
+			file ? file.relativePath : contact.recycled ? '(recycled: nothing to download)' : '(no file)',
+			file ? file.extension.slice(1) : '', String(shots.get(contact.id) ?? ''),
+			contact.archivedAt ? timeOf(contact.archivedAt).slice(0, 16) : '',
+		];
+		lines.push(cells.map((cell, index) => fit(visible(cell), header[index]![1])).join(' ').trimEnd());
+	}
+
+	return lines;
+}
+
+export function planJson(plan: Plan): unknown {
+	return {
+		outDir: plan.outDir,
+		contacts: plan.contacts.length,
+		files: plan.files.length,
+		bytes: plan.bytes,
+		downloadBytes: plan.downloadBytes,
+		freeBytes: plan.freeBytes,
+		identical: plan.identical,
+		archivedSkipped: plan.archivedSkipped,
+		recycled: plan.recycled,
+		collisions: plan.collisions,
+		byChannel: plan.byChannel,
+		byCampaign: plan.byCampaign,
+		items: plan.files.map(file => ({
+			fileId: file.fileId,
+			contactId: file.contactId,
+			kind: file.kind,
+			channel: file.channel,
+			campaignId: file.contact.campaignId,
+			campaignName: file.contact.campaignName,
+			callStart: file.contact.callStart,
+			file: file.relativePath,
+			size: file.size ?? null,
+			sha256: file.sha256 ?? null,
+			action: file.action,
+			replaces: file.replaces,
+		})),
+	};
+}

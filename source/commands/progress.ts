@@ -1,0 +1,100 @@
+/**
+ * Headless progress of a download: JSON lines for machines (--json, on stdout), one line per file event when
+ * stderr is not a terminal (logs, cron mail), and one live status line when it is.
+ */
+import type {EngineEvent, RunSnapshot} from '../lib/engine/events.js';
+import type {DownloadRun} from '../lib/engine/run.js';
+import {formatBytes} from '../lib/errors.js';
+import {visible} from '../lib/text/visible.js';
+
+export type ProgressMode = 'json' | 'lines' | 'live';
+
+function clock(seconds: number): string {
+	const whole = Math.max(0, Math.round(seconds));
+	const minutes = Math.floor(whole / 60);
+	return minutes >= 60
+		? `${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, '0')}:${String(whole % 60).padStart(2, '0')}`
+		: `${minutes}:${String(whole % 60).padStart(2, '0')}`;
+}
+
+export function statusLine(snapshot: RunSnapshot, width: number): string {
+	const done = snapshot.valid + snapshot.skipped + snapshot.failed;
+	const share = snapshot.bytesTotal > 0 ? Math.min(1, snapshot.bytesDone / snapshot.bytesTotal) : snapshot.files > 0 ? done / snapshot.files : 1;
+	const barWidth = Math.max(10, Math.min(30, width - 70));
+	const filled = Math.round(share * barWidth);
+	const bar = `[${'='.repeat(filled)}${' '.repeat(barWidth - filled)}]`;
+	const parts = [
+		bar,
+		`${Math.floor(share * 100)}%`,
+		`${done}/${snapshot.files} files`,
+		`${formatBytes(snapshot.rate)}/s`,
+		snapshot.etaSeconds === undefined ? '' : `ETA ${clock(snapshot.etaSeconds)}`,
+		snapshot.failed ? `${snapshot.failed} failed` : '',
+		snapshot.skipped ? `${snapshot.skipped} skipped` : '',
+	].filter(Boolean);
+	return parts.join('  ').slice(0, Math.max(20, width - 1));
+}
+
+function eventLine(event: EngineEvent, paths: Map<string, string>): string | undefined {
+	const name = (fileId: string) => visible(paths.get(fileId) ?? fileId);
+	switch (event.type) {
+		case 'validated': {
+			return `valid    ${name(event.fileId)} (${formatBytes(event.size)})`;
+		}
+
+		case 'skipped': {
+			return `skipped  ${name(event.fileId)} (${event.reason})`;
+		}
+
+		case 'failed': {
+			return `FAILED   ${name(event.fileId)}: ${visible(event.reason)}`;
+		}
+
+		case 'retrying': {
+			return `retry    ${name(event.fileId)}: ${visible(event.reason)}`;
+		}
+
+		case 'archive-failed': {
+			return `ARCHIVE  contact ${visible(event.contactId)} not marked archived: ${visible(event.reason)}`;
+		}
+
+		default: {
+			return undefined;
+		}
+	}
+}
+
+/** Subscribes a reporter to the run; returns a function that ends it (clears the live line). */
+export function reportProgress(run: DownloadRun, mode: ProgressMode): () => void {
+	const paths = new Map(run.plan.files.map(file => [file.fileId, file.relativePath]));
+	if (mode === 'json') {
+		return run.subscribe(events => {
+			const at = new Date().toISOString();
+			process.stdout.write(events.map(event => JSON.stringify({at, ...event})).join('\n') + '\n');
+		});
+	}
+
+	if (mode === 'lines') {
+		return run.subscribe(events => {
+			const lines = events.map(event => eventLine(event, paths)).filter(Boolean);
+			if (lines.length > 0) {
+				process.stderr.write(`${lines.join('\n')}\n`);
+			}
+		});
+	}
+
+	let shown = false;
+	const unsubscribe = run.subscribe((events, snapshot) => {
+		const width = process.stderr.columns || 80;
+		const lines = events.filter(event => event.type === 'failed' || event.type === 'archive-failed')
+			.map(event => eventLine(event, paths)).filter(Boolean);
+		process.stderr.write(`\r\u001B[2K${lines.length > 0 ? `${lines.join('\n')}\n` : ''}${statusLine(snapshot, width)}`);
+		shown = true;
+	});
+	return () => {
+		unsubscribe();
+		if (shown) {
+			process.stderr.write('\n');
+		}
+	};
+}

@@ -1,0 +1,114 @@
+/**
+ * Marks validated contacts archived on the server, in batches (one request for up to 100 contacts), retrying
+ * failures a bounded number of times. A failure to archive never touches the downloaded files; it is reported.
+ */
+import {setTimeout as delay} from 'node:timers/promises';
+import type {ApiClient} from '../api/client.js';
+import {backoffDelay} from '../api/retry.js';
+
+const batchSize = 100;
+const flushAfterMs = 200;
+const maxAttempts = 5;
+
+export interface ArchiverOptions {
+	signal: AbortSignal;
+	onArchived: (contactId: string, archivedAt: string) => void;
+	onFailed: (contactId: string, reason: string) => void;
+}
+
+export class Archiver {
+	readonly archivedAt = new Map<string, string>();
+	readonly failures = new Map<string, string>();
+	readonly #client: ApiClient;
+	readonly #options: ArchiverOptions;
+	#pending: string[] = [];
+	readonly #attempts = new Map<string, number>();
+	#timer: NodeJS.Timeout | undefined;
+	readonly #inFlight = new Set<Promise<void>>();
+
+	constructor(client: ApiClient, options: ArchiverOptions) {
+		this.#client = client;
+		this.#options = options;
+	}
+
+	/** A contact that the server already lists as archived: nothing to send. */
+	known(id: string, archivedAt: string): void {
+		this.archivedAt.set(id, archivedAt);
+		this.#options.onArchived(id, archivedAt);
+	}
+
+	mark(id: string): void {
+		this.#pending.push(id);
+		if (this.#pending.length >= batchSize) {
+			this.#flush();
+		} else {
+			this.#timer ??= setTimeout(() => {
+				this.#flush();
+			}, flushAfterMs);
+		}
+	}
+
+	#flush(): void {
+		clearTimeout(this.#timer);
+		this.#timer = undefined;
+		while (this.#pending.length > 0) {
+			const ids = this.#pending.splice(0, batchSize);
+			const sending = this.#send(ids).finally(() => {
+				this.#inFlight.delete(sending);
+			});
+			this.#inFlight.add(sending);
+		}
+	}
+
+	async #send(ids: string[]): Promise<void> {
+		let retry: string[] = [];
+		let reason = '';
+		try {
+			// Archiving is bookkeeping for files already safe on disk: it goes on even after a cancel.
+			const result = await this.#client.archiveBatch(ids);
+			for (const item of Array.isArray(result?.items) ? result.items : []) {
+				if (typeof item?.id === 'string' && typeof item.archivedAt === 'string') {
+					this.archivedAt.set(item.id, item.archivedAt);
+					this.#options.onArchived(item.id, item.archivedAt);
+				}
+			}
+
+			for (const error of Array.isArray(result?.errors) ? result.errors : []) {
+				this.failures.set(error.id, String(error.detail ?? error.code));
+				this.#options.onFailed(error.id, String(error.detail ?? error.code));
+			}
+
+			retry = ids.filter(id => !this.archivedAt.has(id) && !this.failures.has(id));
+			reason = 'the server did not confirm it';
+		} catch (error) {
+			retry = ids;
+			reason = (error as Error).message;
+		}
+
+		const again: string[] = [];
+		for (const id of retry) {
+			const attempts = (this.#attempts.get(id) ?? 0) + 1;
+			this.#attempts.set(id, attempts);
+			if (attempts >= maxAttempts) {
+				this.failures.set(id, reason);
+				this.#options.onFailed(id, reason);
+			} else {
+				again.push(id);
+			}
+		}
+
+		if (again.length > 0) {
+			await delay(backoffDelay(this.#attempts.get(again[0]!) ?? 1, this.#client.retry));
+			this.#pending.push(...again);
+			this.#flush();
+		}
+	}
+
+	/** Sends what is pending and waits for every batch, retries included. */
+	async finish(): Promise<void> {
+		this.#flush();
+		while (this.#inFlight.size > 0) {
+			await Promise.all(this.#inFlight);
+		}
+	}
+}

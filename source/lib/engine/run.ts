@@ -1,0 +1,285 @@
+/**
+ * A download run: the plan's files through a bounded queue (p-limit), each transferred and validated, each
+ * contact marked archived on the server once all its files are valid. The server's "slow down" (429/503) halves the
+ * concurrency for the whole run, which then creeps back. Cancelling stops new files, aborts those in flight (their
+ * partial bytes stay for the next run) and still delivers a complete summary.
+ */
+import pLimit from 'p-limit';
+import type {ApiClient} from '../api/client.js';
+import {AuthError} from '../api/errors.js';
+import {Archiver} from './archiver.js';
+import {CoalescingEmitter, type EngineEvent, type FileSnapshot, type RunListener, type RunSnapshot} from './events.js';
+import type {Plan, PlannedFile} from './plan.js';
+import {transferFile, TransferError} from './transfer.js';
+
+export interface RunOptions {
+	/** Files transferred at once. @default 8 */
+	concurrency?: number;
+	overwrite: boolean;
+	/** Mark validated contacts archived on the server. @default true */
+	archive?: boolean;
+	signal?: AbortSignal;
+	/** Milliseconds between event batches. @default 100 */
+	eventIntervalMs?: number;
+}
+
+export interface FileOutcome {
+	file: PlannedFile;
+	state: 'valid' | 'skipped' | 'failed' | 'interrupted';
+	sha256?: string;
+	size?: number;
+	code?: string;
+	reason?: string;
+}
+
+export interface RunSummary {
+	outcomes: FileOutcome[];
+	/** Archive time by contact ID, for contacts marked (or already) archived. */
+	archivedAt: Map<string, string>;
+	archiveFailures: Map<string, string>;
+	valid: number;
+	skipped: number;
+	failed: number;
+	interrupted: boolean;
+	/** Bytes that came over the network. */
+	bytesTransferred: number;
+	durationMs: number;
+	/** A fatal error that stopped the run (e.g. the session could not be renewed). */
+	fatal?: Error;
+}
+
+export class DownloadRun {
+	readonly plan: Plan;
+	readonly #client: ApiClient;
+	readonly #options: RunOptions;
+	readonly #emitter: CoalescingEmitter;
+	readonly #files = new Map<string, FileSnapshot>();
+	readonly #controller = new AbortController();
+	#startedAt = Date.now();
+	#bytesDone = 0;
+	#rateSamples: Array<{at: number; bytes: number}> = [];
+	#concurrency: number;
+	#counts = {queued: 0, running: 0, valid: 0, skipped: 0, failed: 0, archived: 0};
+	#finished = false;
+
+	constructor(client: ApiClient, plan: Plan, options: RunOptions) {
+		this.#client = client;
+		this.plan = plan;
+		this.#options = options;
+		this.#concurrency = options.concurrency ?? 8;
+		this.#emitter = new CoalescingEmitter(() => this.snapshot(), options.eventIntervalMs ?? 100);
+		options.signal?.addEventListener('abort', () => {
+			this.cancel();
+		}, {once: true});
+		for (const file of plan.files) {
+			this.#files.set(file.fileId, {
+				fileId: file.fileId, contactId: file.contactId, channel: file.channel, relativePath: file.relativePath,
+				state: 'queued', bytes: 0, ...(file.size === undefined ? {} : {size: file.size}),
+			});
+		}
+	}
+
+	get signal(): AbortSignal {
+		return this.#controller.signal;
+	}
+
+	subscribe(listener: RunListener): () => void {
+		return this.#emitter.subscribe(listener);
+	}
+
+	/** Stops starting files and aborts those in flight; `start()` then resolves with `interrupted: true`. */
+	cancel(): void {
+		this.#controller.abort();
+	}
+
+	files(): IterableIterator<FileSnapshot> {
+		return this.#files.values();
+	}
+
+	snapshot(): RunSnapshot {
+		const now = Date.now();
+		const window = this.#rateSamples.filter(sample => now - sample.at <= 5000);
+		const first = window[0];
+		const rate = first && now - first.at > 200 ? (this.#bytesDone - first.bytes) / ((now - first.at) / 1000) : 0;
+		const left = this.plan.downloadBytes - this.#bytesDone;
+		return {
+			startedAt: this.#startedAt,
+			files: this.plan.files.length,
+			...this.#counts,
+			bytesDone: this.#bytesDone,
+			bytesTotal: this.plan.downloadBytes,
+			rate,
+			...(rate > 0 && left > 0 ? {etaSeconds: left / rate} : {}),
+			concurrency: this.#concurrency,
+			finished: this.#finished,
+			interrupted: this.#controller.signal.aborted,
+		};
+	}
+
+	#emit(event: EngineEvent): void {
+		this.#emitter.emit(event);
+	}
+
+	#setState(fileId: string, state: FileSnapshot['state'], patch: Partial<FileSnapshot> = {}): void {
+		const file = this.#files.get(fileId)!;
+		if (file.state !== state) {
+			this.#counts[file.state === 'valid' || file.state === 'skipped' || file.state === 'failed' || file.state === 'queued' ? file.state : 'running']--;
+			this.#counts[state === 'running' ? 'running' : state]++;
+		}
+
+		Object.assign(file, patch, {state});
+	}
+
+	#addBytes(count: number): void {
+		this.#bytesDone += count;
+		const now = Date.now();
+		const last = this.#rateSamples.at(-1);
+		if (!last || now - last.at >= 250) {
+			this.#rateSamples.push({at: now, bytes: this.#bytesDone});
+			if (this.#rateSamples.length > 40) {
+				this.#rateSamples.splice(0, this.#rateSamples.length - 40);
+			}
+		}
+	}
+
+	async start(): Promise<RunSummary> {
+		this.#startedAt = Date.now();
+		const signal = this.#controller.signal;
+		const limit = pLimit(this.#concurrency);
+		const target = this.#concurrency;
+		let calmSuccesses = 0;
+		this.#client.gate.onSlowDown = () => {
+			limit.concurrency = Math.max(1, Math.floor(limit.concurrency / 2));
+			this.#concurrency = limit.concurrency;
+			calmSuccesses = 0;
+		};
+
+		const archiver = new Archiver(this.#client, {
+			signal,
+			onArchived: (contactId, archivedAt) => {
+				this.#counts.archived++;
+				this.#emit({type: 'archived', contactId, archivedAt});
+			},
+			onFailed: (contactId, reason) => {
+				this.#emit({type: 'archive-failed', contactId, reason});
+			},
+		});
+		const outcomes = new Map<string, FileOutcome>();
+		const remainingByContact = new Map<string, number>();
+		const contactFailed = new Set<string>();
+		for (const file of this.plan.files) {
+			remainingByContact.set(file.contactId, (remainingByContact.get(file.contactId) ?? 0) + 1);
+			this.#counts.queued++;
+			this.#emit({type: 'queued', fileId: file.fileId, contactId: file.contactId, path: file.relativePath, ...(file.size === undefined ? {} : {size: file.size})});
+		}
+
+		let fatal: Error | undefined;
+		const settleContact = (file: PlannedFile, ok: boolean) => {
+			if (!ok) {
+				contactFailed.add(file.contactId);
+			}
+
+			const left = remainingByContact.get(file.contactId)! - 1;
+			remainingByContact.set(file.contactId, left);
+			if (left === 0 && !contactFailed.has(file.contactId) && this.#options.archive !== false) {
+				if (file.contact.archived && file.contact.archivedAt) {
+					archiver.known(file.contactId, file.contact.archivedAt);
+				} else {
+					archiver.mark(file.contactId);
+				}
+			}
+		};
+
+		const runFile = async (file: PlannedFile): Promise<void> => {
+			if (signal.aborted) {
+				outcomes.set(file.fileId, {file, state: 'interrupted'});
+				return;
+			}
+
+			if (file.action === 'skip') {
+				this.#setState(file.fileId, 'skipped', {bytes: file.size ?? 0, ...(file.sha256 ? {sha256: file.sha256} : {})});
+				outcomes.set(file.fileId, {file, state: 'skipped', ...(file.sha256 ? {sha256: file.sha256} : {}), ...(file.size === undefined ? {} : {size: file.size})});
+				this.#emit({type: 'skipped', fileId: file.fileId, reason: 'identical', path: file.relativePath});
+				settleContact(file, true);
+				return;
+			}
+
+			this.#setState(file.fileId, 'running');
+			let reported = 0;
+			try {
+				const result = await transferFile(this.#client, file, {
+					signal,
+					overwrite: file.replaces || this.#options.overwrite,
+					hooks: {
+						onStart: resumedFrom => {
+							this.#addBytes(resumedFrom - reported);
+							reported = resumedFrom;
+							this.#files.get(file.fileId)!.bytes = resumedFrom;
+							this.#emit({type: 'started', fileId: file.fileId, resumedFrom});
+						},
+						onProgress: (bytes, size) => {
+							this.#addBytes(bytes - reported);
+							reported = bytes;
+							this.#files.get(file.fileId)!.bytes = bytes;
+							this.#emit({type: 'progress', fileId: file.fileId, bytes, ...(size === undefined ? {} : {size})});
+						},
+						onRetry: (attempt, reason, delayMs) => {
+							this.#emit({type: 'retrying', fileId: file.fileId, attempt, reason, delayMs});
+						},
+					},
+				});
+				this.#setState(file.fileId, 'valid', {bytes: result.size, sha256: result.sha256, size: result.size});
+				outcomes.set(file.fileId, {file, state: 'valid', sha256: result.sha256, size: result.size});
+				this.#emit({type: 'validated', fileId: file.fileId, path: file.relativePath, sha256: result.sha256, size: result.size});
+				settleContact(file, true);
+				if (limit.concurrency < target && ++calmSuccesses >= 8) {
+					calmSuccesses = 0;
+					limit.concurrency++;
+					this.#concurrency = limit.concurrency;
+				}
+			} catch (error) {
+				this.#addBytes(-reported);
+				if (signal.aborted) {
+					this.#setState(file.fileId, 'queued', {bytes: 0});
+					outcomes.set(file.fileId, {file, state: 'interrupted'});
+					return;
+				}
+
+				if (error instanceof AuthError) {
+					fatal ??= error;
+					this.cancel();
+					this.#setState(file.fileId, 'queued', {bytes: 0});
+					outcomes.set(file.fileId, {file, state: 'interrupted'});
+					return;
+				}
+
+				const code = error instanceof TransferError ? error.code : 'error';
+				const reason = error instanceof Error ? error.message : String(error);
+				this.#setState(file.fileId, 'failed', {reason});
+				outcomes.set(file.fileId, {file, state: 'failed', code, reason});
+				this.#emit({type: 'failed', fileId: file.fileId, code, reason});
+				settleContact(file, false);
+			}
+		};
+
+		await Promise.all(this.plan.files.map(async file => limit(async () => runFile(file))));
+		await archiver.finish();
+		this.#client.gate.onSlowDown = undefined;
+		this.#finished = true;
+		const interrupted = signal.aborted;
+		this.#emit({type: 'finished', interrupted});
+		const list = this.plan.files.map(file => outcomes.get(file.fileId) ?? {file, state: 'interrupted' as const});
+		return {
+			outcomes: list,
+			archivedAt: archiver.archivedAt,
+			archiveFailures: archiver.failures,
+			valid: list.filter(outcome => outcome.state === 'valid').length,
+			skipped: list.filter(outcome => outcome.state === 'skipped').length,
+			failed: list.filter(outcome => outcome.state === 'failed').length,
+			interrupted,
+			bytesTransferred: this.#bytesDone,
+			durationMs: Date.now() - this.#startedAt,
+			...(fatal ? {fatal} : {}),
+		};
+	}
+}

@@ -1,0 +1,287 @@
+/**
+ * Moves one file from the server to its final name. Bytes go to a hidden partial file beside the target while the
+ * SHA-256 is computed on the way; the partial becomes the final name only after length, digest and media type
+ * check out. An interrupted transfer keeps its partial and a small sidecar (href, ETag, size, digest) so the next
+ * run continues with Range/If-Range; a file changed on the server restarts cleanly.
+ */
+import {createHash, type Hash} from 'node:crypto';
+import {createReadStream, createWriteStream} from 'node:fs';
+import {link, mkdir, readFile, rename, rm, writeFile} from 'node:fs/promises';
+import path from 'node:path';
+import {Transform} from 'node:stream';
+import {pipeline} from 'node:stream/promises';
+import {setTimeout as delay} from 'node:timers/promises';
+import type {ApiClient} from '../api/client.js';
+import {ApiProblemError, AuthError, ServerError} from '../api/errors.js';
+import {backoffDelay} from '../api/retry.js';
+import {CcdlError, exitCodes} from '../errors.js';
+import {fileSize} from './disk.js';
+import type {PlannedFile} from './plan.js';
+import {mediaTypeProblem} from './validate.js';
+
+/** Why a file could not be downloaded, as a stable code and a phrase for the summary. */
+export class TransferError extends CcdlError {
+	constructor(code: string, message: string, options?: {cause?: unknown}) {
+		super(code, message, exitCodes.someFailed, options);
+		this.name = 'TransferError';
+	}
+}
+
+export interface TransferHooks {
+	onStart?: (resumedFrom: number) => void;
+	/** Bytes of the file on disk so far (including resumed bytes). */
+	onProgress?: (bytes: number, size: number | undefined) => void;
+	onRetry?: (attempt: number, reason: string, delayMs: number) => void;
+}
+
+export interface TransferResult {
+	sha256: string;
+	size: number;
+	path: string;
+	/** Bytes that came over the network in this run. */
+	transferred: number;
+}
+
+interface PartialMeta {
+	href: string;
+	etag?: string;
+	size?: number;
+	sha256?: string;
+}
+
+/** The hidden partial file for a final path: deterministic, so a later run finds it, and short, whatever the name. */
+export function partialPaths(finalPath: string): {part: string; meta: string} {
+	const id = createHash('sha256').update(path.basename(finalPath)).digest('hex').slice(0, 20);
+	const part = path.join(path.dirname(finalPath), `.ccdl-${id}.part`);
+	return {part, meta: `${part}.json`};
+}
+
+/** `sha-256=:base64:` from a Repr-Digest (or legacy Digest) header, as hex. */
+export function parseReprDigest(header: string | string[] | undefined): string | undefined {
+	const text = Array.isArray(header) ? header.join(',') : header ?? '';
+	const match = /(?:^|,)\s*sha-256=:([A-Za-z\d+/=]+):/i.exec(text);
+	if (!match) {
+		return undefined;
+	}
+
+	const bytes = Buffer.from(match[1]!, 'base64');
+	return bytes.length === 32 ? bytes.toString('hex') : undefined;
+}
+
+async function readMeta(file: string): Promise<PartialMeta | undefined> {
+	try {
+		const value = JSON.parse(await readFile(file, 'utf8')) as PartialMeta;
+		return typeof value.href === 'string' ? value : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+async function hashExisting(file: string, hash: Hash): Promise<void> {
+	for await (const chunk of createReadStream(file, {highWaterMark: 1024 * 1024}) as AsyncIterable<Buffer>) {
+		hash.update(chunk);
+	}
+}
+
+function header(value: string | string[] | undefined): string | undefined {
+	return Array.isArray(value) ? value[0] : value;
+}
+
+function isAbort(error: unknown, signal: AbortSignal): boolean {
+	return signal.aborted || (error as Error)?.name === 'AbortError';
+}
+
+/** Publishes a validated partial under its final name without ever leaving a half-written file there. */
+async function publish(part: string, file: PlannedFile, overwrite: boolean): Promise<void> {
+	if (overwrite) {
+		await rename(part, file.path);
+		return;
+	}
+
+	try {
+		// link() fails instead of replacing: a file that appeared under this name since planning is never clobbered.
+		await link(part, file.path);
+		await rm(part, {force: true});
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+			throw error;
+		}
+
+		throw new TransferError('name-taken', `${file.relativePath} appeared on disk during the run; run again to keep both`);
+	}
+}
+
+export async function transferFile(client: ApiClient, file: PlannedFile, options: {
+	signal: AbortSignal;
+	overwrite: boolean;
+	hooks?: TransferHooks;
+}): Promise<TransferResult> {
+	const {signal, hooks = {}} = options;
+	const policy = client.retry;
+	const {part, meta: metaPath} = partialPaths(file.path);
+	await mkdir(path.dirname(file.path), {recursive: true});
+	let failures = 0;
+	let waits = 0;
+	let transferred = 0;
+	const retry = async (reason: string, seconds?: number) => {
+		failures++;
+		if (failures >= policy.attempts) {
+			throw new TransferError('gave-up', `${reason} (gave up after ${failures} attempts)`);
+		}
+
+		const wait = seconds === undefined ? backoffDelay(failures, policy) : seconds * 1000;
+		hooks.onRetry?.(failures, reason, wait);
+		await delay(wait, undefined, {signal});
+	};
+
+	for (;;) {
+		signal.throwIfAborted();
+		const meta = await readMeta(metaPath);
+		let offset = await fileSize(part) ?? 0;
+		const resumable = offset > 0 && meta?.href === file.href && meta.etag !== undefined
+			&& (file.etag === undefined || meta.etag === file.etag) && (meta.size === undefined || offset < meta.size);
+		if (!resumable) {
+			offset = 0;
+		}
+
+		const hash = createHash('sha256');
+		if (offset > 0) {
+			await hashExisting(part, hash);
+		}
+
+		let response;
+		try {
+			response = await client.openDownload(file.href, {offset, ifRange: meta?.etag, signal});
+		} catch (error) {
+			if (isAbort(error, signal) || error instanceof AuthError) {
+				throw error;
+			}
+
+			if (error instanceof ApiProblemError) {
+				if ((error.status === 429 || error.status === 503) && ++waits <= policy.maxWaits) {
+					client.gate.pause(error.retryAfter ?? backoffDelay(waits, policy) / 1000);
+					hooks.onRetry?.(failures, `server asked to slow down (${error.status})`, (error.retryAfter ?? 0) * 1000);
+					continue;
+				}
+
+				if (error.status === 416) {
+					await rm(part, {force: true});
+					await retry('the server refused the resume range');
+					continue;
+				}
+
+				if (error.isTransient) {
+					await retry(`server error ${error.status}`);
+					continue;
+				}
+
+				throw new TransferError(error.problemCode ?? `http-${error.status}`, error.message.replace(/\.$/, ''));
+			}
+
+			if (error instanceof ServerError) {
+				throw new TransferError(error.code, error.message.replace(/\.$/, ''));
+			}
+
+			await retry(`network error: ${(error as {code?: string}).code ?? (error as Error).message}`);
+			continue;
+		}
+
+		const {status, headers, body} = response;
+		const etag = header(headers.etag);
+		let total: number | undefined;
+		if (status === 206) {
+			const range = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(header(headers['content-range']) ?? '');
+			if (!range || Number(range[1]) !== offset) {
+				body.destroy();
+				await rm(part, {force: true});
+				await retry('the server answered a different range than asked');
+				continue;
+			}
+
+			total = range[3] === '*' ? undefined : Number(range[3]);
+		} else {
+			if (offset > 0) {
+				// 200 to a ranged request: the file changed on the server (If-Range failed); start over.
+				offset = 0;
+			}
+
+			const length = header(headers['content-length']);
+			total = length !== undefined && /^\d+$/.test(length) ? Number(length) : undefined;
+		}
+
+		const freshHash = offset === 0 ? createHash('sha256') : hash;
+		const expectedSize = total ?? file.size;
+		const expectedDigest = parseReprDigest(headers['repr-digest']) ?? parseReprDigest(headers.digest) ?? file.sha256;
+		await writeFile(metaPath, JSON.stringify({href: file.href, etag, size: expectedSize, sha256: expectedDigest} satisfies PartialMeta));
+		hooks.onStart?.(offset);
+		let received = offset;
+		let lastReport = 0;
+		const meter = new Transform({
+			transform(chunk: Buffer, _encoding, callback) {
+				freshHash.update(chunk);
+				received += chunk.length;
+				transferred += chunk.length;
+				if (expectedSize !== undefined && received > expectedSize) {
+					callback(new TransferError('too-long', 'the server sent more bytes than announced'));
+					return;
+				}
+
+				// Progress is coalesced downstream; still, no need to call out for every 16 kB chunk.
+				if (received - lastReport >= 256 * 1024) {
+					lastReport = received;
+					hooks.onProgress?.(received, expectedSize);
+				}
+
+				callback(null, chunk);
+			},
+		});
+		try {
+			await pipeline(body, meter, createWriteStream(part, {flags: offset > 0 ? 'a' : 'w', highWaterMark: 1024 * 1024}), {signal});
+		} catch (error) {
+			if (isAbort(error, signal)) {
+				throw error;
+			}
+
+			if (error instanceof TransferError && error.code === 'too-long') {
+				await rm(part, {force: true});
+				await retry(error.message);
+				continue;
+			}
+
+			// Reset or truncated mid-body: the partial stays and the next attempt resumes from it.
+			await retry(`connection lost after ${received} bytes (${(error as {code?: string}).code ?? (error as Error).message})`);
+			continue;
+		}
+
+		hooks.onProgress?.(received, expectedSize);
+		if (expectedSize !== undefined && received < expectedSize) {
+			await retry(`body cut short at ${received} of ${expectedSize} bytes`);
+			continue;
+		}
+
+		if (!expectedDigest) {
+			await rm(part, {force: true});
+			await rm(metaPath, {force: true});
+			throw new TransferError('no-digest', 'the server sent no SHA-256 digest, so the file cannot be validated');
+		}
+
+		const digest = freshHash.digest('hex');
+		if (digest !== expectedDigest) {
+			await rm(part, {force: true});
+			await rm(metaPath, {force: true});
+			await retry('the SHA-256 digest does not match');
+			continue;
+		}
+
+		const typeProblem = await mediaTypeProblem(part, file.contentType, received);
+		if (typeProblem) {
+			await rm(part, {force: true});
+			await rm(metaPath, {force: true});
+			throw new TransferError('wrong-media-type', `the bytes are ${typeProblem}, not ${file.contentType}`);
+		}
+
+		await publish(part, file, options.overwrite);
+		await rm(metaPath, {force: true});
+		return {sha256: digest, size: received, path: file.path, transferred};
+	}
+}

@@ -1,0 +1,219 @@
+/**
+ * The manifest beside the downloaded files: `manifest.csv` (RFC 4180, for people and spreadsheets) and
+ * `manifest.jsonl` (for machines and `ccdl verify`). One row per file, plus one per recycled contact. Rows of
+ * earlier runs into the same folder are kept unless this run wrote the same file, so the manifest always describes
+ * the whole folder. Both files are replaced atomically.
+ */
+import {readFile, rename, writeFile} from 'node:fs/promises';
+import path from 'node:path';
+import type {Recording} from '../api/wire.js';
+import type {Plan} from '../engine/plan.js';
+import type {RunSummary} from '../engine/run.js';
+
+export const manifestCsvName = 'manifest.csv';
+export const manifestJsonName = 'manifest.jsonl';
+
+export type ManifestStatus = 'valid' | 'skipped-identical' | 'failed' | 'interrupted' | 'recycled' | 'planned';
+
+export interface ManifestRow {
+	contactId: string;
+	recordId: string;
+	channel: string;
+	contactType: string;
+	campaignId: string;
+	campaignName: string;
+	agentId: string;
+	agentLastName: string;
+	agentFirstName: string;
+	groupName: string;
+	teamName: string;
+	callingNumber: string;
+	calledNumber: string;
+	externalParty: string;
+	subject: string;
+	direction: string;
+	terminationId: string;
+	terminationName: string;
+	/** DD/MM/YYYY in the contact's time zone (seed 004). */
+	date: string;
+	/** hh:mm AM/PM in the contact's time zone (seed 004). */
+	time: string;
+	timeZone: string;
+	callStart: string;
+	connectedAt: string;
+	callEnd: string;
+	/** HH:MM:SS. */
+	callDuration: string;
+	file: string;
+	fileKind: string;
+	fileType: string;
+	size: number | '';
+	sha256: string;
+	archivedAt: string;
+	status: ManifestStatus;
+	error: string;
+}
+
+const columns: Array<[keyof ManifestRow, string]> = [
+	['contactId', 'Contact ID'], ['recordId', 'Record ID'], ['channel', 'Channel'], ['contactType', 'Contact Type'],
+	['campaignId', 'Campaign ID'], ['campaignName', 'Campaign Name'], ['agentId', 'Agent ID'], ['agentLastName', 'Last Name'],
+	['agentFirstName', 'First Name'], ['groupName', 'Group Name'], ['teamName', 'Team Name'], ['callingNumber', 'Calling Number'],
+	['calledNumber', 'Called Number'], ['externalParty', 'External Party'], ['subject', 'Subject'], ['direction', 'Direction'],
+	['terminationId', 'Termination ID'], ['terminationName', 'Termination'], ['date', 'Date'], ['time', 'Time'],
+	['timeZone', 'Time Zone'], ['callStart', 'Call Start'], ['connectedAt', 'Connected To Operator'], ['callEnd', 'Call End'],
+	['callDuration', 'Call Duration'], ['file', 'File'], ['fileKind', 'File Kind'], ['fileType', 'File Type'], ['size', 'Size'],
+	['sha256', 'SHA-256'], ['archivedAt', 'Archived'], ['status', 'Status'], ['error', 'Error'],
+];
+
+/** hh:mm:ss of a number of seconds. */
+export function formatDuration(seconds: number): string {
+	const whole = Math.max(0, Math.round(seconds));
+	const pad = (value: number) => String(value).padStart(2, '0');
+	return `${pad(Math.floor(whole / 3600))}:${pad(Math.floor(whole / 60) % 60)}:${pad(whole % 60)}`;
+}
+
+function localParts(iso: string, timeZone: string): {date: string; time: string} {
+	const instant = new Date(iso);
+	if (!iso || Number.isNaN(instant.getTime())) {
+		return {date: iso, time: iso};
+	}
+
+	let zone = timeZone;
+	try {
+		new Intl.DateTimeFormat('en-GB', {timeZone: zone});
+	} catch {
+		zone = 'UTC';
+	}
+
+	const date = new Intl.DateTimeFormat('en-GB', {timeZone: zone, day: '2-digit', month: '2-digit', year: 'numeric'}).format(instant);
+	const time = new Intl.DateTimeFormat('en-US', {timeZone: zone, hour: '2-digit', minute: '2-digit', hour12: true}).format(instant);
+	return {date, time};
+}
+
+function contactColumns(contact: Recording): Omit<ManifestRow, 'file' | 'fileKind' | 'fileType' | 'size' | 'sha256' | 'archivedAt' | 'status' | 'error'> {
+	const {date, time} = contact.recycled ? {date: contact.callStart, time: contact.callStart} : localParts(contact.callStart, contact.timeZone);
+	return {
+		contactId: contact.id,
+		recordId: contact.recordId,
+		channel: contact.channel,
+		contactType: contact.contactType,
+		campaignId: contact.campaignId,
+		campaignName: contact.campaignName,
+		agentId: contact.operatorId,
+		agentLastName: contact.agentLastName,
+		agentFirstName: contact.agentFirstName,
+		groupName: contact.groupName,
+		teamName: contact.teamName,
+		callingNumber: contact.callingNumber,
+		calledNumber: contact.calledNumber,
+		externalParty: contact.externalParty,
+		subject: contact.subject,
+		direction: contact.direction,
+		terminationId: contact.terminationId,
+		terminationName: contact.terminationName,
+		date,
+		time,
+		timeZone: contact.timeZone,
+		callStart: contact.callStart,
+		connectedAt: contact.connectedAt,
+		callEnd: contact.callEnd,
+		callDuration: contact.recycled ? contact.callStart : formatDuration(contact.durationSeconds),
+	};
+}
+
+/** The rows describing what a run did (or, without a summary, what a plan would do). */
+export function manifestRows(plan: Plan, summary?: RunSummary): ManifestRow[] {
+	const rows: ManifestRow[] = [];
+	const outcomes = new Map(summary?.outcomes.map(outcome => [outcome.file.fileId, outcome]));
+	for (const contact of plan.contacts.filter(item => item.recycled)) {
+		rows.push({...contactColumns(contact), file: '', fileKind: '', fileType: '', size: '', sha256: '', archivedAt: '', status: 'recycled', error: ''});
+	}
+
+	for (const file of plan.files) {
+		const outcome = outcomes.get(file.fileId);
+		const status: ManifestStatus = !outcome ? 'planned'
+			: outcome.state === 'skipped' ? 'skipped-identical' : outcome.state;
+		rows.push({
+			...contactColumns(file.contact),
+			file: file.relativePath,
+			fileKind: file.kind,
+			fileType: file.extension.slice(1),
+			size: outcome?.size ?? file.size ?? '',
+			sha256: outcome?.sha256 ?? '',
+			archivedAt: summary?.archivedAt.get(file.contactId) ?? file.contact.archivedAt ?? '',
+			status,
+			error: outcome?.reason ?? '',
+		});
+	}
+
+	return rows;
+}
+
+function csvField(value: string | number): string {
+	const text = String(value);
+	return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+export function toCsv(rows: readonly ManifestRow[], options: {bom?: boolean} = {}): string {
+	const lines = [columns.map(([, title]) => csvField(title)).join(',')];
+	for (const row of rows) {
+		lines.push(columns.map(([key]) => csvField(row[key])).join(','));
+	}
+
+	return `${options.bom ? '\uFEFF' : ''}${lines.join('\r\n')}\r\n`;
+}
+
+export async function readManifest(folder: string): Promise<ManifestRow[] | undefined> {
+	let text: string;
+	try {
+		text = await readFile(path.join(folder, manifestJsonName), 'utf8');
+	} catch {
+		return undefined;
+	}
+
+	const rows: ManifestRow[] = [];
+	for (const line of text.split('\n')) {
+		if (line.trim()) {
+			try {
+				rows.push(JSON.parse(line) as ManifestRow);
+			} catch {
+				// A damaged line (e.g. hand-edited) is skipped rather than losing the rest.
+			}
+		}
+	}
+
+	return rows;
+}
+
+function rowKey(row: ManifestRow): string {
+	return row.file ? `file:${row.file.normalize('NFC')}` : `contact:${row.contactId}:${row.status}`;
+}
+
+/** Writes both manifest files, merged with the folder's existing manifest. Returns their paths. */
+export async function writeManifest(folder: string, rows: readonly ManifestRow[], options: {bom?: boolean} = {}): Promise<{csv: string; jsonl: string}> {
+	const merged = new Map<string, ManifestRow>();
+	for (const row of await readManifest(folder) ?? []) {
+		merged.set(rowKey(row), row);
+	}
+
+	for (const row of rows) {
+		const key = rowKey(row);
+		const previous = merged.get(key);
+		// A file that is already valid on disk stays described as such if this run only planned or skipped it.
+		if (previous?.status === 'valid' && (row.status === 'planned' || row.status === 'interrupted')) {
+			continue;
+		}
+
+		merged.set(key, previous?.status === 'valid' && row.status === 'skipped-identical' ? {...row, status: 'valid'} : row);
+	}
+
+	const all = [...merged.values()];
+	const csv = path.join(folder, manifestCsvName);
+	const jsonl = path.join(folder, manifestJsonName);
+	const suffix = `.ccdl-tmp-${process.pid}`;
+	await writeFile(csv + suffix, toCsv(all, options));
+	await writeFile(jsonl + suffix, all.map(row => JSON.stringify(row)).join('\n') + (all.length > 0 ? '\n' : ''));
+	await rename(csv + suffix, csv);
+	await rename(jsonl + suffix, jsonl);
+	return {csv, jsonl};
+}

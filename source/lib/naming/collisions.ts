@@ -1,0 +1,119 @@
+/**
+ * Collision resolution for one batch, done before a byte is written so that no two recordings ever share a file.
+ * Names are compared the way the most forgiving supported file system would (case-insensitive, normalisation-
+ * insensitive), because the same batch must land safely on ext4, APFS and NTFS alike.
+ */
+import {sanitizeSegment} from './sanitize.js';
+
+/** One file a batch wants to write. */
+export interface NameRequest {
+	/** Identifies the request in the result (e.g. the recording ID plus the part); unique within a batch. */
+	key: string;
+	/** Path segments from `renderSegments` (sub-folders then the base name, without extension). */
+	segments: readonly string[];
+	/** E.g. `.mp3`; may be ''. */
+	extension: string;
+}
+
+/**
+ * Resolves collisions inside one batch: returns key → relative path ('/'-joined). Requests are taken in the given
+ * order; the first keeps its name, later ones get `_2`, `_3`, … before the extension (re-cut to fit 255 bytes). Names
+ * compare case-insensitively and NFC-normalised (case-insensitive file systems), and a suffixed name never takes a
+ * name another request asked for.
+ *
+ * Two more rules keep the batch writable everywhere: folders whose names differ only in case or normalisation are
+ * spelled as the first request spelled them (on a case-insensitive system they are one folder anyway), and a file is
+ * never given a name that another request needs as a folder.
+ *
+ * @throws RangeError when two requests share a key or a request has no segments (both are caller bugs).
+ */
+export function resolveBatchNames(requests: readonly NameRequest[]): Map<string, string> {
+	const folderSpelling = new Map<string, string>();
+	const folders = new Set<string>();
+	const seenKeys = new Set<string>();
+	const prepared = requests.map((request) => {
+		if (seenKeys.has(request.key)) {
+			throw new RangeError(`Duplicate name request key ${JSON.stringify(request.key)}.`);
+		}
+		seenKeys.add(request.key);
+		const {folder, base} = splitSegments(request.segments);
+		let spelled = '';
+		let folded = '';
+		for (const segment of folder) {
+			const prefix = spelled === '' ? segment : `${spelled}/${segment}`;
+			folded = folded === '' ? foldSegment(segment) : `${folded}/${foldSegment(segment)}`;
+			spelled = folderSpelling.get(folded) ?? prefix;
+			folderSpelling.set(folded, spelled);
+			folders.add(folded);
+		}
+		const wanted = join(spelled, sanitizeSegment(base, request.extension));
+		return {request, spelled, base, wanted, wantedFolded: foldPath(wanted)};
+	});
+	const asked = new Set(prepared.map((entry) => entry.wantedFolded));
+	const taken = new Set<string>();
+	// Per wanted name, the next suffix worth trying: keeps a thousand same-named files linear instead of quadratic.
+	const nextSuffix = new Map<string, number>();
+	const result = new Map<string, string>();
+	for (const {request, spelled, base, wanted, wantedFolded} of prepared) {
+		if (!taken.has(wantedFolded) && !folders.has(wantedFolded)) {
+			taken.add(wantedFolded);
+			result.set(request.key, wanted);
+			continue;
+		}
+		// Every suffix gives a different name, so at most |taken| + |asked| + |folders| + 1 tries find a free one.
+		const limit = taken.size + asked.size + folders.size + 1;
+		let n = nextSuffix.get(wantedFolded) ?? 2;
+		for (let tries = 0; ; tries++, n++) {
+			if (tries > limit) {
+				throw new Error(`No free name found for ${JSON.stringify(wanted)} after ${tries} suffixes.`);
+			}
+			const candidate = join(spelled, sanitizeSegment(base, `_${n}${request.extension}`));
+			const folded = foldPath(candidate);
+			if (!taken.has(folded) && !asked.has(folded) && !folders.has(folded)) {
+				taken.add(folded);
+				result.set(request.key, candidate);
+				nextSuffix.set(wantedFolded, n + 1);
+				break;
+			}
+		}
+	}
+	return result;
+}
+
+/**
+ * The n-th alternative of a name for "keep both" (n>=2): 'a/b/name_2.mp3'. The suffix goes before the extension and
+ * the base is re-cut so the name still fits in 255 bytes; `resolveBatchNames` builds its suffixed names the same way.
+ *
+ * @throws RangeError when n is not an integer of at least 2 or there are no segments.
+ */
+export function suffixedPath(segments: readonly string[], extension: string, n: number): string {
+	if (!Number.isSafeInteger(n) || n < 2) {
+		throw new RangeError(`A name suffix must be an integer of at least 2, not ${n}.`);
+	}
+	const {folder, base} = splitSegments(segments);
+	return join(folder.join('/'), sanitizeSegment(base, `_${n}${extension}`));
+}
+
+/** Sanitises again, because requests may be built by hand; sanitizing is idempotent, so rendered names are kept. */
+function splitSegments(segments: readonly string[]): {folder: string[]; base: string} {
+	if (segments.length === 0) {
+		throw new RangeError('A name request needs at least one path segment.');
+	}
+	return {folder: segments.slice(0, -1).map((segment) => sanitizeSegment(segment)), base: segments.at(-1)!};
+}
+
+function join(folder: string, name: string): string {
+	return folder === '' ? name : `${folder}/${name}`;
+}
+
+/**
+ * The form under which two names are one file on some supported system. Upper- then lower-casing also merges what
+ * only full case folding merges (`ß`/`SS`, `ſ`/`s`, the Kelvin sign and `k`); merging too much only costs a suffix.
+ */
+function foldSegment(segment: string): string {
+	return segment.normalize('NFC').toUpperCase().toLowerCase().normalize('NFC');
+}
+
+function foldPath(path: string): string {
+	return path.split('/').map(foldSegment).join('/');
+}

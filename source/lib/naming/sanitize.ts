@@ -1,0 +1,137 @@
+/**
+ * Turns untrusted text into one path segment that every common file system accepts (ext4, APFS/HFS+, NTFS, exFAT).
+ * Everything here is a pure function of its input, because the same recording must always get the same name: resume,
+ * "already downloaded" detection and `ccdl verify` all depend on it.
+ */
+
+/** Most file systems (ext4, APFS, NTFS in UTF-16 units, exFAT) cap one name at 255; bytes is the strictest reading. */
+export const maxSegmentBytes = 255;
+
+/**
+ * Characters replaced by `_`:
+ * - C0 and C1 control characters and DEL: they corrupt terminals (ANSI escapes) and are illegal on Windows.
+ * - Bidi and invisible format characters: they make a name display as something it is not (`gpj.exe` shown as
+ *   `exe.jpg`). The brief's set (U+200B–U+200F, U+202A–U+202E, U+2066–U+2069, U+FEFF) plus the other invisible
+ *   ones that play the same tricks: U+061C (Arabic letter mark), U+180E, U+2060–U+2064, U+206A–U+206F, U+FFF9–U+FFFB.
+ * - `/ \ : * ? " < > |`: separators or wildcards on at least one supported system.
+ * The zero-width joiner (U+200D) is handled by {@link strayJoiner} instead.
+ */
+const unsafeCharacter =
+	/[\u0000-\u001F\u007F-\u009F\u061C\u180E\u200B\u200C\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\uFEFF\uFFF9-\uFFFB/\\:*?"<>|]/u;
+const unsafeCharacters = new RegExp(unsafeCharacter.source, 'gu');
+
+/**
+ * A zero-width joiner anywhere but inside an emoji sequence (👨‍👩‍👧, 🏳️‍🌈): there it is what draws one family instead of
+ * three people, and it can hide nothing, so it stays; everywhere else it is an invisible character like the others.
+ */
+const strayJoiner =
+	/(?<!\p{Extended_Pictographic}[\u{1F3FB}-\u{1F3FF}\uFE0F]?)\u200D|\u200D(?!\p{Extended_Pictographic})/gu;
+
+/** A lone surrogate cannot be written as UTF-8; Node would silently turn it into U+FFFD, so two names could meet. */
+const loneSurrogate = /[\uD800-\uDFFF]/u;
+const loneSurrogates = new RegExp(loneSurrogate.source, 'gu');
+
+/**
+ * Windows device names, reserved with any extension (`con.txt`, `nul.tar.gz`) and with spaces before the dot. COM0,
+ * LPT0, CONIN$ and CONOUT$ are in Microsoft's current list too; guarding a few extra names costs nothing.
+ */
+const windowsReserved = /^(?:CON|PRN|AUX|NUL|CONIN\$|CONOUT\$|COM[0-9¹²³]|LPT[0-9¹²³]) *(?:\..*)?$/iu;
+
+const graphemes = new Intl.Segmenter(undefined, {granularity: 'grapheme'});
+
+/**
+ * Makes one path segment safe on Linux, macOS and Windows; `extension` (e.g. '.mp3', may be '') is kept whole and
+ * counted in the 255-byte limit.
+ *
+ * The text is NFC-normalised; control, bidi and invisible format characters and `/ \ : * ? " < > |` become `_`; runs
+ * of whitespace become one space; leading spaces and trailing spaces and dots go; an empty result becomes `_`; a
+ * Windows device name gets a leading `_`; the base is cut on a grapheme boundary so that base + extension is at most
+ * {@link maxSegmentBytes} UTF-8 bytes. Idempotent: a sanitised segment comes back unchanged.
+ *
+ * @throws RangeError when `extension` is not already safe (it contains a character that would be replaced, whitespace,
+ * ends in a dot, or leaves no room for a one-byte base): the extension comes from ccdl, never from the server.
+ */
+export function sanitizeSegment(text: string, extension = ''): string {
+	assertSafeExtension(extension);
+	const budget = maxSegmentBytes - utf8Length(extension);
+	let base = trim(clean(text));
+	// A cut between code points (see cutToBytes) can leave a joiner without its emoji.
+	base = cutToBytes(base, budget);
+	if (base === '') {
+		base = '_';
+	}
+	if (windowsReserved.test(base + extension)) {
+		// The prefix can push a full-length name over the limit; the cut keeps the `_`, so the result stays unreserved.
+		base = trim(cutToBytes(`_${base}`, budget).replace(strayJoiner, '_'));
+	}
+	return base + extension;
+}
+
+/** UTF-8 length of a string without lone surrogates (the only case where Buffer.byteLength would guess). */
+function utf8Length(text: string): number {
+	return Buffer.byteLength(text, 'utf8');
+}
+
+function clean(text: string): string {
+	return text
+		.replace(loneSurrogates, '_')
+		.normalize('NFC')
+		.replace(unsafeCharacters, '_')
+		.replace(strayJoiner, '_')
+		.replace(/\s+/gu, ' ');
+}
+
+/** Windows drops trailing dots and spaces, so `a.` and `a` would be one file there; leading spaces are just confusing. */
+function trim(text: string): string {
+	return text.replace(/^ +/u, '').replace(/[ .]+$/u, '');
+}
+
+/**
+ * The longest prefix of `text` that fits in `budget` bytes, ending on a grapheme boundary so that no letter loses its
+ * accent and no emoji is split. A single grapheme larger than the budget (a letter under hundreds of combining marks)
+ * is cut between code points instead, so that the base letter survives.
+ */
+function cutToBytes(text: string, budget: number): string {
+	if (utf8Length(text) <= budget) {
+		return text;
+	}
+	let kept = '';
+	let used = 0;
+	for (const {segment} of graphemes.segment(text)) {
+		const size = utf8Length(segment);
+		if (used + size > budget) {
+			break;
+		}
+		kept += segment;
+		used += size;
+	}
+	if (kept !== '') {
+		return kept;
+	}
+	for (const codePoint of text) {
+		const size = utf8Length(codePoint);
+		if (used + size > budget) {
+			break;
+		}
+		kept += codePoint;
+		used += size;
+	}
+	return kept;
+}
+
+function assertSafeExtension(extension: string): void {
+	if (extension === '') {
+		return;
+	}
+	if (
+		unsafeCharacter.test(extension) ||
+		extension.includes('\u200D') ||
+		loneSurrogate.test(extension) ||
+		/\s/u.test(extension) ||
+		extension.endsWith('.') ||
+		extension.normalize('NFC') !== extension ||
+		utf8Length(extension) > maxSegmentBytes - 1
+	) {
+		throw new RangeError(`Unsafe file-name extension ${JSON.stringify(extension)}.`);
+	}
+}

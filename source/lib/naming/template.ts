@@ -1,0 +1,388 @@
+/**
+ * The file-name template: `{field}` and `{field:FORMAT}` placeholders over the 13 fields of a recording, literal text,
+ * `/` for sub-folders and `{{`/`}}` for literal braces. Parsing rejects every template that could not give each
+ * recording its own safe name; rendering treats every field value as hostile.
+ */
+import {UsageError} from '../errors.js';
+import {sanitizeSegment} from './sanitize.js';
+
+/** The 13 fields of PRODUCT.md, in the order the template builder lists them. */
+export const templateFields = [
+	'callId',
+	'recordId',
+	'campaignId',
+	'campaignName',
+	'operatorId',
+	'operatorName',
+	'phoneNumber',
+	'terminationId',
+	'terminationName',
+	'callStart',
+	'connectedAt',
+	'callEnd',
+	'direction',
+] as const;
+
+/** One of the {@link templateFields}. */
+export type TemplateField = (typeof templateFields)[number];
+
+/** Fields whose values are ISO 8601 instants and are formatted with the date format. */
+export const dateFields: ReadonlySet<TemplateField> = new Set<TemplateField>(['callStart', 'connectedAt', 'callEnd']);
+
+/** The seed product's default: `[call start]-[campaign name]-[phone number]-[termination]`. */
+export const defaultTemplate = '{callStart}-{campaignName}-{phoneNumber}-{terminationName}';
+
+/** Sorts by time when listed by name, and has no `:` (illegal on Windows, shown as `/` in the macOS Finder). */
+export const defaultDateFormat = 'YYYY-MM-DD_HH-mm-ss';
+
+/** A template or date format the user wrote cannot be used; the message says what is wrong and what to do. */
+export class TemplateError extends UsageError {
+	constructor(message: string, options?: {cause?: unknown}) {
+		super(message, options);
+		this.name = 'TemplateError';
+	}
+}
+
+/** A parsed, validated template. */
+export interface FileNameTemplate {
+	/** The text the user wrote. */
+	readonly source: string;
+	/** Literal text (braces unescaped, `/` still in it) and fields, in order; adjacent text is merged. */
+	readonly parts: readonly TemplatePart[];
+}
+
+/** A piece of a template: literal text, or a field with an optional date format (date fields only). */
+export type TemplatePart = {type: 'text'; text: string} | {type: 'field'; field: TemplateField; format?: string};
+
+/** The value of every field for one recording, as the server sent it (untrusted). */
+export type NameFields = Record<TemplateField, string>;
+
+/** How to render dates. */
+export interface RenderOptions {
+	/** IANA time zone for date fields; default the machine's. */
+	timeZone?: string;
+	/** Format for date fields that have none of their own; default {@link defaultDateFormat}. */
+	dateFormat?: string;
+}
+
+const fieldList = templateFields.join(', ');
+const dateFieldList = templateFields.filter((field) => dateFields.has(field)).join(', ');
+const tokenList = 'YYYY, YY, MM, DD, HH, mm and ss';
+
+/**
+ * Parses and validates a file-name template.
+ *
+ * @throws TemplateError for an empty template, an unknown field, an unclosed or stray brace, a format on a non-date
+ * field, an invalid date format, a backslash, a leading `/`, a `.` or `..` folder, an empty folder name, no field at
+ * all, or no field in the file name itself (the last segment).
+ */
+export function parseTemplate(text: string): FileNameTemplate {
+	if (text.trim() === '') {
+		throw new TemplateError(`The file-name template is empty; write one such as ${defaultTemplate}.`);
+	}
+	const parts: TemplatePart[] = [];
+	const addText = (literal: string): void => {
+		const last = parts.at(-1);
+		if (last?.type === 'text') {
+			last.text += literal;
+		} else {
+			parts.push({type: 'text', text: literal});
+		}
+	};
+	let index = 0;
+	while (index < text.length) {
+		const character = text[index]!;
+		if (character === '{' && text[index + 1] === '{') {
+			addText('{');
+			index += 2;
+		} else if (character === '}' && text[index + 1] === '}') {
+			addText('}');
+			index += 2;
+		} else if (character === '}') {
+			throw new TemplateError(
+				`The file-name template has a stray "}" at character ${index + 1}; write "}}" for a literal brace.`,
+			);
+		} else if (character === '{') {
+			const end = findFieldEnd(text, index);
+			parts.push(parseField(text.slice(index + 1, end), index));
+			index = end + 1;
+		} else if (character === '\\') {
+			throw new TemplateError('The file-name template contains "\\"; use "/" to make sub-folders.');
+		} else {
+			addText(character);
+			index += 1;
+		}
+	}
+	checkSegments(parts);
+	return {source: text, parts};
+}
+
+/** Index of the `}` that closes the field opened at `start`. */
+function findFieldEnd(text: string, start: number): number {
+	for (let index = start + 1; index < text.length; index++) {
+		if (text[index] === '}') {
+			return index;
+		}
+		if (text[index] === '{') {
+			break;
+		}
+	}
+	throw new TemplateError(
+		`The file-name template has an unclosed "{" at character ${start + 1}; close the field with "}" or write "{{" for a literal brace.`,
+	);
+}
+
+function parseField(inside: string, start: number): TemplatePart {
+	const colon = inside.indexOf(':');
+	const name = colon === -1 ? inside : inside.slice(0, colon);
+	if (name === '') {
+		throw new TemplateError(
+			`The file-name template has a field without a name at character ${start + 1}; use one of: ${fieldList}.`,
+		);
+	}
+	const field = templateFields.find((candidate) => candidate === name);
+	if (field === undefined) {
+		const near = templateFields.find((candidate) => candidate.toLowerCase() === name.trim().toLowerCase());
+		const hint = near === undefined ? '' : ` (did you mean {${near}}?)`;
+		throw new TemplateError(`Unknown field {${name}} in the file-name template${hint}; use one of: ${fieldList}.`);
+	}
+	if (colon === -1) {
+		return {type: 'field', field};
+	}
+	if (!dateFields.has(field)) {
+		throw new TemplateError(
+			`The field {${field}} cannot take a format; only the date fields ${dateFieldList} can, e.g. {callStart:YYYY-MM-DD}.`,
+		);
+	}
+	const format = inside.slice(colon + 1);
+	compileFormat(format);
+	return {type: 'field', field, format};
+}
+
+/**
+ * Checks the folder structure: the template must stay inside the download folder and give each file its own name,
+ * so the last segment needs a field (otherwise every file of a folder would be written to one name).
+ */
+function checkSegments(parts: readonly TemplatePart[]): void {
+	const segments: Array<{literal: string; fields: number}> = [{literal: '', fields: 0}];
+	for (const part of parts) {
+		if (part.type === 'field') {
+			segments.at(-1)!.fields += 1;
+			continue;
+		}
+		const pieces = part.text.split('/');
+		segments.at(-1)!.literal += pieces[0]!;
+		for (const piece of pieces.slice(1)) {
+			segments.push({literal: piece, fields: 0});
+		}
+	}
+	if (segments.length > 1 && segments[0]!.fields === 0 && segments[0]!.literal === '') {
+		throw new TemplateError(
+			'The file-name template starts with "/"; sub-folders are made inside the download folder, so remove the leading "/".',
+		);
+	}
+	for (const segment of segments) {
+		if (segment.fields > 0) {
+			continue;
+		}
+		const literal = segment.literal.trim();
+		if (literal === '') {
+			throw new TemplateError(
+				'The file-name template has an empty folder name ("//" or a "/" at the end); remove the extra "/".',
+			);
+		}
+		if (literal === '.' || literal === '..') {
+			throw new TemplateError(
+				`The file-name template has a "${literal}" folder, which would point outside or back to the same folder; remove it.`,
+			);
+		}
+	}
+	if (segments.every((segment) => segment.fields === 0)) {
+		throw new TemplateError(
+			'The file-name template has no field, so every file would get the same name; add one such as {callId}.',
+		);
+	}
+	if (segments.at(-1)!.fields === 0) {
+		throw new TemplateError(
+			`The file name after the last "/" in the template has no field, so all files in a folder would get the same name; add one such as {callId}.`,
+		);
+	}
+}
+
+/**
+ * Renders a template for one recording: sanitised relative path segments (sub-folders then the base name), WITHOUT
+ * extension. Never empty.
+ *
+ * Only `/` in the template's literal text makes folders; a `/` or `\` in a field value is replaced. Date fields are
+ * formatted in `options.timeZone`; a value that is not an ISO 8601 instant (empty, or the recycled mask `######`)
+ * is used as it is. Every segment goes through {@link sanitizeSegment}, so the caller adds the extension with
+ * `sanitizeSegment(last, extension)` (or lets `resolveBatchNames` do it).
+ *
+ * @throws TemplateError when `options.dateFormat` is invalid; UsageError when `options.timeZone` is unknown.
+ */
+export function renderSegments(template: FileNameTemplate, fields: NameFields, options: RenderOptions = {}): string[] {
+	const defaultFormat = options.dateFormat ?? defaultDateFormat;
+	compileFormat(defaultFormat);
+	const segments: string[] = [''];
+	for (const part of template.parts) {
+		if (part.type === 'text') {
+			const pieces = part.text.split('/');
+			segments[segments.length - 1] += pieces[0]!;
+			segments.push(...pieces.slice(1));
+			continue;
+		}
+		// A missing value is a caller's slip, not a reason to write "undefined" into a file name.
+		const raw = (fields[part.field] as string | undefined) ?? '';
+		const value = dateFields.has(part.field)
+			? formatDate(raw, part.format ?? defaultFormat, options.timeZone)
+			: raw;
+		segments[segments.length - 1] += value.normalize('NFC').replace(/[/\\]/gu, '_');
+	}
+	return segments.map((segment) => sanitizeSegment(segment));
+}
+
+type FormatToken = 'YYYY' | 'YY' | 'MM' | 'DD' | 'HH' | 'mm' | 'ss';
+type CompiledFormat = ReadonlyArray<{token: FormatToken} | {text: string}>;
+
+const compiledFormats = new Map<string, CompiledFormat>();
+
+/**
+ * Compiles a date format, or says why it cannot be used. Letters that look like date tokens but are not (`M`, `D`,
+ * `yyyy`, `hh`, `SS`) are refused rather than copied literally: a user who writes `YYYY-M-D` wants a date, not `M`.
+ * Characters that cannot be in a file name are refused too, instead of silently becoming `_`.
+ */
+function compileFormat(format: string): CompiledFormat {
+	const cached = compiledFormats.get(format);
+	if (cached !== undefined) {
+		return cached;
+	}
+	const invalid = (reason: string): TemplateError =>
+		new TemplateError(`The date format "${format}" ${reason}; use the tokens ${tokenList} with separators such as - _ . or a space.`);
+	if (format === '') {
+		throw invalid('is empty');
+	}
+	const compiled: Array<{token: FormatToken} | {text: string}> = [];
+	const tokens = /YYYY|YY|MM|DD|HH|mm|ss/y;
+	let index = 0;
+	while (index < format.length) {
+		tokens.lastIndex = index;
+		const match = tokens.exec(format);
+		if (match !== null) {
+			compiled.push({token: match[0] as FormatToken});
+			index += match[0].length;
+			continue;
+		}
+		const character = String.fromCodePoint(format.codePointAt(index)!);
+		if (/[YyMDdHhmsS]/u.test(character)) {
+			throw invalid(`has "${character}" at character ${index + 1}, which is not a date token`);
+		}
+		if (character === '/') {
+			throw new TemplateError(
+				`The date format "${format}" has "/", which cannot make folders inside a field; put "/" outside the braces, as in {callStart:YYYY}/{callStart:MM}.`,
+			);
+		}
+		if (sanitizeSegment(`_${character}_`) !== `_${character}_`) {
+			throw invalid(`has ${JSON.stringify(character)}, which cannot be part of a file name`);
+		}
+		const last = compiled.at(-1);
+		if (last !== undefined && 'text' in last) {
+			last.text += character;
+		} else {
+			compiled.push({text: character});
+		}
+		index += character.length;
+	}
+	if (!compiled.some((piece) => 'token' in piece)) {
+		throw invalid('has no date token');
+	}
+	compiledFormats.set(format, compiled);
+	return compiled;
+}
+
+/** `2024-03-05T08:15:30Z`, with optional seconds, fraction and a `Z` or numeric offset (RFC 3339 also allows a space). */
+const isoInstant =
+	/^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(?:[Zz]|([+-])(\d{2})(?::?(\d{2}))?)$/u;
+
+/** Milliseconds since the epoch, or undefined when `text` is not a plausible ISO 8601 instant. */
+function parseInstant(text: string): number | undefined {
+	const match = isoInstant.exec(text);
+	if (match === null) {
+		return undefined;
+	}
+	const [, year, month, day, hour, minute, second = '0', fraction = '', sign, offsetHours = '0', offsetMinutes = '0'] =
+		match;
+	const numbers = [year, month, day, hour, minute, second, offsetHours, offsetMinutes].map(Number) as [
+		number, number, number, number, number, number, number, number,
+	];
+	const [y, mo, d, h, mi, s, oh, om] = numbers;
+	// Years before 1000 would need eras in the formatted output; no contact center recorded a call then.
+	if (y < 1000 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59 || oh > 23 || om > 59) {
+		return undefined;
+	}
+	if (d > new Date(Date.UTC(y, mo, 0)).getUTCDate()) {
+		return undefined;
+	}
+	const milliseconds = Number(`0.${fraction || '0'}`) * 1000;
+	const offset = (sign === '-' ? -1 : 1) * (oh * 60 + om) * 60_000;
+	return Date.UTC(y, mo - 1, d, h, mi, s, Math.floor(milliseconds)) - offset;
+}
+
+const dateFormatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string | undefined): Intl.DateTimeFormat {
+	const key = timeZone ?? '';
+	let formatter = dateFormatters.get(key);
+	if (formatter === undefined) {
+		try {
+			// Fixed locale, calendar and digits: the machine's locale must not change a file name.
+			formatter = new Intl.DateTimeFormat('en-US-u-ca-gregory-nu-latn', {
+				timeZone,
+				hourCycle: 'h23',
+				year: 'numeric',
+				month: '2-digit',
+				day: '2-digit',
+				hour: '2-digit',
+				minute: '2-digit',
+				second: '2-digit',
+			});
+		} catch (error) {
+			throw new UsageError(
+				`Unknown time zone "${timeZone}"; use an IANA name such as Europe/Budapest or UTC.`,
+				{cause: error},
+			);
+		}
+		dateFormatters.set(key, formatter);
+	}
+	return formatter;
+}
+
+/**
+ * Formats an ISO 8601 instant with a date format (tokens YYYY, YY, MM, DD, HH, mm, ss; other characters literal) in
+ * an IANA time zone (default the machine's). Returns `iso` unchanged when it is not an ISO 8601 instant, such as the
+ * recycled mask `######` or an empty "connected at", because server data must never stop a run.
+ *
+ * @throws TemplateError when `format` is invalid; UsageError when `timeZone` is unknown.
+ */
+export function formatDate(iso: string, format: string, timeZone?: string): string {
+	const compiled = compileFormat(format);
+	const formatter = formatterFor(timeZone);
+	const instant = parseInstant(iso);
+	if (instant === undefined) {
+		return iso;
+	}
+	const values: Record<string, string> = {};
+	for (const part of formatter.formatToParts(instant)) {
+		values[part.type] = part.value;
+	}
+	const year = (values['year'] ?? '').padStart(4, '0');
+	const byToken: Record<FormatToken, string> = {
+		YYYY: year,
+		YY: year.slice(-2),
+		MM: values['month'] ?? '',
+		DD: values['day'] ?? '',
+		HH: values['hour'] ?? '',
+		mm: values['minute'] ?? '',
+		ss: values['second'] ?? '',
+	};
+	return compiled.map((piece) => ('token' in piece ? byToken[piece.token] : piece.text)).join('');
+}
