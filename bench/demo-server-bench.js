@@ -387,9 +387,10 @@ export async function listing({calls = 100_000, rounds = 2, nodeArgs, cli} = {})
 				throw new Error(`listing returned ${run.count} recordings (total ${run.total}), expected ${calls}`);
 			}
 
+			const clientCpu = (client.user + client.system) / 1e6;
 			runs.push({
-				count: run.count, pages: run.pages, bytes: run.bytes, seconds: run.seconds, serverCpu: run.serverCpu,
-				clientCpu: (client.user + client.system) / 1e6,
+				count: run.count, pages: run.pages, bytes: run.bytes, seconds: run.seconds, serverCpu: run.serverCpu, clientCpu,
+				otherCpu: Math.max(0, run.machineBusy - run.serverCpu - clientCpu),
 			});
 		}
 

@@ -128,7 +128,7 @@ if (only.has('list')) {
 		const result = await listing({rounds, nodeArgs, cli});
 		console.log(`  server up in ${fixed(result.startupSeconds)} s`);
 		for (const [index, run] of result.runs.entries()) {
-			console.log(`  round ${index + 1}: ${grouped(run.count)} in ${run.pages} pages, ${fixed(run.bytes / MB, 0)} MB JSON, ${fixed(run.seconds, 3)} s; server CPU ${fixed(run.serverCpu)} s, client CPU ${fixed(run.clientCpu)} s`);
+			console.log(`  round ${index + 1}: ${grouped(run.count)} in ${run.pages} pages, ${fixed(run.bytes / MB, 0)} MB JSON, ${fixed(run.seconds, 3)} s; server CPU ${fixed(run.serverCpu)} s, client CPU ${fixed(run.clientCpu)} s, other processes ${fixed(run.otherCpu)} s`);
 		}
 
 		const {first} = result;

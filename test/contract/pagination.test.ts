@@ -57,7 +57,10 @@ describe('cursor pagination', () => {
 
 	it('neither skips nor repeats while recordings are archived between pages (limit 7)', async () => {
 		const query = 'from=2026-10-01&to=2026-10-31';
-		const before = (await listAll(base, token, query)).map(item => item.id);
+		const listed = await listAll(base, token, query);
+		const before = listed.map(item => item.id);
+		// Recycled contacts cannot be archived (409); they are listed like the others.
+		const recycled = new Set(listed.filter(item => item.recycled).map(item => item.id));
 		const position = new Map(before.map((id, index) => [id, index]));
 		expect(before.length).toBeGreaterThan(1000);
 		const random = numbers(7);
@@ -86,7 +89,7 @@ describe('cursor pagination', () => {
 			// already seen. The anchor being archived must not lose the position.
 			const reached = position.get(seen.at(-1)!)!;
 			const candidates = [seen.at(-1)!, before[reached + 1], before[reached + 1 + Math.floor(next() * 200)], seen[Math.floor(next() * seen.length)]];
-			const fresh = [...new Set(candidates.filter((id): id is string => id !== undefined && !archivedAhead.has(id) && !archivedBehind.has(id)))]
+			const fresh = [...new Set(candidates.filter((id): id is string => id !== undefined && !recycled.has(id) && !archivedAhead.has(id) && !archivedBehind.has(id)))]
 				.filter(() => next() < 0.6);
 			if (fresh.length > 0) {
 				await archive(fresh);

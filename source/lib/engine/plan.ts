@@ -35,6 +35,11 @@ export interface PlannedFile extends RemoteFile {
 	skipReason?: 'identical';
 	/** A different file of this name exists and will be replaced once the new one is valid. */
 	replaces: boolean;
+	/**
+	 * Files on disk that may hold these very bytes but could not be compared before downloading (the listing gave
+	 * no digest): compared after validation, and the new copy is dropped if one matches.
+	 */
+	compareWith: string[];
 }
 
 export interface Plan {
@@ -111,6 +116,7 @@ export async function buildPlan(listed: readonly Recording[], options: PlanOptio
 		let relativePath = wanted;
 		let action: PlannedFile['action'] = 'download';
 		let replaces = false;
+		const compareWith: string[] = [];
 		if (options.overwrite) {
 			if (await fileSize(path.join(outDir, relativePath)) !== undefined) {
 				if (await isIdentical(path.join(outDir, relativePath), file)) {
@@ -134,6 +140,10 @@ export async function buildPlan(listed: readonly Recording[], options: PlanOptio
 					onDisk++;
 				}
 
+				if (!file.sha256) {
+					compareWith.push(path.join(outDir, ...relativePath.split('/')));
+				}
+
 				do {
 					relativePath = suffixedPath([...wantedSegments.slice(0, -1), stem], extension, n);
 				} while (taken.has(relativePath.normalize('NFC').toLowerCase()) && ++n < 100_000);
@@ -152,7 +162,9 @@ export async function buildPlan(listed: readonly Recording[], options: PlanOptio
 			throw new FilesystemError('unsafe-name', `Refusing a file name that leaves ${outDir}: ${JSON.stringify(relativePath)}.`);
 		}
 
-		files.push({...file, contact, relativePath, path: absolute, action, ...(action === 'skip' ? {skipReason: 'identical' as const} : {}), replaces});
+		files.push({
+			...file, contact, relativePath, path: absolute, action, ...(action === 'skip' ? {skipReason: 'identical' as const} : {}), replaces, compareWith,
+		});
 	}
 
 	const byCampaign: Record<string, number> = {};

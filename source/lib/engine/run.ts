@@ -4,6 +4,7 @@
  * concurrency for the whole run, which then creeps back. Cancelling stops new files, aborts those in flight (their
  * partial bytes stay for the next run) and still delivers a complete summary.
  */
+import path from 'node:path';
 import pLimit from 'p-limit';
 import type {ApiClient} from '../api/client.js';
 import {AuthError} from '../api/errors.js';
@@ -228,9 +229,20 @@ export class DownloadRun {
 						},
 					},
 				});
-				this.#setState(file.fileId, 'valid', {bytes: result.size, sha256: result.sha256, size: result.size});
-				outcomes.set(file.fileId, {file, state: 'valid', sha256: result.sha256, size: result.size});
-				this.#emit({type: 'validated', fileId: file.fileId, path: file.relativePath, sha256: result.sha256, size: result.size});
+				if (result.identicalTo) {
+					// The listing had no digest, so this was only found out after downloading: count it as already there.
+					const relativePath = path.relative(this.plan.outDir, result.identicalTo).split(path.sep).join('/');
+					file.relativePath = relativePath;
+					file.path = result.identicalTo;
+					this.#setState(file.fileId, 'skipped', {bytes: result.size, sha256: result.sha256, size: result.size, relativePath});
+					outcomes.set(file.fileId, {file, state: 'skipped', sha256: result.sha256, size: result.size});
+					this.#emit({type: 'skipped', fileId: file.fileId, reason: 'identical', path: relativePath});
+				} else {
+					this.#setState(file.fileId, 'valid', {bytes: result.size, sha256: result.sha256, size: result.size});
+					outcomes.set(file.fileId, {file, state: 'valid', sha256: result.sha256, size: result.size});
+					this.#emit({type: 'validated', fileId: file.fileId, path: file.relativePath, sha256: result.sha256, size: result.size});
+				}
+
 				settleContact(file, true);
 				if (limit.concurrency < target && ++calmSuccesses >= 8) {
 					calmSuccesses = 0;

@@ -15,7 +15,7 @@ import type {ApiClient} from '../api/client.js';
 import {ApiProblemError, AuthError, ServerError} from '../api/errors.js';
 import {backoffDelay} from '../api/retry.js';
 import {CcdlError, exitCodes} from '../errors.js';
-import {fileSize} from './disk.js';
+import {fileSize, hashFile} from './disk.js';
 import type {PlannedFile} from './plan.js';
 import {mediaTypeProblem} from './validate.js';
 
@@ -40,6 +40,19 @@ export interface TransferResult {
 	path: string;
 	/** Bytes that came over the network in this run. */
 	transferred: number;
+	/** Set when the bytes turned out to be already on disk under this path; nothing new was written. */
+	identicalTo?: string;
+}
+
+/** The first of `candidates` holding exactly these bytes. */
+async function findTwin(candidates: readonly string[], size: number, sha256: string): Promise<string | undefined> {
+	for (const candidate of candidates) {
+		if (await fileSize(candidate) === size && await hashFile(candidate) === sha256) {
+			return candidate;
+		}
+	}
+
+	return undefined;
 }
 
 interface PartialMeta {
@@ -280,8 +293,14 @@ export async function transferFile(client: ApiClient, file: PlannedFile, options
 			throw new TransferError('wrong-media-type', `the bytes are ${typeProblem}, not ${file.contentType}`);
 		}
 
-		await publish(part, file, options.overwrite);
+		const twin = await findTwin(file.compareWith, received, digest);
+		if (twin) {
+			await rm(part, {force: true});
+		} else {
+			await publish(part, file, options.overwrite);
+		}
+
 		await rm(metaPath, {force: true});
-		return {sha256: digest, size: received, path: file.path, transferred};
+		return {sha256: digest, size: received, path: twin ?? file.path, transferred, ...(twin ? {identicalTo: twin} : {})};
 	}
 }

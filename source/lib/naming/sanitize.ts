@@ -53,10 +53,10 @@ const graphemes = new Intl.Segmenter(undefined, {granularity: 'grapheme'});
  */
 export function sanitizeSegment(text: string, extension = ''): string {
 	assertSafeExtension(extension);
-	const budget = maxSegmentBytes - utf8Length(extension);
+	const budget = maxSegmentBytes;
 	let base = trim(clean(text));
 	// A cut between code points (see cutToBytes) can leave a joiner without its emoji.
-	base = cutToBytes(base, budget);
+	base = trim(cutToBytes(base, budget).replace(strayJoiner, '_'));
 	if (base === '') {
 		base = '_';
 	}
