@@ -53,7 +53,7 @@ const graphemes = new Intl.Segmenter(undefined, {granularity: 'grapheme'});
  */
 export function sanitizeSegment(text: string, extension = ''): string {
 	assertSafeExtension(extension);
-	const budget = maxSegmentBytes;
+	const budget = maxSegmentBytes - utf8Length(extension);
 	let base = trim(clean(text));
 	// A cut between code points (see cutToBytes) can leave a joiner without its emoji.
 	base = trim(cutToBytes(base, budget).replace(strayJoiner, '_'));
