@@ -327,15 +327,16 @@ function parseInstant(text: string): number | undefined {
 	return Date.UTC(y, mo - 1, d, h, mi, s, Math.floor(milliseconds)) - offset;
 }
 
-const dateFormatters = new Map<string, Intl.DateTimeFormat>();
+/** One time zone's wall clock; Intl is slow (microseconds a call), so offsets are cached per hour of UTC. */
+class ZoneClock {
+	readonly #formatter: Intl.DateTimeFormat;
+	/** UTC hour → the zone's offset in milliseconds through that whole hour, or null if it changes within it. */
+	readonly #offsets = new Map<number, number | null>();
 
-function formatterFor(timeZone: string | undefined): Intl.DateTimeFormat {
-	const key = timeZone ?? '';
-	let formatter = dateFormatters.get(key);
-	if (formatter === undefined) {
+	constructor(timeZone: string | undefined) {
 		try {
 			// Fixed locale, calendar and digits: the machine's locale must not change a file name.
-			formatter = new Intl.DateTimeFormat('en-US-u-ca-gregory-nu-latn', {
+			this.#formatter = new Intl.DateTimeFormat('en-US-u-ca-gregory-nu-latn', {
 				timeZone,
 				hourCycle: 'h23',
 				year: 'numeric',
@@ -346,15 +347,56 @@ function formatterFor(timeZone: string | undefined): Intl.DateTimeFormat {
 				second: '2-digit',
 			});
 		} catch (error) {
-			throw new UsageError(
-				`Unknown time zone "${timeZone}"; use an IANA name such as Europe/Budapest or UTC.`,
-				{cause: error},
-			);
+			throw new UsageError(`Unknown time zone "${timeZone}"; use an IANA name such as Europe/Budapest or UTC.`, {
+				cause: error,
+			});
 		}
-		dateFormatters.set(key, formatter);
 	}
-	return formatter;
+
+	/** The wall-clock time at `instant`, as a Date whose UTC fields are the local ones. */
+	local(instant: number): Date {
+		const hour = Math.floor(instant / hourMilliseconds);
+		let offset = this.#offsets.get(hour);
+		if (offset === undefined) {
+			// No zone changes its offset twice within an hour, so equal offsets at both ends hold for the whole hour.
+			const start = this.#offsetAt(hour * hourMilliseconds);
+			const end = this.#offsetAt((hour + 1) * hourMilliseconds - 1000);
+			offset = start === end ? start : null;
+			if (this.#offsets.size >= 200_000) {
+				this.#offsets.clear();
+			}
+			this.#offsets.set(hour, offset);
+		}
+		return new Date(instant + (offset ?? this.#offsetAt(instant - (instant % 1000))));
+	}
+
+	/** Offset at a whole second (Intl has no milliseconds, so a whole second keeps the difference exact). */
+	#offsetAt(instant: number): number {
+		const values: Record<string, number> = {};
+		for (const part of this.#formatter.formatToParts(instant)) {
+			values[part.type] = Number(part.value);
+		}
+		const wall = new Date(0);
+		wall.setUTCFullYear(values['year']!, values['month']! - 1, values['day']!);
+		wall.setUTCHours(values['hour']!, values['minute']!, values['second']!, 0);
+		return wall.getTime() - instant;
+	}
 }
+
+const hourMilliseconds = 3_600_000;
+const zoneClocks = new Map<string, ZoneClock>();
+
+function clockFor(timeZone: string | undefined): ZoneClock {
+	const key = timeZone ?? '';
+	let clock = zoneClocks.get(key);
+	if (clock === undefined) {
+		clock = new ZoneClock(timeZone);
+		zoneClocks.set(key, clock);
+	}
+	return clock;
+}
+
+const pad2 = (value: number): string => String(value).padStart(2, '0');
 
 /**
  * Formats an ISO 8601 instant with a date format (tokens YYYY, YY, MM, DD, HH, mm, ss; other characters literal) in
@@ -365,24 +407,28 @@ function formatterFor(timeZone: string | undefined): Intl.DateTimeFormat {
  */
 export function formatDate(iso: string, format: string, timeZone?: string): string {
 	const compiled = compileFormat(format);
-	const formatter = formatterFor(timeZone);
+	const clock = clockFor(timeZone);
 	const instant = parseInstant(iso);
 	if (instant === undefined) {
 		return iso;
 	}
-	const values: Record<string, string> = {};
-	for (const part of formatter.formatToParts(instant)) {
-		values[part.type] = part.value;
+	const local = clock.local(instant);
+	const year = String(local.getUTCFullYear()).padStart(4, '0');
+	let text = '';
+	for (const piece of compiled) {
+		if ('text' in piece) {
+			text += piece.text;
+			continue;
+		}
+		switch (piece.token) {
+			case 'YYYY': text += year; break;
+			case 'YY': text += year.slice(-2); break;
+			case 'MM': text += pad2(local.getUTCMonth() + 1); break;
+			case 'DD': text += pad2(local.getUTCDate()); break;
+			case 'HH': text += pad2(local.getUTCHours()); break;
+			case 'mm': text += pad2(local.getUTCMinutes()); break;
+			case 'ss': text += pad2(local.getUTCSeconds()); break;
+		}
 	}
-	const year = (values['year'] ?? '').padStart(4, '0');
-	const byToken: Record<FormatToken, string> = {
-		YYYY: year,
-		YY: year.slice(-2),
-		MM: values['month'] ?? '',
-		DD: values['day'] ?? '',
-		HH: values['hour'] ?? '',
-		mm: values['minute'] ?? '',
-		ss: values['second'] ?? '',
-	};
-	return compiled.map((piece) => ('token' in piece ? byToken[piece.token] : piece.text)).join('');
+	return text;
 }

@@ -1,0 +1,151 @@
+/**
+ * The flow of the interactive app as one reducer: login → campaigns → filters → file names → list → download →
+ * summary. Screens only report what the user decided; async work (login, listing, planning, the run) happens in
+ * app.tsx and comes back as actions. Going back never loses what was typed: every step's input lives here.
+ */
+import type {ApiClient} from './lib/api/client.js';
+import type {Campaign, Channel, Recording, UserInfo} from './lib/api/wire.js';
+import type {TranscriptChoice} from './lib/catalogue/contacts.js';
+import type {Plan} from './lib/engine/plan.js';
+import type {DownloadRun, RunSummary} from './lib/engine/run.js';
+
+export type Step = 'login' | 'campaigns' | 'filters' | 'file-name' | 'list' | 'download' | 'summary';
+export const steps: readonly Step[] = ['login', 'campaigns', 'filters', 'file-name', 'list', 'download', 'summary'];
+
+export interface LoginInput {
+	company: string;
+	username: string;
+	/** Overrides the company's URL (from --server). */
+	server: string;
+}
+
+export interface FilterValues {
+	/** As typed: `YYYY-MM-DD` or `YYYY-MM-DD HH:MM`, local time; empty = open. */
+	from: string;
+	to: string;
+	/** Empty = all channels. */
+	channels: Channel[];
+	includeArchived: boolean;
+	overwrite: boolean;
+	outDir: string;
+	transcripts: TranscriptChoice;
+}
+
+export interface NamingValues {
+	template: string;
+	dateFormat: string;
+}
+
+export interface FlowState {
+	step: Step;
+	login: LoginInput;
+	session?: {client: ApiClient; user: UserInfo};
+	campaigns: Campaign[];
+	selectedCampaigns: string[];
+	filters: FilterValues;
+	naming: NamingValues;
+	/** Contacts listed for the current filters (preview on the file-name screen, then the plan). */
+	contacts?: Recording[];
+	plan?: Plan;
+	run?: DownloadRun;
+	summary?: RunSummary;
+	manifestPath?: string;
+	/** Work in progress, shown instead of accepting input (message key and parameters). */
+	busy?: {key: string; params?: Record<string, string | number>};
+	/** The last error, already in the user's language. */
+	error?: string;
+	showHelp: boolean;
+}
+
+export type FlowAction =
+	| {type: 'busy'; key: string; params?: Record<string, string | number>}
+	| {type: 'failed'; message: string}
+	| {type: 'logged-in'; login: LoginInput; client: ApiClient; user: UserInfo; campaigns: Campaign[]}
+	| {type: 'campaigns-chosen'; ids: string[]}
+	| {type: 'listed'; filters: FilterValues; contacts: Recording[]}
+	| {type: 'planned'; naming: NamingValues; plan: Plan}
+	| {type: 'download-started'; run: DownloadRun}
+	| {type: 'download-finished'; summary: RunSummary; manifestPath: string}
+	| {type: 'back'}
+	| {type: 'new-search'}
+	| {type: 'toggle-help'};
+
+export function initialFlow(values: {login: LoginInput; filters: FilterValues; naming: NamingValues}): FlowState {
+	return {step: 'login', campaigns: [], selectedCampaigns: [], showHelp: false, ...values};
+}
+
+const previous: Partial<Record<Step, Step>> = {
+	campaigns: 'login',
+	filters: 'campaigns',
+	'file-name': 'filters',
+	list: 'file-name',
+	summary: 'list',
+};
+
+export function flowReducer(state: FlowState, action: FlowAction): FlowState {
+	switch (action.type) {
+		case 'busy': {
+			return {...state, busy: {key: action.key, ...(action.params ? {params: action.params} : {})}, error: undefined};
+		}
+
+		case 'failed': {
+			return {...state, busy: undefined, error: action.message};
+		}
+
+		case 'logged-in': {
+			const visible = new Set(action.campaigns.map(campaign => campaign.id));
+			return {
+				...state,
+				step: 'campaigns',
+				busy: undefined,
+				error: undefined,
+				login: action.login,
+				session: {client: action.client, user: action.user},
+				campaigns: action.campaigns,
+				// A different user may see different campaigns: keep only choices that still exist.
+				selectedCampaigns: state.selectedCampaigns.filter(id => visible.has(id)),
+			};
+		}
+
+		case 'campaigns-chosen': {
+			return {...state, step: 'filters', selectedCampaigns: action.ids, error: undefined};
+		}
+
+		case 'listed': {
+			return {...state, step: 'file-name', busy: undefined, error: undefined, filters: action.filters, contacts: action.contacts};
+		}
+
+		case 'planned': {
+			return {...state, step: 'list', busy: undefined, error: undefined, naming: action.naming, plan: action.plan};
+		}
+
+		case 'download-started': {
+			return {...state, step: 'download', run: action.run, summary: undefined, error: undefined};
+		}
+
+		case 'download-finished': {
+			return {...state, step: 'summary', summary: action.summary, manifestPath: action.manifestPath, busy: undefined};
+		}
+
+		case 'back': {
+			if (state.showHelp) {
+				return {...state, showHelp: false};
+			}
+
+			if (state.busy) {
+				return state;
+			}
+
+			const step = previous[state.step];
+			return step ? {...state, step, error: undefined} : state;
+		}
+
+		case 'new-search': {
+			return {...state, step: 'filters', run: undefined, summary: undefined, plan: undefined, error: undefined};
+		}
+
+		case 'toggle-help': {
+			return {...state, showHelp: !state.showHelp};
+		}
+	}
+}

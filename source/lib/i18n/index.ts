@@ -1,0 +1,86 @@
+/**
+ * The message catalogue: every user-facing text of the screens, in English and Hungarian (the seed product's
+ * language). Each screen keeps its messages in messages/<screen>.ts; this module merges them, picks the language
+ * (--lang, else the locale from LC_ALL / LC_MESSAGES / LANG) and formats dates and numbers the locale's way.
+ */
+import {common} from './messages/common.js';
+import {screens} from './messages/screens.js';
+
+export type Lang = 'en' | 'hu';
+export const langs: readonly Lang[] = ['en', 'hu'];
+
+/** One screen's messages: the same keys in both languages; `{name}` marks a parameter. */
+export type MessageSet = {en: Record<string, string>; hu: Record<string, string>};
+
+const sets: MessageSet[] = [common, ...screens];
+
+function merge(lang: Lang): Map<string, string> {
+	const merged = new Map<string, string>();
+	for (const set of sets) {
+		for (const [key, text] of Object.entries(set[lang])) {
+			merged.set(key, text);
+		}
+	}
+
+	return merged;
+}
+
+const catalogues: Record<Lang, Map<string, string>> = {en: merge('en'), hu: merge('hu')};
+
+/** Keys present in one language but not the other (a test keeps this empty). */
+export function missingKeys(): Record<Lang, string[]> {
+	return {
+		en: [...catalogues.hu.keys()].filter(key => !catalogues.en.has(key)),
+		hu: [...catalogues.en.keys()].filter(key => !catalogues.hu.has(key)),
+	};
+}
+
+export function detectLang(flag?: string, env: NodeJS.ProcessEnv = process.env): Lang {
+	if (flag) {
+		return flag.toLowerCase().startsWith('hu') ? 'hu' : 'en';
+	}
+
+	const locale = env['LC_ALL'] || env['LC_MESSAGES'] || env['LANG'] || '';
+	return locale.toLowerCase().startsWith('hu') ? 'hu' : 'en';
+}
+
+export interface Translator {
+	readonly lang: Lang;
+	/** BCP 47 locale for Intl: dates and numbers the locale's way. */
+	readonly locale: string;
+	readonly timeZone: string;
+	t(key: string, params?: Record<string, string | number>): string;
+	/** Date and time of an ISO instant, e.g. 2026. 10. 01. 08:30:15 (hu) or 01/10/2026, 08:30:15 (en). */
+	dateTime(iso: string | null | undefined): string;
+	date(iso: string | null | undefined): string;
+	number(value: number): string;
+}
+
+export function createTranslator(lang: Lang, timeZone: string): Translator {
+	const catalogue = catalogues[lang];
+	const locale = lang === 'hu' ? 'hu-HU' : 'en-GB';
+	const dateTimeFormat = new Intl.DateTimeFormat(locale, {timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23'});
+	const dateFormat = new Intl.DateTimeFormat(locale, {timeZone, year: 'numeric', month: '2-digit', day: '2-digit'});
+	const numberFormat = new Intl.NumberFormat(locale);
+	const format = (formatter: Intl.DateTimeFormat, iso: string | null | undefined) => {
+		if (!iso) {
+			return '';
+		}
+
+		const date = new Date(iso);
+		return Number.isNaN(date.getTime()) ? iso : formatter.format(date);
+	};
+
+	return {
+		lang,
+		locale,
+		timeZone,
+		t(key, params) {
+			const text = catalogue.get(key) ?? catalogues.en.get(key) ?? key;
+			return params ? text.replaceAll(/\{(\w+)\}/g, (whole, name: string) => name in params ? String(params[name]) : whole) : text;
+		},
+		dateTime: iso => format(dateTimeFormat, iso),
+		date: iso => format(dateFormat, iso),
+		number: value => numberFormat.format(value),
+	};
+}
