@@ -98,7 +98,8 @@ describe('resolveBatchNames', () => {
 		const requests = Array.from({length: 20_000}, (_, index) => request(String(index), ['same']));
 		const started = performance.now();
 		const result = resolveBatchNames(requests);
-		expect(performance.now() - started).toBeLessThan(2000);
+		// Quadratic would be 200 million tries here; linear is a few hundred milliseconds even on a loaded machine.
+		expect(performance.now() - started).toBeLessThan(5000);
 		expect(result.get('19999')).toBe('same_20000.mp3');
 		expect(new Set(result.values()).size).toBe(20_000);
 	});

@@ -7,7 +7,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import {describe, expect, test} from 'vitest';
 import {
-	dateFields, defaultTemplate, type FileNameTemplate, maxSegmentBytes, type NameFields, type NameRequest,
+	dateFields, defaultTemplate, type FileNameTemplate, formatDate, maxSegmentBytes, type NameFields, type NameRequest,
 	parseTemplate, renderSegments, resolveBatchNames, sanitizeSegment, suffixedPath, TemplateError, templateFields,
 } from '../../source/lib/naming/index.js';
 
@@ -180,7 +180,15 @@ describe('renderSegments properties', () => {
 	test('any template text either parses or is refused with a TemplateError', () => {
 		const templateText = fc.oneof(
 			untrusted,
-			fc.array(fc.oneof(fc.constantFrom('{', '}', '{{', '}}', '/', ':', '..', '.', '\\', ' '), fieldToken, literal), {maxLength: 8})
+			fc.array(
+				fc.oneof(
+					fc.constantFrom('{', '}', '{{', '}}', '/', ':', '..', '.', '\\', ' ', '\n', '\u001b', 'callStart'),
+					fc.constantFrom('{\n}', '{\u001b[31m}', '{callStart:\u0007}', '{call\u0085Id}', '{ä}'),
+					fieldToken,
+					literal,
+				),
+				{maxLength: 8},
+			)
 				.map((pieces) => pieces.join('')),
 		);
 		fc.assert(
@@ -190,12 +198,60 @@ describe('renderSegments properties', () => {
 					template = parseTemplate(text);
 				} catch (error) {
 					expect(error).toBeInstanceOf(TemplateError);
-					expect((error as TemplateError).message).toMatch(/^[^\n]+\.$/u);
+					// One sentence, and nothing that could drive the terminal it is printed on.
+					expect((error as TemplateError).message).toMatch(/^[^\u0000-\u001F\u007F-\u009F]+\.$/u);
 					return;
 				}
 				const segments = renderSegments(template, fields, {timeZone: 'UTC'});
 				segments.forEach((segment) => expectSafeSegment(segment));
 				expectInside(segments.join('/'));
+			}),
+			runs,
+		);
+	});
+});
+
+describe('formatDate properties', () => {
+	/** Formats with Intl directly, one call per instant: slow but obviously right. */
+	function reference(instant: Date, timeZone: string): string {
+		const parts = new Intl.DateTimeFormat('en-US-u-ca-gregory-nu-latn', {
+			timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit',
+			second: '2-digit',
+		}).formatToParts(instant);
+		const value = (type: string): string => parts.find((part) => part.type === type)!.value;
+		return `${value('year').padStart(4, '0')}-${value('month')}-${value('day')}_${value('hour')}-${value('minute')}-${value('second')}`;
+	}
+
+	const zones = fc.constantFrom(
+		'UTC', 'Europe/Budapest', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'America/St_Johns',
+		'Pacific/Chatham', 'Africa/Casablanca', 'Europe/Amsterdam',
+	);
+	/** Mostly recent instants, where daylight-saving changes are dense, and some from any century since 1000. */
+	const instants = fc.oneof(
+		fc.date({min: new Date('2019-01-01T00:00:00Z'), max: new Date('2027-01-01T00:00:00Z'), noInvalidDate: true}),
+		fc.date({min: new Date('1000-01-02T00:00:00Z'), max: new Date('9999-12-30T00:00:00Z'), noInvalidDate: true}),
+	);
+
+	test('agrees with Intl in every time zone, across daylight-saving changes', () => {
+		fc.assert(
+			fc.property(instants, zones, (instant, timeZone) => {
+				expect(formatDate(instant.toISOString(), 'YYYY-MM-DD_HH-mm-ss', timeZone)).toBe(reference(instant, timeZone));
+			}),
+			{numRuns: 2000},
+		);
+	});
+
+	test('an instant written with any offset formats the same', () => {
+		fc.assert(
+			fc.property(instants, zones, fc.integer({min: -14 * 60, max: 14 * 60}), (instant, timeZone, offsetMinutes) => {
+				const shifted = new Date(instant.getTime() + offsetMinutes * 60_000).toISOString().slice(0, -1);
+				const sign = offsetMinutes < 0 ? '-' : '+';
+				const magnitude = Math.abs(offsetMinutes);
+				const withOffset = `${shifted}${sign}${String(Math.floor(magnitude / 60)).padStart(2, '0')}:${String(magnitude % 60).padStart(2, '0')}`;
+				fc.pre(Number(shifted.slice(0, 4)) >= 1000 && !shifted.startsWith('+'));
+				expect(formatDate(withOffset, 'YYYY-MM-DD_HH-mm-ss', timeZone)).toBe(
+					formatDate(instant.toISOString(), 'YYYY-MM-DD_HH-mm-ss', timeZone),
+				);
 			}),
 			runs,
 		);

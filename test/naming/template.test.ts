@@ -112,6 +112,11 @@ describe('parseTemplate', () => {
 		expect(parseError('{ phoneNumber }').message).toMatch(/did you mean \{phoneNumber\}/u);
 	});
 
+	test('escapes control characters of a mistyped field name in the message', () => {
+		expect(parseError('{\u001b[2Jx}').message).toMatch(/^Unknown field \{\\u001B\[2Jx\} in the file-name template; /u);
+		expect(parseError('{callStart:YYYY\u202E}').message).toMatch(/^The date format "YYYY\\u202E" has "\\u202E", /u);
+	});
+
 	test('refuses a field without a name', () => {
 		expect(parseError('a{}b').message).toMatch(/^The file-name template has a field without a name at character 2; use one of: callId, /u);
 		expect(parseError('{:YYYY}').message).toMatch(/field without a name/u);
@@ -136,14 +141,15 @@ describe('parseTemplate', () => {
 		);
 	});
 
+	const tokens = '; use the tokens YYYY, YY, MM, DD, HH, mm and ss with separators such as - _ . or a space.';
 	test.each([
-		['{callStart:}', 'The date format "" is empty; use the tokens YYYY, YY, MM, DD, HH, mm and ss with separators such as - _ . or a space.'],
-		['{callStart:abc}', 'The date format "abc" has no date token; use the tokens YYYY, YY, MM, DD, HH, mm and ss with separators such as - _ . or a space.'],
-		['{callStart:YYYY-M-D}', 'The date format "YYYY-M-D" has "M" at character 6, which is not a date token; use the tokens YYYY, YY, MM, DD, HH, mm and ss with separators such as - _ . or a space.'],
-		['{callStart:yyyy}', 'The date format "yyyy" has "y" at character 1, which is not a date token; use the tokens YYYY, YY, MM, DD, HH, mm and ss with separators such as - _ . or a space.'],
-		['{callStart:HH:mm}', 'The date format "HH:mm" has ":", which cannot be part of a file name; use the tokens YYYY, YY, MM, DD, HH, mm and ss with separators such as - _ . or a space.'],
-		['{callStart:YYYY\tMM}', 'The date format "YYYY\tMM" has "\\t", which cannot be part of a file name; use the tokens YYYY, YY, MM, DD, HH, mm and ss with separators such as - _ . or a space.'],
-		['{callStart:YYYY/MM}', 'The date format "YYYY/MM" has "/", which cannot make folders inside a field; put "/" outside the braces, as in {callStart:YYYY}/{callStart:MM}.'],
+		['{callStart:}', `The date format "" is empty${tokens}`],
+		['{callStart:abc}', `The date format "abc" has no date token${tokens}`],
+		['{callStart:YYYY-M-D}', `The date format "YYYY-M-D" has "M" at character 6, which is not a date token${tokens}`],
+		['{callStart:yyyy}', `The date format "yyyy" has "y" at character 1, which is not a date token${tokens}`],
+		['{callStart:HH:mm}', `The date format "HH:mm" has ":", which cannot be part of a file name${tokens}`],
+		['{callStart:YYYY\tMM}', `The date format "YYYY\\u0009MM" has "\\u0009", which cannot be part of a file name${tokens}`],
+		['{callStart:YYYY/MM}', `The date format "YYYY/MM" has "/", which cannot make folders inside a field; put "/" outside the braces, as in {callStart:YYYY}/{callStart:MM}.`],
 	])('refuses the invalid format in %j', (template, message) => {
 		expect(parseError(template).message).toBe(message);
 	});
@@ -299,6 +305,21 @@ describe('formatDate', () => {
 		// Budapest moves from +01:00 to +02:00 at 01:00 UTC on 31 March 2024.
 		expect(formatDate('2024-03-31T00:59:59Z', 'HH-mm', 'Europe/Budapest')).toBe('01-59');
 		expect(formatDate('2024-03-31T01:00:00Z', 'HH-mm', 'Europe/Budapest')).toBe('03-00');
+	});
+
+	test('handles an offset change in the middle of an hour', () => {
+		// Lord Howe Island moves from +10:30 to +11:00 at 15:30 UTC on 5 October 2024 (2:00 local).
+		for (const [instant, local] of [
+			['2024-10-05T15:00:00Z', '01-30-00'],
+			['2024-10-05T15:29:59.999Z', '01-59-59'],
+			['2024-10-05T15:30:00Z', '02-30-00'],
+			['2024-10-05T15:59:59Z', '02-59-59'],
+		] as const) {
+			expect(formatDate(instant, 'HH-mm-ss', 'Australia/Lord_Howe')).toBe(local);
+		}
+		// Budapest's local mean time (+01:16:20) gave way to +01:00 in 1890, 22:43:40 UTC on 31 October.
+		expect(formatDate('1890-10-31T22:43:39Z', 'YYYY-MM-DD_HH-mm-ss', 'Europe/Budapest')).toBe('1890-10-31_23-59-59');
+		expect(formatDate('1890-10-31T22:43:40Z', 'YYYY-MM-DD_HH-mm-ss', 'Europe/Budapest')).toBe('1890-10-31_23-43-40');
 	});
 
 	test('returns a value that is not an ISO 8601 instant unchanged', () => {

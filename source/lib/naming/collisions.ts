@@ -31,30 +31,43 @@ export function resolveBatchNames(requests: readonly NameRequest[]): Map<string,
 	const folderSpelling = new Map<string, string>();
 	const folders = new Set<string>();
 	const seenKeys = new Set<string>();
+	// A batch has few distinct folders (campaigns, days) but many files; sanitising and folding each once is enough.
+	const memo = new Map<string, {safe: string; folded: string}>();
+	const folderSegment = (segment: string): {safe: string; folded: string} => {
+		let entry = memo.get(segment);
+		if (entry === undefined) {
+			const safe = sanitizeSegment(segment);
+			entry = {safe, folded: foldSegment(safe)};
+			memo.set(segment, entry);
+		}
+		return entry;
+	};
 	const prepared = requests.map((request) => {
 		if (seenKeys.has(request.key)) {
 			throw new RangeError(`Duplicate name request key ${JSON.stringify(request.key)}.`);
 		}
 		seenKeys.add(request.key);
-		const {folder, base} = splitSegments(request.segments);
+		const base = lastSegment(request.segments);
 		let spelled = '';
 		let folded = '';
-		for (const segment of folder) {
-			const prefix = spelled === '' ? segment : `${spelled}/${segment}`;
-			folded = folded === '' ? foldSegment(segment) : `${folded}/${foldSegment(segment)}`;
+		for (const segment of request.segments.slice(0, -1)) {
+			const {safe, folded: foldedSegment} = folderSegment(segment);
+			const prefix = spelled === '' ? safe : `${spelled}/${safe}`;
+			folded = folded === '' ? foldedSegment : `${folded}/${foldedSegment}`;
 			spelled = folderSpelling.get(folded) ?? prefix;
 			folderSpelling.set(folded, spelled);
 			folders.add(folded);
 		}
-		const wanted = join(spelled, sanitizeSegment(base, request.extension));
-		return {request, spelled, base, wanted, wantedFolded: foldPath(wanted)};
+		const name = sanitizeSegment(base, request.extension);
+		const wanted = join(spelled, name);
+		return {request, spelled, folded, base, wanted, wantedFolded: join(folded, foldSegment(name))};
 	});
 	const asked = new Set(prepared.map((entry) => entry.wantedFolded));
 	const taken = new Set<string>();
 	// Per wanted name, the next suffix worth trying: keeps a thousand same-named files linear instead of quadratic.
 	const nextSuffix = new Map<string, number>();
 	const result = new Map<string, string>();
-	for (const {request, spelled, base, wanted, wantedFolded} of prepared) {
+	for (const {request, spelled, folded: folderFolded, base, wanted, wantedFolded} of prepared) {
 		if (!taken.has(wantedFolded) && !folders.has(wantedFolded)) {
 			taken.add(wantedFolded);
 			result.set(request.key, wanted);
@@ -67,8 +80,9 @@ export function resolveBatchNames(requests: readonly NameRequest[]): Map<string,
 			if (tries > limit) {
 				throw new Error(`No free name found for ${JSON.stringify(wanted)} after ${tries} suffixes.`);
 			}
-			const candidate = join(spelled, sanitizeSegment(base, `_${n}${request.extension}`));
-			const folded = foldPath(candidate);
+			const name = sanitizeSegment(base, `_${n}${request.extension}`);
+			const candidate = join(spelled, name);
+			const folded = join(folderFolded, foldSegment(name));
 			if (!taken.has(folded) && !asked.has(folded) && !folders.has(folded)) {
 				taken.add(folded);
 				result.set(request.key, candidate);
@@ -90,16 +104,21 @@ export function suffixedPath(segments: readonly string[], extension: string, n: 
 	if (!Number.isSafeInteger(n) || n < 2) {
 		throw new RangeError(`A name suffix must be an integer of at least 2, not ${n}.`);
 	}
-	const {folder, base} = splitSegments(segments);
+	const base = lastSegment(segments);
+	const folder = segments.slice(0, -1).map((segment) => sanitizeSegment(segment));
 	return join(folder.join('/'), sanitizeSegment(base, `_${n}${extension}`));
 }
 
-/** Sanitises again, because requests may be built by hand; sanitizing is idempotent, so rendered names are kept. */
-function splitSegments(segments: readonly string[]): {folder: string[]; base: string} {
-	if (segments.length === 0) {
+/**
+ * The base name. Every segment is sanitised again where it is used, because requests may be built by hand;
+ * sanitising is idempotent, so names from `renderSegments` are kept as they are.
+ */
+function lastSegment(segments: readonly string[]): string {
+	const base = segments.at(-1);
+	if (base === undefined) {
 		throw new RangeError('A name request needs at least one path segment.');
 	}
-	return {folder: segments.slice(0, -1).map((segment) => sanitizeSegment(segment)), base: segments.at(-1)!};
+	return base;
 }
 
 function join(folder: string, name: string): string {
@@ -111,9 +130,10 @@ function join(folder: string, name: string): string {
  * only full case folding merges (`ß`/`SS`, `ſ`/`s`, the Kelvin sign and `k`); merging too much only costs a suffix.
  */
 function foldSegment(segment: string): string {
+	if (ascii.test(segment)) {
+		return segment.toLowerCase();
+	}
 	return segment.normalize('NFC').toUpperCase().toLowerCase().normalize('NFC');
 }
 
-function foldPath(path: string): string {
-	return path.split('/').map(foldSegment).join('/');
-}
+const ascii = /^[\u0000-\u007F]*$/u;

@@ -144,7 +144,9 @@ function parseField(inside: string, start: number): TemplatePart {
 	if (field === undefined) {
 		const near = templateFields.find((candidate) => candidate.toLowerCase() === name.trim().toLowerCase());
 		const hint = near === undefined ? '' : ` (did you mean {${near}}?)`;
-		throw new TemplateError(`Unknown field {${name}} in the file-name template${hint}; use one of: ${fieldList}.`);
+		throw new TemplateError(
+			`Unknown field {${printable(name)}} in the file-name template${hint}; use one of: ${fieldList}.`,
+		);
 	}
 	if (colon === -1) {
 		return {type: 'field', field};
@@ -157,6 +159,17 @@ function parseField(inside: string, start: number): TemplatePart {
 	const format = inside.slice(colon + 1);
 	compileFormat(format);
 	return {type: 'field', field, format};
+}
+
+/**
+ * User text quoted in a message, with control and bidi characters written as `\uXXXX`: a message is printed on a
+ * terminal, and a mistyped template must not be able to drive it.
+ */
+function printable(text: string): string {
+	return text.replace(
+		/[\u0000-\u001F\u007F-\u009F\u061C\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/gu,
+		(character) => `\\u${character.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`,
+	);
 }
 
 /**
@@ -236,7 +249,9 @@ export function renderSegments(template: FileNameTemplate, fields: NameFields, o
 		const value = dateFields.has(part.field)
 			? formatDate(raw, part.format ?? defaultFormat, options.timeZone)
 			: raw;
-		segments[segments.length - 1] += value.normalize('NFC').replace(/[/\\]/gu, '_');
+		// No explicit escaping: sanitizeSegment NFC-normalises the segment and replaces every "/" and "\\" in it, and only
+		// the template's own text is split into folders.
+		segments[segments.length - 1] += value;
 	}
 	return segments.map((segment) => sanitizeSegment(segment));
 }
@@ -257,7 +272,9 @@ function compileFormat(format: string): CompiledFormat {
 		return cached;
 	}
 	const invalid = (reason: string): TemplateError =>
-		new TemplateError(`The date format "${format}" ${reason}; use the tokens ${tokenList} with separators such as - _ . or a space.`);
+		new TemplateError(
+			`The date format "${printable(format)}" ${reason}; use the tokens ${tokenList} with separators such as - _ . or a space.`,
+		);
 	if (format === '') {
 		throw invalid('is empty');
 	}
@@ -278,11 +295,11 @@ function compileFormat(format: string): CompiledFormat {
 		}
 		if (character === '/') {
 			throw new TemplateError(
-				`The date format "${format}" has "/", which cannot make folders inside a field; put "/" outside the braces, as in {callStart:YYYY}/{callStart:MM}.`,
+				`The date format "${printable(format)}" has "/", which cannot make folders inside a field; put "/" outside the braces, as in {callStart:YYYY}/{callStart:MM}.`,
 			);
 		}
 		if (sanitizeSegment(`_${character}_`) !== `_${character}_`) {
-			throw invalid(`has ${JSON.stringify(character)}, which cannot be part of a file name`);
+			throw invalid(`has "${printable(character)}", which cannot be part of a file name`);
 		}
 		const last = compiled.at(-1);
 		if (last !== undefined && 'text' in last) {
@@ -309,22 +326,31 @@ function parseInstant(text: string): number | undefined {
 	if (match === null) {
 		return undefined;
 	}
-	const [, year, month, day, hour, minute, second = '0', fraction = '', sign, offsetHours = '0', offsetMinutes = '0'] =
-		match;
-	const numbers = [year, month, day, hour, minute, second, offsetHours, offsetMinutes].map(Number) as [
-		number, number, number, number, number, number, number, number,
-	];
-	const [y, mo, d, h, mi, s, oh, om] = numbers;
+	const year = Number(match[1]);
+	const month = Number(match[2]);
+	const day = Number(match[3]);
+	const hour = Number(match[4]);
+	const minute = Number(match[5]);
+	const second = Number(match[6] ?? 0);
+	const offsetHours = Number(match[9] ?? 0);
+	const offsetMinutes = Number(match[10] ?? 0);
 	// Years before 1000 would need eras in the formatted output; no contact center recorded a call then.
-	if (y < 1000 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59 || oh > 23 || om > 59) {
+	if (year < 1000 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
 		return undefined;
 	}
-	if (d > new Date(Date.UTC(y, mo, 0)).getUTCDate()) {
+	if (hour > 23 || minute > 59 || second > 59 || offsetHours > 23 || offsetMinutes > 59) {
 		return undefined;
 	}
-	const milliseconds = Number(`0.${fraction || '0'}`) * 1000;
-	const offset = (sign === '-' ? -1 : 1) * (oh * 60 + om) * 60_000;
-	return Date.UTC(y, mo - 1, d, h, mi, s, Math.floor(milliseconds)) - offset;
+	const milliseconds = match[7] === undefined ? 0 : Math.floor(Number(`0.${match[7]}`) * 1000);
+	const offset = (match[8] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMinutes) * 60_000;
+	return Date.UTC(year, month - 1, day, hour, minute, second, milliseconds) - offset;
+}
+
+function daysInMonth(year: number, month: number): number {
+	if (month === 2) {
+		return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+	}
+	return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 /** One time zone's wall clock; Intl is slow (microseconds a call), so offsets are cached per hour of UTC. */
@@ -347,9 +373,10 @@ class ZoneClock {
 				second: '2-digit',
 			});
 		} catch (error) {
-			throw new UsageError(`Unknown time zone "${timeZone}"; use an IANA name such as Europe/Budapest or UTC.`, {
-				cause: error,
-			});
+			throw new UsageError(
+				`Unknown time zone "${printable(timeZone ?? '')}"; use an IANA name such as Europe/Budapest or UTC.`,
+				{cause: error},
+			);
 		}
 	}
 
@@ -367,7 +394,7 @@ class ZoneClock {
 			}
 			this.#offsets.set(hour, offset);
 		}
-		return new Date(instant + (offset ?? this.#offsetAt(instant - (instant % 1000))));
+		return new Date(instant + (offset ?? this.#offsetAt(Math.floor(instant / 1000) * 1000)));
 	}
 
 	/** Offset at a whole second (Intl has no milliseconds, so a whole second keeps the difference exact). */
