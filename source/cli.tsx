@@ -5,7 +5,7 @@
  */
 import {readFileSync} from 'node:fs';
 import {demoServerHelp, runDemoServer} from './commands/demo-server.js';
-import {runDemo} from './commands/demo.js';
+import {interactiveHelp, runInteractive} from './commands/interactive.js';
 import {downloadHelp, runDownload} from './commands/download.js';
 import {listHelp, runList} from './commands/list.js';
 import {runVerify, verifyHelp} from './commands/verify.js';
@@ -22,9 +22,10 @@ Commands:
   verify DIR       re-check a download folder against its manifest
   demo-server      run the built-in demo contact-center server
 
+Without a command, ccdl starts the interactive app (see below); "ccdl --demo" runs it against the built-in
+demo server.
+
 Options:
-  --demo [download options]
-                   start the demo server in this process and download from it (try it first)
   -h, --help       show help (also "ccdl COMMAND --help")
   -v, --version    show the version
 
@@ -55,13 +56,13 @@ async function main(argv: string[]): Promise<number> {
 		return 0;
 	}
 
-	if (first === '--demo') {
-		return runDemo(rest);
+	if (first === '-h' || first === '--help' || first === 'help') {
+		process.stdout.write(`${mainHelp}\n${interactiveHelp}`);
+		return 0;
 	}
 
-	if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
-		process.stdout.write(mainHelp);
-		return first === undefined ? exitCodes.usage : 0;
+	if (first === undefined || first.startsWith('-')) {
+		return runInteractive(argv);
 	}
 
 	const command = commands[first];

@@ -49,6 +49,7 @@ export function parseOptions<S extends OptionSpecs>(argv: string[], specs: S, co
 		config[name] = {type: spec.type === 'boolean' ? 'boolean' : 'string', multiple: spec.type === 'strings', ...(spec.short ? {short: spec.short} : {})};
 	}
 
+	const label = command ? `ccdl ${command}` : 'ccdl';
 	let parsed;
 	try {
 		parsed = parseArgs({args: argv, options: config, strict: true, allowPositionals});
@@ -56,20 +57,20 @@ export function parseOptions<S extends OptionSpecs>(argv: string[], specs: S, co
 		const message = (error as Error).message;
 		const unknown = /Unknown option '([^']+)'/.exec(message);
 		if (unknown) {
-			throw new UsageError(`"ccdl ${command}" has no option ${unknown[1]}; see "ccdl ${command} --help".`);
+			throw new UsageError(`"${label}" has no option ${unknown[1]}; see "${label} --help".`);
 		}
 
 		const missing = /Option '(?:-\w, )?(--[\w-]+)[^']*' argument missing/.exec(message);
 		if (missing) {
-			throw new UsageError(`${missing[1]} needs a value; see "ccdl ${command} --help".`);
+			throw new UsageError(`${missing[1]} needs a value; see "${label} --help".`);
 		}
 
 		const positional = /Unexpected argument '([^']+)'/.exec(message);
 		if (positional) {
-			throw new UsageError(`"ccdl ${command}" takes no argument "${positional[1]}"; see "ccdl ${command} --help".`);
+			throw new UsageError(`"${label}" takes no argument "${positional[1]}"; see "${label} --help".`);
 		}
 
-		throw new UsageError(`${message.replace(/\.$/, '')}; see "ccdl ${command} --help".`);
+		throw new UsageError(`${message.replace(/\.$/, '')}; see "${label} --help".`);
 	}
 
 	const values: Record<string, unknown> = {};

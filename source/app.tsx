@@ -1,0 +1,274 @@
+/**
+ * The interactive app: the flow reducer, the async work behind each step (login, listing, planning, the run), and
+ * the frame around the current screen (title, user, steps, status bar, help overlay).
+ */
+import {Box, Text, useApp, useInput} from 'ink';
+import {useCallback, useReducer, useRef} from 'react';
+import {companyUrl} from './commands/connection.js';
+import {HelpOverlay} from './components/help-overlay.js';
+import {type FilterValues, flowReducer, initialFlow, type LoginInput, type NamingValues, steps} from './flow.js';
+import {useI18n} from './hooks/use-i18n.js';
+import {useTheme} from './hooks/use-theme.js';
+import {ApiClient} from './lib/api/client.js';
+import {listContacts} from './lib/catalogue/listing.js';
+import {parseUserInstant} from './lib/dates.js';
+import {buildPlan, type Plan} from './lib/engine/plan.js';
+import {DownloadRun} from './lib/engine/run.js';
+import {manifestRows, writeManifest} from './lib/export/manifest.js';
+import {describeError} from './lib/i18n/describe-error.js';
+import {parseTemplate} from './lib/naming/index.js';
+import type {SettingsStore} from './lib/settings/settings.js';
+import {visible} from './lib/text/visible.js';
+import {CampaignsScreen} from './screens/campaigns/campaigns-screen.js';
+import {DownloadScreen} from './screens/download/download-screen.js';
+import {FileNameScreen} from './screens/file-name/file-name-screen.js';
+import {FiltersScreen} from './screens/filters/filters-screen.js';
+import {ListScreen} from './screens/list/list-screen.js';
+import {LoginScreen} from './screens/login/login-screen.js';
+import {SummaryScreen} from './screens/summary/summary-screen.js';
+
+export interface AppProps {
+	readonly initial: {login: LoginInput; filters: FilterValues; naming: NamingValues};
+	readonly timeZone: string;
+	readonly settings: SettingsStore;
+	/** Shown on the login screen, e.g. the demo accounts. */
+	readonly hint?: string;
+	/** Files at once. @default 8 */
+	readonly concurrency?: number;
+	/** Called once with the exit code when the user quits. */
+	readonly onExit: (code: number) => void;
+}
+
+const previewSamples = 5;
+
+export function App({initial, timeZone, settings, hint, concurrency = 8, onExit}: AppProps) {
+	const [state, dispatch] = useReducer(flowReducer, initial, initialFlow);
+	const translator = useI18n();
+	const {t} = translator;
+	const theme = useTheme();
+	const {exit} = useApp();
+	const stateRef = useRef(state);
+	stateRef.current = state;
+	const listingAbort = useRef<AbortController | undefined>(undefined);
+	const quitAfterRun = useRef(false);
+
+	const quit = useCallback((code: number) => {
+		onExit(code);
+		exit();
+	}, [exit, onExit]);
+
+	const fail = useCallback((error: unknown) => {
+		dispatch({type: 'failed', message: describeError(error, translator)});
+	}, [translator]);
+
+	const help = useCallback(() => {
+		dispatch({type: 'toggle-help'});
+	}, []);
+
+	const back = useCallback(() => {
+		listingAbort.current?.abort();
+		dispatch({type: 'back'});
+	}, []);
+
+	useInput((input, key) => {
+		if (key.ctrl && input === 'c') {
+			const {run} = stateRef.current;
+			if (run && stateRef.current.step === 'download') {
+				// The run winds down (partials kept), the manifest is written, then the app exits.
+				run.cancel();
+				dispatch({type: 'busy', key: 'quit.during-download'});
+				quitAfterRun.current = true;
+				return;
+			}
+
+			quit(130);
+			return;
+		}
+
+		if (state.showHelp && (input === '?' || key.escape)) {
+			dispatch({type: 'toggle-help'});
+		}
+	});
+
+	const login = useCallback(async (input: LoginInput & {password: string}) => {
+		dispatch({type: 'busy', key: 'busy.login'});
+		try {
+			const server = input.server.trim() || companyUrl(input.company.trim());
+			const client = await ApiClient.login({
+				server, ...(input.company.trim() ? {company: input.company.trim()} : {}), username: input.username, password: input.password,
+			});
+			const campaigns = await client.campaigns();
+			settings.set({company: input.company.trim(), username: input.username, ...(input.server.trim() ? {server: input.server.trim()} : {})});
+			dispatch({type: 'logged-in', login: {company: input.company, username: input.username, server: input.server}, client, user: client.user, campaigns});
+		} catch (error) {
+			fail(error);
+		}
+	}, [fail, settings]);
+
+	const list = useCallback(async (filters: FilterValues) => {
+		const {session, selectedCampaigns} = stateRef.current;
+		if (!session) {
+			return;
+		}
+
+		const controller = new AbortController();
+		listingAbort.current = controller;
+		dispatch({type: 'busy', key: 'busy.listing', params: {count: 0}});
+		try {
+			const from = filters.from.trim() ? parseUserInstant('from', filters.from, timeZone).toISOString() : undefined;
+			const to = filters.to.trim() ? parseUserInstant('to', filters.to, timeZone).toISOString() : undefined;
+			const contacts = await listContacts(session.client, {
+				...(from ? {from} : {}), ...(to ? {to} : {}), campaigns: selectedCampaigns, channels: filters.channels, includeArchived: true,
+			}, {
+				signal: controller.signal,
+				onPage: count => {
+					dispatch({type: 'busy', key: 'busy.listing', params: {count}});
+				},
+			});
+			settings.set({outDir: filters.outDir});
+			dispatch({type: 'listed', filters, contacts});
+		} catch (error) {
+			if (!controller.signal.aborted) {
+				fail(error);
+			}
+		}
+	}, [fail, settings, timeZone]);
+
+	const plan = useCallback(async (naming: NamingValues) => {
+		const {contacts = [], filters} = stateRef.current;
+		dispatch({type: 'busy', key: 'busy.planning'});
+		try {
+			const built = await buildPlan(contacts, {
+				outDir: filters.outDir,
+				template: parseTemplate(naming.template),
+				dateFormat: naming.dateFormat,
+				timeZone,
+				overwrite: filters.overwrite,
+				includeArchived: filters.includeArchived,
+				transcripts: filters.transcripts,
+			});
+			settings.set({template: naming.template, dateFormat: naming.dateFormat});
+			dispatch({type: 'planned', naming, plan: built});
+		} catch (error) {
+			fail(error);
+		}
+	}, [fail, settings, timeZone]);
+
+	const download = useCallback(async (planned: Plan) => {
+		const {session, filters} = stateRef.current;
+		if (!session) {
+			return;
+		}
+
+		const run = new DownloadRun(session.client, planned, {concurrency, overwrite: filters.overwrite});
+		dispatch({type: 'download-started', run});
+		try {
+			const summary = await run.start();
+			const {csv} = await writeManifest(planned.outDir, manifestRows(planned, summary));
+			dispatch({type: 'download-finished', summary, manifestPath: csv});
+			if (quitAfterRun.current) {
+				quit(130);
+			}
+		} catch (error) {
+			fail(error);
+		}
+	}, [concurrency, fail, quit]);
+
+	const retryFailed = useCallback(() => {
+		const {plan: planned, summary} = stateRef.current;
+		if (!planned || !summary) {
+			return;
+		}
+
+		const failed = new Set(summary.outcomes.filter(outcome => outcome.state === 'failed').map(outcome => outcome.file.fileId));
+		const files = planned.files.filter(file => failed.has(file.fileId));
+		void download({...planned, files, downloadBytes: files.reduce((sum, file) => sum + (file.size ?? 0), 0)});
+	}, [download]);
+
+	const active = !state.showHelp && !state.busy;
+	const user = state.session?.user;
+	const stepIndex = steps.indexOf(state.step);
+	let screen;
+	switch (state.step) {
+		case 'login': {
+			screen = (
+				<LoginScreen initial={state.login} busy={state.busy !== undefined} error={state.error}
+					onSubmit={input => void login(input)} onHelp={help} isActive={!state.showHelp}/>
+			);
+			break;
+		}
+
+		case 'campaigns': {
+			screen = (
+				<CampaignsScreen campaigns={state.campaigns} selected={state.selectedCampaigns} user={user!}
+					onSubmit={ids => {
+						dispatch({type: 'campaigns-chosen', ids});
+					}} onBack={back} onHelp={help} isActive={active}/>
+			);
+			break;
+		}
+
+		case 'filters': {
+			screen = (
+				<FiltersScreen value={state.filters} timeZone={timeZone} busy={state.busy !== undefined}
+					busyText={state.busy ? t(state.busy.key, state.busy.params) : undefined} error={state.error}
+					onSubmit={filters => void list(filters)} onBack={back} onHelp={help} isActive={!state.showHelp}/>
+			);
+			break;
+		}
+
+		case 'file-name': {
+			screen = (
+				<FileNameScreen value={state.naming} samples={(state.contacts ?? []).filter(contact => !contact.recycled).slice(0, previewSamples)}
+					timeZone={timeZone} busy={state.busy !== undefined} busyText={state.busy ? t(state.busy.key, state.busy.params) : undefined}
+					error={state.error} onSubmit={naming => void plan(naming)} onBack={back} onHelp={help} isActive={!state.showHelp}/>
+			);
+			break;
+		}
+
+		case 'list': {
+			screen = <ListScreen plan={state.plan!} onDownload={() => void download(state.plan!)} onBack={back} onHelp={help} isActive={active}/>;
+			break;
+		}
+
+		case 'download': {
+			screen = (
+				<DownloadScreen run={state.run!} onCancel={() => {
+					state.run?.cancel();
+				}} onHelp={help} isActive={active}/>
+			);
+			break;
+		}
+
+		case 'summary': {
+			screen = (
+				<SummaryScreen summary={state.summary!} plan={state.plan!} manifestPath={state.manifestPath ?? ''}
+					onRetryFailed={retryFailed} onNewSearch={() => {
+						dispatch({type: 'new-search'});
+					}} onQuit={() => {
+						quit(state.summary && state.summary.failed > 0 ? 1 : 0);
+					}} onHelp={help} isActive={active}/>
+			);
+			break;
+		}
+	}
+
+	return (
+		<Box flexDirection='column'>
+			<Box justifyContent='space-between'>
+				<Text bold color={theme.accent}>{t('app.title')}</Text>
+				<Text color={theme.muted}>
+					{steps.slice(0, 6).map((step, index) => index === stepIndex ? `[${t(`step.${step}`)}]` : '').join('') || `[${t(`step.${state.step}`)}]`}
+					{user ? ` ${visible(t('app.user', {name: user.displayName, role: t(`role.${user.role}`)}))}` : ''}
+				</Text>
+			</Box>
+			{state.showHelp ? <HelpOverlay step={state.step}/> : screen}
+			{state.step === 'login' && hint ? <Text color={theme.muted}>{hint}</Text> : null}
+			{state.error && state.step !== 'login' && state.step !== 'filters' && state.step !== 'file-name'
+				? <Text color={theme.bad}>{state.error}</Text> : null}
+			{state.busy && state.step !== 'login' && state.step !== 'filters' && state.step !== 'file-name'
+				? <Text color={theme.warn}>{t(state.busy.key, state.busy.params)}</Text> : null}
+			<Text color={theme.muted}>{t('keys.hint')}</Text>
+		</Box>
+	);
+}
