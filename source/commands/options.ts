@@ -65,12 +65,17 @@ export function parseOptions<S extends OptionSpecs>(argv: string[], specs: S, co
 			throw new UsageError(`${missing[1]} needs a value; see "${label} --help".`);
 		}
 
+		const ambiguous = /Option '(?:-\w, )?(--[\w-]+)[^']*' argument is ambiguous/.exec(message);
+		if (ambiguous) {
+			throw new UsageError(`${ambiguous[1]} got a value that looks like a flag; write ${ambiguous[1]}=VALUE.`);
+		}
+
 		const positional = /Unexpected argument '([^']+)'/.exec(message);
 		if (positional) {
 			throw new UsageError(`"${label}" takes no argument "${positional[1]}"; see "${label} --help".`);
 		}
 
-		throw new UsageError(`${message.replace(/\.$/, '')}; see "${label} --help".`);
+		throw new UsageError(`${message.split('\n')[0]!.replace(/\.$/, '')}; see "${label} --help".`);
 	}
 
 	const values: Record<string, unknown> = {};

@@ -17,10 +17,11 @@ let clean: DemoProcess;
 
 beforeAll(async () => {
 	[a, b, c, broken, clean] = await Promise.all([
-		startDemoProcess(['--calls', '300', '--seed', '42', '--faults', spec]),
-		startDemoProcess(['--calls', '300', '--seed', '42', '--faults', spec]),
-		startDemoProcess(['--calls', '300', '--seed', '43', '--faults', spec]),
-		startDemoProcess(['--calls', '300', '--seed', '42', '--faults', 'broken=1']),
+		// Small audio files (about 48 KiB each) keep the hundreds of downloads below quick.
+		startDemoProcess(['--calls', '300', '--seed', '42', '--media-size', '49152', '--faults', spec]),
+		startDemoProcess(['--calls', '300', '--seed', '42', '--media-size', '49152', '--faults', spec]),
+		startDemoProcess(['--calls', '300', '--seed', '43', '--media-size', '49152', '--faults', spec]),
+		startDemoProcess(['--calls', '300', '--seed', '42', '--media-size', '49152', '--faults', 'broken=1']),
 		startDemoProcess(['--calls', '300', '--seed', '42']),
 	]);
 });

@@ -404,14 +404,15 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
 			served = bufferServed(source.bytes(), info.contentType, info.etag, lastModified);
 		}
 
-		let fault = faults.decide(`${id}/${part}`, true);
-		if (faults.isBroken(id)) {
+		// HEAD carries no body to cut: it neither meets faults nor uses up a resource's share of them.
+		let fault = request.method === 'HEAD' ? undefined : faults.decide(`${id}/${part}`, true);
+		if (request.method !== 'HEAD' && faults.isBroken(id)) {
 			fault = {kind: 'truncate', cutAt: 0.5};
 		}
 
 		if (fault && request.method !== 'HEAD') {
 			if (fault.kind === 'slow') {
-				await delay(faults.spec.slowMs);
+				await delay(faults.spec.slowMs, undefined, {ref: false});
 			} else if (fault.kind === '429' || fault.kind === '503' || fault.kind === '500') {
 				throwInjected(fault);
 			}
@@ -445,7 +446,8 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
 
 		if (path === '/v1/health') {
 			allow('GET', 'HEAD');
-			stats.bytesSent += sendJson(response, 200, {status: 'ok'});
+			const sent = sendJson(response, 200, {status: 'ok'});
+			stats.bytesSent += method === 'HEAD' ? 0 : sent;
 			return;
 		}
 
@@ -470,7 +472,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
 		if (!isDownload) {
 			const fault = faults.decide(`${method} ${path}${url.search}`, false);
 			if (fault?.kind === 'slow') {
-				await delay(faults.spec.slowMs);
+				await delay(faults.spec.slowMs, undefined, {ref: false});
 			} else if (fault) {
 				throwInjected(fault);
 			}
@@ -522,7 +524,13 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
 
 		const match = /^\/v1\/recordings\/([^/]+)(?:\/(.+))?$/.exec(path);
 		if (match) {
-			const id = decodeURIComponent(match[1]!);
+			let id: string;
+			try {
+				id = decodeURIComponent(match[1]!);
+			} catch {
+				throw new HttpProblem(400, 'bad-request', 'The path has a malformed percent-escape.');
+			}
+
 			const part = match[2];
 			if (part === undefined) {
 				allow('GET');
@@ -627,7 +635,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
 		void (async () => {
 			try {
 				if (latencyMs > 0) {
-					await delay(latencyMs);
+					await delay(latencyMs, undefined, {ref: false});
 				}
 
 				await route(request, response);
@@ -645,7 +653,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
 				}
 
 				const body = Buffer.from(JSON.stringify(problemBody(problem, request.url ?? '/')));
-				stats.bytesSent += body.length;
+				stats.bytesSent += request.method === 'HEAD' ? 0 : body.length;
 				response.writeHead(problem.status, {
 					'content-type': 'application/problem+json', 'content-length': body.length, ...problem.headers,
 				});
