@@ -201,9 +201,14 @@ function quoteConfig(value) {
 	return `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
 }
 
+/**
+ * Runs a peer client and resolves with its output and its CPU seconds (user + system of it and its children, from
+ * bash's `times` builtin, printed on the last stderr lines after the client exits).
+ */
 function runProcess(command, args, {cwd} = {}) {
+	const script = '"$@"; status=$?; { printf \'\\n@cpu \'; times; } >&2; exit $status';
 	return new Promise((resolve, reject) => {
-		const child = spawn(command, args, {cwd, stdio: ['ignore', 'pipe', 'pipe']});
+		const child = spawn('bash', ['-c', script, 'bash', command, ...args], {cwd, stdio: ['ignore', 'pipe', 'pipe']});
 		let stdout = '';
 		let stderr = '';
 		child.stdout.setEncoding('utf8').on('data', text => {
@@ -214,7 +219,14 @@ function runProcess(command, args, {cwd} = {}) {
 		});
 		child.once('error', reject);
 		child.once('close', (code, signal) => {
-			resolve({code, signal, stdout, stderr});
+			let cpu = Number.NaN;
+			const match = /\n@cpu \S+ \S+\n(\d+)m([\d.]+)s (\d+)m([\d.]+)s\s*$/.exec(stderr);
+			if (match) {
+				cpu = (Number(match[1]) * 60) + Number(match[2]) + (Number(match[3]) * 60) + Number(match[4]);
+				stderr = stderr.slice(0, match.index);
+			}
+
+			resolve({code, signal, stdout, stderr, cpu});
 		});
 	});
 }
@@ -229,7 +241,9 @@ async function measured(server, transfer) {
 	const machineAfter = machineCpu();
 	const serverCpu = server.cpuSeconds() - serverBefore;
 	const machineBusy = machineAfter.busy - machineBefore.busy;
-	return {...result, seconds, serverCpu, machineBusy, otherCpu: machineBusy - serverCpu};
+	const clientCpu = result.cpu;
+	const otherCpu = Math.max(0, machineBusy - serverCpu - (Number.isFinite(clientCpu) ? clientCpu : 0));
+	return {...result, seconds, serverCpu, clientCpu, machineBusy, otherCpu};
 }
 
 /**
@@ -265,7 +279,7 @@ export async function curlDownload(server, token, targets, {parallel = 8} = {}) 
 			throw new Error(`curl: ${transfers.length}/${targets.length} transfers, ${failed} not 200, ${bytes}/${expected} bytes`);
 		}
 
-		return {count: transfers.length, bytes, seconds: result.seconds, serverCpu: result.serverCpu, otherCpu: result.otherCpu};
+		return {count: transfers.length, bytes, seconds: result.seconds, serverCpu: result.serverCpu, clientCpu: result.clientCpu, otherCpu: result.otherCpu};
 	} finally {
 		await rm(dir, {recursive: true, force: true});
 	}
@@ -308,7 +322,7 @@ export async function aria2Download(server, token, targets, {parallel = 8} = {})
 			throw new Error(`aria2c: ${files.length}/${targets.length} files, ${bytes}/${expected} bytes`);
 		}
 
-		return {count: files.length, bytes, seconds: result.seconds, serverCpu: result.serverCpu, otherCpu: result.otherCpu};
+		return {count: files.length, bytes, seconds: result.seconds, serverCpu: result.serverCpu, clientCpu: result.clientCpu, otherCpu: result.otherCpu};
 	} finally {
 		await rm(shm, {recursive: true, force: true});
 		await rm(dir, {recursive: true, force: true});
@@ -381,16 +395,18 @@ export async function listing({calls = 100_000, rounds = 2, nodeArgs, cli} = {})
 		const runs = [];
 		for (let round = 0; round < rounds; round++) {
 			const clientBefore = process.cpuUsage();
-			const run = await measured(server, () => listAll(server.url, token, {keep: false}));
-			const client = process.cpuUsage(clientBefore);
+			const run = await measured(server, async () => {
+				const listed = await listAll(server.url, token, {keep: false});
+				const client = process.cpuUsage(clientBefore);
+				return {...listed, cpu: (client.user + client.system) / 1e6};
+			});
 			if (run.count !== calls || run.total !== calls) {
 				throw new Error(`listing returned ${run.count} recordings (total ${run.total}), expected ${calls}`);
 			}
 
-			const clientCpu = (client.user + client.system) / 1e6;
 			runs.push({
-				count: run.count, pages: run.pages, bytes: run.bytes, seconds: run.seconds, serverCpu: run.serverCpu, clientCpu,
-				otherCpu: Math.max(0, run.machineBusy - run.serverCpu - clientCpu),
+				count: run.count, pages: run.pages, bytes: run.bytes, seconds: run.seconds, serverCpu: run.serverCpu,
+				clientCpu: run.clientCpu, otherCpu: run.otherCpu,
 			});
 		}
 

@@ -43,15 +43,17 @@ const fixed = (value, digits = 2) => Number.isFinite(value) ? value.toFixed(digi
 const grouped = value => Number.isFinite(value) ? Math.round(value).toLocaleString('en') : 'n/a';
 
 const cores = cpus().length;
-if (cli || nodeArgs.length > 0) {
-	console.log(`Server: ${[process.execPath, ...nodeArgs, cli ?? 'dist/cli.js'].join(' ')}`);
-}
-
 const peers = ['curl', 'aria2c'].map(name => `${name} ${hasCommand(name) ? 'yes' : 'no'}`).join(', ');
 console.log(`ccdl demo-server bench — Node ${process.versions.node} (${nodeBinary()}), ${cores} cores (${cpus()[0]?.model.trim() ?? '?'}), peers: ${peers}`);
+if (cli || nodeArgs.length > 0) {
+	console.log(`Server: ${[nodeBinary(), ...nodeArgs, cli ?? 'dist/cli.js'].join(' ')}`);
+}
+
 if (cores <= 2) {
 	console.log(`Note: only ${cores} cores; the server and the client share them, so figures are lower bounds for the server.`);
 }
+
+console.log('CPU s per round: server process, client (curl / aria2c / this Node for listing), rest = other processes and kernel work.');
 
 if (!hasCommand('curl') && (only.has('small') || only.has('large'))) {
 	console.log('curl is not installed: the download figures are skipped.');
@@ -76,13 +78,19 @@ async function scenario(name, run) {
 	} catch (error) {
 		crashed = true;
 		console.log(`FAILED: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
-		row(name, 'crashed', '', false);
+		rows.push([name, 'crashed', '', 'CRASH']);
 	}
 
 	console.log(`  (${fixed((performance.now() - startedAt) / 1000, 1)} s)`);
 }
 
-const cpuNote = run => `server CPU ${fixed(run.serverCpu)} s, client + rest ${fixed(run.otherCpu)} s`;
+const cpuNote = run => `CPU s: server ${fixed(run.serverCpu)}, client ${fixed(run.clientCpu)}, rest ${fixed(run.otherCpu)}`;
+let busiest = 0;
+
+/** Notes how much of the machine other processes took during a run (they make wall-clock figures pessimistic). */
+function watch(run) {
+	busiest = Math.max(busiest, run.otherCpu / run.seconds);
+}
 
 if (only.has('small')) {
 	await scenario('small files: 2,000 × 256 KiB, curl --parallel-max 8', async () => {
@@ -90,6 +98,7 @@ if (only.has('small')) {
 		console.log(`  server up in ${fixed(result.startupSeconds)} s`);
 		for (const [index, run] of result.runs.entries()) {
 			console.log(`  round ${index + 1}: ${run.count} in ${fixed(run.seconds, 3)} s = ${grouped(run.perSecond)} rec/s, ${fixed(run.bytesPerSecond / MB, 0)} MB/s; ${cpuNote(run)}`);
+			watch(run);
 		}
 
 		const {best} = result;
@@ -108,6 +117,7 @@ if (only.has('large')) {
 
 		for (const [index, run] of result.runs.entries()) {
 			console.log(`  round ${index + 1}: ${fixed(run.bytes / MB, 0)} MB in ${fixed(run.seconds, 3)} s = ${fixed(run.bytesPerSecond / GB)} GB/s; ${cpuNote(run)}`);
+			watch(run);
 		}
 
 		if (result.aria2) {
@@ -128,7 +138,8 @@ if (only.has('list')) {
 		const result = await listing({rounds, nodeArgs, cli});
 		console.log(`  server up in ${fixed(result.startupSeconds)} s`);
 		for (const [index, run] of result.runs.entries()) {
-			console.log(`  round ${index + 1}: ${grouped(run.count)} in ${run.pages} pages, ${fixed(run.bytes / MB, 0)} MB JSON, ${fixed(run.seconds, 3)} s; server CPU ${fixed(run.serverCpu)} s, client CPU ${fixed(run.clientCpu)} s, other processes ${fixed(run.otherCpu)} s`);
+			console.log(`  round ${index + 1}: ${grouped(run.count)} in ${run.pages} pages, ${fixed(run.bytes / MB, 0)} MB JSON, ${fixed(run.seconds, 3)} s; ${cpuNote(run)}`);
+			watch(run);
 		}
 
 		const {first} = result;
@@ -143,6 +154,10 @@ const line = cells => cells.map((cell, column) => column === 1 ? cell.padStart(w
 console.log(`\n${line(header)}\n${widths.map(width => '-'.repeat(width)).join('  ')}`);
 for (const cells of rows) {
 	console.log(line(cells));
+}
+
+if (busiest > 0.2) {
+	notes.push(`other processes kept up to ${fixed(busiest, 1)} of the ${cores} cores busy during a measured run; wall-clock figures suffer.`);
 }
 
 for (const note of notes) {

@@ -1,4 +1,11 @@
 import type {MessageSet} from '../index.js';
+import {campaigns} from './campaigns.js';
+import {download} from './download.js';
+import {fileName} from './file-name.js';
+import {filters} from './filters.js';
+import {list} from './list.js';
+import {login} from './login.js';
+import {summary} from './summary.js';
 
 /** Each screen's message set, registered here (one import per screen). */
-export const screens: MessageSet[] = [];
+export const screens: MessageSet[] = [list, download, summary, login, campaigns, filters, fileName];

@@ -1,0 +1,4 @@
+export {type Column, type ColumnLayout, formatHeader, formatRow, gutterWidth, layoutColumns, type PlacedColumn} from './layout.js';
+export {Table, type RowTone, type TableProps} from './table.js';
+export {clampTable, initialTableState, type TableAction, type TableLimits, type TableMove, tableMoveForKey, tableReducer, type TableState} from './table-state.js';
+export {type TableModel, useTable, type UseTableOptions} from './use-table.js';

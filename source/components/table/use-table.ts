@@ -1,0 +1,37 @@
+import {useInput} from 'ink';
+import {useMemo, useReducer} from 'react';
+import {type Column, type ColumnLayout, layoutColumns} from './layout.js';
+import {clampTable, initialTableState, type TableLimits, tableMoveForKey, tableReducer, type TableState} from './table-state.js';
+
+export interface UseTableOptions<Row> {
+	readonly columns: ReadonlyArray<Column<Row>>;
+	readonly rowCount: number;
+	/** Rows shown at once. */
+	readonly pageSize: number;
+	/** Columns of the terminal the table may use. */
+	readonly width: number;
+	/** Whether the table takes its keys (↑ ↓ PgUp PgDn Home End ← →). */
+	readonly isActive: boolean;
+}
+
+/** What the table view needs: where it is and how its columns are laid out. */
+export interface TableModel {
+	readonly state: TableState;
+	readonly layout: ColumnLayout;
+	readonly limits: TableLimits;
+}
+
+/** The table's state and keys; the screen passes the result to `<Table>` and reads `state.selected`. */
+export function useTable<Row>({columns, rowCount, pageSize, width, isActive}: UseTableOptions<Row>): TableModel {
+	const [raw, dispatch] = useReducer(tableReducer, initialTableState);
+	const layout = useMemo(() => layoutColumns(columns, width, raw.column), [columns, width, raw.column]);
+	const limits = useMemo<TableLimits>(() => ({rows: rowCount, page: Math.max(1, pageSize), maxColumn: layout.maxOffset}), [rowCount, pageSize, layout.maxOffset]);
+	const state = clampTable(raw, limits);
+	useInput((_input, key) => {
+		const move = tableMoveForKey(key);
+		if (move) {
+			dispatch({type: move, limits});
+		}
+	}, {isActive});
+	return useMemo(() => ({state, layout, limits}), [state, layout, limits]);
+}

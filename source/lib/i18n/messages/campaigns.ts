@@ -1,0 +1,53 @@
+import type {MessageSet} from '../index.js';
+
+/** The campaign picker. */
+export const campaigns: MessageSet = {
+	en: {
+		'campaigns.user': 'Logged in as {name} ({role})',
+		'campaigns.scope.supervisor': 'only campaigns assigned to you',
+		'campaigns.scope.admin': 'all campaigns of the company',
+		'campaigns.filter': 'Filter:',
+		'campaigns.filter.placeholder': 'type to filter by name or ID',
+		'campaigns.count': '{selected} of {total} selected',
+		'campaigns.shown': '{shown} shown',
+		'campaigns.rows': 'rows {first}–{last} of {count}',
+		'campaigns.empty': 'No campaigns are visible to this user.',
+		'campaigns.empty.supervisor': 'No campaigns are assigned to you; ask an admin to assign some.',
+		'campaigns.no-match': 'No campaign name or ID contains "{filter}"; Backspace edits the filter, Esc clears it.',
+		'campaigns.error.none': 'Select at least one campaign with Space (Ctrl-A selects all shown).',
+		'campaigns.keys': 'Space select · Ctrl-A all · Ctrl-N none · type to filter · Enter continue',
+		'help.campaigns': [
+			'Letters and digits: filter by campaign name or ID (case and accents do not matter) · Backspace edits the filter',
+			'↑ ↓ move · PgUp PgDn page · Home End first / last',
+			'Space select or unselect the campaign under the cursor',
+			'Ctrl-A select all shown campaigns · Ctrl-N unselect all shown campaigns',
+			'Enter continue with the selected campaigns (at least one)',
+			'Esc clear the filter; with no filter, back to the login',
+			'? this help (so ? cannot be part of a filter)',
+		].join('\n'),
+	},
+	hu: {
+		'campaigns.user': 'Bejelentkezve: {name} ({role})',
+		'campaigns.scope.supervisor': 'csak az Önhöz rendelt kampányok',
+		'campaigns.scope.admin': 'a cég összes kampánya',
+		'campaigns.filter': 'Szűrő:',
+		'campaigns.filter.placeholder': 'gépeljen a név vagy azonosító szerinti szűréshez',
+		'campaigns.count': '{selected} / {total} kiválasztva',
+		'campaigns.shown': '{shown} látszik',
+		'campaigns.rows': '{first}–{last}. sor / {count}',
+		'campaigns.empty': 'Ez a felhasználó egy kampányt sem lát.',
+		'campaigns.empty.supervisor': 'Önhöz nincs kampány rendelve; kérje meg egy adminisztrátort.',
+		'campaigns.no-match': 'Egy kampány neve vagy azonosítója sem tartalmazza ezt: „{filter}”; Backspace javít, Esc töröl.',
+		'campaigns.error.none': 'Válasszon ki legalább egy kampányt szóközzel (Ctrl-A: az összes látható).',
+		'campaigns.keys': 'Szóköz kijelöl · Ctrl-A mind · Ctrl-N egyik sem · gépelés szűr · Enter tovább',
+		'help.campaigns': [
+			'Betűk és számok: szűrés kampánynévre vagy azonosítóra (kis- és nagybetű, ékezet nem számít) · Backspace javítja a szűrőt',
+			'↑ ↓ mozgás · PgUp PgDn lapozás · Home End első / utolsó',
+			'Szóköz: a kurzor alatti kampány kijelölése vagy elvetése',
+			'Ctrl-A minden látható kampány kijelölése · Ctrl-N minden látható kampány elvetése',
+			'Enter tovább a kijelölt kampányokkal (legalább egy kell)',
+			'Esc a szűrő törlése; üres szűrővel vissza a bejelentkezéshez',
+			'? ez a súgó (ezért a ? nem lehet a szűrő része)',
+		].join('\n'),
+	},
+};

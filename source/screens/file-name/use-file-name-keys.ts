@@ -1,0 +1,40 @@
+import {type Key, useInput} from 'ink';
+import {isCtrl, isHelpKey, isNextKey, isPreviousKey} from '../../components/form/index.js';
+import type {NamingValues} from '../../flow.js';
+import {type FileNameAction, type FileNameState, namingPayload} from './file-name-state.js';
+
+/**
+ * Keys of the file-name screen that are not the focused widget's: Tab / ↓ and Shift-Tab / ↑, Enter (next, or submit
+ * on Continue), Ctrl-R (reset to the default), Esc (back with the values), ? (help).
+ */
+export function useFileNameKeys(options: {
+	readonly dispatch: (action: FileNameAction) => FileNameState;
+	readonly get: () => FileNameState;
+	readonly onSubmit: (value: NamingValues) => void;
+	readonly onBack: (value: NamingValues) => void;
+	readonly onHelp: () => void;
+	readonly isActive: boolean;
+}): void {
+	const {dispatch, get, onSubmit, onBack, onHelp, isActive} = options;
+	useInput(
+		(input: string, key: Key) => {
+			if (isNextKey(key)) {
+				dispatch({type: 'focus-next'});
+			} else if (isPreviousKey(key)) {
+				dispatch({type: 'focus-previous'});
+			} else if (isCtrl(input, key, 'r')) {
+				dispatch({type: 'reset'});
+			} else if (key.return) {
+				const next = dispatch({type: 'enter'});
+				if (next.submitted) {
+					onSubmit(namingPayload(next));
+				}
+			} else if (key.escape) {
+				onBack(namingPayload(get()));
+			} else if (isHelpKey(input, key)) {
+				onHelp();
+			}
+		},
+		{isActive},
+	);
+}

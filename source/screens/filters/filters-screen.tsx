@@ -1,0 +1,108 @@
+/**
+ * Filters and options: the call-start range, quick ranges, media channels, the archived and overwrite toggles, the
+ * download folder and transcripts. Dates are checked as they are typed; Continue submits only a valid form.
+ */
+import {Box, Text, useWindowSize} from 'ink';
+import {useMemo} from 'react';
+import {ActionRow, BusyLine, Button, CheckboxList, Choice, InlineMessage, TextField, Toggle, isHelpKey, useMachine} from '../../components/form/index.js';
+import type {FilterValues} from '../../flow.js';
+import {useI18n} from '../../hooks/use-i18n.js';
+import {useTheme} from '../../hooks/use-theme.js';
+import {channels, type Channel} from '../../lib/api/wire.js';
+import type {TranscriptChoice} from '../../lib/catalogue/contacts.js';
+import {type FilterField, type Problem, activeRange, filtersReducer, initialFiltersState, instantOf, quickRanges, shownProblems} from './filters-state.js';
+import {useFiltersKeys} from './use-filters-keys.js';
+
+export interface FiltersScreenProps {
+	readonly value: FilterValues;
+	/** IANA zone the typed dates and the quick ranges are in. */
+	readonly timeZone: string;
+	/** Listing is under way: spinner, keys ignored. */
+	readonly busy: boolean;
+	/** What is going on while busy (translated); default "Listing recordings…". */
+	readonly busyText?: string;
+	/** Why the last listing failed (translated). */
+	readonly error?: string;
+	readonly onSubmit: (value: FilterValues) => void;
+	/** Esc; gets the values as they are, so the app may keep them (a `() => void` works too). */
+	readonly onBack: (value: FilterValues) => void;
+	readonly onHelp: () => void;
+	readonly isActive: boolean;
+	/** "Now" for the quick ranges. @default new Date() */
+	readonly now?: Date;
+}
+
+const labelKeys: Record<Exclude<FilterField, 'continue'>, string> = {
+	from: 'filters.from',
+	to: 'filters.to',
+	quick: 'filters.quick',
+	channels: 'filters.channels',
+	archived: 'filters.archived',
+	overwrite: 'filters.overwrite',
+	folder: 'filters.folder',
+	transcripts: 'filters.transcripts',
+};
+
+const transcriptChoices: readonly TranscriptChoice[] = ['json', 'xml', 'none'];
+
+export function FiltersScreen(props: FiltersScreenProps) {
+	const {value, timeZone, busy, busyText, error, onSubmit, onBack, onHelp, isActive, now} = props;
+	const translator = useI18n();
+	const {t} = translator;
+	const theme = useTheme();
+	const {columns} = useWindowSize();
+	const [state, dispatch, get] = useMachine(filtersReducer, () => initialFiltersState(value, timeZone));
+	const isLive = isActive && !busy;
+	useFiltersKeys({dispatch, get, onSubmit, onBack, onHelp, isActive: isLive});
+
+	const width = Math.max(40, columns - 1);
+	const labelWidth = Math.max(...Object.values(labelKeys).map(key => t(key).length));
+	const problems = shownProblems(state);
+	const say = (problem: Problem | undefined) => (problem ? t(problem.key, problem.params) : undefined);
+	const focus = state.focus;
+	const {values} = state;
+	// Read at each render and each choice, so a screen left open past midnight still means the right day.
+	const today = now ?? new Date();
+	const rangeOptions = useMemo(() => quickRanges.map(range => ({value: range, label: t(`filters.quick.${range}`)})), [t]);
+	const channelOptions = useMemo(() => channels.map(channel => ({value: channel, label: t(`channel.${channel}`)})), [t]);
+	const transcriptOptions = useMemo(() => transcriptChoices.map(choice => ({value: choice, label: t(`filters.transcripts.${choice}`)})), [t]);
+	const active = activeRange(values, today, timeZone);
+	const start = instantOf('from', values.from, timeZone);
+	const end = instantOf('to', values.to, timeZone);
+	const rangeText = problems.from || problems.to || (values.from.trim() !== '' && !start) || (values.to.trim() !== '' && !end)
+		? undefined
+		: t('filters.range', {
+			from: start ? translator.dateTime(start.toISOString()) : t('filters.range.open-start'),
+			to: end ? translator.dateTime(end.toISOString()) : t('filters.range.open-end'),
+		});
+	const common = {labelWidth, isDisabled: !isLive};
+	return (
+		<Box flexDirection="column" width={width}>
+			<Text color={theme.muted} wrap="truncate-end">{t('filters.intro', {zone: timeZone})}</Text>
+			<TextField {...common} width={width} label={t(labelKeys.from)} value={values.from} isFocused={focus === 'from'} isReserved={isHelpKey}
+				placeholder={t('filters.date.placeholder')} error={say(problems.from)} onChange={from => dispatch({type: 'set', values: {from}})} />
+			<TextField {...common} width={width} label={t(labelKeys.to)} value={values.to} isFocused={focus === 'to'} isReserved={isHelpKey}
+				placeholder={t('filters.date.placeholder')} error={say(problems.to)} onChange={to => dispatch({type: 'set', values: {to}})} />
+			<ActionRow {...common} width={width} label={t(labelKeys.quick)} options={rangeOptions} isFocused={focus === 'quick'}
+				{...(active ? {active} : {})} onSelect={range => dispatch({type: 'quick', range, now: now ?? new Date()})} />
+			<Box marginLeft={labelWidth + 3} height={1}>
+				<Text color={theme.muted} wrap="truncate-end">{rangeText ? `= ${rangeText}` : ' '}</Text>
+			</Box>
+			<CheckboxList {...common} width={width} label={t(labelKeys.channels)} options={channelOptions} selected={values.channels}
+				isFocused={focus === 'channels'} hint={t('filters.channels.hint')} onChange={(selected: Channel[]) => dispatch({type: 'set', values: {channels: selected}})} />
+			<Toggle {...common} label={t(labelKeys.archived)} value={values.includeArchived} isFocused={focus === 'archived'}
+				hint={t('filters.archived.hint')} onChange={includeArchived => dispatch({type: 'set', values: {includeArchived}})} />
+			<Toggle {...common} label={t(labelKeys.overwrite)} value={values.overwrite} isFocused={focus === 'overwrite'}
+				hint={t(values.overwrite ? 'filters.overwrite.on' : 'filters.overwrite.off')} onChange={overwrite => dispatch({type: 'set', values: {overwrite}})} />
+			<TextField {...common} width={width} label={t(labelKeys.folder)} value={values.outDir} isFocused={focus === 'folder'} isReserved={isHelpKey}
+				error={say(problems.folder)} onChange={outDir => dispatch({type: 'set', values: {outDir}})} />
+			<Choice {...common} width={width} label={t(labelKeys.transcripts)} options={transcriptOptions} value={values.transcripts}
+				isFocused={focus === 'transcripts'} onChange={transcripts => dispatch({type: 'set', values: {transcripts}})} />
+			<Box marginLeft={labelWidth + 2}>
+				<Button label={t('filters.continue')} isFocused={focus === 'continue'} />
+			</Box>
+			<InlineMessage text={error} width={width} maxLines={3} />
+			{busy ? <BusyLine text={busyText ?? t('filters.busy')} /> : <Text color={theme.muted} wrap="truncate-end">{t('filters.keys')}</Text>}
+		</Box>
+	);
+}

@@ -1,0 +1,97 @@
+/**
+ * The list: every contact of the plan in the seed's columns, before anything is downloaded, with what the plan
+ * found (matched count, sizes, free disk, collisions, identical files, archived ones left out). Only the rows in
+ * view are rendered, so 100,000 contacts scroll as fast as 20.
+ */
+import {Box, Text} from 'ink';
+import {useMemo} from 'react';
+import {Table, useTable} from '../../components/table/index.js';
+import {useI18n} from '../../hooks/use-i18n.js';
+import {useTheme} from '../../hooks/use-theme.js';
+import type {Plan} from '../../lib/engine/plan.js';
+import {formatBytes} from '../../lib/errors.js';
+import {fit, visible} from '../../lib/text/visible.js';
+import {type ContactRow, contactColumns, contactRows, plannedProgress} from './contact-rows.js';
+import {useScreenSize} from './screen-size.js';
+import {useListKeys} from './use-list-keys.js';
+
+export interface ListScreenProps {
+	readonly plan: Plan;
+	/** Enter or d: start the download (not offered when nothing matched). */
+	readonly onDownload: () => void;
+	/** Esc: back to the file names. */
+	readonly onBack: () => void;
+	/** ?: the key help. */
+	readonly onHelp: () => void;
+	readonly isActive: boolean;
+	/** Lines the screen may use. @default terminal rows minus the app's frame (appChromeLines) */
+	readonly height?: number;
+}
+
+function detailOf(t: ReturnType<typeof useI18n>['t'], row: ContactRow | undefined): string {
+	if (!row) {
+		return '';
+	}
+
+	if (row.contact.recycled) {
+		return `${row.contact.id} · ${t('cell.recycled')}`;
+	}
+
+	if (!row.main) {
+		return `${row.contact.id} · ${t('cell.no-file')}`;
+	}
+
+	const size = formatBytes(row.files.reduce((sum, file) => sum + (file.size ?? 0), 0));
+	const text = t(row.files.length > 1 ? 'list.detail-more' : 'list.detail', {path: row.main.relativePath, size, count: row.files.length});
+	return `${row.contact.id} · ${text}${row.files.some(file => file.replaces) ? ` · ${t('list.detail-replaces')}` : ''}`;
+}
+
+export function ListScreen({plan, onDownload, onBack, onHelp, isActive, height}: ListScreenProps) {
+	const translator = useI18n();
+	const {t, number} = translator;
+	const theme = useTheme();
+	const {width, lines} = useScreenSize(height);
+	const rows = useMemo(() => contactRows(plan), [plan]);
+	const columns = useMemo(() => contactColumns(translator, row => plannedProgress(translator, row)), [translator]);
+	// Header (2), table header and position line (2), detail (1), keys (1); short terminals drop checks and detail.
+	const compact = lines < 10;
+	const page = Math.max(1, lines - (compact ? 4 : 6));
+	const table = useTable({columns, rowCount: rows.length, pageSize: page, width, isActive});
+	useListKeys({isActive, canDownload: plan.contacts.length > 0, onDownload, onBack, onHelp});
+
+	const noSpace = plan.downloadBytes > plan.freeBytes;
+	const matched = t('list.matched', {
+		contacts: number(plan.contacts.length),
+		files: number(plan.files.length),
+		size: formatBytes(plan.bytes),
+		download: formatBytes(plan.downloadBytes),
+		free: formatBytes(plan.freeBytes),
+	}) + (plan.unknownSizes > 0 ? ` · ${t('list.unknown-sizes', {count: number(plan.unknownSizes)})}` : '');
+	const checks = t('list.checks', {
+		inBatch: number(plan.collisions.inBatch),
+		onDisk: number(plan.collisions.onDisk),
+		identical: number(plan.identical),
+		archived: number(plan.archivedSkipped),
+	}) + (plan.recycled > 0 ? ` · ${t('list.recycled', {count: number(plan.recycled)})}` : '');
+	const line = (text: string) => fit(visible(text), width).trimEnd() || ' ';
+	return (
+		<Box flexDirection='column'>
+			<Text bold wrap='truncate-end'>{line(matched)}</Text>
+			{compact ? null : (
+				<Text color={noSpace ? theme.bad : plan.collisions.inBatch + plan.collisions.onDisk > 0 ? theme.warn : theme.muted} wrap='truncate-end'>
+					{line(noSpace ? `${t('list.no-space', {download: formatBytes(plan.downloadBytes), free: formatBytes(plan.freeBytes)})} ${checks}` : checks)}
+				</Text>
+			)}
+			<Table
+				columns={columns}
+				rows={rows}
+				model={table}
+				width={width}
+				emptyText={t('list.empty')}
+				toneOf={row => row.contact.recycled ? 'muted' : undefined}
+			/>
+			{compact ? null : <Text wrap='truncate-end'>{line(detailOf(t, rows[table.state.selected]))}</Text>}
+			<Text color={theme.muted} wrap='truncate-end'>{line(t('list.keys'))}</Text>
+		</Box>
+	);
+}

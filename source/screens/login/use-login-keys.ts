@@ -1,0 +1,36 @@
+import {type Key, useInput} from 'ink';
+import {isHelpKey, isNextKey, isPreviousKey} from '../../components/form/index.js';
+import {type LoginAction, type LoginState, type LoginValues, loginPayload} from './login-state.js';
+
+/** Keys of the login screen that are not typing: focus, Enter, help. The focused field reads the text itself. */
+export function useLoginKeys(options: {
+	readonly dispatch: (action: LoginAction) => LoginState;
+	readonly get: () => LoginState;
+	readonly onSubmit: (values: LoginValues) => void;
+	readonly onHelp: () => void;
+	readonly isActive: boolean;
+}): void {
+	const {dispatch, get, onSubmit, onHelp, isActive} = options;
+	useInput(
+		(input: string, key: Key) => {
+			if (isNextKey(key)) {
+				dispatch({type: 'focus-next'});
+			} else if (isPreviousKey(key)) {
+				dispatch({type: 'focus-previous'});
+			} else if (key.return) {
+				const next = dispatch({type: 'enter'});
+				if (next.submitted) {
+					onSubmit(loginPayload(next.values));
+				}
+			} else if (isHelpKey(input, key) && isHelpAllowed(get())) {
+				onHelp();
+			}
+		},
+		{isActive},
+	);
+}
+
+/** `?` is help everywhere but in the password, where it may be part of the password. */
+export function isHelpAllowed(state: LoginState): boolean {
+	return state.focus !== 'password';
+}

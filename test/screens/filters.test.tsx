@@ -1,0 +1,234 @@
+import {describe, expect, it, vi} from 'vitest';
+import type {FilterValues} from '../../source/flow.js';
+import {FiltersScreen, type FiltersScreenProps} from '../../source/screens/filters/filters-screen.js';
+import {
+	activeRange, filterProblems, filtersPayload, filtersReducer, initialFiltersState, quickRange, shownProblems, type FiltersAction, type FiltersState,
+} from '../../source/screens/filters/filters-state.js';
+import {filters} from '../../source/lib/i18n/messages/filters.js';
+import {keys, renderScreen, type Rendered} from '../helpers/ink.js';
+
+const zone = 'Europe/Budapest';
+const defaults: FilterValues = {from: '', to: '', channels: [], includeArchived: false, overwrite: false, outDir: '/home/anna/Downloads', transcripts: 'none'};
+/** 2026-10-16 01:30 in Budapest, still the 15th in UTC. */
+const now = new Date('2026-10-15T23:30:00Z');
+
+function sized(screen: Rendered, columns: number, rows: number): Rendered {
+	Object.defineProperty(screen.stdout, 'columns', {value: columns, configurable: true});
+	Object.defineProperty(screen.stdout, 'rows', {value: rows, configurable: true});
+	screen.stdout.emit('resize');
+	return screen;
+}
+
+function fits(columns: number, rows: number) {
+	return (frame: string) => frame.split('\n').length <= rows && frame.split('\n').every(line => [...line].length <= columns);
+}
+
+function run(state: FiltersState, ...actions: FiltersAction[]): FiltersState {
+	return actions.reduce(filtersReducer, state);
+}
+
+const withValues = (values: Partial<FilterValues>) => initialFiltersState({...defaults, ...values}, zone);
+
+describe('quick ranges', () => {
+	it('are computed in the time zone, from now', () => {
+		expect(quickRange('today', now, zone)).toEqual({from: '2026-10-16', to: '2026-10-16'});
+		expect(quickRange('today', now, 'UTC')).toEqual({from: '2026-10-15', to: '2026-10-15'});
+		expect(quickRange('yesterday', now, zone)).toEqual({from: '2026-10-15', to: '2026-10-15'});
+		expect(quickRange('last7', now, zone)).toEqual({from: '2026-10-10', to: '2026-10-16'});
+		expect(quickRange('month', now, zone)).toEqual({from: '2026-10-01', to: '2026-10-16'});
+	});
+
+	it('cross month and year ends', () => {
+		const newYear = new Date('2025-12-31T23:30:00Z');
+		expect(quickRange('yesterday', newYear, zone)).toEqual({from: '2025-12-31', to: '2025-12-31'});
+		expect(quickRange('last7', newYear, zone)).toEqual({from: '2025-12-26', to: '2026-01-01'});
+		expect(quickRange('month', newYear, zone)).toEqual({from: '2026-01-01', to: '2026-01-01'});
+	});
+
+	it('are recognised in typed dates', () => {
+		expect(activeRange({...defaults, from: '2026-10-10', to: '2026-10-16 '}, now, zone)).toBe('last7');
+		expect(activeRange({...defaults, from: '2026-10-10', to: '2026-10-15'}, now, zone)).toBeUndefined();
+	});
+});
+
+describe('filter problems', () => {
+	it('tells a malformed date from an impossible one', () => {
+		expect(filterProblems({...defaults, from: '10/01/2026'}, zone).from).toEqual({key: 'filters.error.format'});
+		expect(filterProblems({...defaults, from: '2026-02-30'}, zone).from).toEqual({key: 'filters.error.impossible', params: {text: '2026-02-30'}});
+		expect(filterProblems({...defaults, to: '2026-10-01 24:00'}, zone).to).toEqual({key: 'filters.error.impossible', params: {text: '2026-10-01 24:00'}});
+		expect(filterProblems({...defaults, from: '2026-10-01 08:30', to: '2026-10-07'}, zone)).toEqual({});
+	});
+
+	it('refuses a range that does not go forward; a date-only "to" is its whole day', () => {
+		expect(filterProblems({...defaults, from: '2026-10-02', to: '2026-10-01'}, zone).to).toEqual({key: 'filters.error.order'});
+		expect(filterProblems({...defaults, from: '2026-10-01 10:00', to: '2026-10-01 10:00'}, zone).to).toEqual({key: 'filters.error.order'});
+		expect(filterProblems({...defaults, from: '2026-10-01', to: '2026-10-01'}, zone)).toEqual({});
+	});
+
+	it('needs a folder', () => {
+		expect(filterProblems({...defaults, outDir: '  '}, zone)).toEqual({folder: {key: 'filters.error.folder'}});
+	});
+
+	it('shows a date problem at once when the date is typed to the end, otherwise once the field is left', () => {
+		expect(shownProblems(withValues({from: '2026-1'}))).toEqual({});
+		expect(shownProblems(run(withValues({from: '2026-1'}), {type: 'focus-next'})).from).toEqual({key: 'filters.error.format'});
+		expect(shownProblems(withValues({from: '2026-13-01'})).from?.key).toBe('filters.error.impossible');
+		expect(shownProblems(withValues({from: '2026-10-09', to: '2026-10-08'})).to?.key).toBe('filters.error.order');
+	});
+});
+
+describe('filters reducer', () => {
+	it('Enter stays on a field with a problem and moves on from a good one', () => {
+		const bad = run(withValues({from: '2026-02-30'}), {type: 'enter'});
+		expect(bad).toMatchObject({focus: 'from', submitted: false, touched: ['from']});
+		expect(run(withValues({from: '2026-10-01'}), {type: 'enter'}).focus).toBe('to');
+	});
+
+	it('Enter on Continue submits only a valid form, else goes to the first problem', () => {
+		const atContinue = (values: Partial<FilterValues>) => run(withValues(values), {type: 'focus', field: 'continue'}, {type: 'enter'});
+		expect(atContinue({}).submitted).toBe(true);
+		expect(atContinue({to: '2026-10-01', from: '2026-10-05'})).toMatchObject({submitted: false, focus: 'to'});
+		expect(atContinue({outDir: ''})).toMatchObject({submitted: false, focus: 'folder', touched: ['from', 'to', 'folder']});
+	});
+
+	it('Shift-Tab from the first field reaches Continue', () => {
+		expect(run(withValues({}), {type: 'focus-previous'}).focus).toBe('continue');
+	});
+
+	it('fills both dates from a quick range and keeps channels in their usual order', () => {
+		const state = run(withValues({}), {type: 'quick', range: 'yesterday', now}, {type: 'set', values: {channels: ['email', 'voice']}});
+		expect(state.values).toMatchObject({from: '2026-10-15', to: '2026-10-15', channels: ['voice', 'email']});
+	});
+
+	it('submits dates and folder trimmed', () => {
+		expect(filtersPayload({...defaults, from: ' 2026-10-01 ', outDir: ' /tmp/x '})).toEqual({...defaults, from: '2026-10-01', outDir: '/tmp/x'});
+	});
+});
+
+function props(overrides: Partial<FiltersScreenProps> = {}): FiltersScreenProps {
+	return {value: defaults, timeZone: zone, busy: false, onSubmit: vi.fn(), onBack: vi.fn(), onHelp: vi.fn(), isActive: true, now, ...overrides};
+}
+
+const focused = (frame: string) => frame.split('\n').find(line => line.startsWith('›')) ?? '';
+
+describe('<FiltersScreen>', () => {
+	it('submits typed dates and every option exactly', async () => {
+		const onSubmit = vi.fn();
+		const screen = renderScreen(<FiltersScreen {...props({onSubmit})} />, {timeZone: zone});
+		await screen.waitFor('› From');
+		await screen.press('2026-10-01 08:30', '2026-10-01 08:30');
+		await screen.press(keys.enter, '› To');
+		await screen.press('2026-10-07', 'calls from 01/10/2026, 08:30:00 until 08/10/2026, 00:00:00');
+		await screen.press(keys.tab, '› Quick range');
+		await screen.press(keys.down, '› Channels');
+		await screen.press(keys.right, '›[ ] video');
+		await screen.press(keys.space, '›[x] video');
+		await screen.press(keys.tab, '› Archived too');
+		await screen.press(keys.space, '› Archived too [x] yes');
+		await screen.press(keys.tab, '› Overwrite');
+		await screen.press(keys.space, 'replace a file of the same name');
+		await screen.press(keys.tab, '› Folder');
+		await screen.press(keys.backspace.repeat(9) + 'ccdl', '/home/anna/ccdl');
+		await screen.press(keys.tab, '› Transcripts');
+		await screen.press(keys.left, '(•) XML');
+		await screen.press(keys.tab, '› [ Continue ]');
+		await screen.press(keys.enter);
+		await vi.waitFor(() => expect(onSubmit).toHaveBeenCalledTimes(1));
+		expect(onSubmit).toHaveBeenCalledWith({
+			from: '2026-10-01 08:30', to: '2026-10-07', channels: ['video'], includeArchived: true, overwrite: true, outDir: '/home/anna/ccdl', transcripts: 'xml',
+		});
+	});
+
+	it('a quick range fills From and To, computed in the time zone', async () => {
+		const screen = renderScreen(<FiltersScreen {...props()} />);
+		await screen.waitFor('› From');
+		await screen.press(keys.tab, '› To');
+		await screen.press(keys.tab, '› Quick range');
+		await screen.press(keys.right);
+		await screen.press(keys.right, '› last 7 days');
+		const frame = await screen.press(keys.enter, '[last 7 days]');
+		expect(frame).toMatch(/From +2026-10-10/);
+		expect(frame).toMatch(/To +2026-10-16/);
+		expect(focused(frame)).toContain('Quick range');
+	});
+
+	it('refuses an impossible date on the spot and a backwards range as soon as it is typed', async () => {
+		const onSubmit = vi.fn();
+		const screen = renderScreen(<FiltersScreen {...props({onSubmit})} />);
+		await screen.waitFor('› From');
+		await screen.press('2026-02-30', '✗ 2026-02-30 is not a real date or time.');
+		await screen.press(keys.enter);
+		expect(focused(screen.frame())).toContain('From');
+		await screen.press(keys.backspace.repeat(2) + '10', frame => !frame.includes('not a real date'));
+		await screen.press(keys.tab, '› To');
+		const frame = await screen.press('2026-02-09', '✗ "To" must be later than "From"');
+		expect(frame.split('\n').findIndex(line => line.includes('must be later'))).toBe(frame.split('\n').findIndex(line => line.includes('› To')) + 1);
+		await screen.press(keys.shiftTab + keys.shiftTab, '› [ Continue ]');
+		await screen.press(keys.enter, '› To');
+		expect(onSubmit).not.toHaveBeenCalled();
+	});
+
+	it('judges a half-typed date when the field is left', async () => {
+		const screen = renderScreen(<FiltersScreen {...props()} />);
+		await screen.waitFor('› From');
+		const typing = await screen.press('2026-1', '2026-1');
+		expect(typing).not.toContain('✗');
+		expect(await screen.press(keys.tab, '✗ Type a date like 2026-10-01')).toContain('› To');
+	});
+
+	it('Esc goes back with the values as they are', async () => {
+		const onBack = vi.fn();
+		const screen = renderScreen(<FiltersScreen {...props({onBack})} />);
+		await screen.waitFor('› From');
+		await screen.press('2026-10-01', '2026-10-01');
+		await screen.press(keys.escape);
+		await vi.waitFor(() => expect(onBack).toHaveBeenCalledWith({...defaults, from: '2026-10-01'}));
+	});
+
+	it('? is help, not text', async () => {
+		const onHelp = vi.fn();
+		const screen = renderScreen(<FiltersScreen {...props({onHelp})} />);
+		await screen.waitFor('› From');
+		await screen.press('?');
+		await vi.waitFor(() => expect(onHelp).toHaveBeenCalledTimes(1));
+		expect(screen.frame()).toMatch(/From +YYYY-MM-DD/);
+	});
+
+	it('while busy shows what is going on and ignores keys; an error shows under the form', async () => {
+		const onSubmit = vi.fn();
+		const screen = renderScreen(<FiltersScreen {...props({onSubmit, busy: true, busyText: 'Listing recordings… 1200', error: 'The server answered 503.'})} />);
+		const frame = await screen.waitFor('Listing recordings… 1200');
+		expect(frame).toContain('✗ The server answered 503.');
+		await screen.press('2026');
+		await screen.press(keys.shiftTab);
+		await screen.press(keys.enter);
+		expect(screen.frame()).not.toContain('2026');
+		expect(onSubmit).not.toHaveBeenCalled();
+	});
+
+	it('speaks Hungarian, dates the Hungarian way', async () => {
+		const screen = renderScreen(<FiltersScreen {...props({value: {...defaults, from: '2026-10-01', to: '2026-10-07'}})} />, {lang: 'hu', timeZone: zone});
+		const frame = await screen.waitFor('› Ettől');
+		expect(frame).toContain('Gyors időszak');
+		expect(frame).toContain('hívások: 2026. 10. 01. 00:00:00 – 2026. 10. 08. 00:00:00');
+		expect(frame).toContain('[ ] közösségi');
+		expect(frame).toContain('[ Tovább ]');
+		await screen.press(keys.backspace.repeat(10), frame => /› Ettől +ÉÉÉÉ-HH-NN/.test(frame));
+		await screen.press('2026-10-09', 'Az „Eddig” legyen későbbi');
+	});
+
+	it('fits 80×24 in both languages', async () => {
+		for (const lang of ['en', 'hu'] as const) {
+			const screen = sized(renderScreen(<FiltersScreen {...props({error: 'The download folder cannot be written: EACCES: permission denied, mkdir /srv/recordings/2026'})} />, {lang}), 80, 24);
+			const frame = await screen.waitFor(text => text.includes('EACCES') && fits(80, 24)(text));
+			expect(frame.split('\n').length).toBeLessThanOrEqual(20);
+		}
+	});
+});
+
+describe('filters messages', () => {
+	it('have the same keys in English and Hungarian, including the help', () => {
+		expect(Object.keys(filters.hu).sort()).toEqual(Object.keys(filters.en).sort());
+		expect(filters.en['help.filters']).toBeTruthy();
+	});
+});

@@ -1,0 +1,210 @@
+import type {ReactElement} from 'react';
+import {describe, expect, it, vi} from 'vitest';
+import {I18nContext} from '../../source/hooks/use-i18n.js';
+import {ThemeContext, themeFor} from '../../source/hooks/use-theme.js';
+import {createTranslator} from '../../source/lib/i18n/index.js';
+import {LoginScreen, type LoginScreenProps} from '../../source/screens/login/login-screen.js';
+import {initialLoginState, loginErrors, loginPayload, loginReducer, type LoginState} from '../../source/screens/login/login-state.js';
+import {isHelpAllowed} from '../../source/screens/login/use-login-keys.js';
+import {login} from '../../source/lib/i18n/messages/login.js';
+import {keys, renderScreen, type Rendered} from '../helpers/ink.js';
+
+const empty = {company: '', username: '', server: ''};
+const remembered = {company: 'demo', username: 'admin', server: ''};
+
+function sized(screen: Rendered, columns: number, rows: number): Rendered {
+	Object.defineProperty(screen.stdout, 'columns', {value: columns, configurable: true});
+	Object.defineProperty(screen.stdout, 'rows', {value: rows, configurable: true});
+	screen.stdout.emit('resize');
+	return screen;
+}
+
+/** Rerenders inside the same providers as renderScreen, so the screen keeps its state (a new prop, not a new screen). */
+function rerender(screen: Rendered, element: ReactElement): void {
+	screen.rerender(
+		<I18nContext.Provider value={createTranslator('en', 'UTC')}>
+			<ThemeContext.Provider value={themeFor({})}>{element}</ThemeContext.Provider>
+		</I18nContext.Provider>,
+	);
+}
+
+/** Every line within the terminal's width and the frame within its height. */
+function fits(columns: number, rows: number) {
+	return (frame: string) => frame.split('\n').length <= rows && frame.split('\n').every(line => [...line].length <= columns);
+}
+
+function run(state: LoginState, ...actions: Parameters<typeof loginReducer>[1][]): LoginState {
+	return actions.reduce(loginReducer, state);
+}
+
+describe('login reducer', () => {
+	it('starts on the first empty field: a remembered company and user lead to the password', () => {
+		expect(initialLoginState(empty).focus).toBe('company');
+		expect(initialLoginState({...empty, company: 'demo'}).focus).toBe('username');
+		expect(initialLoginState(remembered).focus).toBe('password');
+		expect(initialLoginState({...empty, server: 'https://x.example', username: 'a'}).focus).toBe('password');
+	});
+
+	it('needs a user name, a password and a company unless a server URL is given', () => {
+		expect(loginErrors({...empty, password: ''})).toEqual({company: 'login.error.company', username: 'login.error.username', password: 'login.error.password'});
+		expect(loginErrors({...empty, server: 'https://acme.example', username: 'a', password: 'p'})).toEqual({});
+		expect(loginErrors({...remembered, server: 'acme', password: 'p'})).toEqual({server: 'login.error.server'});
+		expect(loginErrors({...remembered, server: 'ftp://acme.example', password: 'p'})).toEqual({server: 'login.error.server'});
+	});
+
+	it('moves focus around the four fields, wrapping at both ends', () => {
+		const state = initialLoginState(empty);
+		expect(run(state, {type: 'focus-next'}).focus).toBe('username');
+		expect(run(state, {type: 'focus-previous'}).focus).toBe('server');
+		expect(run(state, {type: 'focus-next'}, {type: 'focus-next'}, {type: 'focus-next'}, {type: 'focus-next'}).focus).toBe('company');
+	});
+
+	it('Enter on an empty required field shows its message there and does not submit', () => {
+		const after = run(initialLoginState(empty), {type: 'enter'});
+		expect(after).toMatchObject({focus: 'company', submitted: false, errors: {company: 'login.error.company'}});
+	});
+
+	it('Enter on a filled field moves on; on the last field it shows every problem and goes to the first', () => {
+		const filled = run(initialLoginState(empty), {type: 'edit', field: 'company', value: 'demo'}, {type: 'enter'});
+		expect(filled).toMatchObject({focus: 'username', errors: {}, submitted: false});
+		const last = run(filled, {type: 'focus', field: 'server'}, {type: 'enter'});
+		expect(last).toMatchObject({focus: 'username', errors: {username: 'login.error.username', password: 'login.error.password'}, submitted: false});
+	});
+
+	it('Enter anywhere submits once everything is filled in', () => {
+		const state = run(initialLoginState(remembered), {type: 'edit', field: 'password', value: 'pw'}, {type: 'focus', field: 'company'}, {type: 'enter'});
+		expect(state.submitted).toBe(true);
+		expect(run(state, {type: 'edit', field: 'password', value: 'pw2'}).submitted).toBe(false);
+	});
+
+	it('a shown message goes away as soon as the field is right, and only then', () => {
+		const shown = run(initialLoginState(empty), {type: 'focus', field: 'server'}, {type: 'enter'});
+		expect(Object.keys(shown.errors)).toEqual(['company', 'username', 'password']);
+		const typed = run(shown, {type: 'edit', field: 'username', value: 'a'});
+		expect(Object.keys(typed.errors)).toEqual(['company', 'password']);
+		// A server URL makes the company optional.
+		expect(Object.keys(run(typed, {type: 'edit', field: 'server', value: 'https://acme.example'}).errors)).toEqual(['password']);
+		// A problem that was not shown does not appear while typing elsewhere.
+		expect(run(initialLoginState(empty), {type: 'edit', field: 'server', value: 'x'}).errors).toEqual({});
+	});
+
+	it('submits names trimmed and the password exactly as typed', () => {
+		expect(loginPayload({company: ' demo ', username: ' admin', password: ' pw ', server: ' '})).toEqual({company: 'demo', username: 'admin', password: ' pw ', server: ''});
+	});
+
+	it('? is help everywhere but in the password', () => {
+		expect(isHelpAllowed(initialLoginState(empty))).toBe(true);
+		expect(isHelpAllowed(initialLoginState(remembered))).toBe(false);
+	});
+});
+
+function props(overrides: Partial<LoginScreenProps> = {}): LoginScreenProps {
+	return {initial: empty, busy: false, onSubmit: vi.fn(), onHelp: vi.fn(), isActive: true, ...overrides};
+}
+
+const focused = (frame: string) => frame.split('\n').find(line => line.startsWith('›')) ?? '';
+
+describe('<LoginScreen>', () => {
+	it('moves focus with Tab, Shift-Tab, ↓ and ↑', async () => {
+		const screen = renderScreen(<LoginScreen {...props()} />);
+		await screen.waitFor('› Company');
+		await screen.press(keys.tab, '› User name');
+		await screen.press(keys.down, '› Password');
+		await screen.press(keys.shiftTab, '› User name');
+		await screen.press(keys.up, '› Company');
+		// The wrap-around from the first field reaches the optional server URL, whose hint stays while it is empty.
+		expect(focused(await screen.press(keys.up, '› Server URL'))).toContain('ptional');
+	});
+
+	it('submits exactly what was typed, the password masked on screen', async () => {
+		const onSubmit = vi.fn();
+		const screen = renderScreen(<LoginScreen {...props({onSubmit})} />);
+		await screen.waitFor('› Company');
+		await screen.press('demo', 'demo');
+		await screen.press(keys.enter, '› User name');
+		await screen.press('admin', 'admin');
+		await screen.press(keys.tab, '› Password');
+		const frame = await screen.press('Pa?ss', '*****');
+		expect(frame).not.toContain('Pa?ss');
+		await screen.press(keys.enter);
+		await vi.waitFor(() => expect(onSubmit).toHaveBeenCalledTimes(1));
+		expect(onSubmit).toHaveBeenCalledWith({company: 'demo', username: 'admin', password: 'Pa?ss', server: ''});
+	});
+
+	it('refuses an empty required field on the spot', async () => {
+		const onSubmit = vi.fn();
+		const screen = renderScreen(<LoginScreen {...props({onSubmit})} />);
+		await screen.waitFor('› Company');
+		const frame = await screen.press(keys.enter, 'Enter the company name');
+		expect(focused(frame)).toContain('Company');
+		await screen.press(keys.up, '› Server URL');
+		const all = await screen.press(keys.enter, 'Enter your password.');
+		expect(all).toContain('Enter your user name.');
+		expect(focused(all)).toContain('Company');
+		expect(onSubmit).not.toHaveBeenCalled();
+		// Typing the value takes its message away.
+		expect(await screen.press('demo', frame => !frame.includes('Enter the company name'))).toContain('Enter your user name.');
+	});
+
+	it('? opens the help outside the password and is typed inside it', async () => {
+		const onHelp = vi.fn();
+		const onSubmit = vi.fn();
+		const screen = renderScreen(<LoginScreen {...props({initial: remembered, onHelp, onSubmit})} />);
+		await screen.waitFor('› Password');
+		await screen.press('?', '*');
+		expect(onHelp).not.toHaveBeenCalled();
+		await screen.press(keys.up, '› User name');
+		await screen.press('?');
+		await vi.waitFor(() => expect(onHelp).toHaveBeenCalledTimes(1));
+		expect(screen.frame()).toContain('admin');
+		expect(screen.frame()).not.toContain('admin?');
+		await screen.press(keys.enter);
+		await vi.waitFor(() => expect(onSubmit).toHaveBeenCalledWith({company: 'demo', username: 'admin', password: '?', server: ''}));
+	});
+
+	it('while busy shows a spinner and ignores keys', async () => {
+		const onSubmit = vi.fn();
+		const screen = renderScreen(<LoginScreen {...props({initial: remembered, busy: true, onSubmit})} />);
+		await screen.waitFor('Logging in…');
+		await screen.press('x');
+		await screen.press(keys.enter);
+		expect(screen.frame()).not.toContain('*');
+		expect(onSubmit).not.toHaveBeenCalled();
+	});
+
+	it('shows the error under the form and keeps what was typed', async () => {
+		const onSubmit = vi.fn();
+		const screen = renderScreen(<LoginScreen {...props({initial: remembered, onSubmit})} />);
+		await screen.waitFor('› Password');
+		await screen.press('pw', '**');
+		rerender(screen, <LoginScreen {...props({initial: remembered, onSubmit, busy: true})} />);
+		await screen.waitFor('Logging in…');
+		rerender(screen, <LoginScreen {...props({initial: remembered, onSubmit, error: 'The user name or password is wrong.'})} />);
+		const frame = await screen.waitFor('✗ The user name or password is wrong.');
+		expect(frame).toContain('demo');
+		expect(frame).toContain('admin');
+		expect(frame).toContain('**');
+	});
+
+	it('speaks Hungarian', async () => {
+		const screen = renderScreen(<LoginScreen {...props()} />, {lang: 'hu'});
+		const frame = await screen.waitFor('› Cégnév');
+		expect(frame).toContain('Felhasználónév');
+		expect(frame).toContain('Jelszó');
+		expect(await screen.press(keys.enter, 'Adja meg a cégnevet')).toContain('Szerver címe');
+	});
+
+	it('fits 80 columns', async () => {
+		const screen = sized(renderScreen(<LoginScreen {...props({error: 'The server cannot be reached: connect ECONNREFUSED 127.0.0.1:443 after three attempts over thirty seconds'})} />), 80, 24);
+		const frame = await screen.waitFor(text => text.includes('ECONNREFUSED') && fits(80, 24)(text));
+		// The long error wraps inside the screen's width instead of running past the edge.
+		expect(frame).toMatch(/✗ The server cannot be reached: .*\n.*thirty seconds/);
+	});
+});
+
+describe('login messages', () => {
+	it('have the same keys in English and Hungarian, including the help', () => {
+		expect(Object.keys(login.hu).sort()).toEqual(Object.keys(login.en).sort());
+		expect(login.en['help.login']).toBeTruthy();
+	});
+});
