@@ -3,7 +3,7 @@
  * main file (sub-folders joined with `/`, the extension of the media).
  */
 import type {Recording} from '../../lib/api/wire.js';
-import {extensionFor, nameFieldsOf} from '../../lib/catalogue/contacts.js';
+import {nameFieldsOf, remoteFilesOf} from '../../lib/catalogue/contacts.js';
 import {parseTemplate, renderSegments, sanitizeSegment} from '../../lib/naming/index.js';
 
 /** One name per sample, or undefined when the template or date format cannot be used. */
@@ -12,7 +12,8 @@ export function previewNames(template: string, dateFormat: string, samples: read
 		const parsed = parseTemplate(template);
 		return samples.map(sample => {
 			const segments = renderSegments(parsed, nameFieldsOf(sample), {timeZone, dateFormat});
-			const extension = sample.media ? extensionFor(sample.media.contentType) : '.mp3';
+			// The contact's main file as a run would fetch it: the recording, or a chat's transcript.
+			const extension = remoteFilesOf(sample, 'json')[0]?.extension ?? '.mp3';
 			const last = sanitizeSegment(segments.at(-1) ?? '', extension);
 			return [...segments.slice(0, -1), last].join('/');
 		});
