@@ -69,6 +69,7 @@ export class Dataset {
 	readonly #versions = new Map<number, {version: number; at: Date}>();
 	readonly #cache = new Map<number, ContactMedia>();
 	readonly #firstId = 100_001;
+	#version = 0;
 
 	constructor(options: DatasetOptions) {
 		this.options = options;
@@ -99,6 +100,11 @@ export class Dataset {
 			this.#flags[index] = (recycled ? flagRecycled : 0) | (archived ? flagArchived : 0);
 			this.#starts[index] = Math.floor((firstMs + (index + random.next() * 0.9) * stepMs) / 1000) * 1000;
 		}
+	}
+
+	/** Goes up whenever a contact is archived or revised, so prepared pages know they are stale. */
+	get version(): number {
+		return this.#version;
 	}
 
 	campaignList(): Campaign[] {
@@ -196,6 +202,7 @@ export class Dataset {
 	/** Marks a contact archived; returns the (first) archive time. */
 	archive(index: number, now = new Date()): string {
 		if (!this.isArchived(index)) {
+			this.#version++;
 			this.#flags[index] = this.#flags[index]! | flagArchived;
 			this.#archivedAt.set(index, now.toISOString());
 			this.#cache.delete(index);
@@ -208,6 +215,7 @@ export class Dataset {
 	revise(index: number, now = new Date()): void {
 		const current = this.#versions.get(index)?.version ?? 1;
 		this.#versions.set(index, {version: current + 1, at: now});
+		this.#version++;
 		this.#cache.delete(index);
 	}
 
@@ -234,7 +242,7 @@ export class Dataset {
 		let cached = this.#cache.get(index);
 		if (!cached) {
 			cached = this.#build(index);
-			if (this.#cache.size >= 20_000) {
+			if (this.#cache.size >= 2000) {
 				this.#cache.clear();
 			}
 
