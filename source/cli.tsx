@@ -5,7 +5,6 @@
  */
 import {readFileSync} from 'node:fs';
 import {demoServerHelp, runDemoServer} from './commands/demo-server.js';
-import {interactiveHelp, runInteractive} from './commands/interactive.js';
 import {downloadHelp, runDownload} from './commands/download.js';
 import {listHelp, runList} from './commands/list.js';
 import {runVerify, verifyHelp} from './commands/verify.js';
@@ -57,11 +56,15 @@ async function main(argv: string[]): Promise<number> {
 	}
 
 	if (first === '-h' || first === '--help' || first === 'help') {
+		const {interactiveHelp} = await import('./commands/interactive.js');
 		process.stdout.write(`${mainHelp}\n${interactiveHelp}`);
 		return 0;
 	}
 
 	if (first === undefined || first.startsWith('-')) {
+		// Loaded only here: the app pulls in conf, whose exit hook re-raises signals, and would make one Ctrl-C
+		// of a headless download look like two.
+		const {runInteractive} = await import('./commands/interactive.js');
 		return runInteractive(argv);
 	}
 

@@ -32,7 +32,7 @@ export async function runList(argv: string[]): Promise<number> {
 		const client = await connect(values, controller.signal);
 		const query = await buildQuery(client, values, checked, controller.signal);
 		const contacts = await listContacts(client, query, {signal: controller.signal});
-		const plan = await buildPlan(contacts, {...checked.planOptions, includeArchived: values['include-archived'], skipSpaceCheck: true});
+		const plan = await buildPlan(contacts, {...checked.planOptions, includeArchived: values['include-archived'], dryRun: true});
 		if (values.json) {
 			process.stdout.write(`${JSON.stringify(planJson(plan), null, 2)}\n`);
 		} else {

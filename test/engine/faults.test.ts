@@ -68,7 +68,7 @@ async function checkValidFiles(out: string, rows: ManifestLine[], expected: Reco
 }
 
 describe('download under injected faults', () => {
-	it('ends with exit 0 and every recording valid: hashes match the listing and the manifest, no partial files left', async () => {
+	it.concurrent('ends with exit 0 and every recording valid: hashes match the listing and the manifest, no partial files left', async () => {
 		const server = await startDemoProcess(['--calls', '300', '--seed', '5', '--media-size', '20000', '--faults', faults]);
 		servers.push(server);
 		const before = await serverListing(server.url, rangeQuery);
@@ -82,6 +82,9 @@ describe('download under injected faults', () => {
 		const injected = stats.faultsInjected;
 		expect((injected['reset'] ?? 0) + (injected['truncate'] ?? 0)).toBeGreaterThan(0);
 		expect((injected['429'] ?? 0) + (injected['503'] ?? 0) + (injected['500'] ?? 0)).toBeGreaterThan(0);
+		// Retries are reported one line each, and the run never had more transfers going than its concurrency (8).
+		expect(result.stderr).toMatch(/^retry {4}/m);
+		expect(Math.max(...Object.values(stats.maxInFlight))).toBeLessThanOrEqual(8);
 
 		const rows = await readManifestJsonl(out);
 		const fileRows = rows.filter(row => row.file);
@@ -104,7 +107,7 @@ describe('download under injected faults', () => {
 		expect(expected.filter(item => !archived.has(item.id)).map(item => item.id)).toEqual([]);
 	});
 
-	it('with broken recordings: those are reported failed (exit 1) with a reason in stderr and the manifest, the rest valid', async () => {
+	it.concurrent('with broken recordings: those are reported failed (exit 1) with a reason in stderr and the manifest, the rest valid', async () => {
 		const server = await startDemoProcess(['--calls', '300', '--seed', '5', '--media-size', '20000', '--faults', 'broken=0.05,reset=0.05,500=0.05,max=3']);
 		servers.push(server);
 		const before = await serverListing(server.url, rangeQuery);

@@ -73,6 +73,9 @@ describe('SIGINT, then the same command again', () => {
 		expect(onDisk.filter(isPartial)).toEqual([]);
 		expect(onDisk).toEqual([...rows.map(row => row.file), 'manifest.csv', 'manifest.jsonl'].sort());
 
+		const verify = await runCcdl(['verify', out]);
+		expect(verify.code, verify.stdout).toBe(0);
+
 		const stats = await server!.stats();
 		expect(stats.mediaBytesSent).toBeGreaterThanOrEqual(datasetBytes);
 		expect(stats.mediaBytesSent).toBeLessThanOrEqual(datasetBytes * 1.05);

@@ -243,7 +243,7 @@ describe('renderSegments', () => {
 	test('never makes a folder from a "/" or "\\" in a value', () => {
 		const hostile = {...fields, campaignName: '../../etc/passwd', operatorName: '..\\..\\Windows'};
 		const segments = renderSegments(parseTemplate('{campaignName}/{operatorName}-{callId}'), hostile, utc);
-		expect(segments).toEqual(['.._.._etc_passwd', '.._.._Windows-100001']);
+		expect(segments).toEqual(['___.._etc_passwd', '___.._Windows-100001']);
 	});
 
 	test('a value of ".." alone becomes _', () => {

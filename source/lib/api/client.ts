@@ -5,6 +5,7 @@
  */
 import type {Readable} from 'node:stream';
 import got, {type Got, type Response} from 'got';
+import {UsageError} from '../errors.js';
 import {ApiProblemError, AuthError, describeNetworkError, parseRetryAfter, ServerError} from './errors.js';
 import {backoffDelay, defaultRetryPolicy, RateGate, type RetryPolicy} from './retry.js';
 import type {
@@ -49,15 +50,15 @@ export function normaliseServerUrl(server: string): string {
 	try {
 		url = new URL(server);
 	} catch {
-		throw new ServerError('bad-url', `"${server}" is not a URL; use e.g. https://demo.comnica.cc.`);
+		throw new UsageError(`"${server}" is not a URL; use e.g. https://demo.comnica.cc.`);
 	}
 
 	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-		throw new ServerError('bad-url', `"${server}" is not an http(s) URL.`);
+		throw new UsageError(`"${server}" is not an http(s) URL; use e.g. https://demo.comnica.cc.`);
 	}
 
 	if (url.username || url.password) {
-		throw new ServerError('bad-url', 'Do not put credentials in the server URL; use --user and a password prompt, CCDL_PASSWORD or --password-stdin.');
+		throw new UsageError('Do not put credentials in the server URL; use --user and a password prompt, CCDL_PASSWORD or --password-stdin.');
 	}
 
 	return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
@@ -111,6 +112,7 @@ export class ApiClient {
 				json: {company: options.company ?? '', username: options.username, password: options.password},
 				authenticated: false,
 				signal: options.signal,
+				failFast: true,
 			});
 		} catch (error) {
 			if (error instanceof ApiProblemError) {
@@ -178,6 +180,8 @@ export class ApiClient {
 
 	async #request<T>(method: 'GET' | 'POST', path: string, options: {
 		searchParams?: URLSearchParams; json?: unknown; authenticated?: boolean; signal?: AbortSignal;
+		/** Give up at once when nothing listens or the name does not resolve (at login: a typo, not a blip). */
+		failFast?: boolean;
 	} = {}): Promise<T> {
 		const authenticated = options.authenticated ?? true;
 		let refreshed = false;
@@ -204,7 +208,8 @@ export class ApiClient {
 					throw error;
 				}
 
-				if (++failures >= this.retry.attempts) {
+				const code = (error as {code?: string}).code ?? '';
+				if (++failures >= this.retry.attempts || (options.failFast && ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'].includes(code))) {
 					throw describeNetworkError(error, this.baseUrl);
 				}
 

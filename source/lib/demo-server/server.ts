@@ -333,6 +333,11 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
 		}
 
 		headers['content-length'] = length;
+		// The client may have gone during a --latency or slow-fault delay: then there is nobody to send to.
+		if (response.destroyed) {
+			return;
+		}
+
 		response.writeHead(range.kind === 'partial' ? 206 : 200, headers);
 		if (request.method === 'HEAD') {
 			response.end();
@@ -358,7 +363,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
 				sent += piece.length;
 				stats.bytesSent += piece.length;
 				stats.mediaBytesSent += piece.length;
-				if (!response.write(piece)) {
+				if (!response.write(piece) && !closed) {
 					await Promise.race([once(response, 'drain'), once(response, 'close')]);
 				}
 

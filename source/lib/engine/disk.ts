@@ -33,10 +33,48 @@ export async function exists(file: string): Promise<boolean> {
 	}
 }
 
+/**
+ * Creates a folder and its missing parents one level at a time. Not `mkdir -p`: Node's recursive mkdir spins
+ * forever on procfs (`--out /proc/x`).
+ */
+export async function makeFolder(folder: string): Promise<void> {
+	const missing: string[] = [];
+	let current = path.resolve(folder);
+	while (!(await exists(current))) {
+		missing.unshift(current);
+		const parent = path.dirname(current);
+		if (parent === current) {
+			break;
+		}
+
+		current = parent;
+	}
+
+	for (const part of missing) {
+		try {
+			await mkdir(part);
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+				throw error;
+			}
+		}
+	}
+}
+
+/** The folder itself, or its nearest existing parent (where it would be created). */
+export async function nearestExisting(folder: string): Promise<string> {
+	let current = path.resolve(folder);
+	while (!(await exists(current)) && path.dirname(current) !== current) {
+		current = path.dirname(current);
+	}
+
+	return current;
+}
+
 /** Creates the folder if needed and proves it is writable by writing a probe file. */
 export async function ensureWritableFolder(folder: string): Promise<void> {
 	try {
-		await mkdir(folder, {recursive: true});
+		await makeFolder(folder);
 		const info = await stat(folder);
 		if (!info.isDirectory()) {
 			throw new FilesystemError('not-a-folder', `${folder} is not a folder; choose another with --out.`);
@@ -55,7 +93,8 @@ export async function ensureWritableFolder(folder: string): Promise<void> {
 		const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied'
 			: code === 'EROFS' ? 'the file system is read-only'
 				: code === 'ENOTDIR' || code === 'EEXIST' ? 'part of the path is a file, not a folder'
-					: code === 'ENOSPC' ? 'the disk is full' : (error as Error).message;
+					: code === 'ENOSPC' ? 'the disk is full'
+						: code === 'ENOENT' ? 'the folder cannot be created there' : (error as Error).message;
 		throw new FilesystemError('not-writable', `Cannot write to ${folder}: ${why}; choose another folder with --out.`, {cause: error});
 	}
 }

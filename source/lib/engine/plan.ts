@@ -3,6 +3,7 @@
  * template; collisions inside the batch and against files on disk are resolved here, files already on disk with
  * the same digest are skipped, and the folder is checked for write access and free space.
  */
+import {readdir} from 'node:fs/promises';
 import path from 'node:path';
 import type {Channel, Recording} from '../api/wire.js';
 import {nameFieldsOf, type RemoteFile, remoteFilesOf, type TranscriptChoice} from '../catalogue/contacts.js';
@@ -10,7 +11,7 @@ import {FilesystemError, formatBytes} from '../errors.js';
 import {
 	type FileNameTemplate, type NameRequest, renderSegments, resolveBatchNames, sanitizeSegment, suffixedPath,
 } from '../naming/index.js';
-import {ensureWritableFolder, fileSize, freeSpace, hashFile} from './disk.js';
+import {ensureWritableFolder, fileSize, freeSpace, hashFile, nearestExisting} from './disk.js';
 
 export interface PlanOptions {
 	outDir: string;
@@ -22,8 +23,8 @@ export interface PlanOptions {
 	/** Download contacts already marked archived too. */
 	includeArchived: boolean;
 	transcripts: TranscriptChoice;
-	/** Skip the free-space check (tests, or a planning-only `list`). */
-	skipSpaceCheck?: boolean;
+	/** Only look: create no folder and skip the free-space check (`ccdl list`). */
+	dryRun?: boolean;
 }
 
 export interface PlannedFile extends RemoteFile {
@@ -72,22 +73,77 @@ function namesOf(file: RemoteFile, baseSegments: string[]): {segments: string[];
 	return {segments: [...baseSegments.slice(0, -1), last.slice(0, last.length - file.extension.length)], extension: file.extension};
 }
 
-async function isIdentical(file: string, expected: RemoteFile): Promise<boolean> {
-	if (!expected.sha256) {
-		return false;
+function escapeRegExp(text: string): string {
+	return text.replaceAll(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** What is in the output folder, read once per sub-folder, with digests computed at most once per file. */
+class DiskIndex {
+	readonly #outDir: string;
+	readonly #folders = new Map<string, Promise<Map<string, string>>>();
+	readonly #digests = new Map<string, Promise<string>>();
+
+	constructor(outDir: string) {
+		this.#outDir = outDir;
 	}
 
-	const size = await fileSize(file);
-	if (size === undefined || (expected.size !== undefined && size !== expected.size)) {
-		return false;
+	/** Case-folded name → actual name, for one sub-folder ('' = the output folder). */
+	async #folder(relativeDir: string): Promise<Map<string, string>> {
+		let entries = this.#folders.get(relativeDir);
+		if (!entries) {
+			entries = readdir(path.join(this.#outDir, ...relativeDir.split('/').filter(Boolean)), {withFileTypes: true})
+				.then(list => new Map(list.filter(entry => entry.isFile()).map(entry => [entry.name.normalize('NFC').toLowerCase(), entry.name])))
+				.catch(() => new Map<string, string>());
+			this.#folders.set(relativeDir, entries);
+		}
+
+		return entries;
 	}
 
-	return await hashFile(file) === expected.sha256;
+	async exists(relativePath: string): Promise<boolean> {
+		const parts = relativePath.split('/');
+		return (await this.#folder(parts.slice(0, -1).join('/'))).has(parts.at(-1)!.normalize('NFC').toLowerCase());
+	}
+
+	/** Files named `stem.ext` or `stem_N.ext` in the segments' folder, as relative paths. */
+	async variants(segments: readonly string[], extension: string): Promise<string[]> {
+		const folder = segments.slice(0, -1).join('/');
+		const stem = segments.at(-1)!.normalize('NFC').toLowerCase();
+		const pattern = new RegExp(`^${escapeRegExp(stem)}(?:_\\d+)?${escapeRegExp(extension.toLowerCase())}$`);
+		const found: string[] = [];
+		for (const [folded, actual] of await this.#folder(folder)) {
+			if (pattern.test(folded)) {
+				found.push(folder ? `${folder}/${actual}` : actual);
+			}
+		}
+
+		return found.sort((a, b) => a.length - b.length || a.localeCompare(b));
+	}
+
+	/** Whether the file at `relativePath` has exactly the listed size and digest. */
+	async holds(relativePath: string, expected: RemoteFile): Promise<boolean> {
+		const absolute = path.join(this.#outDir, ...relativePath.split('/'));
+		const size = await fileSize(absolute);
+		if (!expected.sha256 || size === undefined || (expected.size !== undefined && size !== expected.size)) {
+			return false;
+		}
+
+		let digest = this.#digests.get(absolute);
+		if (!digest) {
+			digest = hashFile(absolute);
+			this.#digests.set(absolute, digest);
+		}
+
+		return await digest === expected.sha256;
+	}
 }
 
 export async function buildPlan(listed: readonly Recording[], options: PlanOptions): Promise<Plan> {
 	const outDir = path.resolve(options.outDir);
-	await ensureWritableFolder(outDir);
+	if (!options.dryRun) {
+		await ensureWritableFolder(outDir);
+	}
+
 	const contacts = listed.filter(contact => options.includeArchived || !contact.archived);
 	const archivedSkipped = listed.length - contacts.length;
 	const requests: NameRequest[] = [];
@@ -102,7 +158,27 @@ export async function buildPlan(listed: readonly Recording[], options: PlanOptio
 	}
 
 	const names = resolveBatchNames(requests);
-	const taken = new Set([...names.values()].map(name => name.normalize('NFC').toLowerCase()));
+	const fold = (name: string) => name.normalize('NFC').toLowerCase();
+	const taken = new Set([...names.values()].map(fold));
+	const disk = new DiskIndex(outDir);
+	// Pass 1: files this batch already has on disk, wherever an earlier run's collision suffixes put them (a run
+	// with more contacts in a name group shifts the suffixes). A claimed file is skipped and never replaced.
+	const claimed = new Map<string, string>();
+	const claimedPaths = new Set<string>();
+	for (const {file, segments, extension} of pending) {
+		if (!file.sha256) {
+			continue;
+		}
+
+		for (const candidate of await disk.variants(segments, extension)) {
+			if (!claimedPaths.has(fold(candidate)) && await disk.holds(candidate, file)) {
+				claimed.set(file.fileId, candidate);
+				claimedPaths.add(fold(candidate));
+				break;
+			}
+		}
+	}
+
 	const files: PlannedFile[] = [];
 	let inBatch = 0;
 	let onDisk = 0;
@@ -113,45 +189,37 @@ export async function buildPlan(listed: readonly Recording[], options: PlanOptio
 			inBatch++;
 		}
 
-		let relativePath = wanted;
-		let action: PlannedFile['action'] = 'download';
+		let relativePath = claimed.get(file.fileId) ?? wanted;
+		let action: PlannedFile['action'] = claimed.has(file.fileId) ? 'skip' : 'download';
 		let replaces = false;
 		const compareWith: string[] = [];
-		if (options.overwrite) {
-			if (await fileSize(path.join(outDir, relativePath)) !== undefined) {
-				if (await isIdentical(path.join(outDir, relativePath), file)) {
-					action = 'skip';
-				} else {
-					replaces = true;
-					onDisk++;
-				}
+		const occupied = async (candidate: string) => claimedPaths.has(fold(candidate)) || await disk.exists(candidate);
+		if (action === 'download' && options.overwrite && !claimedPaths.has(fold(relativePath))) {
+			if (await disk.exists(relativePath)) {
+				replaces = true;
+				onDisk++;
 			}
-		} else {
-			// Keep both: the first free `_n` name, unless one of the candidates already holds this very file.
+		} else if (action === 'download') {
+			// Keep both (or the wanted name holds another recording of this batch): the first free `_n` name; a
+			// file without a listed digest is compared after download with what is in the way.
 			const wantedSegments = wanted.split('/');
 			const stem = wantedSegments.at(-1)!.slice(0, wantedSegments.at(-1)!.length - extension.length);
-			for (let n = 2; await fileSize(path.join(outDir, relativePath)) !== undefined; n++) {
-				if (await isIdentical(path.join(outDir, relativePath), file)) {
-					action = 'skip';
-					break;
-				}
-
+			for (let n = 2; await occupied(relativePath); n++) {
 				if (n === 2) {
 					onDisk++;
 				}
 
-				if (!file.sha256) {
+				if (!file.sha256 && !claimedPaths.has(fold(relativePath))) {
 					compareWith.push(path.join(outDir, ...relativePath.split('/')));
 				}
 
 				do {
 					relativePath = suffixedPath([...wantedSegments.slice(0, -1), stem], extension, n);
-				} while (taken.has(relativePath.normalize('NFC').toLowerCase()) && ++n < 100_000);
+				} while (taken.has(fold(relativePath)) && ++n < 100_000);
 			}
-
-			taken.add(relativePath.normalize('NFC').toLowerCase());
 		}
 
+		taken.add(fold(relativePath));
 		if (action === 'skip') {
 			identical++;
 		}
@@ -176,8 +244,8 @@ export async function buildPlan(listed: readonly Recording[], options: PlanOptio
 
 	const bytes = files.reduce((sum, file) => sum + (file.size ?? 0), 0);
 	const downloadBytes = files.reduce((sum, file) => sum + (file.action === 'download' ? file.size ?? 0 : 0), 0);
-	const freeBytes = await freeSpace(outDir);
-	if (!options.skipSpaceCheck && downloadBytes > freeBytes) {
+	const freeBytes = await freeSpace(await nearestExisting(outDir));
+	if (!options.dryRun && downloadBytes > freeBytes) {
 		throw new FilesystemError('no-space', `Not enough free space in ${outDir}: the download needs ${formatBytes(downloadBytes)}, ${formatBytes(freeBytes)} is free; free some space or choose another --out.`);
 	}
 

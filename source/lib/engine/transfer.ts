@@ -6,7 +6,7 @@
  */
 import {createHash, type Hash} from 'node:crypto';
 import {createReadStream, createWriteStream} from 'node:fs';
-import {link, mkdir, readFile, rename, rm, writeFile} from 'node:fs/promises';
+import {link, readFile, rename, rm, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {Transform} from 'node:stream';
 import {pipeline} from 'node:stream/promises';
@@ -15,7 +15,7 @@ import type {ApiClient} from '../api/client.js';
 import {ApiProblemError, AuthError, ServerError} from '../api/errors.js';
 import {backoffDelay} from '../api/retry.js';
 import {CcdlError, exitCodes} from '../errors.js';
-import {fileSize, hashFile} from './disk.js';
+import {fileSize, hashFile, makeFolder} from './disk.js';
 import type {PlannedFile} from './plan.js';
 import {mediaTypeProblem} from './validate.js';
 
@@ -132,7 +132,7 @@ export async function transferFile(client: ApiClient, file: PlannedFile, options
 	const {signal, hooks = {}} = options;
 	const policy = client.retry;
 	const {part, meta: metaPath} = partialPaths(file.path);
-	await mkdir(path.dirname(file.path), {recursive: true});
+	await makeFolder(path.dirname(file.path));
 	let failures = 0;
 	let waits = 0;
 	let transferred = 0;

@@ -92,7 +92,8 @@ function clean(text: string): string {
 }
 
 /**
- * Windows drops trailing dots and spaces, so `a.` and `a` would be one file there; leading spaces are just confusing.
+ * Windows drops trailing dots and spaces, so `a.` and `a` would be one file there; leading spaces are just confusing,
+ * and leading dots hide a file.
  * A loop rather than a regular expression: `/[ .]+$/` backtracks quadratically on a long run of spaces and dots.
  */
 function trim(text: string): string {
@@ -104,7 +105,9 @@ function trim(text: string): string {
 	while (end > start && (text.charCodeAt(end - 1) === 0x20 || text.charCodeAt(end - 1) === 0x2e)) {
 		end--;
 	}
-	return start === 0 && end === text.length ? text : text.slice(start, end);
+	const trimmed = start === 0 && end === text.length ? text : text.slice(start, end);
+	// A leading dot hides the file on Unix (`../x` would become `.._x`): a recording must never be hidden.
+	return trimmed.charCodeAt(0) === 0x2e ? trimmed.replace(/^\.+/, dots => '_'.repeat(dots.length)) : trimmed;
 }
 
 /**
