@@ -35,6 +35,8 @@ export interface CcdlResult {
 }
 
 export interface CcdlOptions {
+	/** Run as this user (needs root): lets a permission test mean something in a root CI. */
+	user?: {uid: number; gid: number};
 	/** Extra environment; a value of `undefined` removes that variable (e.g. {CCDL_PASSWORD: undefined}). */
 	env?: Record<string, string | undefined>;
 	/** Written to stdin, which is then closed. Without it stdin is /dev/null (never a TTY). */
@@ -79,6 +81,7 @@ export function startCcdl(args: readonly string[], options: CcdlOptions = {}): C
 	const child = spawn(nodePath, [ccdlPath, ...args], {
 		cwd: options.cwd,
 		env: environment(options.env),
+		...(options.user ? {uid: options.user.uid, gid: options.user.gid} : {}),
 		stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
 	});
 	let stdout = '';
