@@ -191,7 +191,7 @@ export async function mediaUrls(url, token, count) {
 	return Array.from({length: count}, (_, index) => media[index % media.length]);
 }
 
-async function privateDir(prefix) {
+export async function privateDir(prefix) {
 	const dir = await mkdtemp(path.join(tmpdir(), prefix));
 	await chmod(dir, 0o700);
 	return dir;
@@ -232,7 +232,7 @@ function runProcess(command, args, {cwd} = {}) {
 }
 
 /** Runs a transfer and measures wall time and CPU (server process and whole machine) around it. */
-async function measured(server, transfer) {
+export async function measured(server, transfer) {
 	const machineBefore = machineCpu();
 	const serverBefore = server.cpuSeconds();
 	const startedAt = performance.now();
@@ -247,21 +247,27 @@ async function measured(server, transfer) {
 }
 
 /**
- * Downloads `targets` ({url, size}) to /dev/null with `curl --parallel --parallel-max N`. The URLs, the outputs and
- * the Authorization header are in a 0600 config file. Checks that every transfer was a 200 of the listed size.
+ * Downloads `targets` ({url, size}) to /dev/null with `curl --parallel --parallel-max N`, or, with `toDisk`, to files
+ * in a private folder under the system temporary folder (deleted afterwards). The URLs, the outputs and the
+ * Authorization header are in a 0600 config file. Checks that every transfer was a 200 of the listed size.
  */
-export async function curlDownload(server, token, targets, {parallel = 8} = {}) {
+export async function curlDownload(server, token, targets, {parallel = 8, toDisk = false} = {}) {
 	const dir = await privateDir('ccdl-bench-curl-');
 	try {
 		const config = path.join(dir, 'curl.conf');
+		const out = path.join(dir, 'out');
+		if (toDisk) {
+			await mkdir(out);
+		}
+
 		const lines = [
 			`header = ${quoteConfig(`Authorization: Bearer ${token}`)}`,
 			'silent',
 			'show-error',
 			String.raw`write-out = "%{http_code} %{size_download}\n"`,
 		];
-		for (const target of targets) {
-			lines.push(`url = ${quoteConfig(target.url)}`, 'output = "/dev/null"');
+		for (const [index, target] of targets.entries()) {
+			lines.push(`url = ${quoteConfig(target.url)}`, `output = ${quoteConfig(toDisk ? path.join(out, String(index)) : '/dev/null')}`);
 		}
 
 		await writeFile(config, `${lines.join('\n')}\n`, {mode: 0o600});
@@ -286,12 +292,13 @@ export async function curlDownload(server, token, targets, {parallel = 8} = {}) 
 }
 
 /**
- * Downloads `targets` with `aria2c -j N` into a tmpfs folder (/dev/shm when present), checks the sizes and deletes
- * the files. The header is in the input file (per-URI option), not in the arguments.
+ * Downloads `targets` with `aria2c -j N` into a tmpfs folder (/dev/shm when present), or with `toDisk` into a
+ * private folder under the system temporary folder; checks the sizes and deletes the files. The header is in the
+ * input file (per-URI option), not in the arguments.
  */
-export async function aria2Download(server, token, targets, {parallel = 8} = {}) {
+export async function aria2Download(server, token, targets, {parallel = 8, toDisk = false} = {}) {
 	const dir = await privateDir('ccdl-bench-aria2-');
-	const shm = existsSync('/dev/shm') ? await mkdtemp('/dev/shm/ccdl-bench-') : path.join(dir, 'out');
+	const shm = existsSync('/dev/shm') && !toDisk ? await mkdtemp('/dev/shm/ccdl-bench-') : path.join(dir, 'out');
 	await mkdir(shm, {recursive: true});
 	try {
 		const input = path.join(dir, 'input.txt');

@@ -1,17 +1,30 @@
 #!/usr/bin/env node
 /**
- * `npm run bench`: speed of the demo server against peer clients on loopback (issue 2, "Speed").
+ * `npm run bench`: speed of the demo server against peer clients on loopback (issue 2, "Speed"), and of ccdl itself
+ * against the same peers (issue 3, "Speed and memory"; issue 4, "Speed").
  *
- *   node bench/run.js [--only small,large,list] [--rounds N] [--cpu-prof DIR] [--cli PATH] [--server-node-args=ARGS]
+ *   node bench/run.js [--only NAMES] [--rounds N] [--cpu-prof DIR] [--cli PATH] [--ccdl PATH]
+ *                     [--server-node-args=ARGS] [--cli-node-args=ARGS]
+ *
+ * Scenarios (--only takes a comma-separated list; "server" and "ccdl" name the two groups; default all):
+ *   small, large, list       the demo server: curl / aria2c / fetch against it (issue 2)
+ *   ccdl-small               ccdl download of ≈2,000 × 256 KiB recordings vs curl and aria2c, same URLs, same disk
+ *   ccdl-large               ccdl download of 9 × 64 MiB recordings vs curl and aria2c
+ *   ccdl-plan                ccdl list --json planning 100,000 recordings
+ *   ccdl-live                the interactive app in tmux vs headless ccdl download, same ≈2,000 recordings
  *
  * --cpu-prof DIR starts every server with `node --cpu-prof --cpu-prof-dir DIR` to see where it spends its time.
  * --server-node-args=ARGS passes Node options to the server processes (e.g. --server-node-args=--max-semi-space-size=32).
- * --cli PATH runs another build's cli.js (e.g. a patched copy of dist/) to compare with this one.
+ * --cli-node-args=ARGS passes Node options to the ccdl processes, e.g. --cli-node-args="--cpu-prof --cpu-prof-dir /tmp/p".
+ * --cli PATH runs another build's cli.js (e.g. a patched copy of dist/) as the server; --ccdl PATH as the ccdl client.
+ * --rounds N repeats each measurement (defaults: 3 for the server scenarios, 2 for ccdl downloads and live, 1 for plan).
  * The figures are informative: the bench exits 0 unless something crashed.
  */
-import {cpus} from 'node:os';
+import {cpus, loadavg} from 'node:os';
 import path from 'node:path';
 import {parseArgs} from 'node:util';
+import {ccdlLarge, ccdlPlan, ccdlSmall, timeBinary} from './ccdl-bench.js';
+import {ccdlLive} from './ccdl-live-bench.js';
 import {hasCommand, largeFiles, listing, nodeBinary, smallFiles} from './demo-server-bench.js';
 
 const {values} = parseArgs({
@@ -20,22 +33,36 @@ const {values} = parseArgs({
 		rounds: {type: 'string'},
 		'cpu-prof': {type: 'string'},
 		cli: {type: 'string'},
+		ccdl: {type: 'string'},
 		'server-node-args': {type: 'string'},
+		'cli-node-args': {type: 'string'},
 		help: {type: 'boolean', short: 'h'},
 	},
 });
+const usage = 'Usage: node bench/run.js [--only small,large,list,ccdl-small,ccdl-large,ccdl-plan,ccdl-live|server|ccdl] [--rounds N] [--cpu-prof DIR] [--cli PATH] [--ccdl PATH] [--server-node-args=ARGS] [--cli-node-args=ARGS]';
 if (values.help) {
-	console.log('Usage: node bench/run.js [--only small,large,list] [--rounds N] [--cpu-prof DIR] [--cli PATH] [--server-node-args=ARGS]');
+	console.log(usage);
 	process.exit(0);
 }
 
-const only = new Set((values.only ?? 'small,large,list').split(',').map(name => name.trim()));
+const groups = {server: ['small', 'large', 'list'], ccdl: ['ccdl-small', 'ccdl-large', 'ccdl-plan', 'ccdl-live']};
+const known = [...groups.server, ...groups.ccdl];
+const only = new Set((values.only ?? 'server,ccdl').split(',').map(name => name.trim()).filter(Boolean).flatMap(name => groups[name] ?? [name]));
+for (const name of only) {
+	if (!known.includes(name)) {
+		console.error(`Unknown scenario "${name}".\n${usage}`);
+		process.exit(2);
+	}
+}
+
 const rounds = values.rounds ? Math.max(1, Math.trunc(Number(values.rounds)) || 1) : undefined;
 const cli = values.cli ? path.resolve(values.cli) : undefined;
+const ccdlCli = values.ccdl ? path.resolve(values.ccdl) : undefined;
 const nodeArgs = [
 	...values['server-node-args']?.split(/\s+/).filter(Boolean) ?? [],
 	...values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(values['cpu-prof'])] : [],
 ];
+const cliNodeArgs = values['cli-node-args']?.split(/\s+/).filter(Boolean) ?? [];
 const MB = 1e6;
 const GB = 1e9;
 
@@ -43,22 +70,39 @@ const fixed = (value, digits = 2) => Number.isFinite(value) ? value.toFixed(digi
 const grouped = value => Number.isFinite(value) ? Math.round(value).toLocaleString('en') : 'n/a';
 
 const cores = cpus().length;
-const peers = ['curl', 'aria2c'].map(name => `${name} ${hasCommand(name) ? 'yes' : 'no'}`).join(', ');
-console.log(`ccdl demo-server bench — Node ${process.versions.node} (${nodeBinary()}), ${cores} cores (${cpus()[0]?.model.trim() ?? '?'}), peers: ${peers}`);
+const peers = ['curl', 'aria2c', 'tmux'].map(name => `${name} ${hasCommand(name) ? 'yes' : 'no'}`).join(', ');
+console.log(`ccdl bench — Node ${process.versions.node} (${nodeBinary()}), ${cores} cores (${cpus()[0]?.model.trim() ?? '?'}), tools: ${peers}`);
+console.log(`Load average at start: ${loadavg().map(value => value.toFixed(2)).join(' ')} (1/5/15 min; other sessions' work slows every figure)`);
 if (cli || nodeArgs.length > 0) {
 	console.log(`Server: ${[nodeBinary(), ...nodeArgs, cli ?? 'dist/cli.js'].join(' ')}`);
+}
+
+if (ccdlCli || cliNodeArgs.length > 0) {
+	console.log(`ccdl: ${[nodeBinary(), ...cliNodeArgs, ccdlCli ?? 'dist/cli.js'].join(' ')}`);
 }
 
 if (cores <= 2) {
 	console.log(`Note: only ${cores} cores; the server and the client share them, so figures are lower bounds for the server.`);
 }
 
-console.log('CPU s per round: server process, client (curl / aria2c / this Node for listing), rest = other processes and kernel work.');
+console.log('CPU s per run: server process, client (ccdl / curl / aria2c / this Node for listing), rest = other processes and kernel work\n'
+	+ '(including write-back of the files just written). Wall-clock figures are the best of the rounds.');
+const benchStartedAt = performance.now();
 
-if (!hasCommand('curl') && (only.has('small') || only.has('large'))) {
-	console.log('curl is not installed: the download figures are skipped.');
-	only.delete('small');
-	only.delete('large');
+if (!hasCommand('curl')) {
+	for (const name of ['small', 'large', 'ccdl-small', 'ccdl-large']) {
+		if (only.delete(name)) {
+			console.log(`curl is not installed: "${name}" is skipped.`);
+		}
+	}
+}
+
+if (!hasCommand('tmux') && only.delete('ccdl-live')) {
+	console.log('tmux is not installed: "ccdl-live" is skipped.');
+}
+
+if (!timeBinary && [...only].some(name => name.startsWith('ccdl'))) {
+	console.log('/usr/bin/time is missing (apt-get install time): ccdl CPU and peak RSS are sampled from /proc every 50 ms instead.');
 }
 
 /** Rows: [figure, value, goal, verdict]. */
@@ -156,6 +200,89 @@ if (only.has('list')) {
 	});
 }
 
+const MBytes = bytes => `${fixed(bytes / MB, 0)} MB`;
+const ratio = (a, b) => a / b;
+const ccdlRunLine = run => `ccdl    ${fixed(run.seconds, 2).padStart(6)} s  (plan ${fixed(run.planAt)} s, then transfer + archive + manifest ${fixed(run.transferSeconds)} s)  `
+	+ `${fixed(run.bytes / run.seconds / MB, 0)} MB/s; CPU s: ccdl ${fixed(run.clientCpu)} (after plan ${fixed(run.transferCpu)}), server ${fixed(run.serverCpu)}, rest ${fixed(run.otherCpu)}; peak RSS ${MBytes(run.peakBytes)}`;
+const peerRunLine = (tool, run) => `${tool.padEnd(7)} ${fixed(run.seconds, 2).padStart(6)} s  ${fixed(run.bytes / run.seconds / MB, 0)} MB/s; ${cpuNote(run)}`;
+
+function downloadReport(label, result, goalRatio, goalText) {
+	const {expected} = result;
+	console.log(`  ${grouped(expected.targets.length)} files (${grouped(expected.recordings)} recordings + ${grouped(expected.targets.length - expected.recordings)} screenshots), ${MBytes(expected.bytes)}; every tool writes files under the temporary folder (same file system), concurrency 8`);
+	for (const [index] of result.runs.ccdl.entries()) {
+		console.log(`  round ${index + 1}:`);
+		for (const tool of result.tools) {
+			const run = result.runs[tool][index];
+			console.log(`    ${tool === 'ccdl' ? ccdlRunLine(run) : peerRunLine(tool, run)}`);
+			watch(run);
+		}
+	}
+
+	const ccdl = result.best.ccdl.seconds;
+	const curl = result.best.curl.seconds;
+	const {tool: fastestTool, run: fastest} = result.fastestPeer;
+	row(`${label}: ccdl download, s (best round)`, fixed(ccdl), '', undefined);
+	for (const tool of result.tools.filter(tool => tool !== 'ccdl')) {
+		row(`${label}: ${tool}, s (best round)`, fixed(result.best[tool].seconds), '(peer)', undefined);
+	}
+
+	row(`${label}: ccdl / curl`, fixed(ratio(ccdl, curl)), goalRatio === 1 ? '≤ 1.00' : '', goalRatio === 1 ? ratio(ccdl, curl) <= 1 : undefined);
+	row(`${label}: ccdl / fastest peer (${fastestTool})`, fixed(ratio(ccdl, fastest.seconds)), goalRatio === 1 ? '' : goalText, goalRatio === 1 ? undefined : ratio(ccdl, fastest.seconds) <= goalRatio);
+	row(`${label}: ccdl after planning / curl`, fixed(ratio(result.best.ccdl.transferSeconds, curl)), '', undefined);
+	row(`${label}: ccdl CPU / curl CPU (best rounds)`, fixed(ratio(result.best.ccdl.clientCpu, result.best.curl.clientCpu)), '', undefined);
+	row(`${label}: ccdl peak RSS (max of rounds)`, MBytes(result.ccdlPeakBytes), '< 150 MB', result.ccdlPeakBytes < 150 * MB);
+}
+
+const ccdlOptions = {cli: ccdlCli, serverCli: cli, serverNodeArgs: nodeArgs, cliNodeArgs};
+
+if (only.has('ccdl-small')) {
+	await scenario('ccdl small: --calls 2800 --media-size 262144, voice + video, vs curl --parallel-max 8 and aria2c -j8', async () => {
+		downloadReport('small set', await ccdlSmall({...ccdlOptions, rounds: rounds ?? 2}), 1);
+	});
+}
+
+if (only.has('ccdl-large')) {
+	await scenario('ccdl large: --calls 14 --media-size 64 MiB, voice + video, vs curl --parallel-max 8 and aria2c -j8', async () => {
+		downloadReport('large set', await ccdlLarge({...ccdlOptions, rounds: rounds ?? 2}), 1.2, '≤ 1.20');
+	});
+}
+
+if (only.has('ccdl-plan')) {
+	await scenario('ccdl plan: ccdl list --json --include-archived, 100,000 recordings, stdout to /dev/null', async () => {
+		const result = await ccdlPlan({...ccdlOptions, rounds: rounds ?? 1});
+		for (const [index, run] of result.runs.entries()) {
+			console.log(`  round ${index + 1} (fresh server, up in ${fixed(run.startupSeconds)} s): ${fixed(run.seconds, 3)} s; CPU s: ccdl ${fixed(run.clientCpu)}, server ${fixed(run.serverCpu)}, rest ${fixed(run.otherCpu)}; ccdl peak RSS ${MBytes(run.peakBytes)}, server peak RSS ${fixed(run.serverPeakMiB, 0)} MiB`);
+			watch(run);
+		}
+
+		const {best} = result;
+		row('plan 100,000: ccdl list --json, s (best round)', fixed(best.seconds), '< 3', best.seconds < 3);
+		row('  ccdl CPU for it, s', fixed(best.clientCpu), '', undefined);
+		row('  server CPU for it, s', fixed(best.serverCpu), '', undefined);
+		row('plan 100,000: ccdl peak RSS', MBytes(result.peakBytes), '< 200 MB', result.peakBytes < 200 * MB);
+	});
+}
+
+if (only.has('ccdl-live')) {
+	await scenario('ccdl live: the app in tmux 120×40 vs headless download, same ≈2,000 recordings, fresh server each', async () => {
+		const result = await ccdlLive({...ccdlOptions, rounds: rounds ?? 2, onRun(mode, run) {
+			if (mode === 'app') {
+				console.log(`  app      Enter on the list → "Download finished." ${fixed(run.seconds, 2)} s; CPU s: ccdl ${fixed(run.clientCpu)}, server ${fixed(run.serverCpu)}, rest ${fixed(run.otherCpu)}; app peak RSS ${MBytes(run.peakBytes)}`);
+			} else {
+				console.log(`  headless plan summary → exit ${fixed(run.transferSeconds, 2)} s (whole process ${fixed(run.seconds)} s); CPU s after plan: ccdl ${fixed(run.transferCpu)}; whole run: ccdl ${fixed(run.clientCpu)}, server ${fixed(run.serverCpu)}, rest ${fixed(run.otherCpu)}; peak RSS ${MBytes(run.peakBytes)}`);
+			}
+
+			watch(run);
+		}});
+		const live = ratio(result.app.seconds, result.headless.transferSeconds);
+		row('live screen: app download, s', fixed(result.app.seconds), '', undefined);
+		row('live screen: headless download (after plan), s', fixed(result.headless.transferSeconds), '', undefined);
+		row('live screen: app / headless', fixed(live), '≤ 1.10', live <= 1.1);
+		row('live screen: app CPU / headless CPU (after plan)', fixed(ratio(result.app.clientCpu, result.headless.transferCpu)), '', undefined);
+		row('live screen: app peak RSS', MBytes(Math.max(...result.runs.app.map(run => run.peakBytes))), '', undefined);
+	});
+}
+
 const header = ['figure', 'value', 'goal', 'verdict'];
 const widths = header.map((title, column) => Math.max(title.length, ...rows.map(cells => cells[column].length)));
 const line = cells => cells.map((cell, column) => column === 1 ? cell.padStart(widths[column]) : cell.padEnd(widths[column])).join('  ').trimEnd();
@@ -172,8 +299,14 @@ for (const note of notes) {
 	console.log(`Note: ${note}`);
 }
 
+console.log(`Bench took ${fixed((performance.now() - benchStartedAt) / 1000, 0)} s; load average now ${loadavg().map(value => value.toFixed(2)).join(' ')}.`);
+
 if (values['cpu-prof']) {
 	console.log(`CPU profiles of the server processes: ${path.resolve(values['cpu-prof'])}`);
+}
+
+if (cliNodeArgs.includes('--cpu-prof')) {
+	console.log('CPU profiles of the ccdl processes: see --cpu-prof-dir in --cli-node-args (default: the project folder).');
 }
 
 process.exitCode = crashed ? 1 : 0;

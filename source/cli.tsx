@@ -4,10 +4,6 @@
  * sentence for a problem they can fix; a stack trace only for a bug, and only with CCDL_DEBUG=1.
  */
 import {readFileSync} from 'node:fs';
-import {demoServerHelp, runDemoServer} from './commands/demo-server.js';
-import {downloadHelp, runDownload} from './commands/download.js';
-import {listHelp, runList} from './commands/list.js';
-import {runVerify, verifyHelp} from './commands/verify.js';
 import {CcdlError, exitCodes} from './lib/errors.js';
 
 const mainHelp = `Usage: ccdl [command] [options]
@@ -36,11 +32,12 @@ interface Command {
 	run: (argv: string[]) => Promise<number>;
 }
 
-const commands: Record<string, Command> = {
-	list: {help: listHelp, run: runList},
-	download: {help: downloadHelp, run: runDownload},
-	verify: {help: verifyHelp, run: runVerify},
-	'demo-server': {help: demoServerHelp, run: runDemoServer},
+/** Each command is loaded only when used: start-up time and memory stay those of the one command that runs. */
+const commands: Record<string, () => Promise<Command>> = {
+	list: async () => import('./commands/list.js').then(module => ({help: module.listHelp, run: module.runList})),
+	download: async () => import('./commands/download.js').then(module => ({help: module.downloadHelp, run: module.runDownload})),
+	verify: async () => import('./commands/verify.js').then(module => ({help: module.verifyHelp, run: module.runVerify})),
+	'demo-server': async () => import('./commands/demo-server.js').then(module => ({help: module.demoServerHelp, run: module.runDemoServer})),
 };
 
 function version(): string {
@@ -68,12 +65,13 @@ async function main(argv: string[]): Promise<number> {
 		return runInteractive(argv);
 	}
 
-	const command = commands[first];
-	if (!command) {
+	const load = Object.hasOwn(commands, first) ? commands[first] : undefined;
+	if (!load) {
 		process.stderr.write(`ccdl: unknown command "${first}"; run "ccdl --help" to see the commands.\n`);
 		return exitCodes.usage;
 	}
 
+	const command = await load();
 	if (rest.includes('-h') || rest.includes('--help')) {
 		process.stdout.write(command.help);
 		return 0;

@@ -3,7 +3,7 @@ import {listContacts} from '../lib/catalogue/listing.js';
 import {buildPlan} from '../lib/engine/plan.js';
 import {connect, connectionHelp, connectionOptionSpecs} from './connection.js';
 import {parseOptions} from './options.js';
-import {planJson, planSummaryLines, planTable} from './plan-report.js';
+import {planSummaryLines, planTable, writePlanJson} from './plan-report.js';
 import {buildQuery, checkSelection, selectionHelp, selectionOptionSpecs} from './selection.js';
 
 export const listHelp = `Usage: ccdl list [options]
@@ -34,7 +34,7 @@ export async function runList(argv: string[]): Promise<number> {
 		const contacts = await listContacts(client, query, {signal: controller.signal});
 		const plan = await buildPlan(contacts, {...checked.planOptions, includeArchived: values['include-archived'], dryRun: true});
 		if (values.json) {
-			process.stdout.write(`${JSON.stringify(planJson(plan), null, 2)}\n`);
+			await writePlanJson(plan, process.stdout);
 		} else {
 			const width = process.stdout.isTTY ? process.stdout.columns : 160;
 			process.stdout.write(`${[...planTable(plan, width), '', ...planSummaryLines(plan)].join('\n')}\n`);

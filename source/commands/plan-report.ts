@@ -71,7 +71,7 @@ export function planTable(plan: Plan, width: number): string[] {
 	return lines;
 }
 
-export function planJson(plan: Plan): unknown {
+function planJsonSummary(plan: Plan): Record<string, unknown> {
 	return {
 		outDir: plan.outDir,
 		contacts: plan.contacts.length,
@@ -85,19 +85,44 @@ export function planJson(plan: Plan): unknown {
 		collisions: plan.collisions,
 		byChannel: plan.byChannel,
 		byCampaign: plan.byCampaign,
-		items: plan.files.map(file => ({
-			fileId: file.fileId,
-			contactId: file.contactId,
-			kind: file.kind,
-			channel: file.channel,
-			campaignId: file.contact.campaignId,
-			campaignName: file.contact.campaignName,
-			callStart: file.contact.callStart,
-			file: file.relativePath,
-			size: file.size ?? null,
-			sha256: file.sha256 ?? null,
-			action: file.action,
-			replaces: file.replaces,
-		})),
 	};
+}
+
+function planJsonItem(file: PlannedFile): Record<string, unknown> {
+	return {
+		fileId: file.fileId,
+		contactId: file.contactId,
+		kind: file.kind,
+		channel: file.channel,
+		campaignId: file.contact.campaignId,
+		campaignName: file.contact.campaignName,
+		callStart: file.contact.callStart,
+		file: file.relativePath,
+		size: file.size ?? null,
+		sha256: file.sha256 ?? null,
+		action: file.action,
+		replaces: file.replaces,
+	};
+}
+
+/**
+ * The plan as one JSON document, written item by item with backpressure: a plan of 100,000 files never exists as
+ * one string in memory.
+ */
+export async function writePlanJson(plan: Plan, output: NodeJS.WritableStream): Promise<void> {
+	const write = async (text: string) => {
+		if (!output.write(text)) {
+			await new Promise(resolve => output.once('drain', resolve));
+		}
+	};
+
+	const summary = JSON.stringify(planJsonSummary(plan), null, 2);
+	await write(`${summary.slice(0, -2)},\n  "items": [`);
+	let first = true;
+	for (const file of plan.files) {
+		await write(`${first ? '' : ','}\n    ${JSON.stringify(planJsonItem(file))}`);
+		first = false;
+	}
+
+	await write(`${first ? '' : '\n  '}]\n}\n`);
 }

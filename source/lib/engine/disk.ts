@@ -1,17 +1,31 @@
 /** Checks on the output folder and the files in it, shared by planning, transfer and verify. */
-import {createHash} from 'node:crypto';
-import {createReadStream} from 'node:fs';
-import {access, constants, mkdir, rm, stat, statfs, writeFile} from 'node:fs/promises';
+import {createHash, type Hash} from 'node:crypto';
+import {access, constants, mkdir, open, rm, stat, statfs, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {FilesystemError} from '../errors.js';
 
-/** SHA-256 (hex) of a file, streamed. */
+/** Feeds a file's bytes into `hash` through one reused buffer (streams would allocate a chunk per read). */
+export async function hashInto(file: string, hash: Hash): Promise<void> {
+	const handle = await open(file, 'r');
+	try {
+		const buffer = Buffer.allocUnsafe(256 * 1024);
+		for (;;) {
+			const {bytesRead} = await handle.read(buffer, 0, buffer.length, null);
+			if (bytesRead === 0) {
+				return;
+			}
+
+			hash.update(buffer.subarray(0, bytesRead));
+		}
+	} finally {
+		await handle.close();
+	}
+}
+
+/** SHA-256 (hex) of a file. */
 export async function hashFile(file: string): Promise<string> {
 	const hash = createHash('sha256');
-	for await (const chunk of createReadStream(file, {highWaterMark: 1024 * 1024}) as AsyncIterable<Buffer>) {
-		hash.update(chunk);
-	}
-
+	await hashInto(file, hash);
 	return hash.digest('hex');
 }
 

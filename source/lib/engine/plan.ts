@@ -73,50 +73,81 @@ function namesOf(file: RemoteFile, baseSegments: string[]): {segments: string[];
 	return {segments: [...baseSegments.slice(0, -1), last.slice(0, last.length - file.extension.length)], extension: file.extension};
 }
 
-function escapeRegExp(text: string): string {
-	return text.replaceAll(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** A file name's key for finding its collision variants: folded, without `_N` and extension. */
+function variantKey(folded: string): {stem: string; extension: string} {
+	const dot = folded.lastIndexOf('.');
+	const extension = dot > 0 ? folded.slice(dot) : '';
+	const base = dot > 0 ? folded.slice(0, dot) : folded;
+	return {stem: base.replace(/_\d+$/, ''), extension};
+}
+
+interface FolderIndex {
+	/** Folded names of the files in the folder. */
+	names: Set<string>;
+	/** Folded stem → actual names of `stem.ext` and `stem_N.ext` files. */
+	variants: Map<string, string[]>;
 }
 
 /** What is in the output folder, read once per sub-folder, with digests computed at most once per file. */
 class DiskIndex {
 	readonly #outDir: string;
-	readonly #folders = new Map<string, Promise<Map<string, string>>>();
+	readonly #folders = new Map<string, Promise<FolderIndex>>();
 	readonly #digests = new Map<string, Promise<string>>();
 
 	constructor(outDir: string) {
 		this.#outDir = outDir;
 	}
 
-	/** Case-folded name → actual name, for one sub-folder ('' = the output folder). */
-	async #folder(relativeDir: string): Promise<Map<string, string>> {
-		let entries = this.#folders.get(relativeDir);
-		if (!entries) {
-			entries = readdir(path.join(this.#outDir, ...relativeDir.split('/').filter(Boolean)), {withFileTypes: true})
-				.then(list => new Map(list.filter(entry => entry.isFile()).map(entry => [entry.name.normalize('NFC').toLowerCase(), entry.name])))
-				.catch(() => new Map<string, string>());
-			this.#folders.set(relativeDir, entries);
+	async #folder(relativeDir: string): Promise<FolderIndex> {
+		let index = this.#folders.get(relativeDir);
+		if (!index) {
+			index = readdir(path.join(this.#outDir, ...relativeDir.split('/').filter(Boolean)), {withFileTypes: true})
+				.catch(() => [])
+				.then(entries => {
+					const folder: FolderIndex = {names: new Set(), variants: new Map()};
+					for (const entry of entries) {
+						if (!entry.isFile()) {
+							continue;
+						}
+
+						const folded = entry.name.normalize('NFC').toLowerCase();
+						folder.names.add(folded);
+						const {stem} = variantKey(folded);
+						const list = folder.variants.get(stem) ?? [];
+						list.push(entry.name);
+						folder.variants.set(stem, list);
+					}
+
+					return folder;
+				});
+			this.#folders.set(relativeDir, index);
 		}
 
-		return entries;
+		return index;
 	}
 
 	async exists(relativePath: string): Promise<boolean> {
 		const parts = relativePath.split('/');
-		return (await this.#folder(parts.slice(0, -1).join('/'))).has(parts.at(-1)!.normalize('NFC').toLowerCase());
+		return (await this.#folder(parts.slice(0, -1).join('/'))).names.has(parts.at(-1)!.normalize('NFC').toLowerCase());
 	}
 
-	/** Files named `stem.ext` or `stem_N.ext` in the segments' folder, as relative paths. */
+	/** Files named `stem.ext` or `stem_N.ext` in the segments' folder, as relative paths, shortest first. */
 	async variants(segments: readonly string[], extension: string): Promise<string[]> {
 		const folder = segments.slice(0, -1).join('/');
-		const stem = segments.at(-1)!.normalize('NFC').toLowerCase();
-		const pattern = new RegExp(`^${escapeRegExp(stem)}(?:_\\d+)?${escapeRegExp(extension.toLowerCase())}$`);
-		const found: string[] = [];
-		for (const [folded, actual] of await this.#folder(folder)) {
-			if (pattern.test(folded)) {
-				found.push(folder ? `${folder}/${actual}` : actual);
-			}
+		const index = await this.#folder(folder);
+		if (index.names.size === 0) {
+			return [];
 		}
 
+		const stem = segments.at(-1)!.normalize('NFC').toLowerCase();
+		const wanted = extension.toLowerCase();
+		const found = (index.variants.get(variantKey(`${stem}${wanted}`).stem) ?? [])
+			.filter(name => {
+				const folded = name.normalize('NFC').toLowerCase();
+				return folded.endsWith(wanted) && (folded === `${stem}${wanted}` || /^_\d+$/.test(folded.slice(stem.length, folded.length - wanted.length)))
+					&& folded.startsWith(stem);
+			})
+			.map(name => folder ? `${folder}/${name}` : name);
 		return found.sort((a, b) => a.length - b.length || a.localeCompare(b));
 	}
 

@@ -9,6 +9,7 @@ import pLimit from 'p-limit';
 import type {ApiClient} from '../api/client.js';
 import {AuthError} from '../api/errors.js';
 import {Archiver} from './archiver.js';
+import {makeFolder} from './disk.js';
 import {CoalescingEmitter, type EngineEvent, type FileSnapshot, type RunListener, type RunSnapshot} from './events.js';
 import type {Plan, PlannedFile} from './plan.js';
 import {transferFile, TransferError} from './transfer.js';
@@ -174,6 +175,19 @@ export class DownloadRun {
 			this.#emit({type: 'queued', fileId: file.fileId, contactId: file.contactId, path: file.relativePath, ...(file.size === undefined ? {} : {size: file.size})});
 		}
 
+		// Each folder is made once per run, not once per file.
+		const folders = new Map<string, Promise<void>>();
+		const ensureFolder = async (folder: string) => {
+			let made = folders.get(folder);
+			if (!made) {
+				made = makeFolder(folder);
+				folders.set(folder, made);
+				made.catch(() => folders.delete(folder));
+			}
+
+			return made;
+		};
+
 		let fatal: Error | undefined;
 		const settleContact = (file: PlannedFile, ok: boolean) => {
 			if (!ok) {
@@ -211,6 +225,7 @@ export class DownloadRun {
 				const result = await transferFile(this.#client, file, {
 					signal,
 					overwrite: file.replaces || this.#options.overwrite,
+					ensureFolder,
 					hooks: {
 						onStart: resumedFrom => {
 							this.#addBytes(resumedFrom - reported);

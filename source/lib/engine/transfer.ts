@@ -5,8 +5,8 @@
  * run continues with Range/If-Range; a file changed on the server restarts cleanly.
  */
 import {createHash, type Hash} from 'node:crypto';
-import {createReadStream, createWriteStream} from 'node:fs';
-import {link, readFile, rename, rm, writeFile} from 'node:fs/promises';
+import {createWriteStream} from 'node:fs';
+import {link, readFile, rename, rm, unlink, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {Transform} from 'node:stream';
 import {pipeline} from 'node:stream/promises';
@@ -15,7 +15,7 @@ import type {ApiClient} from '../api/client.js';
 import {ApiProblemError, AuthError, ServerError} from '../api/errors.js';
 import {backoffDelay} from '../api/retry.js';
 import {CcdlError, exitCodes} from '../errors.js';
-import {fileSize, hashFile, makeFolder} from './disk.js';
+import {fileSize, hashFile, hashInto, makeFolder} from './disk.js';
 import type {PlannedFile} from './plan.js';
 import {mediaTypeProblem} from './validate.js';
 
@@ -90,12 +90,6 @@ async function readMeta(file: string): Promise<PartialMeta | undefined> {
 	}
 }
 
-async function hashExisting(file: string, hash: Hash): Promise<void> {
-	for await (const chunk of createReadStream(file, {highWaterMark: 1024 * 1024}) as AsyncIterable<Buffer>) {
-		hash.update(chunk);
-	}
-}
-
 function header(value: string | string[] | undefined): string | undefined {
 	return Array.isArray(value) ? value[0] : value;
 }
@@ -114,7 +108,7 @@ async function publish(part: string, file: PlannedFile, overwrite: boolean): Pro
 	try {
 		// link() fails instead of replacing: a file that appeared under this name since planning is never clobbered.
 		await link(part, file.path);
-		await rm(part, {force: true});
+		await unlink(part);
 	} catch (error) {
 		if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
 			throw error;
@@ -124,18 +118,25 @@ async function publish(part: string, file: PlannedFile, overwrite: boolean): Pro
 	}
 }
 
+/** Partials of files this big get their sidecar before the first byte, so even a crash (kill -9) can resume them. */
+const sidecarUpfrontBytes = 8 * 1024 * 1024;
+
 export async function transferFile(client: ApiClient, file: PlannedFile, options: {
 	signal: AbortSignal;
 	overwrite: boolean;
 	hooks?: TransferHooks;
+	/** Creates the file's folder; a run passes one that remembers folders already made. */
+	ensureFolder?: (folder: string) => Promise<void>;
 }): Promise<TransferResult> {
 	const {signal, hooks = {}} = options;
 	const policy = client.retry;
 	const {part, meta: metaPath} = partialPaths(file.path);
-	await makeFolder(path.dirname(file.path));
+	await (options.ensureFolder ?? makeFolder)(path.dirname(file.path));
 	let failures = 0;
 	let waits = 0;
 	let transferred = 0;
+	/** Whether a sidecar may exist on disk (written now or left by an earlier run). */
+	let sidecarOnDisk = false;
 	const retry = async (reason: string, seconds?: number) => {
 		failures++;
 		if (failures >= policy.attempts) {
@@ -147,10 +148,20 @@ export async function transferFile(client: ApiClient, file: PlannedFile, options
 		await delay(wait, undefined, {signal});
 	};
 
+	const discard = async () => {
+		await rm(part, {force: true});
+		if (sidecarOnDisk) {
+			await rm(metaPath, {force: true});
+			sidecarOnDisk = false;
+		}
+	};
+
 	for (;;) {
 		signal.throwIfAborted();
-		const meta = await readMeta(metaPath);
 		let offset = await fileSize(part) ?? 0;
+		// Most files have no partial: only then is the sidecar worth reading.
+		const meta = offset > 0 ? await readMeta(metaPath) : undefined;
+		sidecarOnDisk ||= meta !== undefined;
 		const resumable = offset > 0 && meta?.href === file.href && meta.etag !== undefined
 			&& (file.etag === undefined || meta.etag === file.etag) && (meta.size === undefined || offset < meta.size);
 		if (!resumable) {
@@ -159,7 +170,7 @@ export async function transferFile(client: ApiClient, file: PlannedFile, options
 
 		const hash = createHash('sha256');
 		if (offset > 0) {
-			await hashExisting(part, hash);
+			await hashInto(part, hash);
 		}
 
 		let response;
@@ -178,7 +189,7 @@ export async function transferFile(client: ApiClient, file: PlannedFile, options
 				}
 
 				if (error.status === 416) {
-					await rm(part, {force: true});
+					await discard();
 					await retry('the server refused the resume range');
 					continue;
 				}
@@ -206,34 +217,43 @@ export async function transferFile(client: ApiClient, file: PlannedFile, options
 			const range = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(header(headers['content-range']) ?? '');
 			if (!range || Number(range[1]) !== offset) {
 				body.destroy();
-				await rm(part, {force: true});
+				await discard();
 				await retry('the server answered a different range than asked');
 				continue;
 			}
 
 			total = range[3] === '*' ? undefined : Number(range[3]);
 		} else {
-			if (offset > 0) {
-				// 200 to a ranged request: the file changed on the server (If-Range failed); start over.
-				offset = 0;
-			}
-
+			// 200 to a ranged request: the file changed on the server (If-Range failed); start over.
+			offset = 0;
 			const length = header(headers['content-length']);
 			total = length !== undefined && /^\d+$/.test(length) ? Number(length) : undefined;
 		}
 
-		const freshHash = offset === 0 ? createHash('sha256') : hash;
+		const digestState = offset === 0 ? createHash('sha256') : hash;
 		const expectedSize = total ?? file.size;
 		const expectedDigest = parseReprDigest(headers['repr-digest']) ?? parseReprDigest(headers.digest) ?? file.sha256;
-		await writeFile(metaPath, JSON.stringify({href: file.href, etag, size: expectedSize, sha256: expectedDigest} satisfies PartialMeta));
+		const sidecar = JSON.stringify({href: file.href, etag, size: expectedSize, sha256: expectedDigest} satisfies PartialMeta);
+		if (expectedSize === undefined || expectedSize >= sidecarUpfrontBytes) {
+			await writeFile(metaPath, sidecar);
+			sidecarOnDisk = true;
+		}
+
 		hooks.onStart?.(offset);
 		let received = offset;
 		let lastReport = 0;
+		const head: Buffer[] = [];
+		let headBytes = 0;
 		const meter = new Transform({
 			transform(chunk: Buffer, _encoding, callback) {
-				freshHash.update(chunk);
+				digestState.update(chunk);
 				received += chunk.length;
 				transferred += chunk.length;
+				if (offset === 0 && headBytes < 16) {
+					head.push(chunk.subarray(0, 16 - headBytes));
+					headBytes += Math.min(chunk.length, 16 - headBytes);
+				}
+
 				if (expectedSize !== undefined && received > expectedSize) {
 					callback(new TransferError('too-long', 'the server sent more bytes than announced'));
 					return;
@@ -249,58 +269,69 @@ export async function transferFile(client: ApiClient, file: PlannedFile, options
 			},
 		});
 		try {
-			await pipeline(body, meter, createWriteStream(part, {flags: offset > 0 ? 'a' : 'w', highWaterMark: 1024 * 1024}), {signal});
+			await pipeline(body, meter, createWriteStream(part, {flags: offset > 0 ? 'a' : 'w', highWaterMark: 256 * 1024}), {signal});
 		} catch (error) {
-			if (isAbort(error, signal)) {
-				throw error;
-			}
-
 			if (error instanceof TransferError && error.code === 'too-long') {
-				await rm(part, {force: true});
+				await discard();
 				await retry(error.message);
 				continue;
 			}
 
-			// Reset or truncated mid-body: the partial stays and the next attempt resumes from it.
+			// Reset, truncated or cancelled mid-body: the partial stays, with a sidecar so the next attempt (or run)
+			// resumes from it.
+			if (received > 0 && etag !== undefined && !sidecarOnDisk) {
+				await writeFile(metaPath, sidecar).catch(() => undefined);
+				sidecarOnDisk = true;
+			}
+
+			if (isAbort(error, signal)) {
+				throw error;
+			}
+
 			await retry(`connection lost after ${received} bytes (${(error as {code?: string}).code ?? (error as Error).message})`);
 			continue;
 		}
 
 		hooks.onProgress?.(received, expectedSize);
 		if (expectedSize !== undefined && received < expectedSize) {
+			if (!sidecarOnDisk && etag !== undefined) {
+				await writeFile(metaPath, sidecar);
+				sidecarOnDisk = true;
+			}
+
 			await retry(`body cut short at ${received} of ${expectedSize} bytes`);
 			continue;
 		}
 
 		if (!expectedDigest) {
-			await rm(part, {force: true});
-			await rm(metaPath, {force: true});
+			await discard();
 			throw new TransferError('no-digest', 'the server sent no SHA-256 digest, so the file cannot be validated');
 		}
 
-		const digest = freshHash.digest('hex');
+		const digest = digestState.digest('hex');
 		if (digest !== expectedDigest) {
-			await rm(part, {force: true});
-			await rm(metaPath, {force: true});
+			await discard();
 			await retry('the SHA-256 digest does not match');
 			continue;
 		}
 
-		const typeProblem = await mediaTypeProblem(part, file.contentType, received);
+		const typeProblem = await mediaTypeProblem(part, file.contentType, received, offset === 0 ? Buffer.concat(head) : undefined);
 		if (typeProblem) {
-			await rm(part, {force: true});
-			await rm(metaPath, {force: true});
+			await discard();
 			throw new TransferError('wrong-media-type', `the bytes are ${typeProblem}, not ${file.contentType}`);
 		}
 
 		const twin = await findTwin(file.compareWith, received, digest);
 		if (twin) {
-			await rm(part, {force: true});
+			await unlink(part);
 		} else {
 			await publish(part, file, options.overwrite);
 		}
 
-		await rm(metaPath, {force: true});
+		if (sidecarOnDisk) {
+			await rm(metaPath, {force: true});
+		}
+
 		return {sha256: digest, size: received, path: twin ?? file.path, transferred, ...(twin ? {identicalTo: twin} : {})};
 	}
 }

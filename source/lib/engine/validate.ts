@@ -24,9 +24,10 @@ function firstNonBlank(bytes: Buffer): number | undefined {
 }
 
 /** Undefined when `file` holds `contentType`; otherwise why not, as a short phrase. */
-export async function mediaTypeProblem(file: string, contentType: string, size: number): Promise<string | undefined> {
+export async function mediaTypeProblem(file: string, contentType: string, size: number, firstBytes?: Buffer): Promise<string | undefined> {
 	const type = contentType.split(';')[0]!.trim().toLowerCase();
-	const start = await head(file, 16);
+	// The transfer saw the first bytes go by; only a resumed file has to be reopened for them.
+	const start = firstBytes && (firstBytes.length >= 16 || firstBytes.length === size) ? firstBytes : await head(file, 16);
 	switch (type) {
 		case 'audio/mpeg':
 		case 'audio/mp3': {

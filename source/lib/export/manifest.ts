@@ -72,22 +72,37 @@ export function formatDuration(seconds: number): string {
 	return `${pad(Math.floor(whole / 3600))}:${pad(Math.floor(whole / 60) % 60)}:${pad(whole % 60)}`;
 }
 
+/** Date and time formatters per time zone: ICU formatters are heavy, and a manifest has a row per file. */
+const zoneFormatters = new Map<string, {date: Intl.DateTimeFormat; time: Intl.DateTimeFormat}>();
+
+function formattersFor(timeZone: string): {date: Intl.DateTimeFormat; time: Intl.DateTimeFormat} {
+	let formatters = zoneFormatters.get(timeZone);
+	if (!formatters) {
+		let zone = timeZone;
+		try {
+			new Intl.DateTimeFormat('en-GB', {timeZone: zone});
+		} catch {
+			zone = 'UTC';
+		}
+
+		formatters = {
+			date: new Intl.DateTimeFormat('en-GB', {timeZone: zone, day: '2-digit', month: '2-digit', year: 'numeric'}),
+			time: new Intl.DateTimeFormat('en-US', {timeZone: zone, hour: '2-digit', minute: '2-digit', hour12: true}),
+		};
+		zoneFormatters.set(timeZone, formatters);
+	}
+
+	return formatters;
+}
+
 function localParts(iso: string, timeZone: string): {date: string; time: string} {
 	const instant = new Date(iso);
 	if (!iso || Number.isNaN(instant.getTime())) {
 		return {date: iso, time: iso};
 	}
 
-	let zone = timeZone;
-	try {
-		new Intl.DateTimeFormat('en-GB', {timeZone: zone});
-	} catch {
-		zone = 'UTC';
-	}
-
-	const date = new Intl.DateTimeFormat('en-GB', {timeZone: zone, day: '2-digit', month: '2-digit', year: 'numeric'}).format(instant);
-	const time = new Intl.DateTimeFormat('en-US', {timeZone: zone, hour: '2-digit', minute: '2-digit', hour12: true}).format(instant);
-	return {date, time};
+	const {date, time} = formattersFor(timeZone);
+	return {date: date.format(instant), time: time.format(instant)};
 }
 
 function contactColumns(contact: Recording): Omit<ManifestRow, 'file' | 'fileKind' | 'fileType' | 'size' | 'sha256' | 'archivedAt' | 'status' | 'error'> {
