@@ -3,7 +3,7 @@
  * it has; then the headless `ccdl download` with the same choices finishes the job, and the server's byte counter
  * shows that what the first run got was not sent again.
  */
-import {readdir, stat} from 'node:fs/promises';
+import {readdir, readFile, stat} from 'node:fs/promises';
 import path from 'node:path';
 import {setTimeout as delay} from 'node:timers/promises';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
@@ -18,23 +18,37 @@ const template = '{callId}-{campaignName}';
 
 let server: DemoProcess;
 
-/** Bytes in ccdl's partial files in `folder`. */
-async function partialBytes(folder: string): Promise<number> {
-	let bytes = 0;
+/**
+ * ccdl's partial files in `folder` that really are partial: some bytes, fewer than the size their sidecar expects
+ * (a complete one is being validated and is about to take its final name).
+ */
+async function partialFiles(folder: string): Promise<Array<{name: string; size: number; expected: number}>> {
+	const found = [];
 	for (const name of await readdir(folder)) {
-		if (/^\.ccdl-[^/]*\.part$/.test(name)) {
-			bytes += (await stat(path.join(folder, name)).catch(() => ({size: 0}))).size;
+		if (!/^\.ccdl-[^/]*\.part$/.test(name)) {
+			continue;
+		}
+
+		try {
+			const {size} = await stat(path.join(folder, name));
+			const expected = (JSON.parse(await readFile(path.join(folder, `${name}.json`), 'utf8')) as {size?: number}).size;
+			if (size > 0 && expected !== undefined && size < expected) {
+				found.push({name, size, expected});
+			}
+		} catch {
+			// Gone or not written yet: not a partial to count on.
 		}
 	}
 
-	return bytes;
+	return found;
 }
 
 beforeAll(async () => {
 	// Big recordings and a delay on every response: the download takes seconds, so Ctrl-C lands in the middle of it.
 	// Some bodies are cut short (at most 3 times per file): ccdl keeps such a partial file and resumes it after a
-	// back-off, so there are partial files on disk to press Ctrl-C on.
-	server = await startDemoProcess(['--calls', '300', '--seed', '3', '--media-size', '4000000', '--latency', '50', '--faults', 'truncate=0.3']);
+	// back-off (≥ 125 ms) plus the response delay, so a partial file stays unchanged on disk long enough to press
+	// Ctrl-C on it (a transfer that is streaming finishes its 4 MB within milliseconds on loopback).
+	server = await startDemoProcess(['--calls', '300', '--seed', '3', '--media-size', '4000000', '--latency', '200', '--faults', 'truncate=0.3']);
 });
 
 afterAll(async () => {
@@ -55,24 +69,41 @@ describe('Ctrl-C during the interactive download, then the headless command resu
 		const out = await tempDir('ccdl-e2e-out-');
 		const app = await startApp({server: server.url, out, args: ['--lang', 'en', '--concurrency', '2']});
 		let validBefore = 0;
+		let stalled: {name: string; size: number; expected: number} | undefined;
 		try {
 			await walkToList(app, {from, to, template});
 			await app.press('Enter', /\[Download\]/);
 			// q asks first; n goes on downloading.
 			await app.press('q', 'Cancel the download? (y/n)');
 			await app.press('n', screen => screen.includes('Downloading, 2 at a time') && !screen.includes('Cancel the download?'));
-			// A few files are done, most are not, and one waits on disk half-downloaded: Ctrl-C now.
+			// A few files are done, most are not, and one waits on disk half-downloaded between two attempts: Ctrl-C
+			// now. "Between two attempts": its size has not changed for 100–160 ms, so it is early in its back-off
+			// (≥ 125 ms) plus the response delay (200 ms) — not a transfer that is streaming (those finish within
+			// milliseconds, maybe before the Ctrl-C is read) nor one about to resume.
 			const deadline = Date.now() + 30_000;
+			const seen = new Map<string, {size: number; since: number}>();
 			for (;;) {
 				const screen = await app.capture();
 				const valid = /\d+\/\d+ files · (\d+) valid/.exec(screen)?.[1];
-				if (valid !== undefined && Number(valid) >= 3 && await partialBytes(out) > 0) {
+				const now = Date.now();
+				const partials = await partialFiles(out);
+				for (const partial of partials) {
+					if (seen.get(partial.name)?.size !== partial.size) {
+						seen.set(partial.name, {size: partial.size, since: now});
+					}
+				}
+
+				stalled = partials.find(partial => {
+					const age = now - seen.get(partial.name)!.since;
+					return age >= 100 && age <= 160;
+				});
+				if (valid !== undefined && Number(valid) >= 3 && stalled) {
 					validBefore = Number(valid);
 					break;
 				}
 
 				expect(Date.now() < deadline, `no partial file while the download ran; the screen:\n${screen}`).toBe(true);
-				await delay(20);
+				await delay(15);
 			}
 
 			expect(validBefore).toBeLessThan(files.length / 2);
@@ -85,7 +116,9 @@ describe('Ctrl-C during the interactive download, then the headless command resu
 		// The finished files stay, valid; the rest is missing or partial (ccdl's temporary files, kept for the next run).
 		const afterFirst = await walk(out);
 		expect(afterFirst.filter(isPartial).length).toBeGreaterThan(0);
-		expect(await partialBytes(out)).toBeGreaterThan(0);
+		const kept = (await partialFiles(out)).find(partial => partial.name === stalled!.name);
+		expect(kept, `${stalled!.name} (${stalled!.size} of ${stalled!.expected} bytes) is kept`).toBeDefined();
+		expect(kept!.size).toBeGreaterThanOrEqual(stalled!.size);
 		const finished = afterFirst.filter(file => !isPartial(file) && !file.startsWith('manifest.'));
 		expect(finished.length).toBeGreaterThanOrEqual(validBefore);
 		expect(finished.length).toBeLessThan(files.length);
