@@ -69,6 +69,16 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, onExit}
 		listingAbort.current?.abort();
 		dispatch({type: 'back'});
 	}, []);
+	const backFromCampaigns = useCallback((ids: string[]) => {
+		dispatch({type: 'back', keep: {selectedCampaigns: ids}});
+	}, []);
+	const backFromFilters = useCallback((filters: FilterValues) => {
+		listingAbort.current?.abort();
+		dispatch({type: 'back', keep: {filters}});
+	}, []);
+	const backFromNaming = useCallback((naming: NamingValues) => {
+		dispatch({type: 'back', keep: {naming}});
+	}, []);
 
 	useInput((input, key) => {
 		if (key.ctrl && input === 'c') {
@@ -203,7 +213,7 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, onExit}
 				<CampaignsScreen campaigns={state.campaigns} selected={state.selectedCampaigns} user={user!}
 					onSubmit={ids => {
 						dispatch({type: 'campaigns-chosen', ids});
-					}} onBack={back} onHelp={help} isActive={active}/>
+					}} onBack={backFromCampaigns} onHelp={help} isActive={active}/>
 			);
 			break;
 		}
@@ -212,7 +222,7 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, onExit}
 			screen = (
 				<FiltersScreen value={state.filters} timeZone={timeZone} busy={state.busy !== undefined}
 					busyText={state.busy ? t(state.busy.key, state.busy.params) : undefined} error={state.error}
-					onSubmit={filters => void list(filters)} onBack={back} onHelp={help} isActive={!state.showHelp}/>
+					onSubmit={filters => void list(filters)} onBack={backFromFilters} onHelp={help} isActive={!state.showHelp}/>
 			);
 			break;
 		}
@@ -221,7 +231,7 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, onExit}
 			screen = (
 				<FileNameScreen value={state.naming} samples={(state.contacts ?? []).filter(contact => !contact.recycled).slice(0, previewSamples)}
 					timeZone={timeZone} busy={state.busy !== undefined} busyText={state.busy ? t(state.busy.key, state.busy.params) : undefined}
-					error={state.error} onSubmit={naming => void plan(naming)} onBack={back} onHelp={help} isActive={!state.showHelp}/>
+					error={state.error} onSubmit={naming => void plan(naming)} onBack={backFromNaming} onHelp={help} isActive={!state.showHelp}/>
 			);
 			break;
 		}
@@ -262,7 +272,9 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, onExit}
 					{user ? ` ${visible(t('app.user', {name: user.displayName, role: t(`role.${user.role}`)}))}` : ''}
 				</Text>
 			</Box>
-			{state.showHelp ? <HelpOverlay step={state.step}/> : screen}
+			{state.showHelp ? <HelpOverlay step={state.step}/> : null}
+			{/* Hidden, not unmounted, under the help: what the screen had typed survives. */}
+			<Box display={state.showHelp ? 'none' : 'flex'} flexDirection='column'>{screen}</Box>
 			{state.step === 'login' && hint ? <Text color={theme.muted}>{hint}</Text> : null}
 			{state.error && state.step !== 'login' && state.step !== 'filters' && state.step !== 'file-name'
 				? <Text color={theme.bad}>{state.error}</Text> : null}

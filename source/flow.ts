@@ -66,7 +66,8 @@ export type FlowAction =
 	| {type: 'planned'; naming: NamingValues; plan: Plan}
 	| {type: 'download-started'; run: DownloadRun}
 	| {type: 'download-finished'; summary: RunSummary; manifestPath: string}
-	| {type: 'back'}
+	/** Esc: one step back, keeping what the screen had typed so far. */
+	| {type: 'back'; keep?: {selectedCampaigns?: string[]; filters?: FilterValues; naming?: NamingValues}}
 	| {type: 'new-search'}
 	| {type: 'toggle-help'};
 
@@ -137,7 +138,7 @@ export function flowReducer(state: FlowState, action: FlowAction): FlowState {
 			}
 
 			const step = previous[state.step];
-			return step ? {...state, step, error: undefined} : state;
+			return step ? {...state, ...action.keep, step, error: undefined} : state;
 		}
 
 		case 'new-search': {
