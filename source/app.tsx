@@ -5,6 +5,7 @@
 import {Box, Text, useApp, useInput} from 'ink';
 import {useCallback, useReducer, useRef} from 'react';
 import {companyUrl} from './commands/connection.js';
+import {loginCompany, prepareProfiles, runProfiles} from './commands/run-profiles.js';
 import {HelpOverlay} from './components/help-overlay.js';
 import {type FilterValues, flowReducer, initialFlow, type LoginInput, type NamingValues, steps} from './flow.js';
 import {useI18n} from './hooks/use-i18n.js';
@@ -170,7 +171,16 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, onExit}
 			return;
 		}
 
-		const run = new DownloadRun(session.client, planned, {concurrency, overwrite: filters.overwrite});
+		let run: DownloadRun;
+		try {
+			// Download profiles apply here as in `ccdl download`: the campaign's, else the company's, else the global one.
+			const profiles = runProfiles(await prepareProfiles({profile: undefined}), loginCompany({company: stateRef.current.login.company.trim() || undefined}, session.client));
+			run = new DownloadRun(session.client, planned, {concurrency, overwrite: filters.overwrite, ...(profiles.any ? {profileFor: profiles.profileFor} : {})});
+		} catch (error) {
+			fail(error);
+			return;
+		}
+
 		dispatch({type: 'download-started', run});
 		try {
 			const summary = await run.start();

@@ -15,6 +15,8 @@ Commands:
   list             show what a download would fetch (the plan)
   download         download, validate and archive recordings; writes a manifest
   verify DIR       re-check a download folder against its manifest
+  profile          download profiles: how many files of each channel at once (list, show, create, edit,
+                   activate, deactivate, delete, assign, unassign, which); see "ccdl profile --help"
   demo-server      run the built-in demo contact-center server
 
 Without a command, ccdl starts the interactive app (see below); "ccdl --demo" runs it against the built-in
@@ -37,6 +39,7 @@ const commands: Record<string, () => Promise<Command>> = {
 	list: async () => import('./commands/list.js').then(module => ({help: module.listHelp, run: module.runList})),
 	download: async () => import('./commands/download.js').then(module => ({help: module.downloadHelp, run: module.runDownload})),
 	verify: async () => import('./commands/verify.js').then(module => ({help: module.verifyHelp, run: module.runVerify})),
+	profile: async () => import('./commands/profile.js').then(module => ({help: module.profileHelp, run: module.runProfile})),
 	'demo-server': async () => import('./commands/demo-server.js').then(module => ({help: module.demoServerHelp, run: module.runDemoServer})),
 };
 

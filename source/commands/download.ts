@@ -9,6 +9,7 @@ import {connect, connectionHelp, connectionOptionSpecs} from './connection.js';
 import {parseOptions} from './options.js';
 import {planSummaryLines} from './plan-report.js';
 import {type ProgressMode, reportProgress} from './progress.js';
+import {loginCompany, prepareProfiles, profileOptionHelp, profileOptionSpecs, profileSummaryLines, runProfiles} from './run-profiles.js';
 import {buildQuery, checkSelection, selectionHelp, selectionOptionSpecs} from './selection.js';
 
 export const downloadHelp = `Usage: ccdl download [options]
@@ -21,8 +22,9 @@ A manifest (manifest.csv, manifest.jsonl) describes the folder.
 ${connectionHelp}
 ${selectionHelp}
 Run:
-  --concurrency N     files at once, 1-64 (default 8)
-  --no-archive        do not mark downloaded contacts archived on the server
+  --concurrency N     files at once when no download profile applies, 1-64 (default 8); a profile's
+                      per-channel counts replace it (429/503 from the server still halve either)
+${profileOptionHelp}  --no-archive        do not mark downloaded contacts archived on the server
   --csv-bom           start manifest.csv with a BOM (spreadsheet programs then show accents right)
   --json              progress as JSON lines on stdout
 
@@ -33,6 +35,7 @@ export const downloadOptionSpecs = {
 	...connectionOptionSpecs,
 	...selectionOptionSpecs,
 	concurrency: {type: 'integer', min: 1, max: 64},
+	...profileOptionSpecs,
 	'no-archive': {type: 'boolean'},
 	'csv-bom': {type: 'boolean'},
 	json: {type: 'boolean'},
@@ -40,8 +43,10 @@ export const downloadOptionSpecs = {
 
 function summaryLines(summary: RunSummary, outDir: string, manifest: string): string[] {
 	const seconds = summary.durationMs / 1000;
+	const byProfile = summary.outcomes.filter(outcome => outcome.skipReason === 'profile').length;
 	const lines = [
-		`${summary.interrupted ? 'Interrupted' : 'Done'}: ${summary.valid} valid, ${summary.skipped} already there, ${summary.failed} failed; `
+		`${summary.interrupted ? 'Interrupted' : 'Done'}: ${summary.valid} valid, ${summary.skipped - byProfile} already there, `
+		+ `${byProfile ? `${byProfile} skipped by profile, ` : ''}${summary.failed} failed; `
 		+ `${formatBytes(summary.bytesTransferred)} in ${seconds.toFixed(1)} s → ${outDir}`,
 		`Manifest: ${manifest}`,
 	];
@@ -63,6 +68,7 @@ function summaryLines(summary: RunSummary, outDir: string, manifest: string): st
 export async function runDownload(argv: string[]): Promise<number> {
 	const {values} = parseOptions(argv, downloadOptionSpecs, 'download');
 	const checked = checkSelection(values);
+	const prepared = await prepareProfiles(values);
 	const controller = new AbortController();
 	let run: DownloadRun | undefined;
 	let interrupts = 0;
@@ -86,12 +92,15 @@ export async function runDownload(argv: string[]): Promise<number> {
 		const contacts = await listContacts(client, query, {signal: controller.signal});
 		const plan = await buildPlan(contacts, {...checked.planOptions, includeArchived: values['include-archived']});
 		const mode: ProgressMode = values.json ? 'json' : process.stderr.isTTY ? 'live' : 'lines';
+		const concurrency = values.concurrency ?? 8;
+		const profiles = runProfiles(prepared, loginCompany(values, client));
 		if (!values.json) {
-			process.stderr.write(`${planSummaryLines(plan).join('\n')}\n`);
+			process.stderr.write(`${[...planSummaryLines(plan), ...profileSummaryLines(plan, profiles, concurrency)].join('\n')}\n`);
 		}
 
 		run = new DownloadRun(client, plan, {
-			concurrency: values.concurrency ?? 8,
+			concurrency,
+			...(profiles.any ? {profileFor: profiles.profileFor} : {}),
 			overwrite: values.overwrite,
 			archive: !values['no-archive'],
 			signal: controller.signal,
@@ -102,7 +111,8 @@ export async function runDownload(argv: string[]): Promise<number> {
 		const {csv} = await writeManifest(plan.outDir, manifestRows(plan, summary), {bom: values['csv-bom']});
 		if (values.json) {
 			process.stdout.write(`${JSON.stringify({
-				type: 'summary', valid: summary.valid, skipped: summary.skipped, failed: summary.failed, interrupted: summary.interrupted,
+				type: 'summary', valid: summary.valid, skipped: summary.skipped,
+				skippedByProfile: summary.outcomes.filter(outcome => outcome.skipReason === 'profile').length, failed: summary.failed, interrupted: summary.interrupted,
 				archiveFailures: summary.archiveFailures.size, bytesTransferred: summary.bytesTransferred, durationMs: summary.durationMs,
 				outDir: plan.outDir, manifest: csv,
 			})}\n`);

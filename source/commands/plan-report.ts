@@ -1,5 +1,6 @@
 /** The plan as people read it (a table and a summary) and as machines read it (JSON). */
 import type {Plan, PlannedFile} from '../lib/engine/plan.js';
+import type {Profile} from '../lib/profiles/model.js';
 import {formatBytes} from '../lib/errors.js';
 import {formatDuration} from '../lib/export/manifest.js';
 import {fit, visible} from '../lib/text/visible.js';
@@ -88,7 +89,15 @@ function planJsonSummary(plan: Plan): Record<string, unknown> {
 	};
 }
 
-function planJsonItem(file: PlannedFile): Record<string, unknown> {
+/** What the plan's JSON says about download profiles (from `ccdl list`). */
+export interface PlanJsonProfiles {
+	uses: unknown[];
+	profileFor: (file: PlannedFile) => Profile | undefined;
+}
+
+function planJsonItem(file: PlannedFile, profiles?: PlanJsonProfiles): Record<string, unknown> {
+	const profile = profiles?.profileFor(file);
+	const byProfile = file.action === 'download' && profile !== undefined && profile.counts[file.channel] === 0;
 	return {
 		fileId: file.fileId,
 		contactId: file.contactId,
@@ -100,8 +109,10 @@ function planJsonItem(file: PlannedFile): Record<string, unknown> {
 		file: file.relativePath,
 		size: file.size ?? null,
 		sha256: file.sha256 ?? null,
-		action: file.action,
+		action: byProfile ? 'skip' : file.action,
+		...(byProfile ? {skipReason: 'profile'} : file.action === 'skip' ? {skipReason: file.skipReason ?? 'identical'} : {}),
 		replaces: file.replaces,
+		...(profiles ? {profile: profile?.name ?? null} : {}),
 	};
 }
 
@@ -109,18 +120,18 @@ function planJsonItem(file: PlannedFile): Record<string, unknown> {
  * The plan as one JSON document, written item by item with backpressure: a plan of 100,000 files never exists as
  * one string in memory.
  */
-export async function writePlanJson(plan: Plan, output: NodeJS.WritableStream): Promise<void> {
+export async function writePlanJson(plan: Plan, output: NodeJS.WritableStream, profiles?: PlanJsonProfiles): Promise<void> {
 	const write = async (text: string) => {
 		if (!output.write(text)) {
 			await new Promise(resolve => output.once('drain', resolve));
 		}
 	};
 
-	const summary = JSON.stringify(planJsonSummary(plan), null, 2);
+	const summary = JSON.stringify({...planJsonSummary(plan), ...(profiles ? {profiles: profiles.uses} : {})}, null, 2);
 	await write(`${summary.slice(0, -2)},\n  "items": [`);
 	let first = true;
 	for (const file of plan.files) {
-		await write(`${first ? '' : ','}\n    ${JSON.stringify(planJsonItem(file))}`);
+		await write(`${first ? '' : ','}\n    ${JSON.stringify(planJsonItem(file, profiles))}`);
 		first = false;
 	}
 

@@ -5,7 +5,7 @@
  */
 import {spawn, type ChildProcess} from 'node:child_process';
 import {createHash} from 'node:crypto';
-import {existsSync} from 'node:fs';
+import {existsSync, mkdtempSync} from 'node:fs';
 import {mkdtemp, readdir, readFile, rm} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -57,8 +57,14 @@ export interface CcdlProcess {
 	done: Promise<CcdlResult>;
 }
 
+const isolatedConfig = mkdtempSync(path.join(os.tmpdir(), 'ccdl-test-config-'));
+const isolatedData = mkdtempSync(path.join(os.tmpdir(), 'ccdl-test-data-'));
+
 function environment(extra: CcdlOptions['env'] = {}): NodeJS.ProcessEnv {
-	const env: NodeJS.ProcessEnv = {...process.env, CCDL_PASSWORD: 'demo', NO_COLOR: '1'};
+	// Settings, profiles and the journal go to a folder of this test process, never the developer's own.
+	const env: NodeJS.ProcessEnv = {
+		...process.env, CCDL_PASSWORD: 'demo', NO_COLOR: '1', CCDL_CONFIG_DIR: isolatedConfig, CCDL_DATA_DIR: isolatedData,
+	};
 	// The tests name the server and user explicitly; a developer's own settings must not leak in.
 	for (const name of ['CCDL_SERVER', 'CCDL_COMPANY', 'CCDL_USER', 'CCDL_COMPANY_URL', 'CCDL_DEBUG']) {
 		delete env[name];

@@ -5,7 +5,8 @@
  */
 import type {Channel} from '../api/wire.js';
 
-export type SkipReason = 'identical' | 'archived' | 'recycled';
+/** Why a file was not downloaded: already on disk, archived, recycled, or its channel is 0 in its download profile. */
+export type SkipReason = 'identical' | 'archived' | 'recycled' | 'profile';
 
 export type EngineEvent =
 	| {type: 'queued'; fileId: string; contactId: string; path: string; size?: number}

@@ -1,22 +1,29 @@
 /**
- * A download run: the plan's files through a bounded queue (p-limit), each transferred and validated, each
- * contact marked archived on the server once all its files are valid. The server's "slow down" (429/503) halves the
- * concurrency for the whole run, which then creeps back. Cancelling stops new files, aborts those in flight (their
+ * A download run: the plan's files through the scheduler (one bounded queue without a download profile; per-channel
+ * counts and modes with one), each transferred and validated, each contact marked archived on the server once all
+ * its files are valid. The server's "slow down" (429/503) halves the concurrency for the whole run, which then creeps
+ * back. Cancelling stops new files, aborts those in flight (their
  * partial bytes stay for the next run) and still delivers a complete summary.
  */
 import path from 'node:path';
-import pLimit from 'p-limit';
 import type {ApiClient} from '../api/client.js';
 import {AuthError} from '../api/errors.js';
 import {Archiver} from './archiver.js';
 import {makeFolder} from './disk.js';
-import {CoalescingEmitter, type EngineEvent, type FileSnapshot, type RunListener, type RunSnapshot} from './events.js';
+import {CoalescingEmitter, type EngineEvent, type FileSnapshot, type RunListener, type RunSnapshot, type SkipReason} from './events.js';
+import type {Profile} from '../profiles/model.js';
 import type {Plan, PlannedFile} from './plan.js';
+import {Scheduler} from './scheduler.js';
 import {transferFile, TransferError} from './transfer.js';
 
 export interface RunOptions {
-	/** Files transferred at once. @default 8 */
+	/** Files transferred at once when no download profile applies. @default 8 */
 	concurrency?: number;
+	/**
+	 * The effective download profile of a file (undefined: none). Under a profile at most its count of each channel
+	 * is in flight, exclusive mode runs the channels one after another, and channels at 0 are skipped ('profile').
+	 */
+	profileFor?: (file: PlannedFile) => Profile | undefined;
 	overwrite: boolean;
 	/** Mark validated contacts archived on the server. @default true */
 	archive?: boolean;
@@ -28,6 +35,8 @@ export interface RunOptions {
 export interface FileOutcome {
 	file: PlannedFile;
 	state: 'valid' | 'skipped' | 'failed' | 'interrupted';
+	/** Why a skipped file was not downloaded: already on disk ('identical') or its channel is 0 in its profile ('profile'). */
+	skipReason?: SkipReason;
 	sha256?: string;
 	size?: number;
 	code?: string;
@@ -147,13 +156,15 @@ export class DownloadRun {
 	async start(): Promise<RunSummary> {
 		this.#startedAt = Date.now();
 		const signal = this.#controller.signal;
-		const limit = pLimit(this.#concurrency);
-		const target = this.#concurrency;
-		let calmSuccesses = 0;
+		const scheduler = new Scheduler(this.plan.files, {
+			concurrency: this.#concurrency,
+			...(this.#options.profileFor ? {profileFor: this.#options.profileFor} : {}),
+			onConcurrency: concurrency => {
+				this.#concurrency = concurrency;
+			},
+		});
 		this.#client.gate.onSlowDown = () => {
-			limit.concurrency = Math.max(1, Math.floor(limit.concurrency / 2));
-			this.#concurrency = limit.concurrency;
-			calmSuccesses = 0;
+			scheduler.slowDown();
 		};
 
 		const archiver = new Archiver(this.#client, {
@@ -213,7 +224,7 @@ export class DownloadRun {
 
 			if (file.action === 'skip') {
 				this.#setState(file.fileId, 'skipped', {bytes: file.size ?? 0, ...(file.sha256 ? {sha256: file.sha256} : {})});
-				outcomes.set(file.fileId, {file, state: 'skipped', ...(file.sha256 ? {sha256: file.sha256} : {}), ...(file.size === undefined ? {} : {size: file.size})});
+				outcomes.set(file.fileId, {file, state: 'skipped', skipReason: 'identical', ...(file.sha256 ? {sha256: file.sha256} : {}), ...(file.size === undefined ? {} : {size: file.size})});
 				this.#emit({type: 'skipped', fileId: file.fileId, reason: 'identical', path: file.relativePath});
 				settleContact(file, true);
 				return;
@@ -250,7 +261,7 @@ export class DownloadRun {
 					file.relativePath = relativePath;
 					file.path = result.identicalTo;
 					this.#setState(file.fileId, 'skipped', {bytes: result.size, sha256: result.sha256, size: result.size, relativePath});
-					outcomes.set(file.fileId, {file, state: 'skipped', sha256: result.sha256, size: result.size});
+					outcomes.set(file.fileId, {file, state: 'skipped', skipReason: 'identical', sha256: result.sha256, size: result.size});
 					this.#emit({type: 'skipped', fileId: file.fileId, reason: 'identical', path: relativePath});
 				} else {
 					this.#setState(file.fileId, 'valid', {bytes: result.size, sha256: result.sha256, size: result.size});
@@ -259,11 +270,7 @@ export class DownloadRun {
 				}
 
 				settleContact(file, true);
-				if (limit.concurrency < target && ++calmSuccesses >= 8) {
-					calmSuccesses = 0;
-					limit.concurrency++;
-					this.#concurrency = limit.concurrency;
-				}
+				scheduler.succeeded();
 			} catch (error) {
 				this.#addBytes(-reported);
 				if (signal.aborted) {
@@ -289,7 +296,14 @@ export class DownloadRun {
 			}
 		};
 
-		await Promise.all(this.plan.files.map(async file => limit(async () => runFile(file))));
+		// A channel at 0 in the file's profile: not transferred, and its contact is not marked archived.
+		const skipForProfile = (file: PlannedFile, profile: Profile) => {
+			this.#setState(file.fileId, 'skipped', {reason: `profile ${profile.name}: ${file.channel} 0`});
+			outcomes.set(file.fileId, {file, state: 'skipped', skipReason: 'profile'});
+			this.#emit({type: 'skipped', fileId: file.fileId, reason: 'profile', path: file.relativePath});
+		};
+
+		await scheduler.run({run: runFile, skip: skipForProfile});
 		await archiver.finish();
 		this.#client.gate.onSlowDown = undefined;
 		this.#finished = true;

@@ -158,10 +158,11 @@ export async function transferFile(client: ApiClient, file: PlannedFile, options
 
 	for (;;) {
 		signal.throwIfAborted();
-		let offset = await fileSize(part) ?? 0;
-		// Most files have no partial: only then is the sidecar worth reading.
+		const partSize = await fileSize(part);
+		let offset = partSize ?? 0;
+		// Most files have no partial: only then is the sidecar worth reading (or cleaning up).
 		const meta = offset > 0 ? await readMeta(metaPath) : undefined;
-		sidecarOnDisk ||= meta !== undefined;
+		sidecarOnDisk ||= partSize !== undefined;
 		const resumable = offset > 0 && meta?.href === file.href && meta.etag !== undefined
 			&& (file.etag === undefined || meta.etag === file.etag) && (meta.size === undefined || offset < meta.size);
 		if (!resumable) {

@@ -13,7 +13,8 @@ import type {RunSummary} from '../engine/run.js';
 export const manifestCsvName = 'manifest.csv';
 export const manifestJsonName = 'manifest.jsonl';
 
-export type ManifestStatus = 'valid' | 'skipped-identical' | 'failed' | 'interrupted' | 'recycled' | 'planned';
+/** `skipped-profile`: not downloaded because the file's channel is 0 in its download profile. */
+export type ManifestStatus = 'valid' | 'skipped-identical' | 'skipped-profile' | 'failed' | 'interrupted' | 'recycled' | 'planned';
 
 export interface ManifestRow {
 	contactId: string;
@@ -147,7 +148,7 @@ export function manifestRows(plan: Plan, summary?: RunSummary): ManifestRow[] {
 	for (const file of plan.files) {
 		const outcome = outcomes.get(file.fileId);
 		const status: ManifestStatus = !outcome ? 'planned'
-			: outcome.state === 'skipped' ? 'skipped-identical' : outcome.state;
+			: outcome.state === 'skipped' ? outcome.skipReason === 'profile' ? 'skipped-profile' : 'skipped-identical' : outcome.state;
 		rows.push({
 			...contactColumns(file.contact),
 			file: file.relativePath,
@@ -215,7 +216,7 @@ export async function writeManifest(folder: string, rows: readonly ManifestRow[]
 		const key = rowKey(row);
 		const previous = merged.get(key);
 		// A file that is already valid on disk stays described as such if this run only planned or skipped it.
-		if (previous?.status === 'valid' && (row.status === 'planned' || row.status === 'interrupted')) {
+		if (previous?.status === 'valid' && (row.status === 'planned' || row.status === 'interrupted' || row.status === 'skipped-profile')) {
 			continue;
 		}
 

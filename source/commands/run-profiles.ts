@@ -1,0 +1,161 @@
+/**
+ * Download profiles for `ccdl download` and `ccdl list`: the store is read (and `--profile` checked) before the
+ * password is asked; after login each file's effective profile comes from its campaign ID and the login's company
+ * (campaign → company → global), or from `--profile` for the whole run.
+ */
+import {isIP} from 'node:net';
+import type {ApiClient} from '../lib/api/client.js';
+import {type Channel, channels} from '../lib/api/wire.js';
+import type {Plan, PlannedFile} from '../lib/engine/plan.js';
+import {describeCounts, describeMode, foldName, type Profile, ProfileError} from '../lib/profiles/model.js';
+import {describeLevel, type Resolved} from '../lib/profiles/resolve.js';
+import {ProfileStore} from '../lib/profiles/store.js';
+import {visible} from '../lib/text/visible.js';
+
+export const profileOptionSpecs = {
+	profile: {type: 'string'},
+} as const;
+
+export const profileOptionHelp = `  --profile NAME      use this (active) download profile for every file of this run, whatever is assigned
+                      (without it: the profile assigned to the campaign, else its company, else globally;
+                      none assigned = --concurrency files of any channel at once; see "ccdl profile --help")
+`;
+
+export interface RunProfiles {
+	/** The file's effective profile, with where it was assigned; undefined = no profile. */
+	resolvedFor(file: PlannedFile): Resolved | undefined;
+	profileFor(file: PlannedFile): Profile | undefined;
+	/** Whether any profile can apply at all (an assignment exists or --profile was given). */
+	readonly any: boolean;
+	readonly company: string | undefined;
+}
+
+export interface PreparedProfiles {
+	store: ProfileStore;
+	override?: Profile;
+}
+
+/** Reads the store and checks `--profile`, before any network: a mistake costs no password prompt. */
+export async function prepareProfiles(values: {profile: string | undefined}): Promise<PreparedProfiles> {
+	const store = await ProfileStore.load();
+	if (values.profile === undefined) {
+		return {store};
+	}
+
+	const override = store.get(values.profile);
+	if (!override.active) {
+		throw new ProfileError('profile-inactive', `--profile "${override.name}" is inactive; activate it first ("ccdl profile activate '${override.name}'") or choose another.`);
+	}
+
+	return {store, override};
+}
+
+/** The company the login is for: --company or CCDL_COMPANY, else what the server said at login, else the server's host name's first label. */
+export function loginCompany(values: {company: string | undefined}, client: ApiClient): string | undefined {
+	const given = values.company ?? process.env['CCDL_COMPANY'];
+	if (given) {
+		return given;
+	}
+
+	if (client.user.company) {
+		return client.user.company;
+	}
+
+	const host = new URL(client.baseUrl).hostname.replace(/^\[|\]$/g, '');
+	return host && isIP(host) === 0 ? host.split('.')[0] : undefined;
+}
+
+export function runProfiles(prepared: PreparedProfiles, company: string | undefined): RunProfiles {
+	const byCampaign = new Map<string, Resolved | undefined>();
+	const {store, override} = prepared;
+	const assignments = store.assignments;
+	const any = override !== undefined || assignments.global !== undefined
+		|| Object.keys(assignments.companies).length > 0 || Object.keys(assignments.campaigns).length > 0;
+	const resolvedFor = (file: PlannedFile): Resolved | undefined => {
+		if (override) {
+			return {profile: override, from: {level: 'override'}};
+		}
+
+		const campaignId = file.contact.campaignId;
+		if (!byCampaign.has(campaignId)) {
+			byCampaign.set(campaignId, store.resolve(company, campaignId));
+		}
+
+		return byCampaign.get(campaignId);
+	};
+
+	return {resolvedFor, profileFor: file => resolvedFor(file)?.profile, any, company};
+}
+
+export interface ProfileUse {
+	/** null: no profile. */
+	profile: string | null;
+	mode: string | null;
+	counts: Record<Channel, number> | null;
+	/** Where it was assigned: global, company NAME, campaign ID, --profile. */
+	from: string[];
+	files: number;
+	/** Files of channels at 0 in the profile: not downloaded. */
+	skipped: Partial<Record<Channel, number>>;
+}
+
+/** Which profiles apply to the plan's files, and how many files each governs or leaves out. */
+export function profileUses(plan: Plan, profiles: RunProfiles): ProfileUse[] {
+	const uses = new Map<string, ProfileUse>();
+	for (const file of plan.files) {
+		const resolved = profiles.resolvedFor(file);
+		const key = resolved ? foldName(resolved.profile.name) : '';
+		let use = uses.get(key);
+		if (!use) {
+			use = resolved
+				? {profile: resolved.profile.name, mode: resolved.profile.mode, counts: {...resolved.profile.counts}, from: [], files: 0, skipped: {}}
+				: {profile: null, mode: null, counts: null, from: [], files: 0, skipped: {}};
+			uses.set(key, use);
+		}
+
+		use.files++;
+		if (resolved) {
+			const level = describeLevel(resolved.from);
+			if (!use.from.includes(level)) {
+				use.from.push(level);
+			}
+
+			if (file.action === 'download' && resolved.profile.counts[file.channel] === 0) {
+				use.skipped[file.channel] = (use.skipped[file.channel] ?? 0) + 1;
+			}
+		}
+	}
+
+	return [...uses.values()];
+}
+
+/** Lines for the plan summary: which profile governs how many files, and what it leaves out. */
+export function profileSummaryLines(plan: Plan, profiles: RunProfiles, concurrency: number): string[] {
+	const uses = profileUses(plan, profiles);
+	if (uses.length === 0) {
+		return [`profile: none — up to ${concurrency} files of any channel at once`];
+	}
+
+	const lines: string[] = [];
+	for (const use of uses) {
+		if (use.profile === null) {
+			lines.push(`profile: none for ${use.files} files — up to ${concurrency} files of any channel at once`);
+			continue;
+		}
+
+		const from = use.from.length > 3 ? `${use.from.slice(0, 3).join(', ')}, …` : use.from.join(', ');
+		const profile = {name: use.profile, mode: use.mode as Profile['mode'], counts: use.counts!, active: true};
+		lines.push(`profile: "${visible(use.profile)}" (${visible(from)}) for ${use.files} files — ${describeMode(profile.mode)}; at once: ${describeCounts(profile)}`);
+		const skipped = channels.filter(channel => use.skipped[channel]).map(channel => [channel, use.skipped[channel]!] as const);
+		if (skipped.length > 0) {
+			const total = skipped.reduce((sum, [, count]) => sum + count, 0);
+			lines.push(`  not downloaded under "${visible(use.profile)}" (channel at 0): ${total} files — ${skipped.map(([channel, count]) => `${channel} ${count}`).join(', ')}`);
+		}
+	}
+
+	if (uses.length > 1) {
+		lines.push('  each profile\'s files are downloaded in turn, one profile after another');
+	}
+
+	return lines;
+}

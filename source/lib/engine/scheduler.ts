@@ -1,0 +1,255 @@
+/**
+ * Decides when each file of a run starts. Without a download profile: one queue of `concurrency` files of any
+ * channel at once (p-limit), as ccdl always did. With profiles: the files are grouped by their effective profile
+ * and the groups run one after another; inside a group at most `count` files of each channel are in flight
+ * (blended, blended-realtime), or the channels go one at a time in the order voice, video, chat, email, social,
+ * each finished before the next starts (exclusive). Files of a channel the profile gives 0 are not transferred.
+ *
+ * The server's "slow down" (429/503) halves what may be in flight, whichever kind of group runs; calm successes
+ * let it creep back (one more after every 8) up to the group's own limit. Under a profile that halving is a cap on
+ * top of the per-channel counts.
+ */
+import pLimit, {type LimitFunction} from 'p-limit';
+import type {Channel} from '../api/wire.js';
+import {exclusiveOrder, foldName, type Profile} from '../profiles/model.js';
+import type {PlannedFile} from './plan.js';
+
+export interface SchedulerOptions {
+	/** Files at once when no profile applies. */
+	concurrency: number;
+	/** The effective profile of a file; undefined (or no function) means no profile. */
+	profileFor?: (file: PlannedFile) => Profile | undefined;
+	/** Called whenever the number of files allowed at once changes. */
+	onConcurrency?: (concurrency: number) => void;
+}
+
+export interface ScheduledWork {
+	/** Transfers one file (or settles one already on disk). Should not throw; if it does, the run still finishes. */
+	run: (file: PlannedFile) => Promise<void>;
+	/** A file of a channel its profile gives 0: reported, not transferred. */
+	skip: (file: PlannedFile, profile: Profile) => void;
+}
+
+export interface ProfileGroup {
+	profile: Profile | undefined;
+	files: PlannedFile[];
+}
+
+/** Successes without a "slow down" before the limit goes up by one. */
+const calmSteps = 8;
+
+/** The plan's files by effective profile, in the order each profile first appears in the plan. */
+export function groupByProfile(files: readonly PlannedFile[], profileFor?: (file: PlannedFile) => Profile | undefined): ProfileGroup[] {
+	const groups = new Map<string, ProfileGroup>();
+	for (const file of files) {
+		const profile = profileFor?.(file);
+		const key = profile ? `profile:${foldName(profile.name)}` : 'none';
+		let group = groups.get(key);
+		if (!group) {
+			group = {profile, files: []};
+			groups.set(key, group);
+		}
+
+		group.files.push(file);
+	}
+
+	return [...groups.values()];
+}
+
+export class Scheduler {
+	readonly #files: readonly PlannedFile[];
+	readonly #options: SchedulerOptions;
+	/** What may be in flight now (the current group's limit, lowered by slow-downs). */
+	#limit: number;
+	/** What the current group allows when the server is calm. */
+	#target: number;
+	#calm = 0;
+	/** The p-limit of a group without profile, whose concurrency follows `#limit`. */
+	#queue: LimitFunction | undefined;
+	/** Starts more files after `#limit` went up (groups with a profile). */
+	#wake: (() => void) | undefined;
+
+	constructor(files: readonly PlannedFile[], options: SchedulerOptions) {
+		this.#files = files;
+		this.#options = options;
+		this.#limit = options.concurrency;
+		this.#target = options.concurrency;
+	}
+
+	/** Files allowed in flight now. */
+	get concurrency(): number {
+		return this.#limit;
+	}
+
+	/** The server asked to slow down: halve what may be in flight. */
+	slowDown(): void {
+		this.#setLimit(Math.max(1, Math.floor(this.#limit / 2)));
+		this.#calm = 0;
+	}
+
+	/** A file went through: after enough of them in a row, allow one more again. */
+	succeeded(): void {
+		if (this.#limit < this.#target && ++this.#calm >= calmSteps) {
+			this.#calm = 0;
+			this.#setLimit(this.#limit + 1);
+		}
+	}
+
+	#setLimit(limit: number): void {
+		if (limit === this.#limit) {
+			return;
+		}
+
+		this.#limit = limit;
+		if (this.#queue) {
+			this.#queue.concurrency = limit;
+		}
+
+		this.#options.onConcurrency?.(limit);
+		this.#wake?.();
+	}
+
+	/** Starts a group (or an exclusive channel) allowing `target` at once; a slow-down so far keeps its cap. */
+	#enter(target: number): void {
+		const throttled = this.#limit < this.#target;
+		this.#target = Math.max(1, target);
+		this.#setLimit(throttled ? Math.min(this.#limit, this.#target) : this.#target);
+	}
+
+	async run(work: ScheduledWork): Promise<void> {
+		const groups = groupByProfile(this.#files, this.#options.profileFor);
+		const position = new Map(this.#files.map((file, index) => [file.fileId, index]));
+		const plans: Array<{profile: Profile | undefined; files: PlannedFile[]}> = [];
+		// Channels at 0 are reported at once, before any transfer, so the run's counts are right from the start.
+		for (const group of groups) {
+			const {profile} = group;
+			if (!profile) {
+				plans.push(group);
+				continue;
+			}
+
+			const kept: PlannedFile[] = [];
+			for (const file of group.files) {
+				if (file.action === 'download' && profile.counts[file.channel] === 0) {
+					work.skip(file, profile);
+				} else {
+					kept.push(file);
+				}
+			}
+
+			plans.push({profile, files: kept});
+		}
+
+		let failure: {error: unknown} | undefined;
+		const guarded = async (file: PlannedFile) => {
+			try {
+				await work.run(file);
+			} catch (error) {
+				failure ??= {error};
+			}
+		};
+
+		for (const {profile, files} of plans) {
+			if (files.length === 0) {
+				continue;
+			}
+
+			if (!profile) {
+				await this.#runQueue(files, guarded);
+				continue;
+			}
+
+			// Files already on disk transfer nothing: settle them first, outside the counts.
+			await Promise.all(files.filter(file => file.action !== 'download').map(guarded));
+			const transfers = files.filter(file => file.action === 'download');
+			if (profile.mode === 'exclusive') {
+				for (const channel of exclusiveOrder) {
+					const ofChannel = transfers.filter(file => file.channel === channel);
+					if (ofChannel.length > 0) {
+						await this.#runPool(ofChannel, {[channel]: profile.counts[channel]}, position, guarded);
+					}
+				}
+			} else {
+				await this.#runPool(transfers, profile.counts, position, guarded);
+			}
+		}
+
+		if (failure) {
+			throw failure.error;
+		}
+	}
+
+	/** No profile: one p-limit queue over every channel, exactly as before profiles. */
+	async #runQueue(files: readonly PlannedFile[], run: (file: PlannedFile) => Promise<void>): Promise<void> {
+		this.#enter(this.#options.concurrency);
+		const queue = pLimit(this.#limit);
+		this.#queue = queue;
+		try {
+			await Promise.all(files.map(async file => queue(async () => run(file))));
+		} finally {
+			this.#queue = undefined;
+		}
+	}
+
+	/**
+	 * At most `counts[channel]` files of each channel at once, and at most the current limit in all. When a slot
+	 * frees, the waiting file that comes first in the plan among the channels with room starts.
+	 */
+	async #runPool(files: readonly PlannedFile[], counts: Partial<Record<Channel, number>>, position: ReadonlyMap<string, number>,
+		run: (file: PlannedFile) => Promise<void>): Promise<void> {
+		if (files.length === 0) {
+			return;
+		}
+
+		const queues = new Map<Channel, {files: PlannedFile[]; next: number; running: number; count: number}>();
+		for (const file of files) {
+			let queue = queues.get(file.channel);
+			if (!queue) {
+				queue = {files: [], next: 0, running: 0, count: counts[file.channel] ?? 0};
+				queues.set(file.channel, queue);
+			}
+
+			queue.files.push(file);
+		}
+
+		this.#enter([...queues.values()].reduce((sum, queue) => sum + queue.count, 0));
+		let running = 0;
+		let settled = 0;
+		await new Promise<void>(resolve => {
+			const dispatch = () => {
+				while (running < this.#limit) {
+					let chosen: {files: PlannedFile[]; next: number; running: number; count: number} | undefined;
+					for (const queue of queues.values()) {
+						if (queue.next < queue.files.length && queue.running < queue.count
+							&& (!chosen || position.get(queue.files[queue.next]!.fileId)! < position.get(chosen.files[chosen.next]!.fileId)!)) {
+							chosen = queue;
+						}
+					}
+
+					if (!chosen) {
+						return;
+					}
+
+					const queue = chosen;
+					const file = queue.files[queue.next++]!;
+					queue.running++;
+					running++;
+					void run(file).finally(() => {
+						queue.running--;
+						running--;
+						settled++;
+						if (settled === files.length) {
+							resolve();
+						} else {
+							dispatch();
+						}
+					});
+				}
+			};
+
+			this.#wake = dispatch;
+			dispatch();
+		});
+		this.#wake = undefined;
+	}
+}
