@@ -1,7 +1,8 @@
 /**
  * The steps of the interactive app as a user walks them in a real terminal (tmux), shared by the end-to-end tests:
  * start `dist/cli.js` against a demo server, log in, pick campaigns, type dates, set a template, reach the list.
- * Each step sends one key at a time and waits for the screen to show its effect before the next key.
+ * Each step sends one key at a time and waits for the screen to show its effect before the next key. The first key
+ * on a screen that has just appeared is sent again if it had no effect at all (see `PressOptions.resend`).
  */
 import {createHash} from 'node:crypto';
 import type {Recording, RecordingPage} from '../../source/lib/api/wire.js';
@@ -40,9 +41,8 @@ export function escapeRegExp(text: string): string {
 
 /** Login screen, focus on the password (company and user come from the flags): type it, Enter. */
 export async function typePassword(app: TmuxSession, password: string): Promise<void> {
-	await app.waitFor(/^› Password/m);
-	await app.type(password);
-	await app.waitFor(new RegExp(`^› Password\\s+\\*{${password.length}}\\s*$`, 'm'));
+	await app.waitFor(/^› Password\s*$/m);
+	await app.until(async () => app.type(password), new RegExp(`^› Password\\s+\\*{${password.length}}\\s*$`, 'm'), {resend: /^› Password\s*$/m});
 }
 
 export async function logIn(app: TmuxSession, password = 'demo'): Promise<void> {
@@ -52,14 +52,13 @@ export async function logIn(app: TmuxSession, password = 'demo'): Promise<void> 
 
 /** Campaigns screen: Ctrl-A selects all shown, Enter goes on to the filters. */
 export async function selectAllCampaigns(app: TmuxSession): Promise<void> {
-	await app.press('C-a', /(\d+) of \1 selected/);
+	await app.press('C-a', /(\d+) of \1 selected/, {resend: true});
 	await app.press('Enter', /\[Filters\][\s\S]*^› From/m);
 }
 
 /** Filters screen, focus on From (both dates empty): types From, Tab, types To; focus stays on To. */
 export async function typeDates(app: TmuxSession, from: string, to: string): Promise<void> {
-	await app.type(from);
-	await app.waitFor(new RegExp(`^› From\\s+${escapeRegExp(from)}\\s*$`, 'm'));
+	await app.until(async () => app.type(from), new RegExp(`^› From\\s+${escapeRegExp(from)}\\s*$`, 'm'), {resend: /^› From\s+YYYY-MM-DD/m});
 	await app.press('Tab', /^› To/m);
 	await app.type(to);
 	await app.waitFor(new RegExp(`^› To\\s+${escapeRegExp(to)}\\s*$`, 'm'));
@@ -74,8 +73,7 @@ export async function continueFromFilters(app: TmuxSession): Promise<void> {
 
 /** File names screen, focus on Template: erase it, type `template`, wait for the preview to use it. */
 export async function typeTemplate(app: TmuxSession, template: string): Promise<void> {
-	await app.repeat('BSpace', 120);
-	await app.waitFor(/^› Template\s*$/m);
+	await app.until(async () => app.repeat('BSpace', 120), /^› Template\s*$/m, {resend: true});
 	await app.type(template);
 	await app.waitFor(screen => screen.split('\n').some(line => line.startsWith('› Template') && line.trimEnd().endsWith(template)));
 }

@@ -57,7 +57,7 @@ describe('the interactive app at 80×24, end to end', () => {
 			// The list's first row is the first contact, named by the template.
 			expect(list).toContain(`${first.id} · ${first.id}-`);
 
-			await app.press('Enter', /\[Download\]|\[Summary\]/);
+			await app.press('Enter', /\[Download\]|\[Summary\]/, {resend: /\[List\]/});
 			const summary = await app.waitFor(/\[Summary\][\s\S]*Download finished\./, {timeoutMs: 30_000});
 			expect(summary).toContain(`${files.length} valid · 0 already on disk · 0 failed`);
 			expect(summary).toContain('No failures.');
@@ -66,7 +66,7 @@ describe('the interactive app at 80×24, end to end', () => {
 				expect(displayWidth(line), line).toBeLessThanOrEqual(80);
 			}
 
-			await app.send('q');
+			await app.press('q', screen => !screen.includes('[Summary]'), {resend: /\[Summary\]/});
 			expect(await app.exitCode()).toBe(0);
 		} finally {
 			await app.kill();

@@ -72,9 +72,9 @@ describe('Ctrl-C during the interactive download, then the headless command resu
 		let stalled: {name: string; size: number; expected: number} | undefined;
 		try {
 			await walkToList(app, {from, to, template});
-			await app.press('Enter', /\[Download\]/);
-			// q asks first; n goes on downloading.
-			await app.press('q', 'Cancel the download? (y/n)');
+			await app.press('Enter', /\[Download\]/, {resend: /\[List\]/});
+			// q asks first (a second q while asking does nothing); n goes on downloading.
+			await app.press('q', 'Cancel the download? (y/n)', {resend: true});
 			await app.press('n', screen => screen.includes('Downloading, 2 at a time') && !screen.includes('Cancel the download?'));
 			// A few files are done, most are not, and one waits on disk half-downloaded between two attempts: Ctrl-C
 			// now. "Between two attempts": its size has not changed for 100–160 ms, so it is early in its back-off

@@ -49,7 +49,7 @@ describe('moving around the interactive app', () => {
 		await logIn(session);
 
 		// ? shows every key of this screen; ? again closes the help.
-		const help = await session.press('?', 'Keys — Campaigns');
+		const help = await session.press('?', 'Keys — Campaigns', {resend: screen => !screen.includes('Keys — ')});
 		expect(help).toContain('Ctrl-A select all shown campaigns');
 		expect(help).toContain('Press ? or Esc to close this help.');
 		const closed = await session.press('?', /\d+ of \d+ selected/);
@@ -64,8 +64,7 @@ describe('moving around the interactive app', () => {
 		await selectAllCampaigns(session);
 
 		// An impossible date is refused as soon as it is typed in full.
-		await session.type('2026-02-30');
-		await session.waitFor('2026-02-30 is not a real date or time.');
+		await session.until(async () => session.type('2026-02-30'), '2026-02-30 is not a real date or time.', {resend: /^› From\s+YYYY-MM-DD/m});
 		await session.repeat('BSpace', 20);
 		await session.waitFor(screen => /^› From\s+YYYY-MM-DD/m.test(screen) && !screen.includes('not a real date'));
 
@@ -101,14 +100,14 @@ describe('moving around the interactive app', () => {
 		expect(datesShown(filters, '2026-10-28', '2026-10-30'), filters).toBe(true);
 		expect(filters).toContain('= calls from 28/10/2026, 00:00:00 until 31/10/2026, 00:00:00');
 
-		const campaigns = await session.press('Escape', /\[Campaigns\]/);
+		const campaigns = await session.press('Escape', /\[Campaigns\]/, {resend: /\[Filters\]/});
 		expect(campaigns).toMatch(/(\d+) of \1 selected/);
 		expect(campaigns).not.toContain('[ ] ');
 
 		// Forward again: the dates are there, and so is the template typed before Esc.
-		const again = await session.press('Enter', /\[Filters\]/);
+		const again = await session.press('Enter', /\[Filters\]/, {resend: /\[Campaigns\]/});
 		expect(datesShown(again, '2026-10-28', '2026-10-30'), again).toBe(true);
-		await session.press('BTab', /› \[ Continue \]/);
+		await session.press('BTab', /› \[ Continue \]/, {resend: /^› From/m});
 		const names = await session.press('Enter', /\[File names\][\s\S]*^› Template/m, {timeoutMs: 30_000});
 		expect(names).toMatch(/^› Template\s+\{callId\}_\{operatorName\}\s*$/m);
 	});
@@ -126,7 +125,7 @@ describe('moving around the interactive app', () => {
 
 		// Esc to the campaigns and Enter back: still there (nothing typed is lost, even before Continue).
 		await session.press('Escape', /\[Campaigns\]/);
-		const back = await session.press('Enter', /\[Filters\]/);
+		const back = await session.press('Enter', /\[Filters\]/, {resend: /\[Campaigns\]/});
 		expect(datesShown(back, '2026-10-25', '2026-10-27'), back).toBe(true);
 	});
 });

@@ -7,7 +7,9 @@
  * Why keys go one by one and are best followed by waiting for their effect: Ink reads the terminal in chunks and
  * treats a chunk of several characters as typed text, so a Tab or Enter that arrives in the same chunk as other
  * keys is not seen as a key at all. `press(key, expected)` sends a key and waits until the screen shows its effect,
- * so the next key can never share its chunk.
+ * so the next key can never share its chunk. And a key that arrives just as a screen appears may find no input
+ * handler yet (Ink attaches them in an effect after drawing): `press(…, {resend})` sends it again when it had no
+ * effect at all.
  */
 import {execFile} from 'node:child_process';
 import {randomBytes} from 'node:crypto';
@@ -30,6 +32,18 @@ export interface CaptureOptions {
 export interface WaitOptions extends CaptureOptions {
 	/** @default 15_000 */
 	timeoutMs?: number;
+}
+
+export interface PressOptions extends WaitOptions {
+	/**
+	 * Send again when nothing happened: `true` for keys that are harmless twice (Ctrl-A, Backspace on an empty
+	 * field), or what the screen shows while the key has had no effect (then it is sent again only while the screen
+	 * still shows that). A key that arrives just as a new screen appears can be lost: Ink attaches a screen's input
+	 * handlers in an effect that runs after the screen is drawn. @default false
+	 */
+	resend?: true | Expectation;
+	/** How long to wait for `expected` before sending again. @default 1_000 */
+	resendAfterMs?: number;
 }
 
 export interface TmuxOptions {
@@ -55,8 +69,10 @@ export interface TmuxSession {
 	repeat(key: string, count: number): Promise<void>;
 	/** Types text literally (`send-keys -l`), in one call: Ink reads it as one piece of typed text. */
 	type(text: string): Promise<void>;
-	/** Sends one key, then waits until the screen shows `expected`; returns that screen. */
-	press(key: string, expected: Expectation, options?: WaitOptions): Promise<string>;
+	/** Sends one key, then waits until the screen shows `expected` (sending again if `resend` says so); returns that screen. */
+	press(key: string, expected: Expectation, options?: PressOptions): Promise<string>;
+	/** Runs `send`, then waits until the screen shows `expected`, running `send` again as `options.resend` says. */
+	until(send: () => Promise<void>, expected: Expectation, options?: PressOptions): Promise<string>;
 	/** The pane as text, one line per row (trailing spaces trimmed unless `join`). */
 	capture(options?: CaptureOptions): Promise<string>;
 	/** Waits until the pane shows `expected`; throws with the last screen when the time is up. */
@@ -171,9 +187,34 @@ export async function startTmux(options: TmuxOptions): Promise<TmuxSession> {
 		async type(text) {
 			await tmux(socket, ['send-keys', '-t', 'ccdl', '-l', '--', text]);
 		},
-		async press(key, expected, waitOptions) {
-			await session.send(key);
-			return session.waitFor(expected, waitOptions);
+		async press(key, expected, pressOptions) {
+			return session.until(async () => session.send(key), expected, pressOptions);
+		},
+		async until(send, expected, pressOptions = {}) {
+			const {resend, resendAfterMs = 1000, ...waitOptions} = pressOptions;
+			const deadline = Date.now() + (waitOptions.timeoutMs ?? 15_000);
+			await send();
+			if (resend === undefined) {
+				return session.waitFor(expected, waitOptions);
+			}
+
+			for (;;) {
+				const left = deadline - Date.now();
+				try {
+					return await session.waitFor(expected, {...waitOptions, timeoutMs: Math.min(left, resendAfterMs)});
+				} catch (error) {
+					if (left <= resendAfterMs) {
+						throw error;
+					}
+				}
+
+				if (resend !== true && !matches(await session.capture(waitOptions), resend)) {
+					// Something happened, just not yet all: no second key, wait for the rest.
+					return session.waitFor(expected, {...waitOptions, timeoutMs: Math.max(0, deadline - Date.now())});
+				}
+
+				await send();
+			}
 		},
 		async capture(captureOptions = {}) {
 			const flags = ['-p', ...captureOptions.escapes ? ['-e'] : [], ...captureOptions.join ? ['-J'] : []];
