@@ -16,7 +16,7 @@ import {cliPath} from './demo-server.js';
 export {cliPath};
 
 /** The binary under test: `dist/cli.js`, or another build named by CCDL_TEST_CLI (to try a fix before it lands). */
-export const ccdlPath = process.env['CCDL_TEST_CLI'] ?? cliPath;
+export const ccdlPath = process.env['CCDL_TEST_CLI'] || cliPath;
 
 /** Node 24 from the project (the system Node may be older); falls back to the Node running the tests. */
 export const nodePath = (() => {

@@ -3,7 +3,8 @@
  * palette). ← → move along the row; what Space does depends on the kind. They wrap onto more lines when the row is
  * wider than the terminal.
  */
-import {Box, Text, useInput} from 'ink';
+import {Box, Text} from 'ink';
+import {useKeys} from '../../hooks/use-keys.js';
 import {memo, useRef, useState} from 'react';
 import {useTheme} from '../../hooks/use-theme.js';
 import {FieldLabel, labelColumns} from './field-label.js';
@@ -80,7 +81,7 @@ export function Choice<V extends string>({label, options, value, onChange, isFoc
 	// Keys that come before a render each move on from the last value sent.
 	const latest = useRef(index);
 	latest.current = index;
-	useInput(
+	useKeys(
 		(input, key) => {
 			const delta = key.leftArrow ? -1 : key.rightArrow || (input === ' ' && !key.ctrl) ? 1 : 0;
 			if (delta !== 0 && options.length > 0) {
@@ -117,7 +118,7 @@ export function CheckboxList<V extends string>(props: CheckboxListProps<V>) {
 	// Keys that come before a render each start from the last cursor and selection, not the rendered ones.
 	const latest = useRef({cursor: current, selected});
 	latest.current = {cursor: current, selected};
-	useInput(
+	useKeys(
 		(input, key) => {
 			const now = latest.current;
 			if (key.leftArrow || key.rightArrow) {
@@ -162,7 +163,7 @@ export function ActionRow<V extends string>(props: ActionRowProps<V>) {
 	const current = Math.min(cursor, Math.max(0, options.length - 1));
 	const latest = useRef(current);
 	latest.current = current;
-	useInput(
+	useKeys(
 		(input, key) => {
 			if (key.leftArrow || key.rightArrow) {
 				latest.current = step(latest.current, key.leftArrow ? -1 : 1, options.length);

@@ -4,7 +4,8 @@
  * latest value, so fast keys are never lost; Ctrl and Meta chords, and keys the screen reserves (`?` for help), are
  * never typed. Backspace deletes before the cursor and Delete under it; ← → Home End move.
  */
-import {Box, Text, useInput, type Key} from 'ink';
+import {Box, Text, type Key} from 'ink';
+import {useKeys} from '../../hooks/use-keys.js';
 import {useRef, useState} from 'react';
 import {useTheme} from '../../hooks/use-theme.js';
 import {fit} from '../../lib/text/visible.js';
@@ -49,7 +50,7 @@ export function TextField(props: TextFieldProps) {
 		latest.current = {value, cursor: [...value].length};
 	}
 
-	useInput(
+	useKeys(
 		(input, key) => {
 			if (isReserved?.(input, key)) {
 				return;

@@ -1,4 +1,5 @@
-import {Box, Text, useInput} from 'ink';
+import {Box, Text} from 'ink';
+import {useKeys} from '../../hooks/use-keys.js';
 import {useRef} from 'react';
 import {useI18n} from '../../hooks/use-i18n.js';
 import {useTheme} from '../../hooks/use-theme.js';
@@ -23,7 +24,7 @@ export function Toggle({label, value, onChange, isFocused, isDisabled = false, l
 	// Two keys before a render must switch twice, so each starts from the last value sent, not the rendered one.
 	const latest = useRef(value);
 	latest.current = value;
-	useInput(
+	useKeys(
 		(input, key) => {
 			if ((input === ' ' && !key.ctrl && !key.meta) || key.leftArrow || key.rightArrow) {
 				latest.current = !latest.current;

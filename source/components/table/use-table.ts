@@ -1,4 +1,4 @@
-import {useInput} from 'ink';
+import {useKeys} from '../../hooks/use-keys.js';
 import {useMemo, useReducer} from 'react';
 import {type Column, type ColumnLayout, layoutColumns} from './layout.js';
 import {clampTable, initialTableState, type TableLimits, tableMoveForKey, tableReducer, type TableState} from './table-state.js';
@@ -27,7 +27,7 @@ export function useTable<Row>({columns, rowCount, pageSize, width, isActive}: Us
 	const layout = useMemo(() => layoutColumns(columns, width, raw.column), [columns, width, raw.column]);
 	const limits = useMemo<TableLimits>(() => ({rows: rowCount, page: Math.max(1, pageSize), maxColumn: layout.maxOffset}), [rowCount, pageSize, layout.maxOffset]);
 	const state = clampTable(raw, limits);
-	useInput((_input, key) => {
+	useKeys((_input, key) => {
 		const move = tableMoveForKey(key);
 		if (move) {
 			dispatch({type: move, limits});

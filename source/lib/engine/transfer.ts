@@ -295,7 +295,7 @@ export async function transferFile(client: ApiClient, file: PlannedFile, options
 
 		hooks.onProgress?.(received, expectedSize);
 		if (expectedSize !== undefined && received < expectedSize) {
-			if (!sidecarOnDisk && etag !== undefined) {
+			if (!sidecarOnDisk && etag !== undefined && received > 0) {
 				await writeFile(metaPath, sidecar);
 				sidecarOnDisk = true;
 			}

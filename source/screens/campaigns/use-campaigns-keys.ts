@@ -1,4 +1,5 @@
-import {type Key, useInput} from 'ink';
+import {type Key} from 'ink';
+import {useKeys} from '../../hooks/use-keys.js';
 import {isCtrl, isHelpKey, typedText} from '../../components/form/index.js';
 import {type CampaignsAction, type CampaignsState, selectedIds} from './campaigns-state.js';
 
@@ -16,7 +17,7 @@ export function useCampaignsKeys(options: {
 	readonly isActive: boolean;
 }): void {
 	const {dispatch, get, pageSize, onSubmit, onBack, onHelp, isActive} = options;
-	useInput(
+	useKeys(
 		(input: string, key: Key) => {
 			if (key.return) {
 				const next = dispatch({type: 'enter'});

@@ -1,4 +1,4 @@
-import {useInput} from 'ink';
+import {useKeys} from '../../hooks/use-keys.js';
 import type {Dispatch} from 'react';
 import type {DownloadAction, DownloadPhase} from './download-state.js';
 
@@ -20,7 +20,7 @@ const no = new Set(['n', 'N']);
  * counts (the table is inactive too). ? opens the help.
  */
 export function useDownloadKeys({isActive, phase, isFinished, dispatch, onCancel, onHelp}: DownloadKeysOptions): void {
-	useInput((input, key) => {
+	useKeys((input, key) => {
 		if (phase === 'confirming') {
 			if (yes.has(input)) {
 				dispatch({type: 'confirm-cancel'});

@@ -1,4 +1,5 @@
-import {type Key, useInput} from 'ink';
+import {type Key} from 'ink';
+import {useKeys} from '../../hooks/use-keys.js';
 import {isCtrl, isHelpKey, isNextKey, isPreviousKey} from '../../components/form/index.js';
 import type {NamingValues} from '../../flow.js';
 import {type FileNameAction, type FileNameState, namingPayload} from './file-name-state.js';
@@ -16,7 +17,7 @@ export function useFileNameKeys(options: {
 	readonly isActive: boolean;
 }): void {
 	const {dispatch, get, onSubmit, onBack, onHelp, isActive} = options;
-	useInput(
+	useKeys(
 		(input: string, key: Key) => {
 			if (isNextKey(key)) {
 				dispatch({type: 'focus-next'});

@@ -41,7 +41,8 @@ function detailOf(t: ReturnType<typeof useI18n>['t'], row: ContactRow | undefine
 		return `${row.contact.id} · ${t('cell.no-file')}`;
 	}
 
-	const size = formatBytes(row.files.reduce((sum, file) => sum + (file.size ?? 0), 0));
+	// A transcript's size is only known once downloaded: "?" rather than a misleading 0 B.
+	const size = row.files.some(file => file.size === undefined) ? '?' : formatBytes(row.files.reduce((sum, file) => sum + (file.size ?? 0), 0));
 	const text = t(row.files.length > 1 ? 'list.detail-more' : 'list.detail', {path: row.main.relativePath, size, count: row.files.length});
 	return `${row.contact.id} · ${text}${row.files.some(file => file.replaces) ? ` · ${t('list.detail-replaces')}` : ''}`;
 }

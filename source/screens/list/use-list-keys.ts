@@ -1,4 +1,4 @@
-import {useInput} from 'ink';
+import {useKeys} from '../../hooks/use-keys.js';
 
 export interface ListKeysOptions {
 	readonly isActive: boolean;
@@ -11,7 +11,7 @@ export interface ListKeysOptions {
 
 /** The list screen's own keys (the table takes the arrows and paging keys): Enter or d, Esc, ?. */
 export function useListKeys({isActive, canDownload, onDownload, onBack, onHelp}: ListKeysOptions): void {
-	useInput((input, key) => {
+	useKeys((input, key) => {
 		if (key.return || input === 'd') {
 			if (canDownload) {
 				onDownload();

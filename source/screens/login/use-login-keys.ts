@@ -1,4 +1,5 @@
-import {type Key, useInput} from 'ink';
+import {type Key} from 'ink';
+import {useKeys} from '../../hooks/use-keys.js';
 import {isHelpKey, isNextKey, isPreviousKey} from '../../components/form/index.js';
 import {type LoginAction, type LoginState, type LoginValues, loginPayload} from './login-state.js';
 
@@ -11,7 +12,7 @@ export function useLoginKeys(options: {
 	readonly isActive: boolean;
 }): void {
 	const {dispatch, get, onSubmit, onHelp, isActive} = options;
-	useInput(
+	useKeys(
 		(input: string, key: Key) => {
 			if (isNextKey(key)) {
 				dispatch({type: 'focus-next'});

@@ -1,4 +1,4 @@
-import {useInput} from 'ink';
+import {useKeys} from '../../hooks/use-keys.js';
 
 export interface SummaryKeysOptions {
 	readonly isActive: boolean;
@@ -12,7 +12,7 @@ export interface SummaryKeysOptions {
 
 /** r retry the failed files (only when some failed), n new search, q quit, ? help. The failures table takes the arrows. */
 export function useSummaryKeys({isActive, canRetry, onRetryFailed, onNewSearch, onQuit, onHelp}: SummaryKeysOptions): void {
-	useInput(input => {
+	useKeys(input => {
 		switch (input) {
 			case 'r': {
 				if (canRetry) {
