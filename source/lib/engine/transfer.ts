@@ -163,6 +163,14 @@ export async function transferFile(client: ApiClient, file: PlannedFile, options
 		// Most files have no partial: only then is the sidecar worth reading (or cleaning up).
 		const meta = offset > 0 ? await readMeta(metaPath) : undefined;
 		sidecarOnDisk ||= partSize !== undefined;
+		// Cancelled while validating: every byte is already there, and a matching digest needs no request at all.
+		if (offset > 0 && meta?.href === file.href && meta.size === offset && meta.sha256 && (file.etag === undefined || meta.etag === file.etag)
+			&& await hashFile(part) === meta.sha256 && !(await mediaTypeProblem(part, file.contentType, offset))) {
+			await publish(part, file, options.overwrite);
+			await rm(metaPath, {force: true});
+			return {sha256: meta.sha256, size: offset, path: file.path, transferred: 0};
+		}
+
 		const resumable = offset > 0 && meta?.href === file.href && meta.etag !== undefined
 			&& (file.etag === undefined || meta.etag === file.etag) && (meta.size === undefined || offset < meta.size);
 		if (!resumable) {
