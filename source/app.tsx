@@ -3,11 +3,11 @@
  * the frame around the current screen (title, user, steps, status bar, help overlay).
  */
 import {Box, Text, useApp, useInput} from 'ink';
-import {useCallback, useReducer, useRef} from 'react';
+import {useCallback, useReducer, useRef, useState} from 'react';
 import {companyUrl} from './commands/connection.js';
 import {loginCompany, prepareProfiles, runProfiles} from './commands/run-profiles.js';
 import {HelpOverlay} from './components/help-overlay.js';
-import {type FilterValues, flowReducer, initialFlow, type LoginInput, type NamingValues, steps} from './flow.js';
+import {type FilterValues, flowReducer, initialFlow, type LoginInput, type NamingValues} from './flow.js';
 import {useI18n} from './hooks/use-i18n.js';
 import {useTheme} from './hooks/use-theme.js';
 import {ApiClient} from './lib/api/client.js';
@@ -18,6 +18,7 @@ import {DownloadRun} from './lib/engine/run.js';
 import {manifestRows, writeManifest} from './lib/export/manifest.js';
 import {describeError} from './lib/i18n/describe-error.js';
 import {parseTemplate} from './lib/naming/index.js';
+import {ProfileStore} from './lib/profiles/store.js';
 import type {SettingsStore} from './lib/settings/settings.js';
 import {visible} from './lib/text/visible.js';
 import {CampaignsScreen} from './screens/campaigns/campaigns-screen.js';
@@ -26,6 +27,7 @@ import {FileNameScreen} from './screens/file-name/file-name-screen.js';
 import {FiltersScreen} from './screens/filters/filters-screen.js';
 import {ListScreen} from './screens/list/list-screen.js';
 import {LoginScreen} from './screens/login/login-screen.js';
+import {ProfilesScreen} from './screens/profiles/profiles-screen.js';
 import {SummaryScreen} from './screens/summary/summary-screen.js';
 
 export interface AppProps {
@@ -98,8 +100,24 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, onExit}
 
 		if (state.showHelp && (input === '?' || key.escape)) {
 			dispatch({type: 'toggle-help'});
+			return;
+		}
+
+		// Ctrl-P: download profiles, from any step between login and download.
+		if (key.ctrl && input === 'p' && ['campaigns', 'filters', 'file-name', 'list', 'summary'].includes(stateRef.current.step)) {
+			void openProfiles();
 		}
 	});
+
+	const [profileStore, setProfileStore] = useState<ProfileStore | undefined>(undefined);
+	const openProfiles = useCallback(async () => {
+		try {
+			setProfileStore(await ProfileStore.load());
+			dispatch({type: 'open-profiles'});
+		} catch (error) {
+			fail(error);
+		}
+	}, [fail]);
 
 	const login = useCallback(async (input: LoginInput & {password: string}) => {
 		dispatch({type: 'busy', key: 'busy.login'});
@@ -207,7 +225,6 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, onExit}
 
 	const active = !state.showHelp && !state.busy;
 	const user = state.session?.user;
-	const stepIndex = steps.indexOf(state.step);
 	let screen;
 	switch (state.step) {
 		case 'login': {
@@ -260,6 +277,18 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, onExit}
 			break;
 		}
 
+		case 'profiles': {
+			const {session} = state;
+			const company = session ? loginCompany({company: state.login.company.trim() || undefined}, session.client) : state.login.company.trim() || undefined;
+			screen = profileStore ? (
+				<ProfilesScreen store={profileStore} campaigns={state.campaigns} company={company}
+					onClose={() => {
+						dispatch({type: 'close-profiles'});
+					}} onHelp={help} isActive={!state.showHelp}/>
+			) : null;
+			break;
+		}
+
 		case 'summary': {
 			screen = (
 				<SummaryScreen summary={state.summary!} plan={state.plan!} manifestPath={state.manifestPath ?? ''}
@@ -278,7 +307,7 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, onExit}
 			<Box justifyContent='space-between'>
 				<Text bold color={theme.accent}>{t('app.title')}</Text>
 				<Text color={theme.muted}>
-					{steps.slice(0, 6).map((step, index) => index === stepIndex ? `[${t(`step.${step}`)}]` : '').join('') || `[${t(`step.${state.step}`)}]`}
+					{`[${t(`step.${state.step}`)}]`}
 					{user ? ` ${visible(t('app.user', {name: user.displayName, role: t(`role.${user.role}`)}))}` : ''}
 				</Text>
 			</Box>

@@ -9,7 +9,7 @@ import type {TranscriptChoice} from './lib/catalogue/contacts.js';
 import type {Plan} from './lib/engine/plan.js';
 import type {DownloadRun, RunSummary} from './lib/engine/run.js';
 
-export type Step = 'login' | 'campaigns' | 'filters' | 'file-name' | 'list' | 'download' | 'summary';
+export type Step = 'login' | 'campaigns' | 'filters' | 'file-name' | 'list' | 'download' | 'summary' | 'profiles';
 export const steps: readonly Step[] = ['login', 'campaigns', 'filters', 'file-name', 'list', 'download', 'summary'];
 
 export interface LoginInput {
@@ -55,6 +55,8 @@ export interface FlowState {
 	/** The last error, already in the user's language. */
 	error?: string;
 	showHelp: boolean;
+	/** Where the Profiles screen returns to. */
+	returnTo?: Step;
 }
 
 export type FlowAction =
@@ -69,7 +71,9 @@ export type FlowAction =
 	/** Esc: one step back, keeping what the screen had typed so far. */
 	| {type: 'back'; keep?: {selectedCampaigns?: string[]; filters?: FilterValues; naming?: NamingValues}}
 	| {type: 'new-search'}
-	| {type: 'toggle-help'};
+	| {type: 'toggle-help'}
+	| {type: 'open-profiles'}
+	| {type: 'close-profiles'};
 
 export function initialFlow(values: {login: LoginInput; filters: FilterValues; naming: NamingValues}): FlowState {
 	return {step: 'login', campaigns: [], selectedCampaigns: [], showHelp: false, ...values};
@@ -147,6 +151,14 @@ export function flowReducer(state: FlowState, action: FlowAction): FlowState {
 
 		case 'toggle-help': {
 			return {...state, showHelp: !state.showHelp};
+		}
+
+		case 'open-profiles': {
+			return state.step === 'profiles' || state.busy ? state : {...state, returnTo: state.step, step: 'profiles', error: undefined};
+		}
+
+		case 'close-profiles': {
+			return {...state, step: state.returnTo ?? 'campaigns', returnTo: undefined, error: undefined};
 		}
 	}
 }

@@ -5,7 +5,8 @@ import {fileName} from './file-name.js';
 import {filters} from './filters.js';
 import {list} from './list.js';
 import {login} from './login.js';
+import {profiles} from './profiles.js';
 import {summary} from './summary.js';
 
 /** Each screen's message set, registered here (one import per screen). */
-export const screens: MessageSet[] = [list, download, summary, login, campaigns, filters, fileName];
+export const screens: MessageSet[] = [list, download, summary, login, campaigns, filters, fileName, profiles];

@@ -1,0 +1,120 @@
+/** `ccdl history`: the audit trail — every run from the journal, with who, when, what, how much and how it ended. */
+import {checkTimeZone, systemTimeZone} from '../lib/dates.js';
+import {exitCodes, formatBytes} from '../lib/errors.js';
+import type {RunFilter} from '../lib/journal/download.js';
+import {openJournal, type RunRecord} from '../lib/journal/journal.js';
+import {journalPath} from '../lib/journal/paths.js';
+import {formatLocal} from '../lib/searches/date-rules.js';
+import {visible} from '../lib/text/visible.js';
+import {parseOptions} from './options.js';
+
+export const historyHelp = `Usage: ccdl history [--json] [--limit N] [--server URL]
+
+Every download run recorded in the journal, newest first: who ran it (the server user), when, the filter (dates,
+campaigns, channels, saved search), the counts, bytes and duration, how it ended and where its manifest is.
+A run whose process ended without finishing (killed, power lost) shows as "abandoned".
+
+Options:
+  --json              one JSON document: {"journal": FILE, "runs": [...]}
+  --limit N           the N newest runs, 1-100000 (default 20)
+  --server URL        only runs against this server
+  --timezone ZONE     show times in ZONE (default the system's, ${systemTimeZone()})
+
+The journal is ${journalPath()} (CCDL_DATA_DIR moves it).
+`;
+
+const specs = {
+	json: {type: 'boolean'},
+	limit: {type: 'integer', min: 1, max: 100_000},
+	server: {type: 'string'},
+	timezone: {type: 'string'},
+} as const;
+
+const outcomeText: Record<RunRecord['outcome'], string> = {
+	running: 'running',
+	ok: 'ok',
+	'some-failed': 'some failed',
+	interrupted: 'interrupted',
+	failed: 'failed',
+	limit: 'stopped at a limit',
+	abandoned: 'abandoned (the process ended without finishing)',
+};
+
+function when(iso: string | undefined, timeZone: string): string {
+	return iso ? formatLocal(iso, timeZone) : '?';
+}
+
+/** One line about what a run asked for. */
+export function describeFilter(raw: unknown, timeZone: string): string {
+	const filter = (typeof raw === 'object' && raw !== null ? raw : {}) as Partial<RunFilter>;
+	const zone = filter.timeZone ?? timeZone;
+	const dates = filter.from || filter.to
+		? `${filter.from ? when(filter.from, zone) : 'the start'} to ${filter.to ? when(filter.to, zone) : 'now'}${filter.dateRule ? ` (${filter.dateRule})` : ''}`
+		: 'all dates';
+	const campaigns = Array.isArray(filter.campaigns) && filter.campaigns.length > 0 ? `campaigns ${filter.campaigns.join(', ')}` : 'all campaigns';
+	const channels = Array.isArray(filter.channels) && filter.channels.length > 0 ? `channels ${filter.channels.join(', ')}` : 'all channels';
+	return [
+		dates, campaigns, channels,
+		...filter.includeArchived ? ['archived too'] : [],
+		...filter.transcripts ? [`transcripts ${filter.transcripts}`] : [],
+		...filter.mode && filter.mode !== 'full' ? [filter.mode] : [],
+	].join(', ');
+}
+
+/** "42 contacts, 45 files: 40 valid, 5 already there, 0 failed". */
+export function describeCounts(counts: Record<string, number>): string {
+	const count = (key: string) => counts[key] ?? 0;
+	if (Object.keys(counts).length === 0) {
+		return 'no files';
+	}
+
+	const parts = [`${count('valid')} valid`, `${count('skipped') - count('skippedByProfile')} already there`];
+	if (count('skippedByProfile') > 0) {
+		parts.push(`${count('skippedByProfile')} skipped by profile`);
+	}
+
+	parts.push(`${count('failed')} failed`);
+	for (const [key, label] of [['interrupted', 'interrupted'], ['recycled', 'recycled'], ['limited', 'left by a limit'], ['busy', 'left to another ccdl'], ['archiveFailures', 'not marked archived']] as const) {
+		if (count(key) > 0) {
+			parts.push(`${count(key)} ${label}`);
+		}
+	}
+
+	return `${count('contacts')} contacts, ${count('files')} files: ${parts.join(', ')}`;
+}
+
+export function historyLines(runs: readonly RunRecord[], timeZone: string): string[] {
+	const lines: string[] = [];
+	for (const run of runs) {
+		const duration = run.durationMs === null ? '' : ` in ${(run.durationMs / 1000).toFixed(1)} s`;
+		lines.push(
+			`Run ${run.id}  ${when(run.startedAt, timeZone)}  ${visible(run.user)} on ${visible(run.server)}${run.search ? `  search ${visible(run.search)}` : ''}  ${outcomeText[run.outcome]}`,
+			`  filter:   ${visible(describeFilter(run.filter, timeZone))}`,
+			`  result:   ${describeCounts(run.counts)}; ${formatBytes(run.bytes)}${duration}${run.error ? ` (${visible(run.error)})` : ''}`,
+			`  folder:   ${visible(run.outDir)}`,
+			`  manifest: ${run.manifestPath ? visible(run.manifestPath) : '(none written)'}`,
+		);
+	}
+
+	return lines;
+}
+
+export async function runHistory(argv: string[]): Promise<number> {
+	const {values} = parseOptions(argv, specs, 'history');
+	const timeZone = checkTimeZone(values.timezone ?? systemTimeZone());
+	const journal = openJournal();
+	try {
+		const runs = journal.runs({limit: values.limit ?? 20, ...values.server ? {server: values.server} : {}});
+		if (values.json) {
+			process.stdout.write(`${JSON.stringify({journal: journal.file, runs})}\n`);
+		} else if (runs.length === 0) {
+			process.stdout.write(`No runs recorded yet (${journal.file}).\n`);
+		} else {
+			process.stdout.write(`${historyLines(runs, timeZone).join('\n')}\n`);
+		}
+	} finally {
+		journal.close();
+	}
+
+	return exitCodes.ok;
+}

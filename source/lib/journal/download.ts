@@ -1,0 +1,335 @@
+/**
+ * The journal's side of a download run, in four calls for `ccdl download`:
+ *
+ *   const recorder = DownloadJournal.start({server, company, user, filter, outDir, search});   // after login
+ *   const admitted = recorder.admit(plan);       // claims + limits: a narrower plan, and lines to print
+ *   const detach = recorder.attach(run);         // items recorded as they validate/fail (survives kill -9)
+ *   const {outcome, exitCode} = recorder.finish(admitted.plan, summary, {manifestPath});
+ *
+ * (`recorder.fail(error)` when the run throws after `start`.) Claims keep two processes from downloading the same
+ * recording into the same folder at once (the second leaves those contacts to the first); the limits are checked
+ * and the allowance reserved in one journal transaction, so runs started together cannot pass them together.
+ */
+import path from 'node:path';
+import type {Plan, PlannedFile} from '../engine/plan.js';
+import type {EngineEvent, RunListener} from '../engine/events.js';
+import type {RunSummary} from '../engine/run.js';
+import {exitCodes} from '../errors.js';
+import {type LimitCheck, type LimitSettings, loadLimitsSync, reserveWithinLimits} from '../limits/limits.js';
+import {contactsToExport, limitPlan, narrowPlan} from '../limits/plan.js';
+import {type ItemInput, type ItemStatus, type Journal, openJournal, type RunOutcome, serverKey} from './journal.js';
+
+/** What a run asked for, as the journal keeps it (and `ccdl history` shows it). */
+export interface RunFilter {
+	/** The saved search it came from. */
+	search?: string;
+	/** The saved search's date rule, e.g. previous-7-days. */
+	dateRule?: string;
+	/** ISO instants (after --timezone). */
+	from?: string;
+	to?: string;
+	timeZone?: string;
+	/** As given: names or IDs; empty = all the user may see. */
+	campaigns: string[];
+	/** Empty = all. */
+	channels: string[];
+	includeArchived: boolean;
+	transcripts: string;
+	mode?: string;
+	template?: string;
+}
+
+/** What `ccdl run NAME` tells `runDownload` (second argument) about the run. */
+export interface DownloadContext {
+	/** The saved search's name: recorded with the run. */
+	search?: string;
+	/** The saved search's date rule: recorded in the filter. */
+	dateRule?: string;
+}
+
+export interface DownloadJournalStart {
+	/** The server's base URL (`client.baseUrl`). */
+	server: string;
+	company?: string | undefined;
+	/** The server user (`client.user.username`). */
+	user: string;
+	filter: RunFilter;
+	outDir: string;
+	manifestPath?: string;
+	search?: string | undefined;
+}
+
+export interface DownloadJournalOptions {
+	/** An open journal (else the user's, opened here and closed by `finish`/`fail`). */
+	journal?: Journal;
+	/** @default the saved limits */
+	limits?: LimitSettings;
+	/** The zone whose midnight starts "today" for the daily limit. @default the system's */
+	timeZone?: string;
+	now?: () => Date;
+}
+
+export interface Admission {
+	/** The plan to run: without contacts another process is downloading here, and cut to the limits. */
+	plan: Plan;
+	/** Contact IDs left out by a limit (they stay for a later run: not downloaded, not marked archived). */
+	limited: string[];
+	/** Contact IDs another live ccdl process is downloading into the same folder. */
+	busy: string[];
+	limit: LimitCheck;
+	/** Sentences for stderr (empty when nothing was left out). */
+	lines: string[];
+}
+
+export interface FinishResult {
+	outcome: Exclude<RunOutcome, 'running' | 'abandoned'>;
+	/** 6 (limit) when a limit left contacts out and nothing else went wrong; else undefined (keep download's code). */
+	exitCode?: number;
+	counts: Record<string, number>;
+}
+
+const contactFileId = (contactId: string) => `${contactId}:contact`;
+
+export class DownloadJournal {
+	readonly journal: Journal;
+	readonly runId: number;
+	readonly server: string;
+	readonly outDir: string;
+	readonly #ownsJournal: boolean;
+	readonly #options: DownloadJournalOptions;
+	#limited: string[] = [];
+	#busy: string[] = [];
+	#attempts = new Map<string, number>();
+	#finished = false;
+
+	private constructor(journal: Journal, owns: boolean, runId: number, input: DownloadJournalStart, options: DownloadJournalOptions) {
+		this.journal = journal;
+		this.#ownsJournal = owns;
+		this.runId = runId;
+		this.server = serverKey(input.server);
+		this.outDir = path.resolve(input.outDir);
+		this.#options = options;
+	}
+
+	/** Opens the journal (unless given) and records the run's start. */
+	static start(input: DownloadJournalStart, options: DownloadJournalOptions = {}): DownloadJournal {
+		const journal = options.journal ?? openJournal();
+		try {
+			const runId = journal.startRun({
+				server: input.server, company: input.company, user: input.user, filter: input.filter, outDir: input.outDir,
+				manifestPath: input.manifestPath, search: input.search ?? input.filter.search,
+			});
+			return new DownloadJournal(journal, !options.journal, runId, input, options);
+		} catch (error) {
+			if (!options.journal) {
+				journal.close();
+			}
+
+			throw error;
+		}
+	}
+
+	#now(): Date {
+		return this.#options.now?.() ?? new Date();
+	}
+
+	/**
+	 * Claims the plan's contacts in this folder and reserves what the limits allow; returns the plan to run.
+	 * Contacts with nothing to download (already on disk, recycled) are neither claimed nor counted.
+	 */
+	admit(plan: Plan): Admission {
+		const exporting = contactsToExport(plan);
+		const {claimed, busy} = this.journal.claim(this.server, this.outDir, exporting, this.runId);
+		const busyIds = new Set(busy.map(entry => entry.recordingId));
+		let admitted = busyIds.size > 0 ? narrowPlan(plan, id => !busyIds.has(id)) : plan;
+		const limit = reserveWithinLimits(this.journal, this.runId, this.server, claimed.length, this.#now(), {
+			settings: this.#options.limits ?? loadLimitsSync(),
+			...(this.#options.timeZone ? {timeZone: this.#options.timeZone} : {}),
+		});
+		const cut = limitPlan(admitted, limit.allowed);
+		admitted = cut.plan;
+		if (cut.left.length > 0) {
+			this.journal.release(this.server, this.outDir, cut.left);
+		}
+
+		this.#limited = cut.left;
+		this.#busy = [...busyIds];
+		const lines: string[] = [];
+		if (busy.length > 0) {
+			const pids = [...new Set(busy.map(entry => entry.pid))].join(', ');
+			lines.push(`${busy.length} ${busy.length === 1 ? 'contact is' : 'contacts are'} being downloaded into ${this.outDir} by another ccdl (process ${pids}); left to it.`);
+		}
+
+		if (limit.reason) {
+			lines.push(limit.reason);
+		}
+
+		return {plan: admitted, limited: cut.left, busy: this.#busy, limit, lines};
+	}
+
+	/** Records items as the run reports them (validated, failed, skipped, archived), in one transaction per batch. */
+	attach(run: {plan: Plan; subscribe(listener: RunListener): () => void}): () => void {
+		const files = new Map<string, PlannedFile>(run.plan.files.map(file => [file.fileId, file]));
+		const byContact = new Map<string, PlannedFile[]>();
+		for (const file of run.plan.files) {
+			const list = byContact.get(file.contactId) ?? [];
+			list.push(file);
+			byContact.set(file.contactId, list);
+		}
+
+		const done = new Map<string, ItemInput>();
+		return run.subscribe((events: readonly EngineEvent[]) => {
+			const items: ItemInput[] = [];
+			for (const event of events) {
+				const item = this.#itemOf(event, files, done);
+				if (item) {
+					done.set(item.fileId, item);
+					items.push(item);
+				}
+
+				if (event.type === 'archived') {
+					for (const file of byContact.get(event.contactId) ?? []) {
+						const previous = done.get(file.fileId);
+						if (previous) {
+							const updated = {...previous, archivedAt: event.archivedAt};
+							done.set(file.fileId, updated);
+							items.push(updated);
+						}
+					}
+				}
+			}
+
+			if (items.length > 0) {
+				try {
+					this.journal.recordItems(this.runId, items);
+				} catch {
+					// The journal must never stop a download; `finish` records every outcome again.
+				}
+			}
+		});
+	}
+
+	#itemOf(event: EngineEvent, files: Map<string, PlannedFile>, done: Map<string, ItemInput>): ItemInput | undefined {
+		if (event.type === 'retrying') {
+			this.#attempts.set(event.fileId, Math.max(this.#attempts.get(event.fileId) ?? 1, event.attempt));
+			return undefined;
+		}
+
+		if (event.type !== 'validated' && event.type !== 'failed' && event.type !== 'skipped') {
+			return undefined;
+		}
+
+		const file = files.get(event.fileId);
+		if (!file) {
+			return undefined;
+		}
+
+		const base = {recordingId: file.contactId, fileId: file.fileId, attempts: this.#attempts.get(file.fileId) ?? (event.type === 'skipped' ? 0 : 1)};
+		switch (event.type) {
+			case 'validated': {
+				return {...base, status: 'valid', path: path.join(this.outDir, ...event.path.split('/')), sha256: event.sha256, size: event.size};
+			}
+
+			case 'failed': {
+				return {...base, status: 'failed', path: file.path, lastError: event.reason};
+			}
+
+			case 'skipped': {
+				const previous = done.get(file.fileId);
+				return {
+					...base, status: event.reason === 'profile' ? 'skipped-profile' : 'skipped-identical',
+					path: event.path ? path.join(this.outDir, ...event.path.split('/')) : file.path,
+					...file.sha256 ? {sha256: file.sha256} : previous?.sha256 ? {sha256: previous.sha256} : {},
+					...file.size === undefined ? {} : {size: file.size},
+				};
+			}
+		}
+	}
+
+	/**
+	 * Records every outcome of the run (and its recycled and limited contacts), how it ended, and drops its claims
+	 * and reservation. Returns the outcome, and exit code 6 when a limit held contacts back and all else went well.
+	 */
+	finish(plan: Plan, summary: RunSummary, result: {manifestPath?: string} = {}): FinishResult {
+		const items: ItemInput[] = [];
+		const statuses: Record<string, number> = {};
+		for (const outcome of summary.outcomes) {
+			const status: ItemStatus = outcome.state === 'skipped' ? (outcome.skipReason === 'profile' ? 'skipped-profile' : 'skipped-identical') : outcome.state;
+			statuses[status] = (statuses[status] ?? 0) + 1;
+			const archivedAt = summary.archivedAt.get(outcome.file.contactId);
+			items.push({
+				recordingId: outcome.file.contactId,
+				fileId: outcome.file.fileId,
+				path: outcome.file.path,
+				status,
+				attempts: this.#attempts.get(outcome.file.fileId) ?? (outcome.state === 'skipped' ? 0 : 1),
+				...outcome.size === undefined ? {} : {size: outcome.size},
+				...outcome.sha256 === undefined ? {} : {sha256: outcome.sha256},
+				...outcome.reason === undefined ? {} : {lastError: outcome.reason},
+				...archivedAt === undefined ? {} : {archivedAt},
+			});
+		}
+
+		for (const contact of plan.contacts) {
+			if (contact.recycled) {
+				items.push({recordingId: contact.id, fileId: contactFileId(contact.id), status: 'recycled'});
+			}
+		}
+
+		for (const contactId of this.#limited) {
+			items.push({recordingId: contactId, fileId: contactFileId(contactId), status: 'limited'});
+		}
+
+		const counts: Record<string, number> = {
+			contacts: plan.contacts.length,
+			files: plan.files.length,
+			valid: summary.valid,
+			skipped: summary.skipped,
+			skippedByProfile: statuses['skipped-profile'] ?? 0,
+			failed: summary.failed,
+			interrupted: statuses['interrupted'] ?? 0,
+			recycled: plan.recycled,
+			archived: summary.archivedAt.size,
+			archiveFailures: summary.archiveFailures.size,
+			limited: this.#limited.length,
+			busy: this.#busy.length,
+		};
+		const outcome: FinishResult['outcome'] = summary.fatal ? 'failed'
+			: summary.interrupted ? 'interrupted'
+				: summary.failed > 0 || summary.archiveFailures.size > 0 ? 'some-failed'
+					: this.#limited.length > 0 ? 'limit' : 'ok';
+		this.#close(() => {
+			this.journal.recordItems(this.runId, items);
+			this.journal.finishRun(this.runId, {
+				counts, bytes: summary.bytesTransferred, durationMs: summary.durationMs, outcome,
+				...result.manifestPath ? {manifestPath: result.manifestPath} : {},
+				...summary.fatal ? {error: summary.fatal.message} : outcome === 'limit' ? {error: `${this.#limited.length} contacts left for a later run by a limit`} : {},
+			});
+		});
+		return {outcome, counts, ...outcome === 'limit' ? {exitCode: exitCodes.limit} : {}};
+	}
+
+	/** Records that the run stopped with `error` (or was interrupted before it started downloading). */
+	fail(error: unknown, outcome: 'failed' | 'interrupted' = 'failed', durationMs = 0): void {
+		this.#close(() => {
+			this.journal.finishRun(this.runId, {
+				counts: {}, bytes: 0, durationMs, outcome, error: error instanceof Error ? error.message : String(error),
+			});
+		});
+	}
+
+	#close(action: () => void): void {
+		if (this.#finished) {
+			return;
+		}
+
+		this.#finished = true;
+		try {
+			action();
+		} finally {
+			if (this.#ownsJournal) {
+				this.journal.close();
+			}
+		}
+	}
+}
