@@ -262,9 +262,9 @@ export function searchRange(search: SavedSearch, now: Date): {rule: DateRule; ra
 }
 
 /**
- * The `ccdl download` arguments that perform the search at `now` (its date rule resolved to --from/--to dates in
- * its zone). Every value is given as --flag=VALUE, so a campaign named "-x" stays a value. `withMode` adds --mode
- * for a download that has it; without it a mode other than full cannot be expressed and is refused.
+ * The `ccdl download` arguments that perform the search at `now`: its date rule resolved to --from/--to instants,
+ * --timezone for the names. Every value is given as --flag=VALUE, so a campaign named "-x" stays a value.
+ * `withMode` adds --mode for a download that has it; without it a mode other than full is refused.
  */
 export function downloadArgv(search: SavedSearch, now: Date, options: {withMode: boolean}): string[] {
 	const {range} = searchRange(search, now);
@@ -279,7 +279,9 @@ export function downloadArgv(search: SavedSearch, now: Date, options: {withMode:
 	}
 
 	argv.push(flag('user', search.user ?? ''));
-	argv.push(flag('from', range.fromText), flag('to', range.toText), flag('timezone', search.timeZone));
+	// Exact instants (UTC): the range is the one resolved here, DST changes and all, whatever --to makes of a date.
+	const instant = (date: Date) => date.toISOString().replace(/\.000Z$/, 'Z');
+	argv.push(flag('from', instant(range.from)), flag('to', instant(range.to)), flag('timezone', search.timeZone));
 	for (const campaign of search.campaigns) {
 		argv.push(flag('campaign', campaign));
 	}

@@ -1,0 +1,118 @@
+/**
+ * The journal's side of a real download, wired the way `ccdl download` is to call it (DownloadJournal.start →
+ * admit → attach → finish) against the demo server: every item recorded with its path, digest and archive time,
+ * the daily limit cutting the plan and saying how many it can still take, and claims keeping a second run off the
+ * recordings the first is downloading into the same folder.
+ */
+import path from 'node:path';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {ApiClient} from '../../source/lib/api/client.js';
+import {listContacts} from '../../source/lib/catalogue/listing.js';
+import {buildPlan} from '../../source/lib/engine/plan.js';
+import {DownloadRun} from '../../source/lib/engine/run.js';
+import {manifestRows, writeManifest} from '../../source/lib/export/manifest.js';
+import {DownloadJournal, type RunFilter} from '../../source/lib/journal/download.js';
+import {openJournal} from '../../source/lib/journal/journal.js';
+import {contactsToExport} from '../../source/lib/limits/plan.js';
+import {defaultTemplate, parseTemplate} from '../../source/lib/naming/index.js';
+import {cleanup, sha256File, tempDir} from '../helpers/ccdl.js';
+import {type DemoProcess, startDemoProcess} from '../helpers/demo-server.js';
+
+let demo: DemoProcess;
+
+beforeAll(async () => {
+	demo = await startDemoProcess(['--calls', '80', '--seed', '11', '--days', '10']);
+});
+
+afterAll(async () => {
+	await demo.stop();
+	await cleanup();
+});
+
+const filter: RunFilter = {campaigns: [], channels: [], includeArchived: false, transcripts: 'json', mode: 'full'};
+
+async function planFor(outDir: string) {
+	const client = await ApiClient.login({server: demo.url, username: 'admin', password: 'demo'});
+	const contacts = await listContacts(client, {includeArchived: true});
+	const plan = await buildPlan(contacts, {outDir, template: parseTemplate(defaultTemplate), overwrite: false, includeArchived: false, transcripts: 'json', timeZone: 'UTC'});
+	return {client, plan};
+}
+
+describe('DownloadJournal in a download', () => {
+	it('records every file, stops cleanly at the daily limit and tells how many it could take', async () => {
+		const folder = await tempDir('ccdl-dl-');
+		const outDir = path.join(folder, 'calls');
+		const journal = openJournal({file: path.join(folder, 'journal.db')});
+		const {client, plan} = await planFor(outDir);
+		const exporting = contactsToExport(plan);
+		expect(exporting.length).toBeGreaterThan(12);
+		const limits = {preset: 'custom' as const, daily: 12};
+
+		const recorder = DownloadJournal.start({server: client.baseUrl, company: 'demo', user: client.user.username, filter, outDir}, {journal, limits});
+		const admitted = recorder.admit(plan);
+		expect(contactsToExport(admitted.plan)).toEqual(exporting.slice(0, 12));
+		expect(admitted.limited).toEqual(exporting.slice(12));
+		expect(admitted.lines).toEqual([`The daily limit of 12 contacts (custom: 12 contacts a day) leaves 12 of the ${exporting.length} contacts for today on ${demo.url} (0 exported or reserved today); the other ${exporting.length - 12} are left for tomorrow.`]);
+		const run = new DownloadRun(client, admitted.plan, {overwrite: false, archive: true, eventIntervalMs: 20});
+		const detach = recorder.attach(run);
+		const summary = await run.start();
+		detach();
+		expect(summary.failed).toBe(0);
+		const {csv} = await writeManifest(outDir, manifestRows(admitted.plan, summary));
+		const finished = recorder.finish(admitted.plan, summary, {manifestPath: csv});
+		expect(finished).toMatchObject({outcome: 'limit', exitCode: 6});
+		expect(finished.counts).toMatchObject({valid: summary.valid, limited: exporting.length - 12, failed: 0});
+
+		const record = journal.run(recorder.runId)!;
+		expect(record).toMatchObject({outcome: 'limit', user: 'admin', company: 'demo', manifestPath: csv, outDir, reserved: 0, bytes: summary.bytesTransferred});
+		const items = journal.items(recorder.runId);
+		const valid = items.filter(item => item.status === 'valid');
+		expect(valid).toHaveLength(summary.valid);
+		for (const item of valid.slice(0, 5)) {
+			expect(item.path!.startsWith(`${outDir}${path.sep}`)).toBe(true);
+			expect(await sha256File(item.path!)).toBe(item.sha256);
+			expect(item.archivedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+			expect(item.attempts).toBeGreaterThanOrEqual(1);
+		}
+
+		expect(items.filter(item => item.status === 'limited').map(item => item.recordingId)).toEqual(exporting.slice(12));
+		expect(items.filter(item => item.status === 'recycled').map(item => item.recordingId).sort()).toEqual(plan.contacts.filter(contact => contact.recycled).map(contact => contact.id).sort());
+		expect(journal.exportedToday(client.baseUrl)).toBe(12);
+
+		// The same day again: nothing left under the limit, and the run says so.
+		const again = DownloadJournal.start({server: client.baseUrl, user: 'admin', filter, outDir}, {journal, limits});
+		const second = again.admit((await planFor(outDir)).plan);
+		expect(contactsToExport(second.plan)).toEqual([]);
+		expect(second.lines.at(-1)).toMatch(/^The daily limit of 12 contacts \(custom: 12 contacts a day\) is reached on .*: 12 exported or reserved today, so none of the \d+ contacts can be taken; run again tomorrow\.$/);
+		again.fail(new Error('stopped for the test'));
+		expect(journal.run(again.runId)).toMatchObject({outcome: 'failed', error: 'stopped for the test'});
+		journal.close();
+	});
+
+	it('leaves recordings another run is downloading into the same folder to it', async () => {
+		const folder = await tempDir('ccdl-dl-');
+		const outDir = path.join(folder, 'calls');
+		const file = path.join(folder, 'journal.db');
+		const {client, plan} = await planFor(outDir);
+		const limits = {preset: 'none' as const};
+		const first = DownloadJournal.start({server: client.baseUrl, user: 'admin', filter, outDir}, {journal: openJournal({file}), limits});
+		const firstAdmitted = first.admit(plan);
+		expect(firstAdmitted.busy).toEqual([]);
+		const other = openJournal({file});
+		const second = DownloadJournal.start({server: client.baseUrl, user: 'admin', filter, outDir}, {journal: other, limits});
+		const secondAdmitted = second.admit(plan);
+		const exporting = contactsToExport(plan);
+		expect(secondAdmitted.busy.sort()).toEqual([...exporting].sort());
+		expect(contactsToExport(secondAdmitted.plan)).toEqual([]);
+		expect(secondAdmitted.lines).toEqual([`${exporting.length} contacts are being downloaded into ${outDir} by another ccdl (process ${process.pid}); left to it.`]);
+		// Another folder is another download.
+		const elsewhere = DownloadJournal.start({server: client.baseUrl, user: 'admin', filter, outDir: `${outDir}-2`}, {journal: other, limits});
+		expect(elsewhere.admit(plan).busy).toEqual([]);
+		// Once the first run has finished, its recordings are free again.
+		first.fail(new Error('done'), 'interrupted');
+		const third = DownloadJournal.start({server: client.baseUrl, user: 'admin', filter, outDir}, {journal: other, limits});
+		expect(third.admit(plan).busy).toEqual([]);
+		first.journal.close();
+		other.close();
+	});
+});
