@@ -17,6 +17,11 @@ Commands:
   verify DIR       re-check a download folder against its manifest
   profile          download profiles: how many files of each channel at once (list, show, create, edit,
                    activate, deactivate, delete, assign, unassign, which); see "ccdl profile --help"
+  search           saved searches: save, list, show, delete (filters, template, folder, options, a date rule)
+  run NAME         run a saved search headless (what schedules call)
+  schedule         weekly or monthly runs of a saved search through cron or a systemd user timer
+  history          every run: who, when, the filter, counts, bytes, outcome, manifest
+  limits           daily and per-run limits on exported contacts (presets standard, performance)
   demo-server      run the built-in demo contact-center server
 
 Without a command, ccdl starts the interactive app (see below); "ccdl --demo" runs it against the built-in
@@ -26,7 +31,8 @@ Options:
   -h, --help       show help (also "ccdl COMMAND --help")
   -v, --version    show the version
 
-Exit codes: 0 ok, 1 some files failed, 2 usage, 3 authentication, 4 server, 5 file system, 130 interrupted.
+Exit codes: 0 ok, 1 some files failed, 2 usage, 3 authentication, 4 server, 5 file system, 6 limit reached,
+130 interrupted.
 `;
 
 interface Command {
@@ -40,6 +46,11 @@ const commands: Record<string, () => Promise<Command>> = {
 	download: async () => import('./commands/download.js').then(module => ({help: module.downloadHelp, run: module.runDownload})),
 	verify: async () => import('./commands/verify.js').then(module => ({help: module.verifyHelp, run: module.runVerify})),
 	profile: async () => import('./commands/profile.js').then(module => ({help: module.profileHelp, run: module.runProfile})),
+	search: async () => import('./commands/search.js').then(module => ({help: module.searchHelp, run: module.runSearch})),
+	run: async () => import('./commands/run-search.js').then(module => ({help: module.runSearchHelp, run: module.runRunSearch})),
+	schedule: async () => import('./commands/schedule.js').then(module => ({help: module.scheduleHelp, run: module.runSchedule})),
+	history: async () => import('./commands/history.js').then(module => ({help: module.historyHelp, run: module.runHistory})),
+	limits: async () => import('./commands/limits.js').then(module => ({help: module.limitsHelp, run: module.runLimits})),
 	'demo-server': async () => import('./commands/demo-server.js').then(module => ({help: module.demoServerHelp, run: module.runDemoServer})),
 };
 

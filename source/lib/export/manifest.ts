@@ -14,7 +14,7 @@ export const manifestCsvName = 'manifest.csv';
 export const manifestJsonName = 'manifest.jsonl';
 
 /** `skipped-profile`: not downloaded because the file's channel is 0 in its download profile. */
-export type ManifestStatus = 'valid' | 'skipped-identical' | 'skipped-profile' | 'failed' | 'interrupted' | 'recycled' | 'planned';
+export type ManifestStatus = 'valid' | 'skipped-identical' | 'skipped-profile' | 'failed' | 'interrupted' | 'recycled' | 'planned' | 'metadata';
 
 export interface ManifestRow {
 	contactId: string;
@@ -141,6 +141,12 @@ function contactColumns(contact: Recording): Omit<ManifestRow, 'file' | 'fileKin
 export function manifestRows(plan: Plan, summary?: RunSummary): ManifestRow[] {
 	const rows: ManifestRow[] = [];
 	const outcomes = new Map(summary?.outcomes.map(outcome => [outcome.file.fileId, outcome]));
+	// Contacts with nothing to download in this run (metadata-only, or a chat without transcripts) still get a row.
+	const withFiles = new Set(plan.files.map(file => file.contactId));
+	for (const contact of plan.contacts.filter(item => !item.recycled && !withFiles.has(item.id))) {
+		rows.push({...contactColumns(contact), file: '', fileKind: '', fileType: '', size: '', sha256: '', archivedAt: contact.archivedAt ?? '', status: 'metadata', error: ''});
+	}
+
 	for (const contact of plan.contacts.filter(item => item.recycled)) {
 		rows.push({...contactColumns(contact), file: '', fileKind: '', fileType: '', size: '', sha256: '', archivedAt: '', status: 'recycled', error: ''});
 	}
