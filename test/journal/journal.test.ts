@@ -9,7 +9,8 @@ import path from 'node:path';
 import {DatabaseSync} from 'node:sqlite';
 import {afterAll, describe, expect, it} from 'vitest';
 import {CcdlError} from '../../source/lib/errors.js';
-import {dataDir, journalPath} from '../../source/lib/journal/paths.js';
+import {journalPath} from '../../source/lib/journal/paths.js';
+import {dataDir} from '../../source/lib/settings/paths.js';
 import {dayBounds, type Journal, JournalError, journalSchemaVersion, openJournal, serverKey} from '../../source/lib/journal/journal.js';
 import {cleanup, tempDir} from '../helpers/ccdl.js';
 

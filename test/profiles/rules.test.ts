@@ -12,7 +12,8 @@ import {
 	checkCounts, checkDescription, checkName, defaultProfileName, type ProfileMode, ProfileError,
 } from '../../source/lib/profiles/model.js';
 import {resolveProfile} from '../../source/lib/profiles/resolve.js';
-import {configDir, ProfileStore, profilesPath} from '../../source/lib/profiles/store.js';
+import {ProfileStore, profilesPath} from '../../source/lib/profiles/store.js';
+import {configDir} from '../../source/lib/settings/paths.js';
 
 const folders: string[] = [];
 

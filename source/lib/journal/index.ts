@@ -2,3 +2,4 @@
 export * from './download.js';
 export * from './journal.js';
 export * from './paths.js';
+export {configDir, dataDir} from '../settings/paths.js';

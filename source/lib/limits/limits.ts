@@ -10,7 +10,7 @@ import path from 'node:path';
 import {systemTimeZone} from '../dates.js';
 import {FilesystemError, UsageError} from '../errors.js';
 import {type Journal, serverKey} from '../journal/journal.js';
-import {configDir} from '../journal/paths.js';
+import {configDir} from '../settings/paths.js';
 import {ConfigFileError, damaged, readConfigFile, writeConfigFile} from '../searches/config-file.js';
 
 export type LimitPreset = 'none' | 'standard' | 'performance' | 'custom';

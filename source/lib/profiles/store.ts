@@ -4,6 +4,7 @@
  * then rename), so a crash never leaves half a file. A damaged file, or one from a newer ccdl, is reported in one
  * sentence and never silently overwritten. The built-in default profile is not stored: it always exists.
  */
+import {configDir} from '../settings/paths.js';
 import {randomBytes} from 'node:crypto';
 import {mkdir, readFile, rename, rm, writeFile} from 'node:fs/promises';
 import os from 'node:os';
@@ -18,24 +19,6 @@ import {type AssignmentLevel, type Assignments, companyKey, resolveProfile, type
 
 export const profilesFileName = 'profiles.json';
 export const storeVersion = 1;
-
-/** ccdl's config folder: CCDL_CONFIG_DIR, else where conf keeps config.json (env-paths' config folder for "ccdl"). */
-export function configDir(env: NodeJS.ProcessEnv = process.env): string {
-	if (env['CCDL_CONFIG_DIR']) {
-		return path.resolve(env['CCDL_CONFIG_DIR']);
-	}
-
-	const home = os.homedir();
-	if (process.platform === 'darwin') {
-		return path.join(home, 'Library', 'Preferences', 'ccdl');
-	}
-
-	if (process.platform === 'win32') {
-		return path.join(env['APPDATA'] || path.join(home, 'AppData', 'Roaming'), 'ccdl', 'Config');
-	}
-
-	return path.join(env['XDG_CONFIG_HOME'] || path.join(home, '.config'), 'ccdl');
-}
 
 export function profilesPath(env: NodeJS.ProcessEnv = process.env): string {
 	return path.join(configDir(env), profilesFileName);

@@ -1,7 +1,7 @@
 /** Installed schedules, in `schedules.json` in ccdl's config folder (what `ccdl schedule list` shows). */
 import path from 'node:path';
 import {UsageError} from '../errors.js';
-import {configDir} from '../journal/paths.js';
+import {configDir} from '../settings/paths.js';
 import {damaged, readConfigFile, writeConfigFile} from '../searches/config-file.js';
 import type {Schedule} from './model.js';
 

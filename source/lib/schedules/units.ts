@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {UsageError} from '../errors.js';
-import {dataDir} from '../journal/paths.js';
+import {dataDir} from '../settings/paths.js';
 import {describeRecurrence, type Recurrence, type Schedule, type Weekday, weekdays} from './model.js';
 
 /** The program a schedule runs: this node and this ccdl (dist/cli.js). */

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import {UsageError} from '../errors.js';
-import {configDir} from '../journal/paths.js';
+import {configDir} from '../settings/paths.js';
 import {damaged, readConfigFile, writeConfigFile} from './config-file.js';
 import {foldSearchName, type SavedSearch} from './model.js';
 

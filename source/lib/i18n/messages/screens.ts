@@ -3,10 +3,12 @@ import {campaigns} from './campaigns.js';
 import {download} from './download.js';
 import {fileName} from './file-name.js';
 import {filters} from './filters.js';
+import {history} from './history.js';
 import {list} from './list.js';
 import {login} from './login.js';
 import {profiles} from './profiles.js';
+import {saveSearch} from './save-search.js';
 import {summary} from './summary.js';
 
 /** Each screen's message set, registered here (one import per screen). */
-export const screens: MessageSet[] = [list, download, summary, login, campaigns, filters, fileName, profiles];
+export const screens: MessageSet[] = [list, download, summary, login, campaigns, filters, fileName, profiles, history, saveSearch];
