@@ -2,6 +2,7 @@
  * The interactive app: the flow reducer, the async work behind each step (login, listing, planning, the run), and
  * the frame around the current screen (title, user, steps, status bar, help overlay).
  */
+import path from 'node:path';
 import {Box, Text, useApp, useInput} from 'ink';
 import {useCallback, useReducer, useRef, useState} from 'react';
 import {companyUrl} from './commands/connection.js';
@@ -19,6 +20,7 @@ import {manifestRows, writeManifest} from './lib/export/manifest.js';
 import {describeError} from './lib/i18n/describe-error.js';
 import {parseTemplate} from './lib/naming/index.js';
 import {ProfileStore} from './lib/profiles/store.js';
+import {DownloadJournal, openJournal, type RunRecord} from './lib/journal/index.js';
 import type {SettingsStore} from './lib/settings/settings.js';
 import {visible} from './lib/text/visible.js';
 import {CampaignsScreen} from './screens/campaigns/campaigns-screen.js';
@@ -26,8 +28,10 @@ import {DownloadScreen} from './screens/download/download-screen.js';
 import {FileNameScreen} from './screens/file-name/file-name-screen.js';
 import {FiltersScreen} from './screens/filters/filters-screen.js';
 import {ListScreen} from './screens/list/list-screen.js';
+import {HistoryScreen} from './screens/history/history-screen.js';
 import {LoginScreen} from './screens/login/login-screen.js';
 import {ProfilesScreen} from './screens/profiles/profiles-screen.js';
+import {SaveSearchScreen} from './screens/save-search/save-search-screen.js';
 import {SummaryScreen} from './screens/summary/summary-screen.js';
 
 export interface AppProps {
@@ -103,17 +107,43 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, onExit}
 			return;
 		}
 
-		// Ctrl-P: download profiles, from any step between login and download.
-		if (key.ctrl && input === 'p' && ['campaigns', 'filters', 'file-name', 'list', 'summary'].includes(stateRef.current.step)) {
+		// Ctrl-P download profiles, Ctrl-T history of runs: from any step between login and download; s on the
+		// list saves the search.
+		const {step} = stateRef.current;
+		const between = ['campaigns', 'filters', 'file-name', 'list', 'summary'].includes(step);
+		if (key.ctrl && input === 'p' && between) {
 			void openProfiles();
+		} else if (key.ctrl && input === 't' && (between || step === 'login')) {
+			openHistory();
+		} else if (input === 's' && !key.ctrl && step === 'list') {
+			dispatch({type: 'open-overlay', step: 'save-search'});
 		}
 	});
+
+	const [runs, setRuns] = useState<RunRecord[]>([]);
+	const openHistory = useCallback(() => {
+		try {
+			const journal = openJournal();
+			try {
+				setRuns(journal.runs());
+			} finally {
+				journal.close();
+			}
+
+			dispatch({type: 'open-overlay', step: 'history'});
+		} catch (error) {
+			fail(error);
+		}
+	}, [fail]);
+	const closeOverlay = useCallback(() => {
+		dispatch({type: 'close-overlay'});
+	}, []);
 
 	const [profileStore, setProfileStore] = useState<ProfileStore | undefined>(undefined);
 	const openProfiles = useCallback(async () => {
 		try {
 			setProfileStore(await ProfileStore.load());
-			dispatch({type: 'open-profiles'});
+			dispatch({type: 'open-overlay', step: 'profiles'});
 		} catch (error) {
 			fail(error);
 		}
@@ -190,24 +220,43 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, onExit}
 		}
 
 		let run: DownloadRun;
+		let recorder: DownloadJournal | undefined;
+		let toRun = planned;
 		try {
-			// Download profiles apply here as in `ccdl download`: the campaign's, else the company's, else the global one.
-			const profiles = runProfiles(await prepareProfiles({profile: undefined}), loginCompany({company: stateRef.current.login.company.trim() || undefined}, session.client));
-			run = new DownloadRun(session.client, planned, {concurrency, overwrite: filters.overwrite, ...(profiles.any ? {profileFor: profiles.profileFor} : {})});
+			const company = loginCompany({company: stateRef.current.login.company.trim() || undefined}, session.client);
+			// The journal, claims and limits apply here as in `ccdl download`, and so do download profiles: the
+			// campaign's, else the company's, else the global one.
+			recorder = DownloadJournal.start({
+				server: session.client.baseUrl, company, user: session.client.user.username, outDir: planned.outDir,
+				filter: {
+					...(filters.from.trim() ? {from: parseUserInstant('from', filters.from, timeZone).toISOString()} : {}),
+					...(filters.to.trim() ? {to: parseUserInstant('to', filters.to, timeZone).toISOString()} : {}),
+					timeZone, campaigns: stateRef.current.selectedCampaigns, channels: filters.channels, includeArchived: filters.includeArchived,
+					transcripts: filters.transcripts, template: stateRef.current.naming.template,
+				},
+			});
+			toRun = recorder.admit(planned).plan;
+			const profiles = runProfiles(await prepareProfiles({profile: undefined}), company);
+			run = new DownloadRun(session.client, toRun, {concurrency, overwrite: filters.overwrite, ...(profiles.any ? {profileFor: profiles.profileFor} : {})});
 		} catch (error) {
+			recorder?.fail(error, 'failed');
 			fail(error);
 			return;
 		}
 
 		dispatch({type: 'download-started', run});
 		try {
+			const detach = recorder.attach(run);
 			const summary = await run.start();
-			const {csv} = await writeManifest(planned.outDir, manifestRows(planned, summary));
+			detach();
+			const {csv} = await writeManifest(toRun.outDir, manifestRows(toRun, summary));
+			recorder.finish(toRun, summary, {manifestPath: csv});
 			dispatch({type: 'download-finished', summary, manifestPath: csv});
 			if (quitAfterRun.current) {
 				quit(130);
 			}
 		} catch (error) {
+			recorder.fail(error, run.signal.aborted ? 'interrupted' : 'failed');
 			fail(error);
 		}
 	}, [concurrency, fail, quit]);
@@ -282,10 +331,42 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, onExit}
 			const company = session ? loginCompany({company: state.login.company.trim() || undefined}, session.client) : state.login.company.trim() || undefined;
 			screen = profileStore ? (
 				<ProfilesScreen store={profileStore} campaigns={state.campaigns} company={company}
-					onClose={() => {
-						dispatch({type: 'close-profiles'});
-					}} onHelp={help} isActive={!state.showHelp}/>
+					onClose={closeOverlay} onHelp={help} isActive={!state.showHelp}/>
 			) : null;
+			break;
+		}
+
+		case 'history': {
+			screen = <HistoryScreen runs={runs} onClose={closeOverlay} onHelp={help} isActive={!state.showHelp}/>;
+			break;
+		}
+
+		case 'save-search': {
+			const {filters, naming, session, login, selectedCampaigns, campaigns} = state;
+			const from = filters.from.trim();
+			const to = filters.to.trim();
+			screen = (
+				<SaveSearchScreen draft={{
+					...(login.server.trim() ? {server: login.server.trim()} : {}),
+					...(login.company.trim() ? {company: login.company.trim()} : {}),
+					user: session?.user.username ?? login.username,
+					// Every campaign selected is saved as "all", so campaigns added later are included too.
+					...(selectedCampaigns.length === campaigns.length
+						? {campaigns: [], allCampaigns: true} : {campaigns: selectedCampaigns, allCampaigns: false}),
+					channels: filters.channels,
+					timeZone,
+					outDir: path.resolve(filters.outDir),
+					template: naming.template,
+					dateFormat: naming.dateFormat,
+					includeArchived: filters.includeArchived,
+					overwrite: filters.overwrite,
+					transcripts: filters.transcripts,
+					mode: 'full',
+					noArchive: false,
+					csvBom: false,
+					...(from && to ? {dateRule: `${from.slice(0, 10)}..${to.slice(0, 10)}`} : {}),
+				}} onSaved={closeOverlay} onCancel={closeOverlay} onHelp={help} isActive={!state.showHelp}/>
+			);
 			break;
 		}
 

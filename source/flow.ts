@@ -9,7 +9,9 @@ import type {TranscriptChoice} from './lib/catalogue/contacts.js';
 import type {Plan} from './lib/engine/plan.js';
 import type {DownloadRun, RunSummary} from './lib/engine/run.js';
 
-export type Step = 'login' | 'campaigns' | 'filters' | 'file-name' | 'list' | 'download' | 'summary' | 'profiles';
+export type Step = 'login' | 'campaigns' | 'filters' | 'file-name' | 'list' | 'download' | 'summary' | OverlayStep;
+/** Screens opened over the flow that return to where they were opened. */
+export type OverlayStep = 'profiles' | 'history' | 'save-search';
 export const steps: readonly Step[] = ['login', 'campaigns', 'filters', 'file-name', 'list', 'download', 'summary'];
 
 export interface LoginInput {
@@ -55,7 +57,7 @@ export interface FlowState {
 	/** The last error, already in the user's language. */
 	error?: string;
 	showHelp: boolean;
-	/** Where the Profiles screen returns to. */
+	/** Where an overlay screen (profiles, history, save search) returns to. */
 	returnTo?: Step;
 }
 
@@ -72,8 +74,8 @@ export type FlowAction =
 	| {type: 'back'; keep?: {selectedCampaigns?: string[]; filters?: FilterValues; naming?: NamingValues}}
 	| {type: 'new-search'}
 	| {type: 'toggle-help'}
-	| {type: 'open-profiles'}
-	| {type: 'close-profiles'};
+	| {type: 'open-overlay'; step: OverlayStep}
+	| {type: 'close-overlay'};
 
 export function initialFlow(values: {login: LoginInput; filters: FilterValues; naming: NamingValues}): FlowState {
 	return {step: 'login', campaigns: [], selectedCampaigns: [], showHelp: false, ...values};
@@ -153,11 +155,12 @@ export function flowReducer(state: FlowState, action: FlowAction): FlowState {
 			return {...state, showHelp: !state.showHelp};
 		}
 
-		case 'open-profiles': {
-			return state.step === 'profiles' || state.busy ? state : {...state, returnTo: state.step, step: 'profiles', error: undefined};
+		case 'open-overlay': {
+			const isOverlay = state.step === 'profiles' || state.step === 'history' || state.step === 'save-search';
+			return isOverlay || state.busy ? state : {...state, returnTo: state.step, step: action.step, error: undefined};
 		}
 
-		case 'close-profiles': {
+		case 'close-overlay': {
 			return {...state, step: state.returnTo ?? 'campaigns', returnTo: undefined, error: undefined};
 		}
 	}

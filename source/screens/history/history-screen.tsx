@@ -1,0 +1,70 @@
+/**
+ * History: the audit trail of the journal — every run with who, when, the filter, counts, bytes, duration, outcome
+ * and where its manifest is, in a table that renders only the rows in view, and the selected run in full below it.
+ */
+import {Box, Text} from 'ink';
+import {useMemo} from 'react';
+import {Table, useTable} from '../../components/table/index.js';
+import {useI18n} from '../../hooks/use-i18n.js';
+import {useTheme} from '../../hooks/use-theme.js';
+import type {RunRecord} from '../../lib/journal/journal.js';
+import {fit, visible} from '../../lib/text/visible.js';
+import {useScreenSize} from '../list/screen-size.js';
+import {historyColumns, runDetail} from './history-rows.js';
+import {useHistoryKeys} from './use-history-keys.js';
+
+export interface HistoryScreenProps {
+	/** What `openJournal().runs()` returns: newest first. */
+	readonly runs: readonly RunRecord[];
+	/** Esc (or q). */
+	readonly onClose: () => void;
+	/** ?: the key help. */
+	readonly onHelp: () => void;
+	readonly isActive: boolean;
+	/** Lines the screen may use. @default terminal rows minus the app's frame (appChromeLines) */
+	readonly height?: number;
+}
+
+export function HistoryScreen({runs, onClose, onHelp, isActive, height}: HistoryScreenProps) {
+	const translator = useI18n();
+	const {t, number} = translator;
+	const theme = useTheme();
+	const {width, lines} = useScreenSize(height);
+	const columns = useMemo(() => historyColumns(translator), [translator]);
+	// Title (1), table header and position line (2), detail (5), keys (1); short terminals drop the detail.
+	const compact = lines < 14;
+	const page = Math.max(1, lines - (compact ? 4 : 9));
+	const table = useTable({columns, rowCount: runs.length, pageSize: page, width, isActive});
+	useHistoryKeys({onClose, onHelp, isActive});
+	const line = (text: string) => fit(visible(text), width).trimEnd() || ' ';
+	const selected = runs[table.state.selected];
+	const detail = compact || !selected ? undefined : runDetail(translator, selected);
+	return (
+		<Box flexDirection='column'>
+			<Text bold wrap='truncate-end'>{line(runs.length === 0 ? t('history.none') : t('history.title', {count: number(runs.length)}))}</Text>
+			<Table
+				columns={columns}
+				rows={runs}
+				model={table}
+				width={width}
+				emptyText={t('history.empty')}
+				toneOf={run => run.outcome === 'ok' ? undefined : run.outcome === 'failed' || run.outcome === 'abandoned' ? 'bad' : 'warn'}
+			/>
+			{compact ? null : (
+				<Box flexDirection='column' height={5}>
+					{detail ? (
+						<>
+							<Text bold wrap='truncate-end'>{line(detail.head)}</Text>
+							<Box width={width} height={2} overflow='hidden'>
+								<Text wrap='wrap'>{visible(detail.filter)}</Text>
+							</Box>
+							<Text wrap='truncate-end'>{line(detail.result)}</Text>
+							<Text wrap='truncate-end'>{line(detail.manifest)}</Text>
+						</>
+					) : null}
+				</Box>
+			)}
+			<Text color={theme.muted} wrap='truncate-end'>{line(t('history.keys'))}</Text>
+		</Box>
+	);
+}
