@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import type {Recording, RecordingPage} from '../../source/lib/api/wire.js';
+import {parse as parseCsvText} from 'csv-parse/sync';
 import {cliPath} from './demo-server.js';
 
 export {cliPath};
@@ -288,81 +289,12 @@ export async function readManifestJsonl(folder: string): Promise<ManifestLine[]>
 	return text.split('\n').filter(line => line.trim() !== '').map(line => JSON.parse(line) as ManifestLine);
 }
 
-/** RFC 4180: fields separated by commas, records by CRLF, quoted fields may hold commas, quotes ("") and line breaks. */
+/**
+ * Parses CSV with a CSV library (csv-parse), strictly: RFC 4180 quoting, CRLF records, every record as wide as the
+ * header. A stray quote or a ragged row throws.
+ */
 export function parseCsv(text: string): string[][] {
-	const records: string[][] = [];
-	let record: string[] = [];
-	let field = '';
-	let quoted = false;
-	let index = 0;
-	let atFieldStart = true;
-	while (index < text.length) {
-		const character = text[index]!;
-		if (quoted) {
-			if (character === '"') {
-				if (text[index + 1] === '"') {
-					field += '"';
-					index += 2;
-					continue;
-				}
-
-				quoted = false;
-				index++;
-				if (index < text.length && text[index] !== ',' && text[index] !== '\r') {
-					throw new Error(`CSV: text after a closing quote at ${index}`);
-				}
-
-				continue;
-			}
-
-			field += character;
-			index++;
-			continue;
-		}
-
-		if (character === '"') {
-			if (!atFieldStart) {
-				throw new Error(`CSV: a quote inside an unquoted field at ${index}`);
-			}
-
-			quoted = true;
-			atFieldStart = false;
-			index++;
-		} else if (character === ',') {
-			record.push(field);
-			field = '';
-			atFieldStart = true;
-			index++;
-		} else if (character === '\r') {
-			if (text[index + 1] !== '\n') {
-				throw new Error(`CSV: a CR without LF at ${index}`);
-			}
-
-			record.push(field);
-			records.push(record);
-			record = [];
-			field = '';
-			atFieldStart = true;
-			index += 2;
-		} else if (character === '\n') {
-			throw new Error(`CSV: a bare LF ends a record at ${index} (RFC 4180 wants CRLF)`);
-		} else {
-			field += character;
-			atFieldStart = false;
-			index++;
-		}
-	}
-
-	if (quoted) {
-		throw new Error('CSV: an unclosed quoted field');
-	}
-
-	if (field !== '' || record.length > 0) {
-		record.push(field);
-		records.push(record);
-	}
-
-	return records;
+	return parseCsvText(text, {relax_quotes: false, relax_column_count: false, record_delimiter: '\r\n', bom: false}) as string[][];
 }
 
 /** What every command's error output must look like: one line starting with "ccdl:", no stack frames. */
