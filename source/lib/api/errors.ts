@@ -61,7 +61,7 @@ export function describeNetworkError(error: unknown, baseUrl: string): ServerErr
 }
 
 /** Parses Retry-After (seconds or an HTTP date) into seconds, capped so a hostile server cannot stall a run forever. */
-export function parseRetryAfter(value: string | undefined, now = Date.now(), capSeconds = 120): number | undefined {
+export function parseRetryAfter(value: string | undefined, now = Date.now(), capSeconds = 60): number | undefined {
 	if (!value) {
 		return undefined;
 	}

@@ -13,7 +13,7 @@ export interface RetryPolicy {
 	maxWaits: number;
 }
 
-export const defaultRetryPolicy: RetryPolicy = {attempts: 6, baseDelayMs: 250, maxDelayMs: 15_000, maxWaits: 20};
+export const defaultRetryPolicy: RetryPolicy = {attempts: 6, baseDelayMs: 250, maxDelayMs: 15_000, maxWaits: 12};
 
 /** Delay before retry number `attempt` (1 = first retry): doubling, capped, with "equal jitter". */
 export function backoffDelay(attempt: number, policy: RetryPolicy, random = Math.random): number {

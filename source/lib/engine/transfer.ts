@@ -118,6 +118,9 @@ async function publish(part: string, file: PlannedFile, overwrite: boolean): Pro
 	}
 }
 
+/** The most ccdl accepts for a file whose size nobody announced (a transcript streamed without Content-Length). */
+const maxUnannouncedBytes = 1024 * 1024 * 1024;
+
 /** Partials of files this big get their sidecar before the first byte, so even a crash (kill -9) can resume them. */
 const sidecarUpfrontBytes = 8 * 1024 * 1024;
 
@@ -265,6 +268,12 @@ export async function transferFile(client: ApiClient, file: PlannedFile, options
 
 				if (expectedSize !== undefined && received > expectedSize) {
 					callback(new TransferError('too-long', 'the server sent more bytes than announced'));
+					return;
+				}
+
+				// Neither the listing nor the response gave a size: a body that never ends must not fill the disk.
+				if (expectedSize === undefined && received > maxUnannouncedBytes) {
+					callback(new TransferError('too-long', `the server sent more than ${maxUnannouncedBytes} bytes without announcing a size`));
 					return;
 				}
 
