@@ -273,7 +273,7 @@ export async function transferFile(client: ApiClient, file: PlannedFile, options
 
 				// Neither the listing nor the response gave a size: a body that never ends must not fill the disk.
 				if (expectedSize === undefined && received > maxUnannouncedBytes) {
-					callback(new TransferError('too-long', `the server sent more than ${maxUnannouncedBytes} bytes without announcing a size`));
+					callback(new TransferError('too-big', `the server sent more than ${maxUnannouncedBytes} bytes without announcing a size`));
 					return;
 				}
 
@@ -289,6 +289,11 @@ export async function transferFile(client: ApiClient, file: PlannedFile, options
 		try {
 			await pipeline(body, meter, createWriteStream(part, {flags: offset > 0 ? 'a' : 'w', highWaterMark: 256 * 1024}), {signal});
 		} catch (error) {
+			if (error instanceof TransferError && error.code === 'too-big') {
+				await discard();
+				throw error;
+			}
+
 			if (error instanceof TransferError && error.code === 'too-long') {
 				await discard();
 				await retry(error.message);
