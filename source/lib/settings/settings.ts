@@ -53,11 +53,3 @@ export function openSettings(): SettingsStore {
 		},
 	};
 }
-
-/** In memory only, for tests. */
-export function memorySettings(initial: Partial<Settings> = {}): SettingsStore {
-	let store = {...initial};
-	return {get: () => ({...store}), set(values) {
-		store = {...store, ...values};
-	}};
-}
