@@ -56,7 +56,7 @@ export function parseUserInstant(flag: 'from' | 'to', text: string, zone: string
 			throw new UsageError(`--${flag}: ${trimmed} is not a real date.`);
 		}
 
-		return flag === 'to' ? zonedTime(year, month, date + 1, 0, 0, 0, zone) : zonedTime(year, month, date, 0, 0, 0, zone);
+		return startOfDay(dayAfter({year, month, day: date}, flag === 'to' ? 1 : 0), zone);
 	}
 
 	const time = dateTimePattern.exec(trimmed);
@@ -75,3 +75,61 @@ export function parseUserInstant(flag: 'from' | 'to', text: string, zone: string
 
 	return zonedTime(year, month, date, hour, minute, second, zone);
 }
+
+/** A calendar day. */
+export interface Day {
+	year: number;
+	month: number;
+	day: number;
+}
+
+const dayFormatters = new Map<string, Intl.DateTimeFormat>();
+
+export function dayIn(now: Date, timeZone: string): Day {
+	let formatter = dayFormatters.get(timeZone);
+	if (!formatter) {
+		formatter = new Intl.DateTimeFormat('en-US', {timeZone, year: 'numeric', month: '2-digit', day: '2-digit'});
+		dayFormatters.set(timeZone, formatter);
+	}
+
+	const parts = formatter.formatToParts(now);
+	const get = (type: string) => Number(parts.find(part => part.type === type)?.value);
+	return {year: get('year'), month: get('month'), day: get('day')};
+}
+
+export const dayNumber = (day: Day) => (day.year * 10_000) + (day.month * 100) + day.day;
+
+/** The calendar day `count` days after `day`. */
+export function dayAfter(day: Day, count: number): Day {
+	const date = new Date(Date.UTC(day.year, day.month - 1, day.day + count));
+	return {year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate()};
+}
+
+/**
+ * The first instant of a calendar day in `timeZone`. Usually its local midnight; where a DST change skips midnight
+ * (America/Santiago, America/Havana …) the day begins when the clocks jump, and where midnight happens twice, at
+ * the first one — so consecutive days always meet exactly.
+ */
+export function startOfDay(day: Day, timeZone: string): Date {
+	const wanted = dayNumber(day);
+	const guess = zonedTime(day.year, day.month, day.day, 0, 0, 0, timeZone).getTime();
+	const onDay = (ms: number) => dayNumber(dayIn(new Date(ms), timeZone)) >= wanted;
+	if (onDay(guess) && !onDay(guess - 1000)) {
+		return new Date(guess);
+	}
+
+	// The first instant at or after which the local date is the wanted day, within hours of the guess.
+	let before = guess - (6 * 3_600_000);
+	let after = guess + (6 * 3_600_000);
+	while (after - before > 1000) {
+		const middle = before + (Math.floor((after - before) / 2000) * 1000);
+		if (onDay(middle)) {
+			after = middle;
+		} else {
+			before = middle;
+		}
+	}
+
+	return new Date(after);
+}
+

@@ -22,6 +22,12 @@ describe('parseUserInstant', () => {
 		expect(() => parseUserInstant('from', '2026-10-01 24:00', 'UTC')).toThrow(/not a real date and time/);
 	});
 
+	it('starts a day when it really starts where a DST change skips midnight', () => {
+		// Chile moved its clocks from 00:00 to 01:00 on 2024-09-08: that day began at 01:00 local, 04:00 UTC.
+		expect(parseUserInstant('from', '2024-09-08', 'America/Santiago').toISOString()).toBe('2024-09-08T04:00:00.000Z');
+		expect(parseUserInstant('to', '2024-09-07', 'America/Santiago').toISOString()).toBe('2024-09-08T04:00:00.000Z');
+	});
+
 	it('handles the DST change', () => {
 		// 2026-03-29 02:30 does not exist in Budapest; the result is still an instant on that morning.
 		const instant = zonedTime(2026, 3, 29, 3, 30, 0, 'Europe/Budapest');

@@ -8,6 +8,7 @@
  * previous-calendar-week (Monday to Sunday of last week), previous-calendar-month, this-month (the 1st to today)
  * and a fixed FROM..TO (dates or "date time", as --from/--to take them; a date TO includes that day).
  */
+import {type Day, dayIn, dayNumber, startOfDay} from '../dates.js';
 import {parseUserInstant, zonedTime} from '../dates.js';
 import {UsageError} from '../errors.js';
 
@@ -26,11 +27,7 @@ export const dateRuleHelp = 'today, yesterday, previous-7-days, previous-N-days 
 	+ 'previous-calendar-month, this-month, or a fixed FROM..TO (e.g. 2026-10-01..2026-10-31)';
 
 /** A calendar day, as numbers. */
-export interface Day {
-	year: number;
-	month: number;
-	day: number;
-}
+export {type Day, dayIn, startOfDay} from '../dates.js';
 
 export interface ResolvedRange {
 	/** First instant of the range. */
@@ -101,22 +98,8 @@ export function formatDateRule(rule: DateRule): string {
 	}
 }
 
-const dayFormatters = new Map<string, Intl.DateTimeFormat>();
 
 /** The calendar day `now` falls on in `timeZone`. */
-export function dayIn(now: Date, timeZone: string): Day {
-	let formatter = dayFormatters.get(timeZone);
-	if (!formatter) {
-		formatter = new Intl.DateTimeFormat('en-US', {timeZone, year: 'numeric', month: '2-digit', day: '2-digit'});
-		dayFormatters.set(timeZone, formatter);
-	}
-
-	const parts = formatter.formatToParts(now);
-	const get = (type: string) => Number(parts.find(part => part.type === type)?.value);
-	return {year: get('year'), month: get('month'), day: get('day')};
-}
-
-const dayNumber = (day: Day) => (day.year * 10_000) + (day.month * 100) + day.day;
 
 /** `day` plus `count` calendar days (negative: earlier); months and years roll over. */
 export function addDays(day: Day, count: number): Day {
@@ -132,34 +115,6 @@ function previousMonth(day: Day): {first: Day; last: Day} {
 
 export function formatDay(day: Day): string {
 	return `${String(day.year).padStart(4, '0')}-${String(day.month).padStart(2, '0')}-${String(day.day).padStart(2, '0')}`;
-}
-
-/**
- * The first instant of a calendar day in `timeZone`. Usually its local midnight; where a DST change skips midnight
- * (America/Santiago, America/Havana …) the day begins when the clocks jump, and where midnight happens twice, at
- * the first one — so consecutive days always meet exactly.
- */
-export function startOfDay(day: Day, timeZone: string): Date {
-	const wanted = dayNumber(day);
-	const guess = zonedTime(day.year, day.month, day.day, 0, 0, 0, timeZone).getTime();
-	const onDay = (ms: number) => dayNumber(dayIn(new Date(ms), timeZone)) >= wanted;
-	if (onDay(guess) && !onDay(guess - 1000)) {
-		return new Date(guess);
-	}
-
-	// The first instant at or after which the local date is the wanted day, within hours of the guess.
-	let before = guess - (6 * 3_600_000);
-	let after = guess + (6 * 3_600_000);
-	while (after - before > 1000) {
-		const middle = before + (Math.floor((after - before) / 2000) * 1000);
-		if (onDay(middle)) {
-			after = middle;
-		} else {
-			before = middle;
-		}
-	}
-
-	return new Date(after);
 }
 
 function startOf(day: Day, timeZone: string): Date {
