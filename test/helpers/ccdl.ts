@@ -61,17 +61,17 @@ export interface CcdlProcess {
 const isolatedConfig = mkdtempSync(path.join(os.tmpdir(), 'ccdl-test-config-'));
 const isolatedData = mkdtempSync(path.join(os.tmpdir(), 'ccdl-test-data-'));
 
-function environment(extra: CcdlOptions['env'] = {}): NodeJS.ProcessEnv {
-	// Settings, profiles and the journal go to a folder of this test process, never the developer's own.
-	const env: NodeJS.ProcessEnv = {
-		...process.env, CCDL_PASSWORD: 'demo', NO_COLOR: '1', CCDL_CONFIG_DIR: isolatedConfig, CCDL_DATA_DIR: isolatedData,
-	};
-	// The tests name the server and user explicitly; a developer's own settings must not leak in.
-	for (const name of ['CCDL_SERVER', 'CCDL_COMPANY', 'CCDL_USER', 'CCDL_COMPANY_URL', 'CCDL_DEBUG']) {
+/** Variables of a developer's own ccdl set-up, which must never leak into a test's child process. */
+const ownSettings = ['CCDL_SERVER', 'CCDL_COMPANY', 'CCDL_USER', 'CCDL_COMPANY_URL', 'CCDL_DEBUG', 'CCDL_PASSWORD', 'CCDL_CONFIG_DIR', 'CCDL_DATA_DIR'];
+
+/** This process's environment without the developer's ccdl settings, plus `values` (undefined removes one). */
+export function childEnvironment(values: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+	const env: NodeJS.ProcessEnv = {...process.env, NO_COLOR: '1'};
+	for (const name of ownSettings) {
 		delete env[name];
 	}
 
-	for (const [name, value] of Object.entries(extra)) {
+	for (const [name, value] of Object.entries(values)) {
 		if (value === undefined) {
 			delete env[name];
 		} else {
@@ -80,6 +80,11 @@ function environment(extra: CcdlOptions['env'] = {}): NodeJS.ProcessEnv {
 	}
 
 	return env;
+}
+
+/** The tests name server and user explicitly; settings, profiles and the journal go to this test process's folders. */
+function environment(extra: CcdlOptions['env'] = {}): NodeJS.ProcessEnv {
+	return childEnvironment({CCDL_PASSWORD: 'demo', CCDL_CONFIG_DIR: isolatedConfig, CCDL_DATA_DIR: isolatedData, ...extra});
 }
 
 /** Starts `dist/cli.js ARGS`; the caller may signal it and wait for output before it ends. */

@@ -4,7 +4,7 @@
  */
 import {spawn} from 'node:child_process';
 import {fileURLToPath} from 'node:url';
-import {nodePath, tempDir} from '../helpers/ccdl.js';
+import {childEnvironment, nodePath, tempDir} from '../helpers/ccdl.js';
 
 export const shimPath = fileURLToPath(new URL('cli-shim.mjs', import.meta.url));
 export const distUrl = (relative: string) => new URL(`../../dist/${relative}`, import.meta.url).href;
@@ -29,23 +29,6 @@ export async function folders(): Promise<Folders> {
 	return {config, data, env: {CCDL_CONFIG_DIR: config, CCDL_DATA_DIR: data}};
 }
 
-function environment(extra: Record<string, string | undefined>): NodeJS.ProcessEnv {
-	const env: NodeJS.ProcessEnv = {...process.env, NO_COLOR: '1'};
-	for (const name of ['CCDL_SERVER', 'CCDL_COMPANY', 'CCDL_USER', 'CCDL_COMPANY_URL', 'CCDL_DEBUG', 'CCDL_PASSWORD', 'CCDL_CONFIG_DIR', 'CCDL_DATA_DIR']) {
-		delete env[name];
-	}
-
-	for (const [name, value] of Object.entries(extra)) {
-		if (value === undefined) {
-			delete env[name];
-		} else {
-			env[name] = value;
-		}
-	}
-
-	return env;
-}
-
 export interface Started {
 	child: ReturnType<typeof spawn>;
 	readonly stdout: string;
@@ -56,7 +39,7 @@ export interface Started {
 
 /** Starts node with `args` (stdin closed, never a TTY). */
 export function startNode(args: string[], env: Record<string, string | undefined> = {}, stdin?: string): Started {
-	const child = spawn(nodePath, args, {env: environment(env), stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe']});
+	const child = spawn(nodePath, args, {env: childEnvironment(env), stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe']});
 	let stdout = '';
 	let stderr = '';
 	const waiters = new Set<() => void>();

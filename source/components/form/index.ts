@@ -4,7 +4,7 @@ export {BusyLine} from './busy-line.js';
 export {Button} from './button.js';
 export {FieldLabel, labelColumns} from './field-label.js';
 export {InlineMessage, type Tone} from './inline-message.js';
-export {isCtrl, isHelpKey, isNextKey, isPreviousKey, typedText} from './keys.js';
+export {type FormKeyHandlers, handleFormKey, isCtrl, isHelpKey, isNextKey, isPreviousKey, typedText} from './keys.js';
 export {editText, visibleWindow, type EditState} from './text-edit.js';
 export {TextField} from './text-field.js';
 export {Toggle} from './toggle.js';

@@ -34,3 +34,37 @@ export function typedText(input: string, key: Key): string {
 
 	return input.replace(controlCharacters, '');
 }
+
+/** What a form does for each of the keys every form reads the same way. */
+export interface FormKeyHandlers {
+	/** Tab or ↓. */
+	next: () => void;
+	/** Shift-Tab or ↑. */
+	previous: () => void;
+	/** Enter: the next field, or submit on the last one. */
+	enter: () => void;
+	/** Esc: back or cancel, with what was typed. */
+	escape?: () => void;
+	/** `?` (only called when `helpAllowed` is not false). */
+	help?: () => void;
+	helpAllowed?: boolean;
+}
+
+/** Routes the common form keys; false for any other key, which the screen or the focused widget reads itself. */
+export function handleFormKey(input: string, key: Key, on: FormKeyHandlers): boolean {
+	if (isNextKey(key)) {
+		on.next();
+	} else if (isPreviousKey(key)) {
+		on.previous();
+	} else if (key.return) {
+		on.enter();
+	} else if (key.escape && on.escape) {
+		on.escape();
+	} else if (isHelpKey(input, key) && on.help && on.helpAllowed !== false) {
+		on.help();
+	} else {
+		return false;
+	}
+
+	return true;
+}

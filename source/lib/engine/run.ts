@@ -134,8 +134,8 @@ export class DownloadRun {
 	#setState(fileId: string, state: FileSnapshot['state'], patch: Partial<FileSnapshot> = {}): void {
 		const file = this.#files.get(fileId)!;
 		if (file.state !== state) {
-			this.#counts[file.state === 'valid' || file.state === 'skipped' || file.state === 'failed' || file.state === 'queued' ? file.state : 'running']--;
-			this.#counts[state === 'running' ? 'running' : state]++;
+			this.#counts[file.state]--;
+			this.#counts[state]++;
 		}
 
 		Object.assign(file, patch, {state});

@@ -1,6 +1,6 @@
 import {type Key} from 'ink';
 import {useKeys} from '../../hooks/use-keys.js';
-import {isCtrl, isHelpKey, isNextKey, isPreviousKey} from '../../components/form/index.js';
+import {handleFormKey, isCtrl} from '../../components/form/index.js';
 import type {NamingValues} from '../../flow.js';
 import {type FileNameAction, type FileNameState, namingPayload} from './file-name-state.js';
 
@@ -19,22 +19,25 @@ export function useFileNameKeys(options: {
 	const {dispatch, get, onSubmit, onBack, onHelp, isActive} = options;
 	useKeys(
 		(input: string, key: Key) => {
-			if (isNextKey(key)) {
-				dispatch({type: 'focus-next'});
-			} else if (isPreviousKey(key)) {
-				dispatch({type: 'focus-previous'});
-			} else if (isCtrl(input, key, 'r')) {
+			if (isCtrl(input, key, 'r')) {
 				dispatch({type: 'reset'});
-			} else if (key.return) {
-				const next = dispatch({type: 'enter'});
-				if (next.submitted) {
-					onSubmit(namingPayload(next));
-				}
-			} else if (key.escape) {
-				onBack(namingPayload(get()));
-			} else if (isHelpKey(input, key)) {
-				onHelp();
+				return;
 			}
+
+			handleFormKey(input, key, {
+				next: () => dispatch({type: 'focus-next'}),
+				previous: () => dispatch({type: 'focus-previous'}),
+				enter() {
+					const next = dispatch({type: 'enter'});
+					if (next.submitted) {
+						onSubmit(namingPayload(next));
+					}
+				},
+				escape: () => {
+					onBack(namingPayload(get()));
+				},
+				help: onHelp,
+			});
 		},
 		{isActive},
 	);

@@ -1,6 +1,6 @@
 import {type Key} from 'ink';
 import {useKeys} from '../../hooks/use-keys.js';
-import {isHelpKey, isNextKey, isPreviousKey} from '../../components/form/index.js';
+import {handleFormKey} from '../../components/form/index.js';
 import type {FilterValues} from '../../flow.js';
 import {type FiltersAction, type FiltersState, filtersPayload} from './filters-state.js';
 
@@ -19,20 +19,20 @@ export function useFiltersKeys(options: {
 	const {dispatch, get, onSubmit, onBack, onHelp, isActive} = options;
 	useKeys(
 		(input: string, key: Key) => {
-			if (isNextKey(key)) {
-				dispatch({type: 'focus-next'});
-			} else if (isPreviousKey(key)) {
-				dispatch({type: 'focus-previous'});
-			} else if (key.return) {
-				const next = dispatch({type: 'enter'});
-				if (next.submitted) {
-					onSubmit(filtersPayload(next.values));
-				}
-			} else if (key.escape) {
-				onBack(filtersPayload(get().values));
-			} else if (isHelpKey(input, key)) {
-				onHelp();
-			}
+			handleFormKey(input, key, {
+				next: () => dispatch({type: 'focus-next'}),
+				previous: () => dispatch({type: 'focus-previous'}),
+				enter() {
+					const next = dispatch({type: 'enter'});
+					if (next.submitted) {
+						onSubmit(filtersPayload(next.values));
+					}
+				},
+				escape: () => {
+					onBack(filtersPayload(get().values));
+				},
+				help: onHelp,
+			});
 		},
 		{isActive},
 	);

@@ -1,6 +1,6 @@
 import {type Key} from 'ink';
 import {useKeys} from '../../hooks/use-keys.js';
-import {isHelpKey, isNextKey, isPreviousKey} from '../../components/form/index.js';
+import {handleFormKey} from '../../components/form/index.js';
 import {type LoginAction, type LoginState, type LoginValues, loginPayload} from './login-state.js';
 
 /** Keys of the login screen that are not typing: focus, Enter, help. The focused field reads the text itself. */
@@ -14,18 +14,18 @@ export function useLoginKeys(options: {
 	const {dispatch, get, onSubmit, onHelp, isActive} = options;
 	useKeys(
 		(input: string, key: Key) => {
-			if (isNextKey(key)) {
-				dispatch({type: 'focus-next'});
-			} else if (isPreviousKey(key)) {
-				dispatch({type: 'focus-previous'});
-			} else if (key.return) {
-				const next = dispatch({type: 'enter'});
-				if (next.submitted) {
-					onSubmit(loginPayload(next.values));
-				}
-			} else if (isHelpKey(input, key) && isHelpAllowed(get())) {
-				onHelp();
-			}
+			handleFormKey(input, key, {
+				next: () => dispatch({type: 'focus-next'}),
+				previous: () => dispatch({type: 'focus-previous'}),
+				enter() {
+					const next = dispatch({type: 'enter'});
+					if (next.submitted) {
+						onSubmit(loginPayload(next.values));
+					}
+				},
+				help: onHelp,
+				helpAllowed: isHelpAllowed(get()),
+			});
 		},
 		{isActive},
 	);

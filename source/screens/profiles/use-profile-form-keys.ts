@@ -1,6 +1,6 @@
 import {type Key} from 'ink';
 import {useKeys} from '../../hooks/use-keys.js';
-import {isHelpKey, isNextKey, isPreviousKey} from '../../components/form/index.js';
+import {handleFormKey} from '../../components/form/index.js';
 import type {FormAction, FormState, FormValues} from './profile-form-state.js';
 
 /**
@@ -20,27 +20,28 @@ export function useProfileFormKeys(options: {
 	useKeys(
 		(input: string, key: Key) => {
 			const {focus} = get();
-			if (isNextKey(key)) {
-				dispatch({type: 'focus-next'});
-			} else if (isPreviousKey(key)) {
-				dispatch({type: 'focus-previous'});
-			} else if ((key.leftArrow || key.rightArrow) && (focus === 'save' || focus === 'cancel')) {
+			if ((key.leftArrow || key.rightArrow) && (focus === 'save' || focus === 'cancel')) {
 				dispatch({type: 'focus', field: focus === 'save' ? 'cancel' : 'save'});
-			} else if (key.return) {
-				if (focus === 'cancel') {
-					onCancel();
-					return;
-				}
-
-				const next = dispatch({type: 'enter'});
-				if (next.submitted) {
-					onSubmit(next.values);
-				}
-			} else if (key.escape) {
-				onCancel();
-			} else if (isHelpKey(input, key)) {
-				onHelp();
+				return;
 			}
+
+			handleFormKey(input, key, {
+				next: () => dispatch({type: 'focus-next'}),
+				previous: () => dispatch({type: 'focus-previous'}),
+				enter() {
+					if (focus === 'cancel') {
+						onCancel();
+						return;
+					}
+
+					const next = dispatch({type: 'enter'});
+					if (next.submitted) {
+						onSubmit(next.values);
+					}
+				},
+				escape: onCancel,
+				help: onHelp,
+			});
 		},
 		{isActive},
 	);

@@ -1,5 +1,5 @@
 import {type Key} from 'ink';
-import {isHelpKey, isNextKey, isPreviousKey} from '../../components/form/index.js';
+import {handleFormKey} from '../../components/form/index.js';
 import {useKeys} from '../../hooks/use-keys.js';
 import type {SaveAction, SaveState} from './save-search-state.js';
 
@@ -24,27 +24,28 @@ export function useSaveSearchKeys(options: {
 				return;
 			}
 
-			if (isNextKey(key)) {
-				dispatch({type: 'focus-next'});
-			} else if (isPreviousKey(key)) {
-				dispatch({type: 'focus-previous'});
-			} else if ((key.leftArrow || key.rightArrow) && (focus === 'save' || focus === 'cancel')) {
+			if ((key.leftArrow || key.rightArrow) && (focus === 'save' || focus === 'cancel')) {
 				dispatch({type: 'focus', field: focus === 'save' ? 'cancel' : 'save'});
-			} else if (key.return) {
-				if (focus === 'cancel') {
-					onCancel();
-					return;
-				}
-
-				const next = dispatch({type: 'enter'});
-				if (next.submitted) {
-					onSubmit(next);
-				}
-			} else if (key.escape) {
-				onCancel();
-			} else if (isHelpKey(input, key)) {
-				onHelp();
+				return;
 			}
+
+			handleFormKey(input, key, {
+				next: () => dispatch({type: 'focus-next'}),
+				previous: () => dispatch({type: 'focus-previous'}),
+				enter() {
+					if (focus === 'cancel') {
+						onCancel();
+						return;
+					}
+
+					const next = dispatch({type: 'enter'});
+					if (next.submitted) {
+						onSubmit(next);
+					}
+				},
+				escape: onCancel,
+				help: onHelp,
+			});
 		},
 		{isActive},
 	);
