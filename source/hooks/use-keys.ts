@@ -1,36 +1,179 @@
 /**
- * Ink's useInput, but a chunk that holds text and a Tab or Enter is split into its keys. Over SSH several keys
- * often arrive in one read ("2026-10-28⇥"), and Ink 8 passes such a chunk on as one input, so the Tab was lost.
+ * Ink's useInput, but every key of a chunk is handled in order, each by the handlers that are active when that key's
+ * turn comes. Over SSH several keys arrive in one read (`2026-11-01⇥2026-11-07⇥`, `⇥⇥→→␠`), and Ink hands all of
+ * them to the handlers that were active at the last render: the Tab moves the focus, but the keys after it still went
+ * to the field the Tab left. So one router per Ink instance takes over Ink's input events: it splits each into keys,
+ * passes one key on, and passes the next only after React has rendered what that key did and every screen that
+ * render mounted listens (a key that changes screens is followed by keys the new screen reads).
  */
-import {type Key, useInput} from 'ink';
+import type {EventEmitter} from 'node:events';
+import {type Key, useInput, useStdin} from 'ink';
+import {useEffect, useLayoutEffect, useRef} from 'react';
 
 type Handler = (input: string, key: Key) => void;
 
-const separators = /([\t\r])/;
-
-function keyFor(piece: string, base: Key): Key {
-	if (piece === '\t') {
-		return {...base, tab: true};
-	}
-
-	if (piece === '\r') {
-		return {...base, return: true};
-	}
-
-	return base;
+export interface UseKeysOptions {
+	/** Only an active handler gets keys. @default true */
+	readonly isActive?: boolean;
+	/**
+	 * For text fields: true for a printable character this handler types as text. While such a handler is active,
+	 * a run of characters it takes (a paste, fast typing) arrives as one input instead of one render per character.
+	 */
+	readonly takesText?: (character: string) => boolean;
 }
 
-export function useKeys(handler: Handler, options?: {isActive?: boolean}): void {
-	useInput((input, key) => {
-		if (input.length < 2 || key.ctrl || key.meta || key.escape || !separators.test(input)) {
-			handler(input, key);
+interface Entry {
+	isActive: boolean;
+	/** Ink listens for this handler (its subscription is a passive effect, which may come after the render). */
+	isListening: boolean;
+	takesText: ((character: string) => boolean) | undefined;
+}
+
+const segmenter = new Intl.Segmenter(undefined, {granularity: 'grapheme'});
+// eslint-disable-next-line no-control-regex
+const controlCharacter = /^[\u0000-\u001F\u007F]$/;
+
+/**
+ * The keys of one Ink input event. Ink already gives escape sequences (arrows, Alt-x) and Backspace events of their
+ * own; what it leaves together is text with control characters in it (Tab, Enter, Ctrl-letters), and text itself.
+ */
+export function splitKeys(input: string): string[] {
+	if (input.startsWith('\u001B') || [...input].length < 2) {
+		return [input];
+	}
+
+	return [...segmenter.segment(input)].map(part => part.segment);
+}
+
+function isText(piece: string): boolean {
+	return !piece.startsWith('\u001B') && !controlCharacter.test(piece);
+}
+
+class KeyRouter {
+	readonly entries = new Set<Entry>();
+	/** Who was active when the key now being handled was passed on. */
+	delivering: ReadonlySet<Entry> | undefined;
+	private readonly queue: string[] = [];
+	private isWaiting = false;
+	private isScheduled = false;
+	private readonly emit: (input: string) => void;
+
+	constructor(emitter: EventEmitter) {
+		const original = emitter.emit.bind(emitter);
+		this.emit = input => {
+			original('input', input);
+		};
+
+		// Ink emits each input event to every listener at once; holding the rest back is the point of the router.
+		emitter.emit = (event: string | symbol, ...args: unknown[]): boolean => {
+			if (event === 'input' && typeof args[0] === 'string') {
+				this.queue.push(...splitKeys(args[0]));
+				this.pump();
+				return true;
+			}
+
+			return original(event, ...args);
+		};
+	}
+
+	/** Called when a handler mounts, unmounts, or starts listening: the queue may move on. */
+	changed(): void {
+		if (this.queue.length > 0 && !this.isScheduled) {
+			this.isScheduled = true;
+			setImmediate(() => {
+				this.isScheduled = false;
+				this.pump();
+			});
+		}
+	}
+
+	private pump(): void {
+		if (this.isWaiting || this.queue.length === 0) {
 			return;
 		}
 
-		for (const piece of input.split(separators)) {
-			if (piece !== '') {
-				handler(piece === '\t' || piece === '\r' ? '' : piece, keyFor(piece, key));
+		for (const entry of this.entries) {
+			if (!entry.isListening) {
+				// A screen mounted by the last key does not listen yet; `changed` comes back when it does.
+				return;
 			}
 		}
-	}, options);
+
+		const active = new Set([...this.entries].filter(entry => entry.isActive));
+		let input = this.queue.shift()!;
+		const typists = [...active].filter(entry => entry.takesText);
+		if (typists.length > 0 && isText(input) && typists.every(entry => entry.takesText!(input))) {
+			while (this.queue.length > 0 && isText(this.queue[0]!) && typists.every(entry => entry.takesText!(this.queue[0]!))) {
+				input += this.queue.shift()!;
+			}
+		}
+
+		this.isWaiting = true;
+		this.delivering = active;
+		try {
+			this.emit(input);
+		} finally {
+			this.delivering = undefined;
+			// Renders of keyboard updates happen at once or in a microtask, so by the next turn of the event loop
+			// the key's render is done (passive effects may still be due; `pump` checks).
+			setImmediate(() => {
+				this.isWaiting = false;
+				this.pump();
+			});
+		}
+	}
+}
+
+const routers = new WeakMap<EventEmitter, KeyRouter>();
+
+function routerFor(emitter: EventEmitter): KeyRouter {
+	let router = routers.get(emitter);
+	if (!router) {
+		router = new KeyRouter(emitter);
+		routers.set(emitter, router);
+	}
+
+	return router;
+}
+
+export function useKeys(handler: Handler, options: UseKeysOptions = {}): void {
+	const {isActive = true, takesText} = options;
+	const stdin = useStdin() as ReturnType<typeof useStdin> & {internal_eventEmitter: EventEmitter};
+	const router = routerFor(stdin.internal_eventEmitter);
+	const entry = useRef<Entry | undefined>(undefined);
+	entry.current ??= {isActive, isListening: false, takesText};
+
+	useLayoutEffect(() => {
+		const current = entry.current!;
+		router.entries.add(current);
+		router.changed();
+		return () => {
+			router.entries.delete(current);
+			router.changed();
+		};
+	}, [router]);
+
+	// After each render, so the router knows who is active before the next key goes out.
+	useLayoutEffect(() => {
+		entry.current!.isActive = isActive;
+		entry.current!.takesText = takesText;
+	});
+
+	// Ink listens whenever this is mounted; whether the key is for this handler is the router's call.
+	useInput((input, key) => {
+		const {delivering} = router;
+		if (delivering ? delivering.has(entry.current!) : entry.current!.isActive) {
+			handler(input, key);
+		}
+	});
+
+	// Declared after useInput, so it runs after Ink's subscription.
+	useEffect(() => {
+		const current = entry.current!;
+		current.isListening = true;
+		router.changed();
+		return () => {
+			current.isListening = false;
+		};
+	}, [router]);
 }

@@ -1,30 +1,117 @@
-import {Text} from 'ink';
+import {Box, Text} from 'ink';
 import {useState} from 'react';
 import {expect, it} from 'vitest';
-import {useKeys} from '../../source/hooks/use-keys.js';
-import {renderScreen} from '../helpers/ink.js';
+import {splitKeys, useKeys} from '../../source/hooks/use-keys.js';
+import {keys, renderScreen} from '../helpers/ink.js';
 
-function Probe() {
+function Probe({takesText}: {readonly takesText?: boolean}) {
 	const [seen, setSeen] = useState<string[]>([]);
 	useKeys((input, key) => {
-		const name = key.tab ? '<tab>' : key.return ? '<enter>' : input;
+		const name = key.tab ? '<tab>' : key.return ? '<enter>' : key.rightArrow ? '<right>' : input;
 		setSeen(previous => [...previous, name]);
-	});
+	}, takesText ? {takesText: character => character !== '?'} : {});
 	return <Text>{seen.join('|')}</Text>;
 }
 
 it('splits a chunk of text with Tab and Enter into its keys, as typed over a slow SSH link', async () => {
-	const screen = renderScreen(<Probe/>);
+	const screen = renderScreen(<Probe takesText/>);
 	await screen.waitFor(() => true);
 	screen.stdin.write('2026-10-28\t2026-10-30\r');
 	expect(await screen.waitFor('<enter>')).toContain('2026-10-28|<tab>|2026-10-30|<enter>');
 });
 
-it('leaves single keys and plain text alone', async () => {
+it('gives a handler that does not take text one character at a time', async () => {
 	const screen = renderScreen(<Probe/>);
 	await screen.waitFor(() => true);
-	screen.stdin.write('abc');
-	await screen.waitFor('abc');
+	screen.stdin.write('ab c');
+	await screen.waitFor('a|b| |c');
 	screen.stdin.write('\t');
-	expect(await screen.waitFor('<tab>')).toBe('abc|<tab>');
+	expect(await screen.waitFor('<tab>')).toBe('a|b| |c|<tab>');
+});
+
+it('stops a run of text at a character the text handler does not take', async () => {
+	const screen = renderScreen(<Probe takesText/>);
+	await screen.waitFor(() => true);
+	screen.stdin.write('ab?cd');
+	expect(await screen.waitFor('cd')).toBe('ab|?|cd');
+});
+
+it('keeps arrows that Ink reads in the same chunk in their place', async () => {
+	const screen = renderScreen(<Probe/>);
+	await screen.waitFor(() => true);
+	screen.stdin.write(`\t\t${keys.right}${keys.right} x`);
+	expect(await screen.waitFor('| |x')).toBe('<tab>|<tab>|<right>|<right>| |x');
+});
+
+/** Two fields and a focus that Tab moves; each field reads keys only while focused. */
+function Field({name, isFocused}: {readonly name: string; readonly isFocused: boolean}) {
+	const [value, setValue] = useState('');
+	useKeys((input, key) => {
+		if (!key.tab && !key.return) {
+			setValue(previous => previous + input);
+		}
+	}, {isActive: isFocused, takesText: () => true});
+	return <Text>{`${isFocused ? '>' : ' '}${name}=[${value}]`}</Text>;
+}
+
+function Form() {
+	const [focus, setFocus] = useState(0);
+	useKeys((_input, key) => {
+		if (key.tab) {
+			setFocus(previous => (previous + 1) % 3);
+		}
+	});
+	return (
+		<Box flexDirection="column">
+			<Field name="from" isFocused={focus === 0}/>
+			<Field name="to" isFocused={focus === 1}/>
+			<Field name="folder" isFocused={focus === 2}/>
+		</Box>
+	);
+}
+
+it('gives each key of a chunk to the field focused when that key is handled', async () => {
+	const screen = renderScreen(<Form/>);
+	await screen.waitFor('from=');
+	screen.stdin.write('2026-11-01\t2026-11-07\t~/x');
+	const frame = await screen.waitFor('folder=[~/x]');
+	expect(frame).toContain('from=[2026-11-01]');
+	expect(frame).toContain('to=[2026-11-07]');
+});
+
+function First({onDone}: {readonly onDone: () => void}) {
+	useKeys((_input, key) => {
+		if (key.return) {
+			onDone();
+		}
+	});
+	return <Text>first</Text>;
+}
+
+function Second() {
+	const [seen, setSeen] = useState('');
+	useKeys(input => {
+		setSeen(previous => previous + input);
+	});
+	return <Text>{`second:${seen}`}</Text>;
+}
+
+function Steps() {
+	const [step, setStep] = useState(0);
+	return step === 0 ? <First onDone={() => {
+		setStep(1);
+	}}/> : <Second/>;
+}
+
+it('hands the keys after a screen change to the new screen', async () => {
+	const screen = renderScreen(<Steps/>);
+	await screen.waitFor('first');
+	screen.stdin.write('\rxyz');
+	expect(await screen.waitFor('second:xyz')).toBe('second:xyz');
+});
+
+it('splits text by characters and leaves escape sequences whole', () => {
+	expect(splitKeys('a\tb')).toEqual(['a', '\t', 'b']);
+	expect(splitKeys('\u001B[C')).toEqual(['\u001B[C']);
+	expect(splitKeys('é')).toEqual(['é']);
 });

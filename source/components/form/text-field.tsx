@@ -13,6 +13,13 @@ import {FieldLabel, labelColumns} from './field-label.js';
 import {InlineMessage} from './inline-message.js';
 import {type EditState, editText, visibleWindow} from './text-edit.js';
 
+/** A key with no modifier, to ask `isReserved` about a plain character. */
+const plainKey: Key = {
+	upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false,
+	return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false,
+	super: false, hyper: false, capsLock: false, numLock: false,
+};
+
 export interface TextFieldProps {
 	readonly label: string;
 	readonly value: string;
@@ -69,7 +76,7 @@ export function TextField(props: TextFieldProps) {
 
 			setRevision(revision => revision + 1);
 		},
-		{isActive},
+		{isActive, takesText: character => !isReserved?.(character, plainKey)},
 	);
 
 	const valueWidth = Math.max(4, width - labelColumns(labelWidth));
