@@ -2,19 +2,73 @@
  * The one module that speaks HTTP to "Contact Center Media API v1". It logs in, refreshes the token once when the
  * server says it expired (and replays the request), waits out 429/503, retries transient failures with backoff,
  * and hands the rest of ccdl the wire model. A vendor adapter would implement the same surface.
+ *
+ * Everything a server sends is untrusted: answers are read with deadlines and size caps, JSON is checked for depth
+ * before it is parsed, server text that can end up in a message is made visible, and credentials are never sent to
+ * an origin other than the one the user named (see {@link isAllowedRedirect}).
  */
-import http, {type IncomingMessage} from 'node:http';
+import http, {type IncomingMessage, type OutgoingHttpHeaders} from 'node:http';
 import https from 'node:https';
+import {createHash} from 'node:crypto';
 import type {Readable} from 'node:stream';
-import got, {type Got, type Response} from 'got';
+import {setTimeout as delay} from 'node:timers/promises';
 import {UsageError} from '../errors.js';
+import {visible} from '../text/visible.js';
+import {BodyLimitError, bodyLimitServerError, parseJsonBytes, readBody} from './body.js';
 import {ApiProblemError, AuthError, describeNetworkError, parseRetryAfter, ServerError} from './errors.js';
 import {backoffDelay, defaultRetryPolicy, RateGate, type RetryPolicy} from './retry.js';
 import type {
 	ArchiveResult, BatchArchiveResponse, Campaign, Channel, Problem, ProblemCode, Recording, RecordingPage, TokenResponse,
 	UserInfo,
 } from './wire.js';
-import {setTimeout as delay} from 'node:timers/promises';
+
+/** What ccdl accepts from a server before it calls the answer broken; every run ends and memory stays bounded. */
+export interface ClientLimits {
+	/** Time from sending a request to the last header of its answer. @default 30_000 */
+	headersTimeoutMs: number;
+	/** Time to read a whole JSON answer once its headers are in (a trickled body must end too). @default 300_000 */
+	bodyTimeoutMs: number;
+	/** Largest decoded JSON answer, listing pages excepted. @default 4 MiB */
+	maxJsonBytes: number;
+	/** Largest decoded page of the recording listing. @default 16 MiB */
+	maxPageBytes: number;
+	/** Deepest JSON nesting accepted. @default 64 */
+	maxJsonDepth: number;
+	/** Most JSON objects and arrays in one answer. @default 1,000,000 */
+	maxJsonContainers: number;
+	/** Bytes of an error answer read for its message; the rest is dropped. @default 8 KiB */
+	maxErrorBodyBytes: number;
+	/** Pages of one listing, however many recordings they hold. @default 50,000 */
+	maxPages: number;
+	/** Recordings of one listing as the server sent them, repeats included. @default 5,000,000 */
+	maxListedItems: number;
+}
+
+export const defaultClientLimits: ClientLimits = {
+	headersTimeoutMs: 30_000,
+	bodyTimeoutMs: 300_000,
+	maxJsonBytes: 4 * 1024 * 1024,
+	maxPageBytes: 16 * 1024 * 1024,
+	maxJsonDepth: 64,
+	maxJsonContainers: 1_000_000,
+	maxErrorBodyBytes: 8 * 1024,
+	maxPages: 50_000,
+	maxListedItems: 5_000_000,
+};
+
+/**
+ * The limits, with `CCDL_HEADERS_TIMEOUT` (seconds) from the environment when set: the same knob as a flag, for cron
+ * jobs and for tests that cannot wait 30 s.
+ */
+export function clientLimits(overrides: Partial<ClientLimits> = {}, env: NodeJS.ProcessEnv = process.env): ClientLimits {
+	const fromEnv: Partial<ClientLimits> = {};
+	const headers = Number(env['CCDL_HEADERS_TIMEOUT']);
+	if (env['CCDL_HEADERS_TIMEOUT'] && Number.isFinite(headers) && headers > 0) {
+		fromEnv.headersTimeoutMs = headers * 1000;
+	}
+
+	return {...defaultClientLimits, ...fromEnv, ...overrides};
+}
 
 export interface LoginOptions {
 	/** API base URL, e.g. `https://demo.comnica.cc` or `http://127.0.0.1:40123`. */
@@ -25,6 +79,8 @@ export interface LoginOptions {
 	password: string;
 	signal?: AbortSignal;
 	retry?: RetryPolicy;
+	/** Deadlines and caps; missing ones come from {@link clientLimits}. */
+	limits?: Partial<ClientLimits>;
 }
 
 export interface RecordingQuery {
@@ -43,8 +99,18 @@ export interface DownloadResponse {
 	body: Readable;
 }
 
+export interface OpenDownloadOptions {
+	offset?: number;
+	ifRange?: string;
+	signal?: AbortSignal;
+	/** Deadline for the answer's headers; the client's own by default. */
+	headersTimeoutMs?: number;
+}
+
 const userAgent = 'ccdl/0.1 (+https://github.com/ccdl)';
 const maxPageSize = 1000;
+const maxRedirects = 5;
+const maxCursorLength = 8 * 1024;
 
 /** Checks that a --server value is an http(s) URL and returns it without a trailing slash. */
 export function normaliseServerUrl(server: string): string {
@@ -52,11 +118,11 @@ export function normaliseServerUrl(server: string): string {
 	try {
 		url = new URL(server);
 	} catch {
-		throw new UsageError(`"${server}" is not a URL; use e.g. https://demo.comnica.cc.`);
+		throw new UsageError(`"${visible(server)}" is not a URL; use e.g. https://demo.comnica.cc.`);
 	}
 
 	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-		throw new UsageError(`"${server}" is not an http(s) URL; use e.g. https://demo.comnica.cc.`);
+		throw new UsageError(`"${visible(server)}" is not an http(s) URL; use e.g. https://demo.comnica.cc.`);
 	}
 
 	if (url.username || url.password) {
@@ -66,51 +132,135 @@ export function normaliseServerUrl(server: string): string {
 	return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
-function problemOf(response: Response<string>): ApiProblemError {
+/**
+ * Where a request that carries a password, a token or a refresh token may be redirected: the origin the user named,
+ * or its https upgrade (same host name, http→https, on port 443 or the same port). Anything else would hand the
+ * credentials to a server the user never named.
+ */
+export function isAllowedRedirect(base: URL, target: URL): boolean {
+	if (target.origin === base.origin) {
+		return true;
+	}
+
+	return base.protocol === 'http:' && target.protocol === 'https:' && target.hostname === base.hostname
+		&& (target.port === '' || target.port === base.port);
+}
+
+const problemCodePattern = /^[a-z][a-z\d-]{0,40}$/;
+
+/** The error of a non-2xx answer; its server text is made visible here, before anything can print it. */
+function problemOf(status: number, headers: IncomingMessage['headers'], body: Buffer): ApiProblemError {
 	let problem: Partial<Problem> = {};
 	try {
-		problem = JSON.parse(response.body) as Partial<Problem>;
+		const parsed = JSON.parse(body.toString('utf8')) as unknown;
+		if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+			problem = parsed as Partial<Problem>;
+		}
 	} catch {}
 
-	const code = typeof problem.code === 'string' ? problem.code as ProblemCode : undefined;
-	const detail = typeof problem.detail === 'string' ? problem.detail.slice(0, 300) : `HTTP ${response.statusCode}`;
-	const retryAfter = parseRetryAfter(response.headers['retry-after']);
-	return new ApiProblemError(response.statusCode, code, `The server answered ${response.statusCode}: ${detail}`, retryAfter);
+	const code = typeof problem.code === 'string' && problemCodePattern.test(problem.code) ? problem.code as ProblemCode : undefined;
+	const text = typeof problem.detail === 'string' && problem.detail.trim() !== '' ? problem.detail
+		: typeof problem.title === 'string' && problem.title.trim() !== '' ? problem.title : `HTTP ${status}`;
+	const detail = visible([...text].slice(0, 300).join(''));
+	const retryAfter = parseRetryAfter(typeof headers['retry-after'] === 'string' ? headers['retry-after'] : undefined);
+	return new ApiProblemError(status, code, `The server answered ${status}: ${detail}`, retryAfter);
+}
+
+/** Why a login answer is not this API's, or undefined when it is a token answer. */
+function tokenProblem(token: unknown): string | undefined {
+	if (!token || typeof token !== 'object' || Array.isArray(token)) {
+		return 'with something that is not a token';
+	}
+
+	const {accessToken, refreshToken, user} = token as Partial<Record<string, unknown>>;
+	if (typeof accessToken !== 'string' || accessToken === '' || typeof refreshToken !== 'string') {
+		return 'without a token';
+	}
+
+	return userProblem(user);
+}
+
+function userProblem(user: unknown): string | undefined {
+	if (!user || typeof user !== 'object' || Array.isArray(user)) {
+		return 'without the user';
+	}
+
+	const fields = user as Partial<Record<string, unknown>>;
+	if (typeof fields['username'] !== 'string') {
+		return 'without the user name';
+	}
+
+	for (const name of ['displayName', 'role', 'company']) {
+		if (fields[name] !== undefined && fields[name] !== null && typeof fields[name] !== 'string') {
+			return `with a user whose ${name} is not text`;
+		}
+	}
+
+	return undefined;
+}
+
+/** The user of a checked answer; shown on screens, so its text is made visible. */
+function userOf(user: unknown): UserInfo {
+	const fields = user as Partial<Record<string, string>>;
+	const text = (value: string | undefined) => visible(value ?? '');
+	return {
+		username: text(fields['username']),
+		displayName: text(fields['displayName'] ?? fields['username']),
+		role: fields['role'] === 'admin' ? 'admin' : 'supervisor',
+		company: text(fields['company']),
+	};
+}
+
+interface RequestOptions {
+	searchParams?: URLSearchParams;
+	json?: unknown;
+	authenticated?: boolean;
+	signal?: AbortSignal;
+	/** Give up at once when nothing listens, the name does not resolve or no headers come (at login: not a blip). */
+	failFast?: boolean;
+	/** Decoded-size cap of the answer; the client's maxJsonBytes by default. */
+	maxBytes?: number;
+	/** One try only, no refresh and no waits: for the health probe. */
+	once?: boolean;
+}
+
+/** A network failure of ccdl's own making: a deadline that passed. */
+class DeadlineError extends Error {
+	readonly code: string;
+	constructor(code: string, message: string) {
+		super(message);
+		this.code = code;
+	}
 }
 
 export class ApiClient {
 	readonly baseUrl: string;
 	readonly gate = new RateGate();
 	readonly retry: RetryPolicy;
+	readonly limits: ClientLimits;
 	user: UserInfo;
 	#accessToken: string;
 	#refreshToken: string;
 	#refreshing: Promise<void> | undefined;
-	readonly #http: Got;
+	readonly #agents = {http: new http.Agent({keepAlive: true}), https: new https.Agent({keepAlive: true})};
 
-	private constructor(baseUrl: string, token: TokenResponse, retry: RetryPolicy) {
+	private constructor(baseUrl: string, token: {accessToken: string; refreshToken: string; user: UserInfo}, retry: RetryPolicy, limits: ClientLimits) {
 		this.baseUrl = baseUrl;
 		this.retry = retry;
+		this.limits = limits;
 		this.user = token.user;
 		this.#accessToken = token.accessToken;
 		this.#refreshToken = token.refreshToken;
-		this.#http = got.extend({
-			retry: {limit: 0},
-			throwHttpErrors: false,
-			followRedirect: true,
-			// got has no default timeouts; a stalled server must not hang a cron job forever.
-			timeout: {lookup: 10_000, connect: 10_000, secureConnect: 10_000, socket: 60_000, send: 60_000},
-			headers: {'user-agent': userAgent},
-		});
 	}
 
 	static async login(options: LoginOptions): Promise<ApiClient> {
 		const baseUrl = normaliseServerUrl(options.server);
 		const retry = options.retry ?? defaultRetryPolicy;
-		const bootstrap = new ApiClient(baseUrl, {accessToken: '', refreshToken: '', tokenType: 'Bearer', expiresIn: 0, user: {username: options.username, displayName: options.username, role: 'supervisor', company: options.company ?? ''}}, retry);
-		let token: TokenResponse;
+		const limits = clientLimits(options.limits);
+		const bootstrap = new ApiClient(baseUrl, {accessToken: '', refreshToken: '', user: {username: options.username, displayName: options.username, role: 'supervisor', company: options.company ?? ''}}, retry, limits);
+		let token: unknown;
 		try {
-			token = await bootstrap.#request<TokenResponse>('POST', '/v1/auth/token', {
+			token = await bootstrap.#request<unknown>('POST', '/v1/auth/token', {
 				json: {company: options.company ?? '', username: options.username, password: options.password},
 				authenticated: false,
 				signal: options.signal,
@@ -118,40 +268,107 @@ export class ApiClient {
 			});
 		} catch (error) {
 			if (error instanceof ApiProblemError) {
-				if (error.problemCode === 'unknown-company' || (error.status === 404 && options.company)) {
-					throw new AuthError('unknown-company', `The server does not know the company "${options.company ?? ''}"; check the company name.`);
+				if (error.problemCode === 'unknown-company') {
+					throw new AuthError('unknown-company', `The server does not know the company "${visible(options.company ?? '')}"; check the company name.`);
 				}
 
-				if (error.status === 401 || error.problemCode === 'invalid-credentials') {
-					throw new AuthError('invalid-credentials', 'The user name or password is wrong (both are case-sensitive).');
+				if (error.problemCode === 'invalid-credentials') {
+					throw wrongPassword();
+				}
+
+				// Only this API's own health answer makes a bare 401 or 404 mean "wrong password" or "unknown company".
+				const notApi = await bootstrap.#notThisApi(options.signal);
+				if (notApi) {
+					throw notApi;
+				}
+
+				if (error.status === 401) {
+					throw wrongPassword();
+				}
+
+				if (error.status === 404 && options.company) {
+					throw new AuthError('unknown-company', `The server does not know the company "${visible(options.company)}"; check the company name.`);
 				}
 
 				if (error.status === 404) {
-					throw new ServerError('not-an-api', `${baseUrl} does not look like a Contact Center Media API (no /v1/auth/token); check --server.`);
+					throw notThisApi(baseUrl, 'POST /v1/auth/token answered 404');
 				}
+			} else if (error instanceof ServerError && (error.code === 'bad-response' || error.code.startsWith('body-'))) {
+				throw await bootstrap.#notThisApi(options.signal) ?? error;
 			}
 
 			throw error;
 		}
 
-		if (typeof token?.accessToken !== 'string' || typeof token.refreshToken !== 'string') {
-			throw new ServerError('bad-response', `${baseUrl} answered the login without a token; check --server.`);
+		const problem = tokenProblem(token);
+		if (problem) {
+			throw notThisApi(baseUrl, `POST /v1/auth/token answered ${problem}`);
 		}
 
-		return new ApiClient(baseUrl, token, retry);
+		const checked = token as {accessToken: string; refreshToken: string; user: unknown};
+		return new ApiClient(baseUrl, {accessToken: checked.accessToken, refreshToken: checked.refreshToken, user: userOf(checked.user)}, retry, limits);
+	}
+
+	/** A ServerError when GET /v1/health does not answer as this API does, else undefined. */
+	async #notThisApi(signal?: AbortSignal): Promise<ServerError | undefined> {
+		try {
+			const health = await this.#request<unknown>('GET', '/v1/health', {authenticated: false, signal, failFast: true, once: true, maxBytes: 64 * 1024});
+			if (health && typeof health === 'object' && typeof (health as {status?: unknown}).status === 'string') {
+				return undefined;
+			}
+
+			return notThisApi(this.baseUrl, 'GET /v1/health answered 200 without a status');
+		} catch (error) {
+			if (signal?.aborted) {
+				throw error;
+			}
+
+			if (error instanceof ApiProblemError) {
+				// 503 is this API saying it is down for a moment; any other status is some other server.
+				return error.status === 503 ? undefined : notThisApi(this.baseUrl, `GET /v1/health answered ${error.status}`);
+			}
+
+			if (error instanceof ServerError && (error.code === 'bad-response' || error.code.startsWith('body-'))) {
+				return notThisApi(this.baseUrl, 'GET /v1/health answered something that is not JSON');
+			}
+
+			return error instanceof ServerError ? error : undefined;
+		}
 	}
 
 	/** The absolute URL of an API path or an href from a listing; refuses other origins so the token never leaks. */
 	resolve(href: string): URL {
 		const base = new URL(this.baseUrl);
-		const url = href.startsWith('/') && !href.startsWith('//')
-			? new URL(`${base.pathname.replace(/\/$/, '')}${href}`, base.origin)
-			: new URL(href, `${this.baseUrl}/`);
+		let url: URL;
+		try {
+			url = href.startsWith('/') && !href.startsWith('//')
+				? new URL(`${base.pathname.replace(/\/$/, '')}${href}`, base.origin)
+				: new URL(href, `${this.baseUrl}/`);
+		} catch (error) {
+			throw new ServerError('bad-response', `The server sent a link that is not a URL (${visible(href.slice(0, 100))}).`, {cause: error});
+		}
+
 		if (url.origin !== base.origin) {
 			throw new ServerError('foreign-url', `The server pointed to ${url.origin}, outside ${base.origin}; ccdl does not send your token there.`);
 		}
 
 		return url;
+	}
+
+	/** The target of a redirect from `from`, if ccdl may follow it with credentials (see isAllowedRedirect). */
+	#redirectTarget(from: URL, location: string, what: string): URL {
+		let target: URL;
+		try {
+			target = new URL(location, from);
+		} catch (error) {
+			throw new ServerError('bad-redirect', `${this.baseUrl} redirected ${what} to something that is not a URL; the server is misconfigured.`, {cause: error});
+		}
+
+		if (!isAllowedRedirect(new URL(this.baseUrl), target)) {
+			throw new ServerError('foreign-redirect', `${this.baseUrl} redirected ${what} to ${target.protocol === 'http:' || target.protocol === 'https:' ? target.origin : target.protocol}, another server; ccdl does not send your password or token there, so check --server.`);
+		}
+
+		return target;
 	}
 
 	#authHeaders(): Record<string, string> {
@@ -162,11 +379,16 @@ export class ApiClient {
 	async refreshToken(signal?: AbortSignal): Promise<void> {
 		this.#refreshing ??= (async () => {
 			try {
-				const token = await this.#request<TokenResponse>('POST', '/v1/auth/refresh', {
+				const token = await this.#request<unknown>('POST', '/v1/auth/refresh', {
 					json: {refreshToken: this.#refreshToken}, authenticated: false, signal,
 				});
-				this.#accessToken = token.accessToken;
-				this.#refreshToken = token.refreshToken;
+				const {accessToken, refreshToken} = (token ?? {}) as Partial<Record<string, unknown>>;
+				if (typeof accessToken !== 'string' || accessToken === '' || typeof refreshToken !== 'string') {
+					throw new ServerError('bad-response', `${this.baseUrl} answered the token refresh without a token; the server is not this API or is broken.`);
+				}
+
+				this.#accessToken = accessToken;
+				this.#refreshToken = refreshToken;
 			} catch (error) {
 				if (error instanceof ApiProblemError && (error.status === 401 || error.status === 422)) {
 					throw new AuthError('session-expired', 'The session expired and could not be renewed; log in again.', {cause: error});
@@ -180,38 +402,67 @@ export class ApiClient {
 		return this.#refreshing;
 	}
 
-	async #request<T>(method: 'GET' | 'POST', path: string, options: {
-		searchParams?: URLSearchParams; json?: unknown; authenticated?: boolean; signal?: AbortSignal;
-		/** Give up at once when nothing listens or the name does not resolve (at login: a typo, not a blip). */
-		failFast?: boolean;
-	} = {}): Promise<T> {
+	async #request<T>(method: 'GET' | 'POST', path: string, options: RequestOptions = {}): Promise<T> {
 		const authenticated = options.authenticated ?? true;
+		const maxBytes = options.maxBytes ?? this.limits.maxJsonBytes;
+		const what = `${method} ${path}`;
+		const body = options.json === undefined ? undefined : Buffer.from(JSON.stringify(options.json));
 		let refreshed = false;
 		let failures = 0;
 		let waits = 0;
 		for (;;) {
 			await this.gate.wait(options.signal);
 			const tokenUsed = this.#accessToken;
-			let response: Response<string>;
+			let status: number;
+			let headers: IncomingMessage['headers'];
+			let bytes: Buffer;
 			try {
-				const url = this.resolve(path);
+				let url = this.resolve(path);
 				if (options.searchParams) {
 					url.search = options.searchParams.toString();
 				}
 
-				response = await this.#http(url, {
-					method,
-					headers: {accept: 'application/json', ...(authenticated ? this.#authHeaders() : {})},
-					...(options.json === undefined ? {} : {json: options.json}),
-					signal: options.signal,
-				}) as Response<string>;
+				let response: IncomingMessage;
+				for (let redirects = 0; ; redirects++) {
+					response = await this.#send(method, url, {
+						accept: 'application/json',
+						'accept-encoding': 'gzip, deflate, br',
+						...(body ? {'content-type': 'application/json', 'content-length': String(body.length)} : {}),
+						...(authenticated ? this.#authHeaders() : {}),
+					}, body, options.signal, this.limits.headersTimeoutMs);
+					const location = response.headers.location;
+					const code = response.statusCode ?? 0;
+					// 307/308 keep the method and body (a password, a refresh token); 301–303 of a POST would drop the body.
+					const follows = code === 307 || code === 308 || (method === 'GET' && code >= 301 && code <= 303);
+					if (!follows || !location) {
+						break;
+					}
+
+					response.destroy();
+					if (redirects >= maxRedirects) {
+						throw new ServerError('too-many-redirects', `${this.baseUrl} redirected ${what} more than ${maxRedirects} times; the server is misconfigured.`);
+					}
+
+					url = this.#redirectTarget(url, location, what);
+				}
+
+				status = response.statusCode ?? 0;
+				headers = response.headers;
+				const ok = status >= 200 && status < 300;
+				bytes = await this.#withDeadline(response, what, async () => ok
+					? readBody(response, maxBytes)
+					: readBody(response, this.limits.maxErrorBodyBytes, {truncate: true}));
 			} catch (error) {
+				if (error instanceof BodyLimitError) {
+					throw bodyLimitServerError(error, what, this.baseUrl);
+				}
+
 				if (options.signal?.aborted || error instanceof ServerError) {
 					throw error;
 				}
 
 				const code = (error as {code?: string}).code ?? '';
-				if (++failures >= this.retry.attempts || (options.failFast && ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'].includes(code))) {
+				if (options.once || ++failures >= this.retry.attempts || (options.failFast && ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHEADERSTIMEOUT'].includes(code))) {
 					throw describeNetworkError(error, this.baseUrl);
 				}
 
@@ -219,16 +470,24 @@ export class ApiClient {
 				continue;
 			}
 
-			if (response.statusCode >= 200 && response.statusCode < 300) {
+			if (status >= 200 && status < 300) {
 				try {
-					return JSON.parse(response.body) as T;
-				} catch {
-					throw new ServerError('bad-response', `${this.baseUrl} answered ${path} with something that is not JSON; check --server.`);
+					return parseJsonBytes(bytes, {maxDepth: this.limits.maxJsonDepth, maxContainers: this.limits.maxJsonContainers}) as T;
+				} catch (error) {
+					if (error instanceof BodyLimitError) {
+						throw bodyLimitServerError(error, what, this.baseUrl);
+					}
+
+					throw new ServerError('bad-response', `${this.baseUrl} answered ${what} with something that is not JSON; check --server.`);
 				}
 			}
 
-			const problem = problemOf(response);
-			if (response.statusCode === 401 && authenticated && !refreshed) {
+			const problem = problemOf(status, headers, bytes);
+			if (options.once) {
+				throw problem;
+			}
+
+			if (status === 401 && authenticated && !refreshed) {
 				refreshed = true;
 				if (this.#accessToken === tokenUsed) {
 					await this.refreshToken(options.signal);
@@ -237,7 +496,7 @@ export class ApiClient {
 				continue;
 			}
 
-			if ((response.statusCode === 429 || response.statusCode === 503) && ++waits <= this.retry.maxWaits) {
+			if ((status === 429 || status === 503) && ++waits <= this.retry.maxWaits) {
 				this.gate.pause(problem.retryAfter ?? backoffDelay(waits, this.retry) / 1000);
 				continue;
 			}
@@ -251,20 +510,41 @@ export class ApiClient {
 		}
 	}
 
+	/** Runs `read` on a response's body, destroying the response if it takes longer than the body deadline. */
+	async #withDeadline<T>(response: IncomingMessage, what: string, read: () => Promise<T>): Promise<T> {
+		const timer = setTimeout(() => {
+			response.destroy(new DeadlineError('EBODYTIMEOUT', `${what} took longer than ${Math.round(this.limits.bodyTimeoutMs / 1000)} s`));
+		}, this.limits.bodyTimeoutMs);
+		try {
+			return await read();
+		} finally {
+			clearTimeout(timer);
+		}
+	}
+
 	async me(signal?: AbortSignal): Promise<UserInfo> {
-		return this.#request<UserInfo>('GET', '/v1/me', {signal});
+		const user = await this.#request<unknown>('GET', '/v1/me', {signal});
+		const problem = userProblem(user);
+		if (problem) {
+			throw new ServerError('bad-response', `${this.baseUrl} answered GET /v1/me ${problem}; the server is not this API or is broken.`);
+		}
+
+		return userOf(user);
 	}
 
 	async campaigns(signal?: AbortSignal): Promise<Campaign[]> {
 		const list = await this.#request<{items?: unknown}>('GET', '/v1/campaigns', {signal});
-		if (!Array.isArray(list.items)) {
+		if (!Array.isArray(list?.items)) {
 			throw new ServerError('bad-response', 'The campaign list from the server is malformed.');
 		}
 
 		return list.items as Campaign[];
 	}
 
-	/** Every page of a query, following cursors until the last page. */
+	/**
+	 * Every page of a query, following cursors until the last page. What the server sends is counted, pages and
+	 * recordings with repeats, so a listing that never ends (or repeats itself with fresh cursors) stops.
+	 */
 	async *recordingPages(query: RecordingQuery, signal?: AbortSignal): AsyncGenerator<RecordingPage> {
 		const parameters = new URLSearchParams();
 		if (query.from) {
@@ -283,13 +563,27 @@ export class ApiClient {
 			parameters.append('channel', channel);
 		}
 
+		const pageSize = Math.min(maxPageSize, Math.max(1, query.limit ?? maxPageSize));
 		parameters.set('includeArchived', String(query.includeArchived ?? false));
-		parameters.set('limit', String(query.limit ?? maxPageSize));
+		parameters.set('limit', String(pageSize));
+		// Digests, not the cursors: a hostile server's cursors could be large, and there may be many.
 		const seen = new Set<string>();
+		let pages = 0;
+		let items = 0;
 		for (;;) {
-			const page = await this.#request<RecordingPage>('GET', '/v1/recordings', {searchParams: parameters, signal});
-			if (!Array.isArray(page?.items)) {
+			const page = await this.#request<RecordingPage>('GET', '/v1/recordings', {searchParams: parameters, signal, maxBytes: this.limits.maxPageBytes});
+			if (!page || typeof page !== 'object' || !Array.isArray(page.items)) {
 				throw new ServerError('bad-response', 'A page of the recording list from the server is malformed.');
+			}
+
+			if (page.items.length > pageSize) {
+				throw new ServerError('bad-response', `The server sent a page of ${page.items.length} recordings where at most ${pageSize} were asked for; the listing cannot be trusted.`);
+			}
+
+			pages++;
+			items += page.items.length;
+			if (items > this.limits.maxListedItems) {
+				throw new ServerError('listing-too-long', `The server listed more than ${this.limits.maxListedItems.toLocaleString('en')} recordings (repeats included); narrow the dates or campaigns.`);
 			}
 
 			yield page;
@@ -297,12 +591,21 @@ export class ApiClient {
 				return;
 			}
 
+			if (pages >= this.limits.maxPages) {
+				throw new ServerError('listing-too-long', `The server's listing went past ${this.limits.maxPages.toLocaleString('en')} pages without ending; narrow the dates or campaigns.`);
+			}
+
+			if (page.nextCursor.length > maxCursorLength) {
+				throw new ServerError('bad-response', 'The server sent a page cursor longer than 8 KiB; the listing cannot continue.');
+			}
+
 			// A server that hands out the same cursor twice would page forever.
-			if (seen.has(page.nextCursor)) {
+			const digest = createHash('sha256').update(page.nextCursor).digest('base64');
+			if (seen.has(digest)) {
 				throw new ServerError('bad-response', 'The server repeated a page cursor; the listing cannot finish.');
 			}
 
-			seen.add(page.nextCursor);
+			seen.add(digest);
 			parameters.set('cursor', page.nextCursor);
 		}
 	}
@@ -312,7 +615,16 @@ export class ApiClient {
 	}
 
 	async archiveBatch(ids: readonly string[], signal?: AbortSignal): Promise<BatchArchiveResponse> {
-		return this.#request<BatchArchiveResponse>('POST', '/v1/recordings/archive', {json: {ids}, signal});
+		const response = await this.#request<BatchArchiveResponse>('POST', '/v1/recordings/archive', {json: {ids}, signal});
+		if (response && typeof response === 'object' && Array.isArray(response.errors)) {
+			// These details end up in reports and the manifest; make them visible once, here.
+			response.errors = response.errors.map(entry => ({
+				...entry,
+				...(typeof entry?.detail === 'string' ? {detail: visible([...entry.detail].slice(0, 300).join(''))} : {}),
+			}));
+		}
+
+		return response;
 	}
 
 	async recording(id: string, signal?: AbortSignal): Promise<Recording> {
@@ -323,11 +635,13 @@ export class ApiClient {
 	 * Opens a download. Refreshes the token once on 401; any other non-2xx becomes an ApiProblemError (with
 	 * Retry-After) for the caller's retry loop, which owns the file and the resume offset. Media go over plain
 	 * node:http with a keep-alive agent rather than got: per file that is a fifth less CPU, which shows on thousands
-	 * of small recordings; redirects are followed only within the server's origin, so the token never leaves it.
+	 * of small recordings. Redirects follow the same rule as JSON calls (same origin, or its https upgrade), so the
+	 * token never leaves the server the user named. The caller owns the minimum speed of the body.
 	 */
-	async openDownload(href: string, options: {offset?: number; ifRange?: string; signal?: AbortSignal} = {}): Promise<DownloadResponse> {
+	async openDownload(href: string, options: OpenDownloadOptions = {}): Promise<DownloadResponse> {
 		let url = this.resolve(href);
 		let refreshed = false;
+		const headersTimeoutMs = options.headersTimeoutMs ?? this.limits.headersTimeoutMs;
 		for (let redirects = 0; ; ) {
 			await this.gate.wait(options.signal);
 			const tokenUsed = this.#accessToken;
@@ -339,27 +653,35 @@ export class ApiClient {
 				}
 			}
 
-			const response = await this.#get(url, headers, options.signal);
+			const response = await this.#send('GET', url, headers, undefined, options.signal, headersTimeoutMs);
 			const status = response.statusCode ?? 0;
 			if (status >= 200 && status < 300) {
 				return {status, headers: response.headers, body: response};
 			}
 
 			const location = response.headers.location;
-			if (status >= 300 && status < 400 && location && ++redirects <= 5) {
-				response.resume();
-				url = this.resolve(new URL(location, url).href);
+			if (status >= 300 && status < 400 && location) {
+				response.destroy();
+				if (++redirects > maxRedirects) {
+					throw new ServerError('too-many-redirects', `${this.baseUrl} redirected a download more than ${maxRedirects} times; the server is misconfigured.`);
+				}
+
+				url = this.#redirectTarget(url, location, 'a download');
 				continue;
 			}
 
-			let text = '';
-			for await (const chunk of response as AsyncIterable<Buffer>) {
-				if (text.length < 64 * 1024) {
-					text += chunk.toString('utf8');
+			let text: Buffer;
+			try {
+				text = await this.#withDeadline(response, 'an error answer', async () => readBody(response, this.limits.maxErrorBodyBytes, {truncate: true}));
+			} catch (error) {
+				// The status says enough; a broken error body must not hide it.
+				text = Buffer.alloc(0);
+				if (!(error instanceof BodyLimitError)) {
+					response.destroy();
 				}
 			}
 
-			const problem = problemOf({statusCode: status, headers: response.headers, body: text} as unknown as Response<string>);
+			const problem = problemOf(status, response.headers, text);
 			if (status === 401 && !refreshed) {
 				refreshed = true;
 				if (this.#accessToken === tokenUsed) {
@@ -373,20 +695,38 @@ export class ApiClient {
 		}
 	}
 
-	readonly #agents = {http: new http.Agent({keepAlive: true}), https: new https.Agent({keepAlive: true})};
-
-	/** One GET; resolves with the response once its headers are in. A minute without a byte fails it. */
-	async #get(url: URL, headers: Record<string, string>, signal: AbortSignal | undefined): Promise<IncomingMessage> {
+	/**
+	 * One request; resolves with the response once its headers are in. Headers must arrive within `headersTimeoutMs`
+	 * (a server that trickles them would otherwise hold the run forever); a minute without a byte fails it too.
+	 */
+	async #send(method: 'GET' | 'POST', url: URL, headers: OutgoingHttpHeaders, body: Buffer | undefined, signal: AbortSignal | undefined, headersTimeoutMs: number): Promise<IncomingMessage> {
 		const secure = url.protocol === 'https:';
 		return new Promise<IncomingMessage>((resolve, reject) => {
 			const request = (secure ? https : http).request(url, {
-				method: 'GET', headers, agent: secure ? this.#agents.https : this.#agents.http, timeout: 60_000, ...(signal ? {signal} : {}),
-			}, resolve);
-			request.once('timeout', () => {
-				request.destroy(Object.assign(new Error('no data for 60 s'), {code: 'ETIMEDOUT'}));
+				method, headers: {'user-agent': userAgent, ...headers}, agent: secure ? this.#agents.https : this.#agents.http, timeout: 60_000, ...(signal ? {signal} : {}),
+			}, response => {
+				clearTimeout(deadline);
+				resolve(response);
 			});
-			request.once('error', reject);
-			request.end();
+			const deadline = setTimeout(() => {
+				request.destroy(new DeadlineError('EHEADERSTIMEOUT', `no answer within ${Math.round(headersTimeoutMs / 1000)} s`));
+			}, headersTimeoutMs);
+			request.once('timeout', () => {
+				request.destroy(new DeadlineError('ETIMEDOUT', 'no data for 60 s'));
+			});
+			request.once('error', error => {
+				clearTimeout(deadline);
+				reject(error);
+			});
+			request.end(body);
 		});
 	}
+}
+
+function wrongPassword(): AuthError {
+	return new AuthError('invalid-credentials', 'The user name or password is wrong (both are case-sensitive).');
+}
+
+function notThisApi(baseUrl: string, answer: string): ServerError {
+	return new ServerError('not-an-api', `${baseUrl} is not a Contact Center Media API server (${answer}); check --server or --company.`);
 }

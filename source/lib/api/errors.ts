@@ -1,6 +1,7 @@
 /** What can go wrong talking to the API, as errors a user can act on. */
 import type {ProblemCode} from './wire.js';
 import {CcdlError, exitCodes} from '../errors.js';
+import {visible} from '../text/visible.js';
 
 /** Wrong password, unknown company, a refresh that was refused: the user must log in again. */
 export class AuthError extends CcdlError {
@@ -56,7 +57,14 @@ export function describeNetworkError(error: unknown, baseUrl: string): ServerErr
 		return new ServerError('tls', `Cannot make a trusted TLS connection to ${baseUrl} (${code || 'certificate problem'}); check the address, or the system's CA certificates.`, {cause: error});
 	}
 
-	const why = networkCodes[code] ?? ((error as Error)?.message || 'unknown network error');
+	if (code === 'EHEADERSTIMEOUT' || code === 'EBODYTIMEOUT') {
+		// A deadline of ccdl's own: the server is there but does not finish its answer.
+		const what = code === 'EHEADERSTIMEOUT' ? 'did not send the headers of its answer in time' : 'did not finish its answer in time';
+		return new ServerError(code === 'EHEADERSTIMEOUT' ? 'headers-timeout' : 'body-timeout', `${baseUrl} ${what} (${(error as Error).message}); the server is overloaded or broken, try again later.`, {cause: error});
+	}
+
+	// Node's messages can quote what the server sent (a bad header); they are shown, never interpreted.
+	const why = networkCodes[code] ?? visible((error as Error)?.message || 'unknown network error');
 	return new ServerError('unreachable', `Cannot reach ${baseUrl}: ${why}; check --server/--company and your network.`, {cause: error});
 }
 
