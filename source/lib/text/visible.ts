@@ -1,15 +1,38 @@
 /**
- * Server text made safe for a terminal: control characters, escape sequences and bidi overrides in a campaign or
- * operator name are shown as visible escapes instead of being sent to the terminal.
+ * Server text made safe for a terminal or a machine stream: control characters (C0, DEL and C1), and with them every
+ * escape sequence they start (CSI colours, OSC 52 clipboard writes, OSC 8 hyperlinks, window titles), bidi controls
+ * and invisible format characters are shown as visible escapes instead of being sent on. Pure and idempotent, so it
+ * can be applied where server text comes in and again where any text goes out.
  */
+// C0, DEL and C1 (U+009B is an 8-bit CSI, U+009D an 8-bit OSC: a terminal acts on them like ESC [ and ESC ]);
+// bidi controls (U+061C, U+200E/F, U+202A–E, U+2066–9) that make text read as something else; zero-width and other
+// invisible format characters; the line and paragraph separators some terminals and viewers break lines on.
 // eslint-disable-next-line no-control-regex
-const unsafe = /[\u0000-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/g;
+const unsafe = /[\u0000-\u001F\u007F-\u009F\u061C\u180E\u200B-\u200F\u2028-\u202E\u2060-\u206F\uFEFF\uFFF9-\uFFFB]/g;
+// eslint-disable-next-line no-control-regex
+const unsafeButLines = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u180E\u200B-\u200F\u2028-\u202E\u2060-\u206F\uFEFF\uFFF9-\uFFFB]/g;
 
-export function visible(text: string): string {
-	return text.replace(unsafe, character => {
-		const code = character.codePointAt(0)!;
-		return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
-	});
+function escape(character: string): string {
+	const code = character.codePointAt(0)!;
+	return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
+}
+
+/**
+ * `text` with every control and invisible character written as `\xNN` or `\u{NNNN}`. With `keepLines`, tab and
+ * newline stay (for ccdl's own multi-line output that may quote server text); without it they are escaped too, so a
+ * server's text stays on one line.
+ */
+export function visible(text: string, options: {keepLines?: boolean} = {}): string {
+	return text.replace(options.keepLines ? unsafeButLines : unsafe, escape);
+}
+
+/** Whether `text` would come back from {@link visible} unchanged. */
+export function isVisible(text: string, options: {keepLines?: boolean} = {}): boolean {
+	const pattern = options.keepLines ? unsafeButLines : unsafe;
+	pattern.lastIndex = 0;
+	const found = pattern.test(text);
+	pattern.lastIndex = 0;
+	return !found;
 }
 
 /** Cuts `text` to `width` columns (one per code point; good enough for Latin scripts), with an ellipsis. */
