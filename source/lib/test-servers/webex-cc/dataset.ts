@@ -123,6 +123,7 @@ export class WebexDataset {
 	readonly #slotMs: number;
 	readonly #spanMs: number;
 	readonly #cache = new Map<number, WebexTask>();
+	readonly #idMask: number;
 
 	constructor(options: DatasetOptions) {
 		this.#seed = options.seed >>> 0;
@@ -131,6 +132,7 @@ export class WebexDataset {
 		this.#spanMs = options.days * 86_400_000;
 		this.startMs = this.untilMs - this.#spanMs;
 		this.#slotMs = this.size > 0 ? Math.floor(this.#spanMs / this.size) : this.#spanMs;
+		this.#idMask = hash32(this.#seed, 0x1d_5a_5c);
 		this.orgId = uuidFrom(this.#seed, 'organization');
 		this.queues = queueSpecs.map((spec, index) => ({id: uuidFrom(this.#seed, `queue:${index}`), ...spec}));
 		this.agents = Array.from({length: 16}, (_, index) => {
@@ -145,24 +147,25 @@ export class WebexDataset {
 	}
 
 	/**
-	 * Task ids carry their index in the last group (mixed with the seed) and a hash in the rest, so an id from a
-	 * client is looked up without a table of every id, and a made-up UUID does not match.
+	 * Task ids carry their index in the last eight hex digits (masked by the seed) and hashes in the rest, so an id
+	 * from a client is looked up without a table of every id, and a made-up UUID does not match.
 	 */
 	taskId(index: number): string {
 		const head = uuidFrom(this.#seed, `task:${index}`);
-		const tail = ((index + 1) * 0x9e_37 + (this.#seed % 0x1_00_00)).toString(16).padStart(12, '0').slice(-12);
-		return `${head.slice(0, 24)}${tail}`;
+		const check = (hash32(this.#seed ^ 0x1d_1d, index) & 0xff_ff).toString(16).padStart(4, '0');
+		const tail = ((index ^ this.#idMask) >>> 0).toString(16).padStart(8, '0');
+		return `${head.slice(0, 24)}${check}${tail}`;
 	}
 
 	/** The index of a task id, or -1. */
 	indexOf(id: string): number {
-		const match = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-([0-9a-f]{12})$/.exec(id.toLowerCase());
+		const match = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{4}([0-9a-f]{8})$/.exec(id.toLowerCase());
 		if (!match) {
 			return -1;
 		}
 
-		const index = (Number.parseInt(match[1]!, 16) - (this.#seed % 0x1_00_00)) / 0x9e_37 - 1;
-		return Number.isInteger(index) && index >= 0 && index < this.size && this.taskId(index) === id.toLowerCase() ? index : -1;
+		const index = (Number.parseInt(match[1]!, 16) ^ this.#idMask) >>> 0;
+		return index < this.size && this.taskId(index) === id.toLowerCase() ? index : -1;
 	}
 
 	/** Created time of task `index`; strictly increasing in the index (slots of at least 1 ms). */
