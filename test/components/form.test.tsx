@@ -65,7 +65,35 @@ describe('editText', () => {
 		expect(editText(state, 'r', {...noKey, ctrl: true})).toBe(state);
 		expect(editText(state, '\t', {...noKey, tab: true})).toBe(state);
 		expect(editText(state, '\r', {...noKey, return: true})).toBe(state);
-		expect(editText(state, '', {...noKey, backspace: true, meta: true})).toEqual(at('ab', 2));
+		expect(editText(state, '', {...noKey, backspace: true, meta: true})).toEqual(at('', 0));
+	});
+
+	it('edits as readline does: Ctrl-A/E, Ctrl-B/F, Ctrl-U/K, Ctrl-W, Ctrl-D, Ctrl-H', () => {
+		const ctrl = (letter: string) => [letter, {...noKey, ctrl: true}] as const;
+		expect(editText(at('abc', 2), ...ctrl('a'))).toEqual(at('abc', 0));
+		expect(editText(at('abc', 0), ...ctrl('e'))).toEqual(at('abc', 3));
+		expect(editText(at('abc', 2), ...ctrl('b'))).toEqual(at('abc', 1));
+		expect(editText(at('abc', 2), ...ctrl('f'))).toEqual(at('abc', 3));
+		expect(editText(at('/srv/exports', 4), ...ctrl('u'))).toEqual(at('/exports', 0));
+		expect(editText(at('/srv/exports', 4), ...ctrl('k'))).toEqual(at('/srv', 4));
+		// Ctrl-W takes the word back to a space, slashes and all.
+		expect(editText(at('cd /srv/exports', 15), ...ctrl('w'))).toEqual(at('cd ', 3));
+		expect(editText(at('abc', 1), ...ctrl('d'))).toEqual(at('ac', 1));
+		expect(editText(at('abc', 1), ...ctrl('h'))).toEqual(at('bc', 0));
+	});
+
+	it('moves and deletes by words with Alt-B/F, Ctrl-← →, Alt-Backspace and Alt-D, stopping at / and -', () => {
+		const alt = (letter: string) => [letter, {...noKey, meta: true}] as const;
+		expect(editText(at('/srv/my-exports', 15), ...alt('b'))).toEqual(at('/srv/my-exports', 8));
+		expect(editText(at('/srv/my-exports', 8), '', {...noKey, leftArrow: true, ctrl: true})).toEqual(at('/srv/my-exports', 5));
+		expect(editText(at('/srv/my-exports', 0), ...alt('f'))).toEqual(at('/srv/my-exports', 4));
+		expect(editText(at('/srv/my-exports', 4), '', {...noKey, rightArrow: true, ctrl: true})).toEqual(at('/srv/my-exports', 7));
+		expect(editText(at('/srv/my-exports', 15), '', {...noKey, backspace: true, meta: true})).toEqual(at('/srv/my-', 8));
+		expect(editText(at('/srv/my-exports', 4), ...alt('d'))).toEqual(at('/srv-exports', 4));
+		// Nothing to do: the same object, so the field does not render again.
+		const start = at('abc', 0);
+		expect(editText(start, ...alt('b'))).toBe(start);
+		expect(editText(start, '', {...noKey, backspace: true})).toBe(start);
 	});
 
 	it('types a paste without its control characters', () => {
@@ -103,8 +131,20 @@ describe('TextField', () => {
 		await screen.press('a', 'value=[a]');
 		await screen.press(keys.ctrlR);
 		await screen.press('?');
-		await screen.press(keys.ctrlA);
+		await screen.press(keys.ctrlN);
 		expect(await screen.press('b', 'value=[ab]')).toContain('value=[ab]');
+	});
+
+	it('reads the line-editing keys as the terminal sends them, several in one chunk', async () => {
+		const screen = renderScreen(<Field initial="/srv/exports/week" />);
+		await screen.waitFor('value=[/srv/exports/week]');
+		// Alt-Backspace (ESC DEL) takes "week"; Ctrl-← (CSI 1;5D) goes before "exports"; Ctrl-K cuts the rest.
+		await screen.press('\u001B\u007F', 'value=[/srv/exports/]');
+		await screen.press('\u001B[1;5D\u000B', 'value=[/srv/]');
+		// Ctrl-A, Delete (CSI 3~), Ctrl-E, "x", Alt-B (ESC b), Ctrl-U: all in one write.
+		expect(await screen.press('\u0001\u001B[3~\u0005x\u001Bb\u0015', 'value=[x]')).toContain('value=[x]');
+		await screen.press('\u0005\u0017', 'value=[]');
+		await screen.press('a b\u001B[H\u001B[F\u0017', 'value=[a ]');
 	});
 
 	it('types ? when it is not reserved (a password)', async () => {

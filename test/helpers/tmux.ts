@@ -69,6 +69,11 @@ export interface TmuxSession {
 	repeat(key: string, count: number): Promise<void>;
 	/** Types text literally (`send-keys -l`), in one call: Ink reads it as one piece of typed text. */
 	type(text: string): Promise<void>;
+	/**
+	 * Sends several keys (tmux key names, or literal text after `-l`) in ONE `send-keys` call, so they reach the
+	 * program in one read, as fast typing does over SSH: `burst('Tab', 'Tab', 'Right', 'Space')`.
+	 */
+	burst(...keys: string[]): Promise<void>;
 	/** Sends one key, then waits until the screen shows `expected` (sending again if `resend` says so); returns that screen. */
 	press(key: string, expected: Expectation, options?: PressOptions): Promise<string>;
 	/** Runs `send`, then waits until the screen shows `expected`, running `send` again as `options.resend` says. */
@@ -186,6 +191,9 @@ export async function startTmux(options: TmuxOptions): Promise<TmuxSession> {
 		},
 		async type(text) {
 			await tmux(socket, ['send-keys', '-t', 'ccdl', '-l', '--', text]);
+		},
+		async burst(...keys) {
+			await tmux(socket, ['send-keys', '-t', 'ccdl', '--', ...keys]);
 		},
 		async press(key, expected, pressOptions) {
 			return session.until(async () => session.send(key), expected, pressOptions);
