@@ -7,7 +7,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import {describe, expect, test} from 'vitest';
 import {
-	dateFields, defaultTemplate, type FileNameTemplate, formatDate, maxSegmentBytes, type NameFields, type NameRequest,
+	dateFields, defaultTemplate, type FileNameTemplate, formatDate, isReservedName, maxSegmentBytes, type NameFields, type NameRequest,
 	parseTemplate, renderSegments, resolveBatchNames, sanitizeSegment, suffixedPath, TemplateError, templateFields,
 } from '../../source/lib/naming/index.js';
 
@@ -19,6 +19,9 @@ const hostilePieces = [
 	'\u202Egpj.exe', '\u200B', '\u200D', '\uFEFF', '\uD800', '\uDFFF', ' ', '   ', '\t', '\n', '.', ' .', ':', '*', '?',
 	'"', '<', '>', '|', '######', 'é', 'e\u0301', '\u0301', '👨‍👩‍👧', '🇭🇺', 'ß', 'İ', 'K', 'ſ', 'x'.repeat(300),
 	'ő'.repeat(300), `x${'\u0301'.repeat(300)}`, '👨‍👩‍👧'.repeat(30), 'C:', 'C:\\Windows', '~', '-rf', '%2e%2e',
+	// ccdl's own files and dot-names a server may try to hit.
+	'.bashrc', '.git', '.ssh', '.ccdl-0123.part', '.ccdl-0123.part.json', 'manifest.csv', 'manifest.jsonl', 'MANIFEST.CSV',
+	'manifest.csv.ccdl-tmp-42', '.ccdl', '.CCDL-x', 'x.ccdl-tmp-1', 'manifeſt.csv', 'manifest.csv.', 'manifest', '.csv', '.jsonl',
 ];
 
 const anyCodeUnit = fc.string({unit: fc.integer({min: 0, max: 0xffff}).map((code) => String.fromCharCode(code))});
@@ -90,7 +93,8 @@ function expectSafeSegment(segment: string, extension = ''): void {
 	expect(segment).not.toMatch(forbidden);
 	expect(segment).not.toMatch(strayJoiner);
 	expect(segment).not.toMatch(reserved);
-	expect(segment).not.toMatch(/^ |[ .]$|\s{2}|[^\S ]/u);
+	expect(segment).not.toMatch(/^[ .]|[ .]$|\s{2}|[^\S ]/u);
+	expect(isReservedName(segment)).toBe(false);
 	expect(Buffer.byteLength(segment, 'utf8')).toBeLessThanOrEqual(maxSegmentBytes);
 	expect(segment.normalize('NFC')).toBe(segment);
 }
@@ -128,13 +132,59 @@ describe('sanitizeSegment properties', () => {
 	test('leaves text that is already safe unchanged', () => {
 		const safe = fc.string({unit: fc.constantFrom('a', 'Z', '0', '-', '_', 'é', 'ő', '😀', ' ', '.'), maxLength: 60})
 			.map((text) => text.trim().replace(/ +/gu, ' ').replace(/[ .]+$/u, ''))
-			.filter((text) => text !== '' && !reserved.test(text));
+			.filter((text) => text !== '' && !text.startsWith('.') && !reserved.test(text));
 		fc.assert(
 			fc.property(safe, (text) => {
 				expect(sanitizeSegment(text)).toBe(text);
 			}),
 			runs,
 		);
+	});
+});
+
+describe('isReservedName', () => {
+	test('names ccdl\'s own files in every spelling a file system would take for them', () => {
+		for (const name of ['manifest.csv', 'manifest.jsonl', 'Manifest.CSV', 'MANIFEST.JSONL', 'manifest.csv.', 'manifest.csv ',
+			'manifeſt.csv', '.ccdl-0123.part', '.ccdl-0123.part.json', '.ccdl-write-test-1', 'manifest.csv.ccdl-tmp-42', 'x.CCDL-tmp-1', '.ccdl']) {
+			expect(isReservedName(name), name).toBe(true);
+		}
+		for (const name of ['manifest', 'manifest.json', 'manifest_.csv', 'manifest.csv_', 'ccdl', 'x_ccdl-tmp-1', 'a.mp3']) {
+			expect(isReservedName(name), name).toBe(false);
+		}
+	});
+
+	test('no sanitised segment is reserved, with any extension, at any folder level', () => {
+		const reservedLike = fc.oneof(
+			fc.constantFrom('manifest', 'manifest.csv', 'manifest.jsonl', 'MANIFEST', 'manifeſt', '.ccdl', '.ccdl-', '.CCDL-tmp-', 'x.ccdl'),
+			untrusted,
+		);
+		const pieces = fc.array(reservedLike, {minLength: 1, maxLength: 3}).map((parts) => parts.join(''));
+		const withManifestExtension = fc.constantFrom('', '.csv', '.jsonl', '.mp3', '.part', '.json', '_2.csv');
+		fc.assert(
+			fc.property(pieces, withManifestExtension, (text, extension) => {
+				const segment = sanitizeSegment(text, extension);
+				expect(isReservedName(segment)).toBe(false);
+				expect(segment.startsWith('.')).toBe(false);
+				expect(segment.endsWith(extension)).toBe(true);
+			}),
+			runs,
+		);
+		fc.assert(
+			fc.property(fc.array(fc.record({segments: fc.array(pieces, {minLength: 1, maxLength: 3}), extension: withManifestExtension}), {maxLength: 20}), (items) => {
+				const result = resolveBatchNames(items.map((item, index) => ({key: `k${index}`, ...item})));
+				for (const relative of result.values()) {
+					for (const segment of relative.split('/')) {
+						expect(isReservedName(segment), relative).toBe(false);
+						expect(segment.startsWith('.'), relative).toBe(false);
+					}
+				}
+			}),
+			runs,
+		);
+	});
+
+	test('extensions with the .ccdl mark are refused: they come from ccdl, and would make any name one of its own', () => {
+		expect(() => sanitizeSegment('x', '.ccdl-tmp')).toThrow(RangeError);
 	});
 });
 

@@ -51,8 +51,22 @@ describe('sanitizeSegment', () => {
 		expect(sanitizeSegment('   name   ')).toBe('name');
 		expect(sanitizeSegment('name...')).toBe('name');
 		expect(sanitizeSegment('name . . ')).toBe('name');
-		expect(sanitizeSegment('.hidden')).toBe('.hidden');
 		expect(sanitizeSegment('name. ', '.mp3')).toBe('name.mp3');
+	});
+
+	test('never gives a dot-file or dot-folder: leading dots become _', () => {
+		expect(sanitizeSegment('.hidden')).toBe('_hidden');
+		expect(sanitizeSegment('.bashrc', '.mp3')).toBe('_bashrc.mp3');
+		expect(sanitizeSegment('.git')).toBe('_git');
+		expect(sanitizeSegment('..ssh')).toBe('__ssh');
+	});
+
+	test('never names one of ccdl\'s own files: manifests, partials, sidecars, temporaries', () => {
+		expect(sanitizeSegment('manifest', '.csv')).toBe('manifest_.csv');
+		expect(sanitizeSegment('manifest.csv')).toBe('manifest.csv_');
+		expect(sanitizeSegment('Manifest.JSONL')).toBe('Manifest.JSONL_');
+		expect(sanitizeSegment('.ccdl-0123.part', '.json')).toBe('_ccdl-0123.part.json');
+		expect(sanitizeSegment('manifest.csv.ccdl-tmp-7')).toBe('manifest.csv_ccdl-tmp-7');
 	});
 
 	test('turns empty, "." and ".." into _', () => {

@@ -34,7 +34,7 @@ const strayJoiner =
  * Anything {@link clean} or {@link trim} would change, except normalisation. Most names are plain, and one test is
  * much cheaper than the chain of replacements, which matters when a plan names 100,000 recordings.
  */
-const needsCleaning = new RegExp(`[${unsafeClass}\\u200D]|[^\\S ]| {2}|^ |[ .]$`, 'u');
+const needsCleaning = new RegExp(`[${unsafeClass}\\u200D]|[^\\S ]| {2}|^[ .]|[ .]$`, 'u');
 const nonAscii = /[^\u0000-\u007F]/u;
 
 /**
@@ -75,7 +75,47 @@ export function sanitizeSegment(text: string, extension = ''): string {
 		// The prefix can push a full-length name over the limit; the cut keeps the `_`, so the result stays unreserved.
 		base = trim(cutToBytes(`_${base}`, budget).replace(strayJoiner, '_'));
 	}
+	if (isReservedName(base + extension)) {
+		base = unreserve(base, extension, budget);
+	}
 	return base + extension;
+}
+
+/** ccdl's own files in a download folder; a name from the server must never be one of them. */
+const manifestNames = new Set(['manifest.csv', 'manifest.jsonl']);
+/** `.ccdl-….part` partials and their sidecars, `….ccdl-tmp-…` temporaries, `.ccdl-write-test-…` probes: all ccdl's. */
+const ccdlMark = /\.ccdl/iu;
+
+/**
+ * Whether a path segment is, or could be taken for, one of the files ccdl itself writes in a download folder: the
+ * manifests, and anything carrying the `.ccdl` mark (partials, sidecars, temporaries). Compared the way the most
+ * forgiving supported file system would (case- and normalisation-insensitive, trailing dots and spaces ignored), so
+ * `MANIFEST.CSV.` on NTFS counts too. Such a name, as a file or as a folder, could be overwritten, deleted or read
+ * back as ccdl's own data.
+ */
+export function isReservedName(segment: string): boolean {
+	let folded = segment;
+	if (nonAscii.test(folded)) {
+		folded = folded.normalize('NFC').toUpperCase().toLowerCase().normalize('NFC');
+	}
+	folded = folded.toLowerCase().replace(/[ .]+$/u, '');
+	return manifestNames.has(folded) || ccdlMark.test(folded);
+}
+
+/**
+ * A base that is no longer reserved with `extension`: the dot of every `.ccdl` becomes `_` (a name like `x.ccdl-tmp-1`
+ * must not look like a temporary at all); a manifest name gets a `_` before its extension (`manifest_.csv`, or
+ * `manifest.csv_` for a folder). Whatever still folds to a reserved name loses its dots.
+ */
+function unreserve(base: string, extension: string, budget: number): string {
+	let changed = base.replace(/\.(?=ccdl)/giu, '_');
+	if (isReservedName(changed + extension)) {
+		changed = `${trim(cutToBytes(changed, budget - 1))}_`;
+	}
+	if (isReservedName(changed + extension)) {
+		changed = changed.replaceAll('.', '_');
+	}
+	return changed;
 }
 
 /** UTF-8 length of a string without lone surrogates (the only case where Buffer.byteLength would guess). */
@@ -153,6 +193,7 @@ function assertSafeExtension(extension: string): void {
 	}
 	if (
 		unsafeInExtension.test(extension) ||
+		ccdlMark.test(extension) ||
 		extension.normalize('NFC') !== extension ||
 		utf8Length(extension) > maxSegmentBytes - 1
 	) {
