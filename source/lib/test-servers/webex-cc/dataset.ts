@@ -220,7 +220,7 @@ export class WebexDataset {
 		const direction = channelType === 'telephony' ? (random.next() < 0.75 ? 'inbound' : random.next() < 0.5 ? 'outbound' : 'outdial') : 'inbound';
 		const mobile = `+36${random.pick(['20', '30', '70'])}${random.digits(7)}`;
 		const [origin, destination] = channelType === 'telephony'
-			? (direction === 'inbound' ? [mobile, `+3618${random.digits(5)}`] : [`+3618${random.digits(5)}`, mobile])
+			? (direction === 'inbound' ? [mobile, `+361${random.digits(7)}`] : [`+361${random.digits(7)}`, mobile])
 			: channelType === 'chat'
 				? [customerMail, 'https://www.pelda.hu/ugyfelszolgalat/cseveges']
 				: channelType === 'email'
