@@ -161,11 +161,8 @@ async function runTestServer(platform: TestServerPlatform, values: OptionValues<
 	}
 
 	// Line 1 the URL alone, line 2 the credentials: scripts read these two; the rest is for a person.
-	process.stdout.write(`${server.url}\n`);
-	process.stdout.write(`user=${server.credentials.user} password=${server.credentials.password}\n`);
-	for (const line of server.describe()) {
-		process.stdout.write(`${line}\n`);
-	}
+	const lines = [server.url, `user=${server.credentials.user} password=${server.credentials.password}`, ...server.describe()];
+	process.stdout.write(`${lines.join('\n')}\n`);
 
 	return untilSignal(async () => server.close(), `${platform} test server`);
 }

@@ -16,6 +16,8 @@ export interface VendorServer {
 	password: string;
 	/** The describe() lines that followed, as far as they have arrived. */
 	readonly info: string[];
+	/** Resolves with the first describe() line that `predicate` accepts, once it has arrived. */
+	waitForInfo(predicate: (line: string) => boolean): Promise<string>;
 	process: ChildProcess;
 	/** Stops the server (SIGTERM) and resolves with its exit code. */
 	stop(): Promise<number | null>;
@@ -44,23 +46,42 @@ export async function startVendorServer(platform: string, args: string[] = []): 
 		stderr += text;
 	});
 	const lines = createInterface({input: child.stdout!});
+	// One listener for the whole life of the process: lines that arrive in the same chunk as the first two are kept.
 	const received: string[] = [];
-	const head = await new Promise<string[]>((resolve, reject) => {
-		const onLine = (line: string) => {
-			received.push(line);
-			if (received.length === 2) {
-				lines.off('line', onLine);
-				resolve(received.splice(0, 2));
-			}
-		};
-
-		lines.on('line', onLine);
-		child.once('exit', code => {
-			reject(new Error(`${platform} test server exited with ${code} before printing its URL and credentials: ${stderr}`));
-		});
+	const waiters = new Set<() => void>();
+	lines.on('line', line => {
+		received.push(line);
+		for (const wake of waiters) {
+			wake();
+		}
 	});
-	const info: string[] = [];
-	lines.on('line', line => info.push(line));
+	const waitFor = async (predicate: () => boolean, what: string): Promise<void> => {
+		if (predicate()) {
+			return;
+		}
+
+		if (child.exitCode !== null || child.signalCode !== null) {
+			throw new Error(`${platform} test server has exited (${child.exitCode ?? child.signalCode}) before ${what}: ${stderr}`);
+		}
+
+		await new Promise<void>((resolve, reject) => {
+			const check = () => {
+				if (predicate()) {
+					waiters.delete(check);
+					resolve();
+				}
+			};
+
+			waiters.add(check);
+			child.once('exit', code => {
+				waiters.delete(check);
+				reject(new Error(`${platform} test server exited with ${code} before ${what}: ${stderr}`));
+			});
+		});
+	};
+
+	await waitFor(() => received.length >= 2, 'printing its URL and credentials');
+	const head = received.slice(0, 2);
 	const url = head[0]!;
 	if (!/^https?:\/\/\S+$/.test(url)) {
 		child.kill('SIGTERM');
@@ -72,7 +93,17 @@ export async function startVendorServer(platform: string, args: string[] = []): 
 		url,
 		user,
 		password,
-		info,
+		get info() {
+			return received.slice(2);
+		},
+		async waitForInfo(predicate: (line: string) => boolean) {
+			let found: string | undefined;
+			await waitFor(() => {
+				found = received.slice(2).find(line => predicate(line));
+				return found !== undefined;
+			}, 'printing the line asked for');
+			return found!;
+		},
 		process: child,
 		async stop() {
 			if (child.exitCode !== null || child.signalCode !== null) {
