@@ -568,6 +568,7 @@ export class ApiClient {
 		parameters.set('limit', String(pageSize));
 		// Digests, not the cursors: a hostile server's cursors could be large, and there may be many.
 		const seen = new Set<string>();
+		const seenIds = new Set<string>();
 		let pages = 0;
 		let items = 0;
 		for (;;) {
@@ -582,6 +583,20 @@ export class ApiClient {
 
 			pages++;
 			items += page.items.length;
+			let fresh = 0;
+			for (const item of page.items as unknown[]) {
+				const id = (item as {id?: unknown} | null)?.id;
+				if ((typeof id === 'string' || typeof id === 'number') && !seenIds.has(String(id))) {
+					seenIds.add(String(id));
+					fresh++;
+				}
+			}
+
+			// A page of nothing but recordings already listed is a server going round in circles, whatever its cursor.
+			if (page.items.length > 0 && fresh === 0 && pages > 1) {
+				throw new ServerError('listing-repeats', 'The server sent a page of recordings it had already listed; the listing would not end, so ccdl stopped.');
+			}
+
 			if (items > this.limits.maxListedItems) {
 				throw new ServerError('listing-too-long', `The server listed more than ${this.limits.maxListedItems.toLocaleString('en')} recordings (repeats included); narrow the dates or campaigns.`);
 			}

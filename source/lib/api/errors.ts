@@ -34,9 +34,9 @@ export class ApiProblemError extends CcdlError {
 		this.retryAfter = retryAfter;
 	}
 
-	/** Worth another try: overload, rate limits and server errors. */
+	/** Worth another try: overload, rate limits and server errors; not 501 or 505, which say "never here". */
 	get isTransient(): boolean {
-		return this.status === 429 || this.status === 503 || this.status === 502 || this.status === 504 || this.status >= 500;
+		return this.status === 429 || (this.status >= 500 && this.status !== 501 && this.status !== 505);
 	}
 }
 
