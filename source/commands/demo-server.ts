@@ -29,8 +29,8 @@ Options:
   --host HOST         interface to listen on (default 127.0.0.1)
   --port N            port; 0 picks a free one (default 0)
   --seed N            same seed, same data (default 1)
-  --calls N           number of contacts, 0 to ${maxCalls.toLocaleString('en')} (default 2,000; with --platform
-                      at most ${maxVendorCalls.toLocaleString('en')}, default the platform's own)
+  --calls N           number of contacts, 0 to ${maxCalls.toLocaleString('en')} (default 2,000; with --platform at most
+                      ${maxVendorCalls.toLocaleString('en')}, default the platform's own: twilio 500)
   --days N            contacts spread over the N days before --until (default 30)
   --until DATE        end of the data, YYYY-MM-DD (default: tomorrow, UTC)
   --media-size BYTES  give every audio recording about this size (default: from the call length); ccm only

@@ -247,7 +247,7 @@ describe('calls', () => {
 			'StartTime>': new Date(oldest - 3_600_000).toISOString(), 'StartTime<': new Date(newest).toISOString(), PageSize: '8',
 		});
 		const pages = await allPages(client, callsPath, `${accountBase()}/Calls.json?${query}`, 'calls');
-		const calls = new Map(pages.flatMap(page => page.calls.map((call: any) => [call.sid, call])));
+		const calls = new Map<string, any>(pages.flatMap(page => page.calls.map((call: any) => [call.sid, call] as const)));
 		expect(calls.size).toBe(pages.reduce((sum, page) => sum + page.calls.length, 0));
 		for (const recording of window) {
 			const call = calls.get(recording.call_sid);
@@ -445,7 +445,7 @@ describe('deletion', () => {
 	let smallClient: TwilioClient;
 
 	beforeAll(async () => {
-		small = await startVendorServer('twilio', ['--calls', '30', '--seed', '11', '--until', '2026-11-01']);
+		small = await startVendorServer('twilio', ['--calls', '30', '--seed', '11', '--until', '2026-11-01', '--url-ttl', '30']);
 		smallClient = twilioClient(small.url, small.user, small.password);
 	});
 
@@ -458,6 +458,10 @@ describe('deletion', () => {
 		const before = (await smallClient.call('GET', 'api', recordingsPath, `${base}/Recordings.json?PageSize=1000`)).json.recordings as any[];
 		const victim = before[2];
 		const location = new URL((await smallClient.raw(`${base}/Recordings/${victim.sid}.mp3`)).headers.location!);
+		// --url-ttl 30: the storage URL lives 30 s on the server's clock.
+		const lifetime = Number(location.searchParams.get('Expires')) - (await stats(small) as Stats & {now: number}).now;
+		expect(lifetime).toBeGreaterThanOrEqual(29);
+		expect(lifetime).toBeLessThanOrEqual(30);
 		const gone = await smallClient.call('DELETE', 'api', recordingPath, `${base}/Recordings/${victim.sid}.json`);
 		expect(gone.status).toBe(204);
 		expect(gone.body.length).toBe(0);
@@ -572,6 +576,42 @@ describe('faults', () => {
 			}
 		} finally {
 			await faulty.stop();
+		}
+	});
+
+	it('sends 500 and 503 in Twilio\'s shape on the API, and object-store errors on the storage origin', async () => {
+		const failing = await startVendorServer('twilio', ['--calls', '10', '--seed', '3', '--faults', '500=0.5,503=0.5,scope=all,max=1,retryAfter=3']);
+		try {
+			const c = twilioClient(failing.url, failing.user, failing.password);
+			const base = `/2010-04-01/Accounts/${failing.user}`;
+			const seen = new Set<number>();
+			let listing: any[] = [];
+			for (const size of [1, 2, 3, 4, 5, 6]) {
+				const first = await c.call('GET', 'api', recordingsPath, `${base}/Recordings.json?PageSize=${size}`);
+				expect([500, 503]).toContain(first.status);
+				expect(first.json.code).toBe(first.status === 500 ? 20_500 : 20_503);
+				if (first.status === 503) {
+					expect(first.headers['retry-after']).toBe('3');
+				}
+
+				seen.add(first.status);
+				// max=1: the same request a second time gets through.
+				const second = await c.call('GET', 'api', recordingsPath, `${base}/Recordings.json?PageSize=${size}`);
+				expect(second.status).toBe(200);
+				listing = second.json.recordings as any[];
+			}
+
+			expect(seen).toEqual(new Set([500, 503]));
+			const sid = listing[0].sid as string;
+			expect((await c.raw(`${base}/Recordings/${sid}.mp3`)).status).toBeGreaterThanOrEqual(500);
+			const location = new URL((await c.raw(`${base}/Recordings/${sid}.mp3`)).headers.location!);
+			const stored = await send(location.origin, `${location.pathname}${location.search}`);
+			expect([500, 503]).toContain(stored.status);
+			expect(stored.headers['content-type']).toBe('application/xml');
+			expect(stored.body.toString()).toMatch(/<Error><Code>(InternalError|SlowDown)<\/Code>/);
+			expect((await send(location.origin, `${location.pathname}${location.search}`)).status).toBe(200);
+		} finally {
+			await failing.stop();
 		}
 	});
 
