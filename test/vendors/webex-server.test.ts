@@ -499,6 +499,22 @@ describe('OAuth: access tokens that really expire', () => {
 		expect(fresh.status).toBe(200);
 		expect((await webex.stats()).api.tokensRefreshed).toBeGreaterThanOrEqual(2);
 	});
+
+	test('the test hook expires every access token at once; a refresh brings access back', async () => {
+		const pair = (await refresh({grant_type: 'refresh_token', client_id: oauth.client_id!, client_secret: oauth.client_secret!, refresh_token: oauth.refresh_token!})).body;
+		expect((await fetch(`${webex.server.url}/_test/tokens/expire`, {method: 'POST'})).status).toBe(204);
+		webex.token = pair.access_token;
+		const refused = await webex.captures({taskIds: ['3fa85f64-5717-4562-b3fc-2c963f66afa6']});
+		expect(refused.status).toBe(401);
+		expect(refused.body.error.message[0].description).toMatch(/expired/);
+		let again: Reply;
+		do {
+			webex.token = (await refresh({grant_type: 'refresh_token', client_id: oauth.client_id!, client_secret: oauth.client_secret!, refresh_token: pair.refresh_token})).body.access_token;
+			again = await webex.captures({taskIds: ['3fa85f64-5717-4562-b3fc-2c963f66afa6']});
+		} while (again.status === 401);
+
+		expect(again.status).toBe(200);
+	});
 });
 
 describe('presigned URLs that really expire (--url-ttl 1)', () => {
@@ -538,6 +554,27 @@ describe('presigned URLs that really expire (--url-ttl 1)', () => {
 });
 
 describe('faults (--faults), the same for the same seed', () => {
+	test('two servers with the same seed fail the same requests', async () => {
+		const args = ['--calls', '40', '--seed', '11', '--faults', '500=0.5,max=100,scope=all'];
+		const servers = [new Webex(await startVendorServer('webex-cc', args)), new Webex(await startVendorServer('webex-cc', args))];
+		try {
+			const statuses: number[][] = [];
+			for (const webex of servers) {
+				const seen: number[] = [];
+				for (let pageSize = 1; pageSize <= 16; pageSize++) {
+					seen.push((await webex.tasks({from: 0, to: farFuture, pageSize})).status);
+				}
+
+				statuses.push(seen);
+			}
+
+			expect(statuses[0]).toEqual(statuses[1]);
+			expect(new Set(statuses[0])).toEqual(new Set([200, 500]));
+		} finally {
+			await Promise.all(servers.map(async webex => webex.server.stop()));
+		}
+	});
+
 	test('503 with Retry-After on the API, then success; a reset at the storage origin, then the whole file', async () => {
 		const webex = new Webex(await startVendorServer('webex-cc', ['--calls', '40', '--faults', '503=1,max=1,retryAfter=2,scope=all']));
 		try {
@@ -564,5 +601,27 @@ describe('faults (--faults), the same for the same seed', () => {
 		} finally {
 			await storage.server.stop();
 		}
+	});
+});
+
+describe('the validator itself rejects what the document rejects', () => {
+	const task = {id: 'a', attributes: {owner: {id: '1', name: 'n'}, queue: {id: 'q', name: 'Q'}, channelType: 'chat', status: 'completed', createdTime: 1, lastUpdatedTime: 2}};
+	const tasks = (body: unknown) => validateWebexResponse('GET', '/v1/tasks', {status: 200, contentType: 'application/json', body});
+	const captures = (status: number, body: unknown) => validateWebexResponse('POST', '/v1/captures/query', {status, contentType: 'application/json', body});
+
+	test('a required field missing, a value outside an enum, a non-UUID task ID, a string for an integer', () => {
+		expect(() => tasks({meta: {}, data: [task]})).not.toThrow();
+		expect(() => tasks({meta: {}, data: [{...task, attributes: {...task.attributes, owner: undefined}}]})).toThrow(/owner/);
+		expect(() => tasks({meta: {}, data: [{...task, attributes: {...task.attributes, status: 'done'}}]})).toThrow(/enum/);
+		expect(() => captures(200, {meta: {}, data: [{taskId: 'not-a-uuid', recording: [], transcription: []}]})).toThrow(/uuid/);
+		expect(() => captures(200, {meta: {}, data: [{recording: [{attributes: {startTime: '12'}}], transcription: []}]})).toThrow(/integer/);
+	});
+
+	test('an undocumented status; an error body that is not ApiErrorResponse; a profile name with an accent', () => {
+		expect(() => validateWebexResponse('GET', '/v1/tasks', {status: 418, contentType: 'application/json', body: {}})).toThrow(/not documented/);
+		expect(() => captures(400, {error: {key: 400}})).toThrow();
+		const profile = {name: 'Hang és chat', active: true, blendingMode: 'BLENDED', blendingModeEnabled: true, chat: 1, email: 1, social: 1, telephony: 1};
+		expect(() => validateComponent('MultimediaProfileDTO', {...profile, name: 'Hang es chat'})).not.toThrow();
+		expect(() => validateComponent('MultimediaProfileDTO', profile)).toThrow(/pattern/);
 	});
 });
