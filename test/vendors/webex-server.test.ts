@@ -612,7 +612,7 @@ describe('the validator itself rejects what the document rejects', () => {
 	test('a required field missing, a value outside an enum, a non-UUID task ID, a string for an integer', () => {
 		expect(() => tasks({meta: {}, data: [task]})).not.toThrow();
 		expect(() => tasks({meta: {}, data: [{...task, attributes: {...task.attributes, owner: undefined}}]})).toThrow(/owner/);
-		expect(() => tasks({meta: {}, data: [{...task, attributes: {...task.attributes, status: 'done'}}]})).toThrow(/enum/);
+		expect(() => tasks({meta: {}, data: [{...task, attributes: {...task.attributes, status: 'done'}}]})).toThrow(/allowed values/);
 		expect(() => captures(200, {meta: {}, data: [{taskId: 'not-a-uuid', recording: [], transcription: []}]})).toThrow(/uuid/);
 		expect(() => captures(200, {meta: {}, data: [{recording: [{attributes: {startTime: '12'}}], transcription: []}]})).toThrow(/integer/);
 	});
