@@ -6,7 +6,7 @@
  * At Twilio, Voice Intelligence lives on its own host (intelligence.twilio.com). Here it is served on the same
  * origin as the 2010 API, under /v2; a client takes a base URL per API, so pointing both at this origin works.
  */
-import {createHash, timingSafeEqual} from 'node:crypto';
+import {createHash, randomBytes, timingSafeEqual} from 'node:crypto';
 import {once} from 'node:events';
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http';
 import type {AddressInfo} from 'node:net';
@@ -45,7 +45,7 @@ function commonHeaders(): Record<string, string> {
 		'access-control-allow-methods': 'GET, POST, DELETE, OPTIONS',
 		'access-control-expose-headers': 'ETag',
 		'access-control-allow-credentials': 'true',
-		'twilio-request-id': `RQ${createHash('md5').update(String(Math.random())).digest('hex')}`,
+		'twilio-request-id': `RQ${randomBytes(16).toString('hex')}`,
 	};
 }
 
@@ -328,6 +328,7 @@ export async function start(options: TestServerOptions): Promise<RunningTestServ
 			return;
 		}
 
+		// Media URLs too: this server behaves like an account with "HTTP Basic authentication for media" switched on.
 		authenticate(request);
 		const found = routes.find(candidate => candidate.pattern.test(url.pathname));
 		if (!found) {
