@@ -490,6 +490,12 @@ function listener(origin, otherUrl) {
 			return;
 		}
 
+		// What the listing promises for each recording, to compare downloaded bytes with.
+		if (origin === 'main' && url.pathname === '/_hostile/listing') {
+			json(response, 200, items('ok'));
+			return;
+		}
+
 		const match = /^\/s\/([a-z\d-]+)(\/.*)$/.exec(url.pathname);
 		if (!match) {
 			problem(response, 404, 'not-found', 'Use /s/<scenario>/v1/….');
