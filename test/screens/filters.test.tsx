@@ -1,3 +1,6 @@
+import {mkdir, mkdtemp, rm} from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import {describe, expect, it, vi} from 'vitest';
 import type {FilterValues} from '../../source/flow.js';
 import {FiltersScreen, type FiltersScreenProps} from '../../source/screens/filters/filters-screen.js';
@@ -5,6 +8,8 @@ import {
 	activeRange, filterProblems, filtersPayload, filtersReducer, initialFiltersState, quickRange, shownProblems, type FiltersAction, type FiltersState,
 } from '../../source/screens/filters/filters-state.js';
 import {filters} from '../../source/lib/i18n/messages/filters.js';
+import {completeFolder} from '../../source/lib/text/paths.js';
+import type {FolderAccess} from '../../source/screens/filters/use-filters-keys.js';
 import {keys, renderScreen, type Rendered} from '../helpers/ink.js';
 
 const zone = 'Europe/Budapest';
@@ -103,13 +108,29 @@ describe('filters reducer', () => {
 	it('submits dates and folder trimmed', () => {
 		expect(filtersPayload({...defaults, from: ' 2026-10-01 ', outDir: ' /tmp/x '})).toEqual({...defaults, from: '2026-10-01', outDir: '/tmp/x'});
 	});
+
+	it('submits ~ as the home folder: the app has no shell to expand it', () => {
+		expect(filtersPayload({...defaults, outDir: '~/calls'}).outDir).toBe(path.join(os.homedir(), 'calls'));
+		expect(filtersPayload({...defaults, outDir: '~'}).outDir).toBe(os.homedir());
+	});
+
+	it('judges the folder by the last check of the same value only', () => {
+		const checked = run(withValues({outDir: '/etc/passwd'}), {type: 'folder-checked', value: '/etc/passwd', problem: {kind: 'not-folder', path: '/etc/passwd'}});
+		expect(shownProblems(checked).folder).toEqual({key: 'filters.error.not-folder', params: {path: '/etc/passwd'}});
+		expect(shownProblems(run(checked, {type: 'set', values: {outDir: '/tmp'}})).folder).toBeUndefined();
+	});
 });
 
+/** A disk where every folder can be written and nothing completes, so the tests do not depend on this machine's. */
+const anyFolder: FolderAccess = {check: async () => undefined, complete: folder => ({value: folder, candidates: []})};
+
 function props(overrides: Partial<FiltersScreenProps> = {}): FiltersScreenProps {
-	return {value: defaults, timeZone: zone, busy: false, onSubmit: vi.fn(), onBack: vi.fn(), onHelp: vi.fn(), isActive: true, now, ...overrides};
+	return {value: defaults, timeZone: zone, busy: false, onSubmit: vi.fn(), onBack: vi.fn(), onHelp: vi.fn(), isActive: true, now, folderAccess: anyFolder, ...overrides};
 }
 
 const focused = (frame: string) => frame.split('\n').find(line => line.startsWith('›')) ?? '';
+/** What the folder field holds, as shown. */
+const folderIs = (value: string) => (frame: string) => (frame.split('\n').find(line => /^[› ] Folder /.test(line)) ?? '').slice(15).trim() === value;
 
 describe('<FiltersScreen>', () => {
 	it('submits typed dates and every option exactly', async () => {
@@ -174,6 +195,59 @@ describe('<FiltersScreen>', () => {
 		const typing = await screen.press('2026-1', '2026-1');
 		expect(typing).not.toContain('✗');
 		expect(await screen.press(keys.tab, '✗ Type a date like 2026-10-01')).toContain('› To');
+	});
+
+	it('checks the folder when it is left and says what is wrong in the screen\'s words', async () => {
+		const check = vi.fn(async (folder: string) => (folder === '/etc/passwd' ? {kind: 'not-folder' as const, path: '/etc/passwd'} : undefined));
+		const screen = renderScreen(<FiltersScreen {...props({folderAccess: {...anyFolder, check}})} />);
+		await screen.waitFor('› From');
+		await screen.press(keys.up + keys.up + keys.up, '› Folder');
+		await screen.press('\u0015/etc/passwd', folderIs('/etc/passwd'));
+		const frame = await screen.press(keys.tab, '✗ /etc/passwd is a file, not a folder: choose another Folder.');
+		expect(frame).not.toContain('--out');
+		expect(check).toHaveBeenCalledWith('/etc/passwd');
+		// Back and fixed: the message goes as soon as the value changes.
+		await screen.press(keys.shiftTab, '› Folder');
+		// Alt-Backspace takes the last word, up to the slash.
+		expect(await screen.press('\u001B\u007Ftmp', folderIs('/etc/tmp'))).not.toContain('✗');
+	});
+
+	it('does not submit into a folder that cannot be written, and puts the focus on it', async () => {
+		const onSubmit = vi.fn();
+		const check = vi.fn(async () => ({kind: 'not-writable' as const, path: '/srv'}));
+		const screen = renderScreen(<FiltersScreen {...props({onSubmit, folderAccess: {...anyFolder, check}})} />);
+		await screen.waitFor('› From');
+		await screen.press(keys.shiftTab, '› [ Continue ]');
+		const frame = await screen.press(keys.enter, '✗ You cannot write to /srv: choose another Folder.');
+		expect(focused(frame)).toContain('Folder');
+		expect(onSubmit).not.toHaveBeenCalled();
+	});
+
+	it('completes the folder with Tab as a shell does, lists several matches, and moves on when nothing is left to complete', async () => {
+		const root = await mkdtemp(path.join(os.tmpdir(), 'ccdl-filters-'));
+		try {
+			for (const folder of ['exports-2025', 'exports-2026', 'archive']) {
+				await mkdir(path.join(root, folder));
+			}
+
+			const screen = renderScreen(<FiltersScreen {...props({value: {...defaults, outDir: `${root}/ar`}, folderAccess: {...anyFolder, complete: folder => completeFolder(folder)}})} />, {columns: 200});
+			await screen.waitFor('› From');
+			// Tab before typing anything moves on, as everywhere else.
+			await screen.press(keys.up + keys.up + keys.up, '› Folder');
+			await screen.press(keys.tab, '› Transcripts');
+			await screen.press(keys.shiftTab, '› Folder');
+			await screen.press(keys.backspace + 'r', folderIs(`${root}/ar`));
+			await screen.press(keys.tab, folderIs(`${root}/archive/`));
+			await screen.press('\u001B\u007Fex\t', folderIs(`${root}/exports-202`));
+			let frame = await screen.press(keys.tab, 'exports-2025/  exports-2026/');
+			expect(focused(frame)).toContain('Folder');
+			frame = await screen.press('6\t', folderIs(`${root}/exports-2026/`));
+			expect(frame).not.toContain('exports-2025/');
+			// Nothing inside to complete: Tab goes on to the next field.
+			await screen.press(keys.tab, '› Transcripts');
+		} finally {
+			await rm(root, {recursive: true, force: true});
+		}
 	});
 
 	it('Esc goes back with the values as they are', async () => {

@@ -11,7 +11,9 @@ import {useTheme} from '../../hooks/use-theme.js';
 import {channels, type Channel} from '../../lib/api/wire.js';
 import type {TranscriptChoice} from '../../lib/catalogue/contacts.js';
 import {type FilterField, type Problem, activeRange, filtersReducer, initialFiltersState, instantOf, quickRanges, shownProblems} from './filters-state.js';
-import {useFiltersKeys} from './use-filters-keys.js';
+import {checkFolder, completeFolder} from '../../lib/text/paths.js';
+import {visible} from '../../lib/text/visible.js';
+import {type FolderAccess, useFiltersKeys} from './use-filters-keys.js';
 
 export interface FiltersScreenProps {
 	readonly value: FilterValues;
@@ -30,7 +32,11 @@ export interface FiltersScreenProps {
 	readonly isActive: boolean;
 	/** "Now" for the quick ranges. @default new Date() */
 	readonly now?: Date;
+	/** How the folder is checked and completed. @default the disk, relative to the current folder */
+	readonly folderAccess?: FolderAccess;
 }
+
+const diskFolder: FolderAccess = {check: async folder => checkFolder(folder), complete: folder => completeFolder(folder)};
 
 const labelKeys: Record<Exclude<FilterField, 'continue'>, string> = {
 	from: 'filters.from',
@@ -46,19 +52,20 @@ const labelKeys: Record<Exclude<FilterField, 'continue'>, string> = {
 const transcriptChoices: readonly TranscriptChoice[] = ['json', 'xml', 'none'];
 
 export function FiltersScreen(props: FiltersScreenProps) {
-	const {value, timeZone, busy, busyText, error, onSubmit, onBack, onHelp, isActive, now} = props;
+	const {value, timeZone, busy, busyText, error, onSubmit, onBack, onHelp, isActive, now, folderAccess = diskFolder} = props;
 	const translator = useI18n();
 	const {t} = translator;
 	const theme = useTheme();
 	const {columns} = useWindowSize();
 	const [state, dispatch, get] = useMachine(filtersReducer, () => initialFiltersState(value, timeZone));
 	const isLive = isActive && !busy;
-	useFiltersKeys({dispatch, get, onSubmit, onBack, onHelp, isActive: isLive});
+	useFiltersKeys({dispatch, get, onSubmit, onBack, onHelp, isActive: isLive, folder: folderAccess});
 
 	const width = Math.max(40, columns - 1);
 	const labelWidth = Math.max(...Object.values(labelKeys).map(key => t(key).length));
 	const problems = shownProblems(state);
-	const say = (problem: Problem | undefined) => (problem ? t(problem.key, problem.params) : undefined);
+	const say = (problem: Problem | undefined) => (problem ? t(problem.key, problem.params && {...problem.params, ...problem.params['path'] ? {path: visible(problem.params['path'])} : {}}) : undefined);
+	const candidates = state.focus === 'folder' && state.folderCandidates?.value === state.values.outDir ? state.folderCandidates.names : undefined;
 	const focus = state.focus;
 	const {values} = state;
 	// Read at each render and each choice, so a screen left open past midnight still means the right day.
@@ -96,6 +103,7 @@ export function FiltersScreen(props: FiltersScreenProps) {
 				hint={t(values.overwrite ? 'filters.overwrite.on' : 'filters.overwrite.off')} onChange={overwrite => dispatch({type: 'set', values: {overwrite}})} />
 			<TextField {...common} width={width} label={t(labelKeys.folder)} value={values.outDir} isFocused={focus === 'folder'} isReserved={isHelpKey}
 				error={say(problems.folder)} onChange={outDir => dispatch({type: 'set', values: {outDir}})} />
+			{candidates ? <InlineMessage tone="muted" text={visible(candidates.join('  '))} width={width} indent={labelWidth + 3} maxLines={2} /> : null}
 			<Choice {...common} width={width} label={t(labelKeys.transcripts)} options={transcriptOptions} value={values.transcripts}
 				isFocused={focus === 'transcripts'} onChange={transcripts => dispatch({type: 'set', values: {transcripts}})} />
 			<Box marginLeft={labelWidth + 2}>

@@ -7,6 +7,7 @@ import type {FilterValues} from '../../flow.js';
 import type {Channel} from '../../lib/api/wire.js';
 import {channels as allChannels} from '../../lib/api/wire.js';
 import {parseUserInstant} from '../../lib/dates.js';
+import {expandHome, type FolderProblem} from '../../lib/text/paths.js';
 
 export const filterFields = ['from', 'to', 'quick', 'channels', 'archived', 'overwrite', 'folder', 'transcripts', 'continue'] as const;
 export type FilterField = (typeof filterFields)[number];
@@ -29,8 +30,14 @@ export interface FiltersState {
 	readonly focus: FilterField;
 	/** Fields that show their problem even while it is being typed: left once, Enter on them, or a submit attempt. */
 	readonly touched: readonly CheckedField[];
-	/** True right after Enter on Continue with no problem: the hook then submits `filtersPayload`. */
+	/** True right after Enter on Continue with no problem: the hook then checks the folder and submits `filtersPayload`. */
 	readonly submitted: boolean;
+	/** The last check of the folder on disk, for the value it checked (a newer value is not judged by it). */
+	readonly folderCheck?: {readonly value: string; readonly problem: FolderProblem | undefined};
+	/** Typed into the folder since it got focus: only then does Tab complete instead of moving on. */
+	readonly isFolderEdited: boolean;
+	/** Folders the last Tab found (more than one), listed under the field for the value they were found for. */
+	readonly folderCandidates?: {readonly value: string; readonly names: readonly string[]};
 }
 
 export type FiltersAction =
@@ -39,10 +46,12 @@ export type FiltersAction =
 	| {type: 'focus-next'}
 	| {type: 'focus-previous'}
 	| {type: 'focus'; field: FilterField}
-	| {type: 'enter'};
+	| {type: 'enter'}
+	| {type: 'folder-checked'; value: string; problem: FolderProblem | undefined}
+	| {type: 'folder-completed'; value: string; candidates: readonly string[]};
 
 export function initialFiltersState(values: FilterValues, timeZone: string): FiltersState {
-	return {values: {...values, channels: [...values.channels]}, timeZone, focus: 'from', touched: [], submitted: false};
+	return {values: {...values, channels: [...values.channels]}, timeZone, focus: 'from', touched: [], submitted: false, isFolderEdited: false};
 }
 
 /** Looks like a date or a date and time, even if not a real one (then it is "impossible", not "malformed"). */
@@ -98,9 +107,20 @@ export function filterProblems(values: FilterValues, timeZone: string): Partial<
 	return problems;
 }
 
+/** Problems of the values, and what the last check on disk found for the folder as it is now. */
+export function stateProblems(state: FiltersState): Partial<Record<CheckedField, Problem>> {
+	const problems = filterProblems(state.values, state.timeZone);
+	const check = state.folderCheck;
+	if (!problems.folder && check?.problem && check.value === state.values.outDir) {
+		problems.folder = {key: `filters.error.${check.problem.kind}`, params: {path: check.problem.path}};
+	}
+
+	return problems;
+}
+
 /** The problems the screen shows now: touched fields, and dates typed to the end (refused on the spot). */
 export function shownProblems(state: FiltersState): Partial<Record<CheckedField, Problem>> {
-	const all = filterProblems(state.values, state.timeZone);
+	const all = stateProblems(state);
 	const shown: Partial<Record<CheckedField, Problem>> = {};
 	for (const field of ['from', 'to', 'folder'] as const) {
 		const problem = all[field];
@@ -118,13 +138,13 @@ export function shownProblems(state: FiltersState): Partial<Record<CheckedField,
 	return shown;
 }
 
-/** What is submitted: dates and folder trimmed, channels in their usual order. */
+/** What is submitted: dates and folder trimmed, `~` expanded (no shell did it), channels in their usual order. */
 export function filtersPayload(values: FilterValues): FilterValues {
 	return {
 		...values,
 		from: values.from.trim(),
 		to: values.to.trim(),
-		outDir: values.outDir.trim(),
+		outDir: expandHome(values.outDir.trim()),
 		channels: allChannels.filter(channel => values.channels.includes(channel)),
 	};
 }
@@ -185,6 +205,10 @@ function move(field: FilterField, delta: number): FilterField {
 
 const fieldOf: Record<CheckedField, FilterField> = {from: 'from', to: 'to', folder: 'folder'};
 
+function leave(state: FiltersState, focus: FilterField): FiltersState {
+	return {...state, touched: touch(state, state.focus), focus, submitted: false, isFolderEdited: false, folderCandidates: undefined};
+}
+
 export function filtersReducer(state: FiltersState, action: FiltersAction): FiltersState {
 	switch (action.type) {
 		case 'set': {
@@ -193,7 +217,21 @@ export function filtersReducer(state: FiltersState, action: FiltersAction): Filt
 				values.channels = allChannels.filter((channel: Channel) => action.values.channels!.includes(channel));
 			}
 
-			return {...state, values, submitted: false};
+			const isFolderEdited = state.isFolderEdited || (action.values.outDir !== undefined && action.values.outDir !== state.values.outDir);
+			return {...state, values, submitted: false, isFolderEdited};
+		}
+
+		case 'folder-checked': {
+			const touched = action.problem && !state.touched.includes('folder') ? [...state.touched, 'folder' as const] : state.touched;
+			return {...state, folderCheck: {value: action.value, problem: action.problem}, touched};
+		}
+
+		case 'folder-completed': {
+			const values = {...state.values, outDir: action.value};
+			return {
+				...state, values, submitted: false, isFolderEdited: true,
+				folderCandidates: action.candidates.length > 1 ? {value: action.value, names: action.candidates} : undefined,
+			};
 		}
 
 		case 'quick': {
@@ -203,16 +241,16 @@ export function filtersReducer(state: FiltersState, action: FiltersAction): Filt
 
 		case 'focus-next':
 		case 'focus-previous': {
-			return {...state, touched: touch(state, state.focus), focus: move(state.focus, action.type === 'focus-next' ? 1 : -1), submitted: false};
+			return leave(state, move(state.focus, action.type === 'focus-next' ? 1 : -1));
 		}
 
 		case 'focus': {
-			return {...state, touched: touch(state, state.focus), focus: action.field, submitted: false};
+			return leave(state, action.field);
 		}
 
 		case 'enter': {
 			if (state.focus === 'continue') {
-				const problems = filterProblems(state.values, state.timeZone);
+				const problems = stateProblems(state);
 				const first = (['from', 'to', 'folder'] as const).find(field => problems[field]);
 				return first
 					? {...state, touched: ['from', 'to', 'folder'], focus: fieldOf[first], submitted: false}
@@ -225,8 +263,8 @@ export function filtersReducer(state: FiltersState, action: FiltersAction): Filt
 			}
 
 			const touched = touch(state, state.focus);
-			const here = checked.has(state.focus) ? filterProblems(state.values, state.timeZone)[state.focus as CheckedField] : undefined;
-			return here ? {...state, touched, submitted: false} : {...state, touched, focus: move(state.focus, 1), submitted: false};
+			const here = checked.has(state.focus) ? stateProblems(state)[state.focus as CheckedField] : undefined;
+			return here ? {...state, touched, submitted: false} : {...leave(state, move(state.focus, 1)), touched};
 		}
 	}
 }
