@@ -1,12 +1,33 @@
-/** An error as one sentence in the user's language: known codes from the catalogue, else the error's own text. */
+/**
+ * An error as one sentence in the user's language, in the app's words: known codes from the catalogue (which name
+ * the app's fields and keys), else the error's own text. The engine's messages end with advice for the command line
+ * ("choose another folder with --out", "check --server"); in the app that advice is wrong, so it is cut off and the
+ * catalogue's advice takes its place.
+ */
 import {CcdlError} from '../errors.js';
 import type {Translator} from './index.js';
+
+/** `message` without its closing clauses that name command-line flags, and without the final full stop. */
+export function withoutFlagAdvice(message: string): string {
+	const advice = /[;,]\s*[^;,]*(?:^|[\s/(])--[a-z][\w-]*[^;]*$/;
+	let text = message.trim();
+	if (!advice.test(text)) {
+		return text;
+	}
+
+	while (advice.test(text)) {
+		text = text.replace(advice, '');
+	}
+
+	return text.replace(/[.\s]+$/, '');
+}
 
 export function describeError(error: unknown, translator: Translator): string {
 	if (error instanceof CcdlError) {
 		const key = `error.${error.code}`;
-		const text = translator.t(key, {message: error.message});
-		return text === key ? error.message : text;
+		const message = withoutFlagAdvice(error.message);
+		const text = translator.t(key, {message});
+		return text === key ? `${message}.` : text;
 	}
 
 	return translator.t('error.prefix', {message: error instanceof Error ? error.message : String(error)});
