@@ -5,22 +5,21 @@
 import path from 'node:path';
 import {Box, Text, useApp, useInput} from 'ink';
 import {useCallback, useReducer, useRef, useState} from 'react';
-import {companyUrl} from './commands/connection.js';
-import {loginCompany, prepareProfiles, runProfiles} from './commands/run-profiles.js';
 import {HelpOverlay} from './components/help-overlay.js';
 import {type FilterValues, flowReducer, initialFlow, type LoginInput, type NamingValues} from './flow.js';
 import {useI18n} from './hooks/use-i18n.js';
 import {useTheme} from './hooks/use-theme.js';
-import {ApiClient} from './lib/api/client.js';
-import {listContacts} from './lib/catalogue/listing.js';
 import {parseUserInstant} from './lib/dates.js';
-import {buildPlan, type Plan} from './lib/engine/plan.js';
-import {DownloadRun} from './lib/engine/run.js';
-import {manifestRows, writeManifest} from './lib/export/manifest.js';
+import type {Plan} from './lib/engine/plan.js';
 import {describeError} from './lib/i18n/describe-error.js';
-import {parseTemplate} from './lib/naming/index.js';
+import {openJournal, type RunRecord} from './lib/journal/journal.js';
+import {checkLimit} from './lib/limits/limits.js';
+import {contactsToExport} from './lib/limits/plan.js';
+import {loginCompany} from './lib/profiles/run-profiles.js';
 import {ProfileStore} from './lib/profiles/store.js';
-import {DownloadJournal, openJournal, type RunRecord} from './lib/journal/index.js';
+import {listForRun, login as loginTo, planRun, startRun} from './lib/run/pipeline.js';
+import type {RunRequest} from './lib/run/request.js';
+import {companyUrl} from './lib/sources/company-url.js';
 import type {SettingsStore} from './lib/settings/settings.js';
 import {visible} from './lib/text/visible.js';
 import {CampaignsScreen} from './screens/campaigns/campaigns-screen.js';
@@ -42,13 +41,15 @@ export interface AppProps {
 	readonly hint?: string;
 	/** Files at once. @default 8 */
 	readonly concurrency?: number;
+	/** The platform to log in to. @default 'ccm' */
+	readonly platform?: string;
 	/** Called once with the exit code when the user quits. */
 	readonly onExit: (code: number) => void;
 }
 
 const previewSamples = 5;
 
-export function App({initial, timeZone, settings, hint, concurrency = 8, onExit}: AppProps) {
+export function App({initial, timeZone, settings, hint, concurrency = 8, platform = 'ccm', onExit}: AppProps) {
 	const [state, dispatch] = useReducer(flowReducer, initial, initialFlow);
 	const translator = useI18n();
 	const {t} = translator;
@@ -153,16 +154,39 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, onExit}
 		dispatch({type: 'busy', key: 'busy.login'});
 		try {
 			const server = input.server.trim() || companyUrl(input.company.trim());
-			const client = await ApiClient.login({
-				server, ...(input.company.trim() ? {company: input.company.trim()} : {}), username: input.username, password: input.password,
-			});
-			const campaigns = await client.campaigns();
+			const source = await loginTo({
+				platform, server, ...(input.company.trim() ? {company: input.company.trim()} : {}), username: input.username,
+			}, input.password);
+			const campaigns = await source.campaigns();
 			settings.set({company: input.company.trim(), username: input.username, ...(input.server.trim() ? {server: input.server.trim()} : {})});
-			dispatch({type: 'logged-in', login: {company: input.company, username: input.username, server: input.server}, client, user: client.user, campaigns});
+			dispatch({type: 'logged-in', login: {company: input.company, username: input.username, server: input.server}, source, user: source.user, campaigns});
 		} catch (error) {
 			fail(error);
 		}
-	}, [fail, settings]);
+	}, [fail, platform, settings]);
+
+	/** The run request the screens add up to: the same shape `ccdl download` builds from flags. */
+	const requestOf = useCallback((state: typeof stateRef.current, filters = state.filters, naming = state.naming): RunRequest => ({
+		platform,
+		server: state.session?.source.baseUrl ?? state.login.server,
+		...(state.login.company.trim() ? {company: state.login.company.trim()} : {}),
+		username: state.session?.user.username ?? state.login.username,
+		...(filters.from.trim() ? {from: parseUserInstant('from', filters.from, timeZone)} : {}),
+		...(filters.to.trim() ? {to: parseUserInstant('to', filters.to, timeZone)} : {}),
+		timeZone,
+		campaigns: state.selectedCampaigns,
+		channels: filters.channels,
+		includeArchived: filters.includeArchived,
+		overwrite: filters.overwrite,
+		out: filters.outDir,
+		template: naming.template,
+		dateFormat: naming.dateFormat,
+		transcripts: filters.transcripts,
+		mode: filters.mode ?? 'full',
+		concurrency,
+		archive: true,
+		csvBom: false,
+	}), [concurrency, platform, timeZone]);
 
 	const list = useCallback(async (filters: FilterValues) => {
 		const {session, selectedCampaigns} = stateRef.current;
@@ -174,11 +198,7 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, onExit}
 		listingAbort.current = controller;
 		dispatch({type: 'busy', key: 'busy.listing', params: {count: 0}});
 		try {
-			const from = filters.from.trim() ? parseUserInstant('from', filters.from, timeZone).toISOString() : undefined;
-			const to = filters.to.trim() ? parseUserInstant('to', filters.to, timeZone).toISOString() : undefined;
-			const contacts = await listContacts(session.client, {
-				...(from ? {from} : {}), ...(to ? {to} : {}), campaigns: selectedCampaigns, channels: filters.channels, includeArchived: true,
-			}, {
+			const contacts = await listForRun(session.source, {...requestOf(stateRef.current, filters), campaigns: selectedCampaigns}, {
 				signal: controller.signal,
 				onPage: count => {
 					dispatch({type: 'busy', key: 'busy.listing', params: {count}});
@@ -191,75 +211,59 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, onExit}
 				fail(error);
 			}
 		}
-	}, [fail, settings, timeZone]);
+	}, [fail, requestOf, settings]);
 
 	const plan = useCallback(async (naming: NamingValues) => {
-		const {contacts = [], filters} = stateRef.current;
+		const {contacts = [], session} = stateRef.current;
 		dispatch({type: 'busy', key: 'busy.planning'});
 		try {
-			const built = await buildPlan(contacts, {
-				outDir: filters.outDir,
-				template: parseTemplate(naming.template),
-				dateFormat: naming.dateFormat,
-				timeZone,
-				overwrite: filters.overwrite,
-				includeArchived: filters.includeArchived,
-				transcripts: filters.transcripts,
-			});
+			const built = await planRun(contacts, requestOf(stateRef.current, undefined, naming));
 			settings.set({template: naming.template, dateFormat: naming.dateFormat});
-			dispatch({type: 'planned', naming, plan: built});
+			// What the limits would leave out if the run started now, said before it starts (read only: the
+			// reservation is made when the download starts).
+			let limitPreview;
+			if (session) {
+				const journal = openJournal();
+				try {
+					limitPreview = checkLimit(journal, session.source.baseUrl, contactsToExport(built).length, new Date(), {timeZone});
+				} finally {
+					journal.close();
+				}
+			}
+
+			dispatch({type: 'planned', naming, plan: built, ...(limitPreview && !limitPreview.ok ? {limitPreview} : {})});
 		} catch (error) {
 			fail(error);
 		}
-	}, [fail, settings, timeZone]);
+	}, [fail, requestOf, settings, timeZone]);
 
 	const download = useCallback(async (planned: Plan) => {
-		const {session, filters} = stateRef.current;
+		const {session} = stateRef.current;
 		if (!session) {
 			return;
 		}
 
-		let run: DownloadRun;
-		let recorder: DownloadJournal | undefined;
-		let toRun = planned;
+		// The same pipeline as `ccdl download`: journal, claims, limits, profiles, manifest.
+		let started;
 		try {
-			const company = loginCompany({company: stateRef.current.login.company.trim() || undefined}, session.client);
-			// The journal, claims and limits apply here as in `ccdl download`, and so do download profiles: the
-			// campaign's, else the company's, else the global one.
-			recorder = DownloadJournal.start({
-				server: session.client.baseUrl, company, user: session.client.user.username, outDir: planned.outDir,
-				filter: {
-					...(filters.from.trim() ? {from: parseUserInstant('from', filters.from, timeZone).toISOString()} : {}),
-					...(filters.to.trim() ? {to: parseUserInstant('to', filters.to, timeZone).toISOString()} : {}),
-					timeZone, campaigns: stateRef.current.selectedCampaigns, channels: filters.channels, includeArchived: filters.includeArchived,
-					transcripts: filters.transcripts, template: stateRef.current.naming.template,
-				},
-			});
-			toRun = recorder.admit(planned).plan;
-			const profiles = runProfiles(await prepareProfiles({profile: undefined}), company);
-			run = new DownloadRun(session.client, toRun, {concurrency, overwrite: filters.overwrite, ...(profiles.any ? {profileFor: profiles.profileFor} : {})});
+			started = await startRun(session.source, planned, requestOf(stateRef.current));
 		} catch (error) {
-			recorder?.fail(error, 'failed');
 			fail(error);
 			return;
 		}
 
-		dispatch({type: 'download-started', run});
+		dispatch({type: 'download-started', run: started.engine});
 		try {
-			const detach = recorder.attach(run);
-			const summary = await run.start();
-			detach();
-			const {csv} = await writeManifest(toRun.outDir, manifestRows(toRun, summary));
-			recorder.finish(toRun, summary, {manifestPath: csv});
-			dispatch({type: 'download-finished', summary, manifestPath: csv});
+			const result = await started.result;
+			dispatch({type: 'download-finished', result});
 			if (quitAfterRun.current) {
+				process.stderr.write(`ccdl: interrupted; run the same again to finish (bytes already downloaded into ${result.plan.outDir} are kept).\n`);
 				quit(130);
 			}
 		} catch (error) {
-			recorder.fail(error, run.signal.aborted ? 'interrupted' : 'failed');
 			fail(error);
 		}
-	}, [concurrency, fail, quit]);
+	}, [fail, quit, requestOf]);
 
 	const retryFailed = useCallback(() => {
 		const {plan: planned, summary} = stateRef.current;
@@ -328,7 +332,7 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, onExit}
 
 		case 'profiles': {
 			const {session} = state;
-			const company = session ? loginCompany({company: state.login.company.trim() || undefined}, session.client) : state.login.company.trim() || undefined;
+			const company = session ? loginCompany({company: state.login.company.trim() || undefined}, session.source) : state.login.company.trim() || undefined;
 			screen = profileStore ? (
 				<ProfilesScreen store={profileStore} campaigns={state.campaigns} company={company}
 					onClose={closeOverlay} onHelp={help} isActive={!state.showHelp}/>
@@ -376,7 +380,7 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, onExit}
 					onRetryFailed={retryFailed} onNewSearch={() => {
 						dispatch({type: 'new-search'});
 					}} onQuit={() => {
-						quit(state.summary && state.summary.failed > 0 ? 1 : 0);
+						quit(state.result?.exitCode ?? (state.summary && state.summary.failed > 0 ? 1 : 0));
 					}} onHelp={help} isActive={active}/>
 			);
 			break;
@@ -396,6 +400,10 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, onExit}
 			{/* Hidden, not unmounted, under the help: what the screen had typed survives. */}
 			<Box display={state.showHelp ? 'none' : 'flex'} flexDirection='column'>{screen}</Box>
 			{state.step === 'login' && hint ? <Text color={theme.muted}>{hint}</Text> : null}
+			{/* Limits are said before the run starts and again after it: a trimmed run must never look complete. */}
+			{state.step === 'list' && state.limitPreview?.reason ? <Text color={theme.warn} wrap='wrap'>{visible(state.limitPreview.reason)}</Text> : null}
+			{state.step === 'summary' && state.result && state.result.admission.lines.length > 0
+				? <Text color={theme.warn} wrap='wrap'>{visible(state.result.admission.lines.join(' '))}</Text> : null}
 			{state.error && state.step !== 'login' && state.step !== 'filters' && state.step !== 'file-name'
 				? <Text color={theme.bad}>{state.error}</Text> : null}
 			{state.busy && state.step !== 'login' && state.step !== 'filters' && state.step !== 'file-name'

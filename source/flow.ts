@@ -3,11 +3,12 @@
  * summary. Screens only report what the user decided; async work (login, listing, planning, the run) happens in
  * app.tsx and comes back as actions. Going back never loses what was typed: every step's input lives here.
  */
-import type {ApiClient} from './lib/api/client.js';
-import type {Campaign, Channel, Recording, UserInfo} from './lib/api/wire.js';
-import type {TranscriptChoice} from './lib/catalogue/contacts.js';
 import type {Plan} from './lib/engine/plan.js';
-import type {DownloadRun, RunSummary} from './lib/engine/run.js';
+import type {RunEvents, RunSummary} from './lib/engine/run.js';
+import type {LimitCheck} from './lib/limits/limits.js';
+import type {RunResult} from './lib/run/pipeline.js';
+import type {ExportMode} from './lib/searches/model.js';
+import type {Campaign, Channel, Contact, Source, SourceUser, TranscriptChoice} from './lib/sources/model.js';
 
 export type Step = 'login' | 'campaigns' | 'filters' | 'file-name' | 'list' | 'download' | 'summary' | OverlayStep;
 /** Screens opened over the flow that return to where they were opened. */
@@ -31,6 +32,8 @@ export interface FilterValues {
 	overwrite: boolean;
 	outDir: string;
 	transcripts: TranscriptChoice;
+	/** full, transcripts-only or metadata-only. @default 'full' */
+	mode?: ExportMode;
 }
 
 export interface NamingValues {
@@ -41,16 +44,20 @@ export interface NamingValues {
 export interface FlowState {
 	step: Step;
 	login: LoginInput;
-	session?: {client: ApiClient; user: UserInfo};
+	session?: {source: Source; user: SourceUser};
 	campaigns: Campaign[];
 	selectedCampaigns: string[];
 	filters: FilterValues;
 	naming: NamingValues;
 	/** Contacts listed for the current filters (preview on the file-name screen, then the plan). */
-	contacts?: Recording[];
+	contacts?: Contact[];
 	plan?: Plan;
-	run?: DownloadRun;
+	/** What the limits would leave out of the plan if it started now (shown before starting). */
+	limitPreview?: LimitCheck;
+	run?: RunEvents;
 	summary?: RunSummary;
+	/** The whole result of the last run: limits, claims, manifest, exit code. */
+	result?: RunResult;
 	manifestPath?: string;
 	/** Work in progress, shown instead of accepting input (message key and parameters). */
 	busy?: {key: string; params?: Record<string, string | number>};
@@ -64,12 +71,12 @@ export interface FlowState {
 export type FlowAction =
 	| {type: 'busy'; key: string; params?: Record<string, string | number>}
 	| {type: 'failed'; message: string}
-	| {type: 'logged-in'; login: LoginInput; client: ApiClient; user: UserInfo; campaigns: Campaign[]}
+	| {type: 'logged-in'; login: LoginInput; source: Source; user: SourceUser; campaigns: Campaign[]}
 	| {type: 'campaigns-chosen'; ids: string[]}
-	| {type: 'listed'; filters: FilterValues; contacts: Recording[]}
-	| {type: 'planned'; naming: NamingValues; plan: Plan}
-	| {type: 'download-started'; run: DownloadRun}
-	| {type: 'download-finished'; summary: RunSummary; manifestPath: string}
+	| {type: 'listed'; filters: FilterValues; contacts: Contact[]}
+	| {type: 'planned'; naming: NamingValues; plan: Plan; limitPreview?: LimitCheck}
+	| {type: 'download-started'; run: RunEvents}
+	| {type: 'download-finished'; result: RunResult}
 	/** Esc: one step back, keeping what the screen had typed so far. */
 	| {type: 'back'; keep?: {selectedCampaigns?: string[]; filters?: FilterValues; naming?: NamingValues}}
 	| {type: 'new-search'}
@@ -107,7 +114,7 @@ export function flowReducer(state: FlowState, action: FlowAction): FlowState {
 				busy: undefined,
 				error: undefined,
 				login: action.login,
-				session: {client: action.client, user: action.user},
+				session: {source: action.source, user: action.user},
 				campaigns: action.campaigns,
 				// A different user may see different campaigns: keep only choices that still exist.
 				selectedCampaigns: state.selectedCampaigns.filter(id => visible.has(id)),
@@ -123,7 +130,7 @@ export function flowReducer(state: FlowState, action: FlowAction): FlowState {
 		}
 
 		case 'planned': {
-			return {...state, step: 'list', busy: undefined, error: undefined, naming: action.naming, plan: action.plan};
+			return {...state, step: 'list', busy: undefined, error: undefined, naming: action.naming, plan: action.plan, limitPreview: action.limitPreview};
 		}
 
 		case 'download-started': {
@@ -131,7 +138,9 @@ export function flowReducer(state: FlowState, action: FlowAction): FlowState {
 		}
 
 		case 'download-finished': {
-			return {...state, step: 'summary', summary: action.summary, manifestPath: action.manifestPath, busy: undefined};
+			return {
+				...state, step: 'summary', summary: action.result.summary, result: action.result, manifestPath: action.result.manifest?.csv ?? '', busy: undefined,
+			};
 		}
 
 		case 'back': {

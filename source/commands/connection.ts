@@ -2,12 +2,15 @@
  * Who to talk to and as whom, from flags and environment: --server or --company, --user, and a password from
  * CCDL_PASSWORD, --password-stdin or a prompt — never from a flag value, so it stays out of `ps` and shell history.
  */
-import {ApiClient} from '../lib/api/client.js';
 import {UsageError} from '../lib/errors.js';
-
-export const defaultCompanyUrl = 'https://{company}.comnica.cc';
+import {companyUrl, defaultCompanyUrl} from '../lib/sources/company-url.js';
+import type {RunRequest} from '../lib/run/request.js';
+import {login} from '../lib/run/pipeline.js';
+import type {Source} from '../lib/sources/model.js';
+import {defaultPlatform, platformKeys} from '../lib/sources/registry.js';
 
 export const connectionOptionSpecs = {
+	platform: {type: 'string'},
 	server: {type: 'string'},
 	company: {type: 'string'},
 	user: {type: 'string', short: 'u'},
@@ -15,6 +18,7 @@ export const connectionOptionSpecs = {
 } as const;
 
 export const connectionHelp = `Connection:
+  --platform P        ${platformKeys().join(', ')} (default ${defaultPlatform}: ccdl's Contact Center Media API)
   --server URL        API base URL (e.g. https://demo.comnica.cc); env CCDL_SERVER
   --company NAME      company name; the URL comes from CCDL_COMPANY_URL (default ${defaultCompanyUrl})
   -u, --user NAME     user name (case-sensitive); env CCDL_USER
@@ -23,19 +27,11 @@ export const connectionHelp = `Connection:
 `;
 
 export interface ConnectionValues {
+	platform: string | undefined;
 	server: string | undefined;
 	company: string | undefined;
 	user: string | undefined;
 	'password-stdin': boolean;
-}
-
-/** The server URL for a company name, through the configurable template. */
-export function companyUrl(company: string, template = process.env['CCDL_COMPANY_URL'] ?? defaultCompanyUrl): string {
-	if (!/^[a-z\d][a-z\d-]{0,62}$/i.test(company)) {
-		throw new UsageError(`"${company}" is not a company name (letters, digits and "-"); or give the address with --server.`);
-	}
-
-	return template.replaceAll('{company}', company.toLowerCase());
 }
 
 async function readStdinPassword(): Promise<string> {
@@ -96,7 +92,13 @@ export async function promptPassword(prompt: string): Promise<string> {
 	});
 }
 
-export async function connect(values: ConnectionValues, signal?: AbortSignal): Promise<ApiClient> {
+/** Who to log in as, where: checked without any network, so a mistake costs no password prompt. */
+export function connectionTarget(values: ConnectionValues): Pick<RunRequest, 'platform' | 'server' | 'company' | 'username'> {
+	const platform = values.platform ?? process.env['CCDL_PLATFORM'] ?? defaultPlatform;
+	if (!platformKeys().includes(platform)) {
+		throw new UsageError(`--platform ${platform} is not a platform ccdl knows; use ${platformKeys().join(', ')}.`);
+	}
+
 	const company = values.company ?? process.env['CCDL_COMPANY'];
 	const serverFlag = values.server ?? process.env['CCDL_SERVER'];
 	if (!serverFlag && !company) {
@@ -109,6 +111,11 @@ export async function connect(values: ConnectionValues, signal?: AbortSignal): P
 		throw new UsageError('Say who logs in: --user NAME (or CCDL_USER).');
 	}
 
+	return {platform, server, ...(company ? {company} : {}), username};
+}
+
+/** The password: --password-stdin, CCDL_PASSWORD, or a prompt on a terminal — never a flag value. */
+export async function readSecret(values: Pick<ConnectionValues, 'password-stdin'>, username: string): Promise<string> {
 	let password: string;
 	if (values['password-stdin']) {
 		password = await readStdinPassword();
@@ -124,5 +131,10 @@ export async function connect(values: ConnectionValues, signal?: AbortSignal): P
 		throw new UsageError('The password is empty.');
 	}
 
-	return ApiClient.login({server, ...(company ? {company} : {}), username, password, signal});
+	return password;
+}
+
+export async function connect(values: ConnectionValues, signal?: AbortSignal): Promise<Source> {
+	const target = connectionTarget(values);
+	return login(target, await readSecret(values, target.username), signal);
 }

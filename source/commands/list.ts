@@ -1,11 +1,12 @@
-/** `ccdl list`: the plan of a download, without downloading. */
-import {listContacts} from '../lib/catalogue/listing.js';
-import {buildPlan} from '../lib/engine/plan.js';
-import {connect, connectionHelp, connectionOptionSpecs} from './connection.js';
+/** `ccdl list`: the plan of a download, without downloading — the pipeline's plan step, shown. */
+import {loginCompany, prepareProfiles, profileSummaryLines, profileUses, runProfiles} from '../lib/profiles/run-profiles.js';
+import {listForRun, login, planRun} from '../lib/run/pipeline.js';
+import type {RunRequest} from '../lib/run/request.js';
+import {connectionHelp, connectionOptionSpecs, connectionTarget, readSecret} from './connection.js';
 import {parseOptions} from './options.js';
 import {planSummaryLines, planTable, writePlanJson} from './plan-report.js';
-import {loginCompany, prepareProfiles, profileOptionHelp, profileOptionSpecs, profileSummaryLines, profileUses, runProfiles} from './run-profiles.js';
-import {buildQuery, checkSelection, selectionHelp, selectionOptionSpecs} from './selection.js';
+import {profileOptionHelp, profileOptionSpecs} from './profile-options.js';
+import {checkSelection, selectionHelp, selectionOptionSpecs} from './selection.js';
 
 export const listHelp = `Usage: ccdl list [options]
 
@@ -27,8 +28,11 @@ const specs = {
 
 export async function runList(argv: string[]): Promise<number> {
 	const {values} = parseOptions(argv, specs, 'list');
-	const checked = checkSelection(values);
+	const target = connectionTarget(values);
+	const selection = checkSelection(values);
 	const prepared = await prepareProfiles(values);
+	const request: RunRequest = {...target, ...selection, concurrency: values.concurrency ?? 8, profile: values.profile, archive: true, csvBom: false};
+	const secret = await readSecret(values, target.username);
 	const controller = new AbortController();
 	const stop = () => {
 		controller.abort();
@@ -36,16 +40,15 @@ export async function runList(argv: string[]): Promise<number> {
 
 	process.once('SIGINT', stop);
 	try {
-		const client = await connect(values, controller.signal);
-		const query = await buildQuery(client, values, checked, controller.signal);
-		const contacts = await listContacts(client, query, {signal: controller.signal});
-		const plan = await buildPlan(contacts, {...checked.planOptions, includeArchived: values['include-archived'], dryRun: true});
-		const profiles = runProfiles(prepared, loginCompany(values, client));
+		const source = await login(request, secret, controller.signal);
+		const contacts = await listForRun(source, request, {signal: controller.signal});
+		const plan = await planRun(contacts, request, {dryRun: true});
+		const profiles = runProfiles(prepared, loginCompany({company: request.company}, source));
 		if (values.json) {
 			await writePlanJson(plan, process.stdout, {uses: profileUses(plan, profiles), profileFor: profiles.profileFor});
 		} else {
 			const width = process.stdout.isTTY ? process.stdout.columns : 160;
-			const lines = [...planTable(plan, width), '', ...planSummaryLines(plan), ...profileSummaryLines(plan, profiles, values.concurrency ?? 8)];
+			const lines = [...planTable(plan, width), '', ...planSummaryLines(plan), ...profileSummaryLines(plan, profiles, request.concurrency)];
 			process.stdout.write(`${lines.join('\n')}\n`);
 		}
 

@@ -8,7 +8,7 @@ import {fit, visible} from '../lib/text/visible.js';
 export function planSummaryLines(plan: Plan): string[] {
 	const lines = [
 		`${plan.contacts.length} contacts, ${plan.files.length} files, ${formatBytes(plan.bytes)}${plan.unknownSizes ? ` (+${plan.unknownSizes} of unknown size)` : ''} → ${plan.outDir}`,
-		`to download: ${plan.files.length - plan.identical} files, ${formatBytes(plan.downloadBytes)}; free: ${formatBytes(plan.freeBytes)}`,
+		`to download: ${plan.files.length - plan.identical} files, ${formatBytes(plan.downloadBytes)}; free: ${plan.freeBytes === undefined ? 'unknown' : formatBytes(plan.freeBytes)}`,
 	];
 	const extras = [
 		plan.identical ? `${plan.identical} already on disk (identical)` : '',

@@ -3,11 +3,19 @@
  * stderr is not a terminal (logs, cron mail), and one live status line when it is.
  */
 import type {EngineEvent, RunSnapshot} from '../lib/engine/events.js';
-import type {DownloadRun} from '../lib/engine/run.js';
+import type {RunEvents} from '../lib/engine/run.js';
 import {formatBytes} from '../lib/errors.js';
 import {visible} from '../lib/text/visible.js';
 
 export type ProgressMode = 'json' | 'lines' | 'live';
+
+/**
+ * JSON for a machine stream. JSON.stringify escapes C0 controls but passes C1 controls, line/paragraph separators
+ * and bidi controls raw; server text carrying them must not reach a terminal that tails the stream.
+ */
+export function safeJson(value: unknown): string {
+	return JSON.stringify(value).replace(/[\u0080-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, character => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
 
 function clock(seconds: number): string {
 	const whole = Math.max(0, Math.round(seconds));
@@ -65,12 +73,12 @@ function eventLine(event: EngineEvent, paths: Map<string, string>): string | und
 }
 
 /** Subscribes a reporter to the run; returns a function that ends it (clears the live line). */
-export function reportProgress(run: DownloadRun, mode: ProgressMode): () => void {
+export function reportProgress(run: RunEvents, mode: ProgressMode): () => void {
 	const paths = new Map(run.plan.files.map(file => [file.fileId, file.relativePath]));
 	if (mode === 'json') {
 		return run.subscribe(events => {
 			const at = new Date().toISOString();
-			process.stdout.write(events.map(event => JSON.stringify({at, ...event})).join('\n') + '\n');
+			process.stdout.write(events.map(event => safeJson({at, ...event})).join('\n') + '\n');
 		});
 	}
 

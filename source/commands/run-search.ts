@@ -1,14 +1,17 @@
 /**
  * `ccdl run NAME`: performs a saved search headless, as a schedule does — the search is checked again (an
- * incomplete one is refused, naming the missing part), its date rule is resolved against now, and the equivalent
- * `ccdl download` runs. The password comes from `--credentials FILE` (mode 600, checked) or CCDL_PASSWORD.
+ * incomplete one is refused, naming the missing part), its date rule is resolved against now, and the run pipeline
+ * performs it exactly like `ccdl download`. The password comes from `--credentials FILE` (mode 600, checked),
+ * CCDL_PASSWORD, or a prompt on a terminal; it is handed to the login directly, never through the environment.
  */
 import {exitCodes, UsageError} from '../lib/errors.js';
-import type {DownloadContext} from '../lib/journal/download.js';
+import {prepareProfiles} from '../lib/profiles/run-profiles.js';
+import {requestFromSearch} from '../lib/run/from-search.js';
 import {readCredentials} from '../lib/schedules/credentials.js';
 import {formatLocal} from '../lib/searches/date-rules.js';
-import {checkComplete, downloadArgv, type SavedSearch, searchRange} from '../lib/searches/model.js';
 import {SearchStore} from '../lib/searches/store.js';
+import {readSecret} from './connection.js';
+import {runHeadless} from './headless.js';
 import {parseOptions} from './options.js';
 
 export const runSearchHelp = `Usage: ccdl run NAME [--credentials FILE] [--json]
@@ -16,7 +19,8 @@ export const runSearchHelp = `Usage: ccdl run NAME [--credentials FILE] [--json]
 Runs the saved search NAME now, without questions (as its schedule does): the search is checked (an incomplete
 one is refused, naming what is missing), its date rule is resolved against today in the search's time zone, and
 the download runs exactly like "ccdl download" with the search's options: files validated, contacts marked
-archived, the manifest written, the run recorded in the journal ("ccdl history").
+archived, the manifest written, limits applied, the run recorded in the journal with the search's name
+("ccdl history").
 
 Options:
   --credentials FILE  read the password from FILE: its first line, or a line CCDL_PASSWORD=...; the file must be
@@ -42,60 +46,27 @@ export interface RunFromSearchOptions {
 	store?: SearchStore;
 }
 
-/** The download arguments and context a saved search means at `now`; refuses an incomplete search. */
-export async function prepareSearchRun(name: string, options: {now?: Date; store?: SearchStore; withMode: boolean}): Promise<{search: SavedSearch; argv: string[]; context: DownloadContext; description: string}> {
+/** Performs the saved search `name` through the run pipeline. */
+export async function runDownloadFromSearch(name: string, options: RunFromSearchOptions = {}): Promise<number> {
 	const store = options.store ?? await SearchStore.load();
 	const search = store.get(name);
-	checkComplete(search, 'run');
 	const now = options.now ?? new Date();
-	const argv = downloadArgv(search, now, {withMode: options.withMode});
-	const {range} = searchRange(search, now);
-	return {
-		search,
-		argv,
-		context: {search: search.name, ...search.dateRule ? {dateRule: search.dateRule} : {}},
-		description: `${range.description}, ${search.timeZone}`,
-	};
-}
-
-/**
- * Performs the saved search `name` through `runDownload` (of ./download.js) with the equivalent arguments, the
- * password from the credentials file in CCDL_PASSWORD for the run, and a DownloadContext as second argument.
- */
-export async function runDownloadFromSearch(name: string, options: RunFromSearchOptions = {}): Promise<number> {
-	const download = await import('./download.js');
-	const withMode = Object.hasOwn(download.downloadOptionSpecs, 'mode');
-	const now = options.now ?? new Date();
-	const prepared = await prepareSearchRun(name, {now, withMode, ...options.store ? {store: options.store} : {}});
-	let password: string | undefined;
+	const {request, description} = requestFromSearch(search, now);
+	const profiles = await prepareProfiles({profile: request.profile});
+	let secret: string;
 	if (options.credentials !== undefined) {
-		password = await readCredentials(options.credentials);
+		secret = await readCredentials(options.credentials);
 	} else if (process.env['CCDL_PASSWORD'] === undefined && !(process.stdin.isTTY && process.stderr.isTTY)) {
-		throw new UsageError(`No password for the saved search "${prepared.search.name}": give --credentials FILE (a file only you can read, chmod 600) or set CCDL_PASSWORD.`);
+		throw new UsageError(`No password for the saved search "${search.name}": give --credentials FILE (a file only you can read, chmod 600) or set CCDL_PASSWORD.`);
+	} else {
+		secret = await readSecret({'password-stdin': false}, request.username);
 	}
 
 	if (!options.json) {
-		process.stderr.write(`${formatLocal(now, prepared.search.timeZone, true)} ccdl run ${prepared.search.name}: ${prepared.description}\n`);
+		process.stderr.write(`${formatLocal(now, search.timeZone, true)} ccdl run ${search.name}: ${description}\n`);
 	}
 
-	const previous = process.env['CCDL_PASSWORD'];
-	if (password !== undefined) {
-		process.env['CCDL_PASSWORD'] = password;
-	}
-
-	try {
-		// The second argument is read by a runDownload that records saved-search runs in the journal.
-		const run = download.runDownload as (argv: string[], context?: DownloadContext) => Promise<number>;
-		return await run([...prepared.argv, ...options.json ? ['--json'] : []], prepared.context);
-	} finally {
-		if (password !== undefined) {
-			if (previous === undefined) {
-				delete process.env['CCDL_PASSWORD'];
-			} else {
-				process.env['CCDL_PASSWORD'] = previous;
-			}
-		}
-	}
+	return runHeadless(request, secret, {json: options.json ?? false, profiles});
 }
 
 export async function runRunSearch(argv: string[]): Promise<number> {
@@ -106,6 +77,5 @@ export async function runRunSearch(argv: string[]): Promise<number> {
 			: '"ccdl run" takes one saved search name.');
 	}
 
-	const code = await runDownloadFromSearch(positionals[0]!, {credentials: values.credentials, json: values.json});
-	return code ?? exitCodes.ok;
+	return await runDownloadFromSearch(positionals[0]!, {credentials: values.credentials, json: values.json}) ?? exitCodes.ok;
 }

@@ -4,14 +4,13 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import type {ApiClient, RecordingQuery} from '../lib/api/client.js';
-import {type Campaign, type Channel, channels} from '../lib/api/wire.js';
-import type {TranscriptChoice} from '../lib/catalogue/contacts.js';
 import {checkTimeZone, parseUserInstant, systemTimeZone} from '../lib/dates.js';
-import type {PlanOptions} from '../lib/engine/plan.js';
 import {UsageError} from '../lib/errors.js';
 import {defaultDateFormat, defaultTemplate, formatDate, parseTemplate} from '../lib/naming/index.js';
-import {visible} from '../lib/text/visible.js';
+import type {RunRequest} from '../lib/run/request.js';
+import {exportModes, type ExportMode} from '../lib/searches/model.js';
+import {isRemoteDestination} from '../lib/sinks/registry.js';
+import {type Channel, channels, type TranscriptChoice} from '../lib/sources/model.js';
 
 export const selectionOptionSpecs = {
 	from: {type: 'string'},
@@ -25,6 +24,7 @@ export const selectionOptionSpecs = {
 	'date-format': {type: 'string'},
 	timezone: {type: 'string'},
 	transcripts: {type: 'string'},
+	mode: {type: 'string'},
 } as const;
 
 export const selectionHelp = `Selection:
@@ -42,6 +42,7 @@ export const selectionHelp = `Selection:
   --date-format F     date format for date fields (default ${defaultDateFormat})
   --timezone ZONE     time zone for dates typed and in names (default the system's, ${systemTimeZone()})
   --transcripts F     json, xml or none for chat, e-mail and social transcripts (default json)
+  --mode M            full (default), transcripts-only, or metadata-only (the manifest alone)
 `;
 
 export interface SelectionValues {
@@ -56,14 +57,35 @@ export interface SelectionValues {
 	'date-format': string | undefined;
 	timezone: string | undefined;
 	transcripts: string | undefined;
+	mode: string | undefined;
 }
 
 export function defaultOutDir(): string {
 	return path.join(os.homedir(), 'Downloads');
 }
 
+/** What the selection flags ask for: the request's fields that need no server. */
+export type Selection = Pick<RunRequest, 'from' | 'to' | 'timeZone' | 'campaigns' | 'channels' | 'includeArchived' | 'overwrite' | 'out' | 'template' | 'dateFormat' | 'transcripts' | 'mode'>;
+
+/** A destination as typed: a folder (resolved; a literal `~` is refused, the shell did not expand it) or a URL. */
+export function checkDestination(out: string | undefined): string {
+	if (out === undefined) {
+		return defaultOutDir();
+	}
+
+	if (isRemoteDestination(out)) {
+		return out;
+	}
+
+	if (out.split(/[\\/]/).includes('~') || /^~[^/]*/.test(out)) {
+		throw new UsageError(`--out ${out} starts with "~", which the shell did not expand (it was quoted); write the full path, e.g. --out ${path.join(os.homedir(), out.replace(/^~[^/]*\/?/, ''))}.`);
+	}
+
+	return path.resolve(out);
+}
+
 /** Checks everything that needs no server, so bad input fails before a password is asked. */
-export function checkSelection(values: SelectionValues): {planOptions: Omit<PlanOptions, 'includeArchived'>; from?: Date; to?: Date; channels: Channel[]} {
+export function checkSelection(values: SelectionValues): Selection {
 	const timeZone = checkTimeZone(values.timezone ?? systemTimeZone());
 	const from = values.from === undefined ? undefined : parseUserInstant('from', values.from, timeZone);
 	const to = values.to === undefined ? undefined : parseUserInstant('to', values.to, timeZone);
@@ -82,54 +104,26 @@ export function checkSelection(values: SelectionValues): {planOptions: Omit<Plan
 		throw new UsageError(`--transcripts must be json, xml or none, not "${transcripts}".`);
 	}
 
+	const mode = values.mode ?? 'full';
+	if (!(exportModes as readonly string[]).includes(mode)) {
+		throw new UsageError(`--mode must be ${exportModes.join(', ')}, not "${mode}".`);
+	}
+
 	const dateFormat = values['date-format'] ?? defaultDateFormat;
 	// Rendering a sample proves the format before any listing.
 	formatDate('2026-01-02T03:04:05Z', dateFormat, timeZone);
-	const template = parseTemplate(values.template ?? defaultTemplate);
+	const template = values.template ?? defaultTemplate;
+	parseTemplate(template);
 	return {
-		planOptions: {
-			outDir: path.resolve(values.out ?? defaultOutDir()),
-			template,
-			dateFormat,
-			timeZone,
-			overwrite: values.overwrite,
-			transcripts: transcripts as TranscriptChoice,
-		},
-		...(from ? {from} : {}),
-		...(to ? {to} : {}),
+		from, to, timeZone,
+		campaigns: [...new Set(values.campaign)],
 		channels: [...new Set(values.channel as Channel[])],
-	};
-}
-
-/** Campaign names or IDs → IDs, against the campaigns this user may see. */
-export function resolveCampaigns(wanted: readonly string[], available: readonly Campaign[]): string[] {
-	const ids: string[] = [];
-	for (const text of wanted) {
-		const match = available.find(campaign => campaign.id === text)
-			?? available.find(campaign => campaign.name === text)
-			?? (() => {
-				const loose = available.filter(campaign => campaign.name.toLocaleLowerCase() === text.toLocaleLowerCase());
-				return loose.length === 1 ? loose[0] : undefined;
-			})();
-		if (!match) {
-			const names = available.slice(0, 12).map(campaign => `${campaign.id} "${visible(campaign.name)}"`).join(', ');
-			throw new UsageError(`No campaign "${visible(text)}" among those you may see (${names}${available.length > 12 ? ', …' : ''}).`);
-		}
-
-		ids.push(match.id);
-	}
-
-	return [...new Set(ids)];
-}
-
-export async function buildQuery(client: ApiClient, values: SelectionValues, checked: ReturnType<typeof checkSelection>, signal?: AbortSignal): Promise<RecordingQuery> {
-	const campaigns = values.campaign.length > 0 ? resolveCampaigns(values.campaign, await client.campaigns(signal)) : [];
-	return {
-		...(checked.from ? {from: checked.from.toISOString()} : {}),
-		...(checked.to ? {to: checked.to.toISOString()} : {}),
-		campaigns,
-		channels: checked.channels,
-		// Archived contacts are always listed, so the plan can say how many it leaves out.
-		includeArchived: true,
+		includeArchived: values['include-archived'],
+		overwrite: values.overwrite,
+		out: checkDestination(values.out),
+		template,
+		dateFormat,
+		transcripts: transcripts as TranscriptChoice,
+		mode: mode as ExportMode,
 	};
 }

@@ -6,10 +6,10 @@
  */
 import {useEffect, useState} from 'react';
 import type {FileSnapshot, RunSnapshot} from '../lib/engine/events.js';
-import type {DownloadRun} from '../lib/engine/run.js';
+import type {RunEvents} from '../lib/engine/run.js';
 
 export interface RunView {
-	readonly run: DownloadRun;
+	readonly run: RunEvents;
 	readonly snapshot: RunSnapshot;
 	/** The latest state of every file by file ID (copies: the engine's own objects keep changing). */
 	readonly files: ReadonlyMap<string, FileSnapshot>;
@@ -31,7 +31,7 @@ interface Store {
 	readonly initial: RunSnapshot;
 }
 
-function createStore(run: DownloadRun): Store {
+function createStore(run: RunEvents): Store {
 	const live = new Map<string, FileSnapshot>();
 	const files = new Map<string, FileSnapshot>();
 	const failed: string[] = [];
@@ -62,12 +62,12 @@ function resync(store: Store): void {
 	}
 }
 
-function initialView(run: DownloadRun): {view: RunView; store: Store} {
+function initialView(run: RunEvents): {view: RunView; store: Store} {
 	const store = createStore(run);
 	return {store, view: {run, snapshot: store.initial, files: store.files, archivedAt: store.archivedAt, failed: store.failed, batch: 0}};
 }
 
-export function useRun(run: DownloadRun): RunView {
+export function useRun(run: RunEvents): RunView {
 	const [state, setState] = useState(() => initialView(run));
 	// A different run: start over (state derived from the prop, without an extra effect round).
 	let current = state;

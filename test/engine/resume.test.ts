@@ -79,7 +79,7 @@ describe('resume from partial files', () => {
 		expect(stats.mediaBytesSent).toBe(total - half(good!) + (corrupt!.size - half(corrupt!)));
 	});
 
-	it('a recording that changes on the server after the listing: If-Range fails, the transfer restarts, the file is the new one', async () => {
+	it('a recording that changes on the server after the listing: the old half is not spliced, the file fails as changed, and a rerun fetches the new one', async () => {
 		slow = await startDemoProcess(['--calls', '300', '--seed', '5', '--media-size', '200000', '--latency', '100']);
 		const out = await tempDir();
 		const args = ['--from', '2026-10-15', '--to', '2026-10-15', '--timezone', 'UTC', '--channel', 'voice', '--out', out];
@@ -100,8 +100,12 @@ describe('resume from partial files', () => {
 		const revised = await fetch(`${slow.url}/_demo/recordings/${last.contactId}/revise`, {method: 'POST'});
 		expect(revised.status).toBe(200);
 		const result = await run.done;
-		expect(result.code, result.stderr).toBe(0);
-		expect((result.stderr.match(/^valid {4}/gm) ?? []).length).toBe(items.length);
+		// The listing named the old version: the new bytes cannot be validated against it, and must not be called valid.
+		expect(result.code, result.stderr).toBe(1);
+		expect(result.stderr).toMatch(/another version of this file than it listed/);
+		expect((result.stderr.match(/^valid {4}/gm) ?? []).length).toBe(items.length - 1);
+		const rerun = await runCcdl(['download', ...connection(slow.url), ...args, '--concurrency', '1', '--include-archived']);
+		expect(rerun.code, rerun.stderr).toBe(0);
 		const after = (await serverListing(slow.url, {channel: 'voice'})).find(item => item.id === last.contactId)!;
 		expect(after.media!.sha256).not.toBe(before.media!.sha256);
 		const row = (await readManifestJsonl(out)).find(item => item.contactId === last.contactId)!;

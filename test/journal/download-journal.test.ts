@@ -6,15 +6,12 @@
  */
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {ApiClient} from '../../source/lib/api/client.js';
-import {listContacts} from '../../source/lib/catalogue/listing.js';
-import {buildPlan} from '../../source/lib/engine/plan.js';
-import {DownloadRun} from '../../source/lib/engine/run.js';
-import {manifestRows, writeManifest} from '../../source/lib/export/manifest.js';
 import {DownloadJournal, type RunFilter} from '../../source/lib/journal/download.js';
 import {openJournal} from '../../source/lib/journal/journal.js';
 import {contactsToExport} from '../../source/lib/limits/plan.js';
-import {defaultTemplate, parseTemplate} from '../../source/lib/naming/index.js';
+import {defaultDateFormat, defaultTemplate} from '../../source/lib/naming/index.js';
+import {listForRun, login, planRun, startRun} from '../../source/lib/run/pipeline.js';
+import type {RunRequest} from '../../source/lib/run/request.js';
 import {cleanup, sha256File, tempDir} from '../helpers/ccdl.js';
 import {type DemoProcess, startDemoProcess} from '../helpers/demo-server.js';
 
@@ -31,11 +28,18 @@ afterAll(async () => {
 
 const filter: RunFilter = {campaigns: [], channels: [], includeArchived: false, transcripts: 'json', mode: 'full'};
 
+function requestFor(outDir: string): RunRequest {
+	return {
+		platform: 'ccm', server: demo.url, username: 'admin', timeZone: 'UTC', campaigns: [], channels: [], includeArchived: false, overwrite: false,
+		out: outDir, template: defaultTemplate, dateFormat: defaultDateFormat, transcripts: 'json', mode: 'full', concurrency: 8, archive: true, csvBom: false,
+	};
+}
+
 async function planFor(outDir: string) {
-	const client = await ApiClient.login({server: demo.url, username: 'admin', password: 'demo'});
-	const contacts = await listContacts(client, {includeArchived: true});
-	const plan = await buildPlan(contacts, {outDir, template: parseTemplate(defaultTemplate), overwrite: false, includeArchived: false, transcripts: 'json', timeZone: 'UTC'});
-	return {client, plan};
+	const request = requestFor(outDir);
+	const client = await login(request, 'demo');
+	const plan = await planRun(await listForRun(client, request), request);
+	return {client, plan, request};
 }
 
 describe('DownloadJournal in a download', () => {
@@ -43,25 +47,22 @@ describe('DownloadJournal in a download', () => {
 		const folder = await tempDir('ccdl-dl-');
 		const outDir = path.join(folder, 'calls');
 		const journal = openJournal({file: path.join(folder, 'journal.db')});
-		const {client, plan} = await planFor(outDir);
+		const {client, plan, request} = await planFor(outDir);
 		const exporting = contactsToExport(plan);
 		expect(exporting.length).toBeGreaterThan(12);
 		const limits = {preset: 'custom' as const, daily: 12};
 
-		const recorder = DownloadJournal.start({server: client.baseUrl, company: 'demo', user: client.user.username, filter, outDir}, {journal, limits});
-		const admitted = recorder.admit(plan);
+		const started = await startRun(client, plan, {...request, company: 'demo'}, {journal, limits, eventIntervalMs: 20});
+		const admitted = started.admission;
 		expect(contactsToExport(admitted.plan)).toEqual(exporting.slice(0, 12));
 		expect(admitted.limited).toEqual(exporting.slice(12));
 		expect(admitted.lines).toEqual([`The daily limit of 12 contacts (custom: 12 contacts a day) leaves 12 of the ${exporting.length} contacts for today on ${demo.url} (0 exported or reserved today); the other ${exporting.length - 12} are left for tomorrow.`]);
-		const run = new DownloadRun(client, admitted.plan, {overwrite: false, archive: true, eventIntervalMs: 20});
-		const detach = recorder.attach(run);
-		const summary = await run.start();
-		detach();
+		const result = await started.result;
+		const {summary} = result;
 		expect(summary.failed).toBe(0);
-		const {csv} = await writeManifest(outDir, manifestRows(admitted.plan, summary));
-		const finished = recorder.finish(admitted.plan, summary, {manifestPath: csv});
-		expect(finished).toMatchObject({outcome: 'limit', exitCode: 6});
-		expect(finished.counts).toMatchObject({valid: summary.valid, limited: exporting.length - 12, failed: 0});
+		expect(result).toMatchObject({outcome: 'limit', exitCode: 6});
+		const csv = result.manifest!.csv;
+		const recorder = {runId: result.runId};
 
 		const record = journal.run(recorder.runId)!;
 		expect(record).toMatchObject({outcome: 'limit', user: 'admin', company: 'demo', manifestPath: csv, outDir, reserved: 0, bytes: summary.bytesTransferred});

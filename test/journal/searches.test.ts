@@ -5,7 +5,8 @@
 import {readFile, stat, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
-import {checkComplete, downloadArgv, IncompleteSearchError, missingParts, type SavedSearch, searchFromFlags, type SearchFlags} from '../../source/lib/searches/model.js';
+import {requestFromSearch} from '../../source/lib/run/from-search.js';
+import {checkComplete, IncompleteSearchError, missingParts, type SavedSearch, searchFromFlags, type SearchFlags} from '../../source/lib/searches/model.js';
 import {cleanup} from '../helpers/ccdl.js';
 import {ccdl, expectOneSentence, folders} from './support.js';
 
@@ -40,17 +41,19 @@ function refusal(flags: Partial<SearchFlags>, when: 'save' | 'run' = 'save'): st
 }
 
 describe('incomplete searches', () => {
-	it('a complete search passes and becomes the download\'s flags, its rule resolved against now', () => {
+	it('a complete search passes and becomes the run\'s request, its rule resolved against now', () => {
 		const saved = search({channel: ['voice', 'chat'], 'include-archived': true, 'csv-bom': true, concurrency: 4, transcripts: 'xml'});
 		expect(missingParts(saved)).toEqual([]);
-		expect(downloadArgv(saved, new Date('2026-11-04T10:00:00Z'), {withMode: false})).toEqual([
-			'--server=https://demo.example.com', '--user=admin', '--from=2026-10-27T23:00:00Z', '--to=2026-11-03T23:00:00Z', '--timezone=Europe/Budapest',
-			'--campaign=Sales', '--campaign=102', '--channel=voice', '--channel=chat', '--include-archived', '--out=/calls',
-			'--template={callStart}-{callId}', '--transcripts=xml', '--concurrency=4', '--csv-bom',
-		]);
-		expect(downloadArgv(search({mode: 'transcripts-only'}), new Date(), {withMode: true})).toContain('--mode=transcripts-only');
-		expect(() => downloadArgv(search({mode: 'metadata-only'}), new Date(), {withMode: false}))
-			.toThrow('The saved search "weekly" is metadata-only, which this ccdl\'s download cannot do yet (it has no --mode); save it with --mode full.');
+		const {request} = requestFromSearch(saved, new Date('2026-11-04T10:00:00Z'));
+		expect(request).toMatchObject({
+			platform: 'ccm', server: 'https://demo.example.com', username: 'admin', timeZone: 'Europe/Budapest',
+			campaigns: ['Sales', '102'], channels: ['voice', 'chat'], includeArchived: true, overwrite: false, out: '/calls',
+			template: '{callStart}-{callId}', transcripts: 'xml', concurrency: 4, csvBom: true, archive: true, mode: 'full',
+			search: {name: 'weekly'},
+		});
+		expect(request.from?.toISOString()).toBe('2026-10-27T23:00:00.000Z');
+		expect(request.to?.toISOString()).toBe('2026-11-03T23:00:00.000Z');
+		expect(requestFromSearch(search({mode: 'metadata-only'}), new Date()).request.mode).toBe('metadata-only');
 	});
 
 	it('names each missing part', () => {

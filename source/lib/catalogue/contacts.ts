@@ -1,13 +1,12 @@
 /**
- * Contacts as the rest of ccdl sees them, and the files each one offers. Listing data comes from a server we do
- * not control, so every record is checked and normalised here before anything is named or downloaded.
+ * The files each contact offers, and its file-name fields. Contacts come checked and mapped by their source
+ * (source/lib/sources/); this works on the neutral model only.
  */
-import type {Channel, Recording, TranscriptFormat} from '../api/wire.js';
-import {channels} from '../api/wire.js';
 import type {NameFields} from '../naming/index.js';
+import type {Channel, Contact, MediaItem, TranscriptChoice} from '../sources/model.js';
 
+export type {TranscriptChoice} from '../sources/model.js';
 export type FileKind = 'recording' | 'screenshot' | 'transcript';
-export type TranscriptChoice = TranscriptFormat | 'none';
 
 /** One file a contact offers for download. */
 export interface RemoteFile {
@@ -26,6 +25,8 @@ export interface RemoteFile {
 	size?: number;
 	sha256?: string;
 	etag?: string;
+	/** Seconds of audio or video, when the listing says: the container check compares it. */
+	durationSeconds?: number;
 }
 
 const extensions: Record<string, string> = {
@@ -36,68 +37,17 @@ const extensions: Record<string, string> = {
 	'application/json': '.json',
 	'application/xml': '.xml',
 	'text/xml': '.xml',
+	'audio/wav': '.wav',
+	'audio/x-wav': '.wav',
+	'audio/wave': '.wav',
 };
 
 export function extensionFor(contentType: string): string {
 	return extensions[contentType.split(';')[0]!.trim().toLowerCase()] ?? '.bin';
 }
 
-function text(value: unknown): string {
-	return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
-}
-
-function size(value: unknown): number | undefined {
-	return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
-}
-
-function sha(value: unknown): string | undefined {
-	return typeof value === 'string' && /^[\da-f]{64}$/i.test(value) ? value.toLowerCase() : undefined;
-}
-
-/** A listing item made safe to use, or undefined when it has no usable ID. */
-export function normaliseRecording(raw: unknown): Recording | undefined {
-	if (typeof raw !== 'object' || raw === null) {
-		return undefined;
-	}
-
-	const item = raw as Record<string, unknown>;
-	const id = text(item['id']);
-	if (!id) {
-		return undefined;
-	}
-
-	const channel = channels.includes(item['channel'] as Channel) ? item['channel'] as Channel : 'voice';
-	const media = item['media'] as Record<string, unknown> | null | undefined;
-	const shots = Array.isArray(item['screenshots']) ? item['screenshots'] as Array<Record<string, unknown>> : [];
-	const transcript = item['transcript'] as Record<string, unknown> | null | undefined;
-	const stringKeys = [
-		'recordId', 'direction', 'campaignId', 'campaignName', 'operatorId', 'operatorName', 'agentLastName', 'agentFirstName',
-		'groupName', 'teamName', 'phoneNumber', 'callingNumber', 'calledNumber', 'externalParty', 'subject', 'terminationId',
-		'terminationName', 'callStart', 'connectedAt', 'callEnd', 'timeZone', 'contactType',
-	] as const;
-	const recording = {id, channel} as Recording;
-	for (const key of stringKeys) {
-		(recording as unknown as Record<string, string>)[key] = text(item[key]);
-	}
-
-	recording.durationSeconds = size(item['durationSeconds']) ?? 0;
-	recording.recycled = item['recycled'] === true;
-	recording.archived = item['archived'] === true;
-	recording.archivedAt = typeof item['archivedAt'] === 'string' ? item['archivedAt'] : null;
-	recording.media = media && typeof media === 'object' && typeof media['href'] === 'string'
-		? {href: media['href'], contentType: text(media['contentType']) || 'audio/mpeg', size: size(media['size']) ?? -1, sha256: sha(media['sha256']) ?? '', etag: text(media['etag'])}
-		: null;
-	recording.screenshots = shots.flatMap((shot, position) => typeof shot?.['href'] === 'string'
-		? [{index: size(shot['index']) ?? position + 1, href: shot['href'], contentType: text(shot['contentType']) || 'image/png', size: size(shot['size']) ?? -1, sha256: sha(shot['sha256']) ?? '', etag: text(shot['etag'])}]
-		: []);
-	recording.transcript = transcript && typeof transcript === 'object' && typeof transcript['href'] === 'string'
-		? {href: transcript['href'], formats: (Array.isArray(transcript['formats']) ? transcript['formats'] : ['json']).filter((format): format is TranscriptFormat => format === 'json' || format === 'xml')}
-		: null;
-	return recording;
-}
-
 /** The files a contact offers, given the transcript format chosen. Recycled contacts offer none. */
-export function remoteFilesOf(contact: Recording, transcripts: TranscriptChoice): RemoteFile[] {
+export function remoteFilesOf(contact: Contact, transcripts: TranscriptChoice): RemoteFile[] {
 	if (contact.recycled) {
 		return [];
 	}
@@ -129,16 +79,17 @@ export function remoteFilesOf(contact: Recording, transcripts: TranscriptChoice)
 	return files;
 }
 
-function known(info: {size: number; sha256: string; etag: string}): Pick<RemoteFile, 'size' | 'sha256' | 'etag'> {
+function known(info: MediaItem): Pick<RemoteFile, 'size' | 'sha256' | 'etag' | 'durationSeconds'> {
 	return {
-		...(info.size >= 0 ? {size: info.size} : {}),
+		...(info.size === undefined ? {} : {size: info.size}),
 		...(info.sha256 ? {sha256: info.sha256} : {}),
 		...(info.etag ? {etag: info.etag} : {}),
+		...(info.durationSeconds === undefined ? {} : {durationSeconds: info.durationSeconds}),
 	};
 }
 
 /** The 13 file-name fields of a contact. */
-export function nameFieldsOf(contact: Recording): NameFields {
+export function nameFieldsOf(contact: Contact): NameFields {
 	return {
 		callId: contact.id,
 		recordId: contact.recordId,

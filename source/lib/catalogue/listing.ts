@@ -1,33 +1,33 @@
-/** Fetches every contact matching a query, all pages, checked and de-duplicated. */
-import type {ApiClient, RecordingQuery} from '../api/client.js';
+/** Fetches every contact matching a query from a source, all pages, de-duplicated, within bounds. */
 import {ServerError} from '../api/errors.js';
-import type {Recording} from '../api/wire.js';
-import {normaliseRecording} from './contacts.js';
+import type {Contact, ContactQuery, Source} from '../sources/model.js';
 
 /** More than this is not a filter a person meant, or a server that never ends its listing. */
 export const maxListedContacts = 5_000_000;
 
-export async function listContacts(client: ApiClient, query: RecordingQuery, options: {
+export async function listContacts(source: Source, query: ContactQuery, options: {
 	signal?: AbortSignal;
 	onPage?: (listed: number, total: number | undefined) => void;
-} = {}): Promise<Recording[]> {
-	const contacts: Recording[] = [];
+} = {}): Promise<Contact[]> {
+	const contacts: Contact[] = [];
 	const seen = new Set<string>();
-	for await (const page of client.recordingPages(query, options.signal)) {
-		for (const raw of page.items) {
-			const contact = normaliseRecording(raw);
+	// What the server sends counts, not only new IDs: a server repeating the same items forever must still stop.
+	let received = 0;
+	for await (const page of source.contactPages(query, options.signal)) {
+		received += page.received;
+		for (const contact of page.contacts) {
 			// A server that repeats an item across pages must not make ccdl download it twice.
-			if (contact && !seen.has(contact.id)) {
+			if (!seen.has(contact.id)) {
 				seen.add(contact.id);
 				contacts.push(contact);
 			}
 		}
 
-		if (contacts.length > maxListedContacts) {
+		if (received > maxListedContacts) {
 			throw new ServerError('too-many', `The server listed more than ${maxListedContacts.toLocaleString('en')} recordings; narrow the dates or campaigns.`);
 		}
 
-		options.onPage?.(contacts.length, typeof page.total === 'number' ? page.total : undefined);
+		options.onPage?.(contacts.length, page.total);
 	}
 
 	return contacts;

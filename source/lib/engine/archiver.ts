@@ -1,10 +1,14 @@
 /**
- * Marks validated contacts archived on the server, in batches (one request for up to 100 contacts), retrying
- * failures a bounded number of times. A failure to archive never touches the downloaded files; it is reported.
+ * Marks validated contacts archived, in batches (one call for up to 100 contacts), retrying failures a bounded
+ * number of times. Where the mark goes is the caller's: the platform's own mark, or the journal's record of
+ * verified exports for platforms without one. A failure to archive never touches the downloaded files; it is reported.
  */
 import {setTimeout as delay} from 'node:timers/promises';
-import type {ApiClient} from '../api/client.js';
-import {backoffDelay} from '../api/retry.js';
+import {backoffDelay, type RetryPolicy} from '../api/retry.js';
+import type {ArchiveBatchResult} from '../sources/model.js';
+
+/** Marks a batch of contacts archived; throws when the whole call failed (it is then retried). */
+export type MarkArchived = (ids: readonly string[]) => Promise<ArchiveBatchResult>;
 
 const batchSize = 100;
 const flushAfterMs = 200;
@@ -19,15 +23,17 @@ export interface ArchiverOptions {
 export class Archiver {
 	readonly archivedAt = new Map<string, string>();
 	readonly failures = new Map<string, string>();
-	readonly #client: ApiClient;
+	readonly #mark: MarkArchived;
+	readonly #retry: RetryPolicy;
 	readonly #options: ArchiverOptions;
 	#pending: string[] = [];
 	readonly #attempts = new Map<string, number>();
 	#timer: NodeJS.Timeout | undefined;
 	readonly #inFlight = new Set<Promise<void>>();
 
-	constructor(client: ApiClient, options: ArchiverOptions) {
-		this.#client = client;
+	constructor(mark: MarkArchived, retry: RetryPolicy, options: ArchiverOptions) {
+		this.#mark = mark;
+		this.#retry = retry;
 		this.#options = options;
 	}
 
@@ -65,17 +71,20 @@ export class Archiver {
 		let reason = '';
 		try {
 			// Archiving is bookkeeping for files already safe on disk: it goes on even after a cancel.
-			const result = await this.#client.archiveBatch(ids);
-			for (const item of Array.isArray(result?.items) ? result.items : []) {
-				if (typeof item?.id === 'string' && typeof item.archivedAt === 'string') {
+			const result = await this.#mark(ids);
+			const asked = new Set(ids);
+			for (const item of result.archived) {
+				if (asked.has(item.id)) {
 					this.archivedAt.set(item.id, item.archivedAt);
 					this.#options.onArchived(item.id, item.archivedAt);
 				}
 			}
 
-			for (const error of Array.isArray(result?.errors) ? result.errors : []) {
-				this.failures.set(error.id, String(error.detail ?? error.code));
-				this.#options.onFailed(error.id, String(error.detail ?? error.code));
+			for (const error of result.errors) {
+				if (asked.has(error.id)) {
+					this.failures.set(error.id, error.detail);
+					this.#options.onFailed(error.id, error.detail);
+				}
 			}
 
 			retry = ids.filter(id => !this.archivedAt.has(id) && !this.failures.has(id));
@@ -98,7 +107,7 @@ export class Archiver {
 		}
 
 		if (again.length > 0) {
-			await delay(backoffDelay(this.#attempts.get(again[0]!) ?? 1, this.#client.retry));
+			await delay(backoffDelay(this.#attempts.get(again[0]!) ?? 1, this.#retry));
 			this.#pending.push(...again);
 			this.#flush();
 		}

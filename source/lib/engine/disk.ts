@@ -51,7 +51,7 @@ export async function exists(file: string): Promise<boolean> {
  * Creates a folder and its missing parents one level at a time. Not `mkdir -p`: Node's recursive mkdir spins
  * forever on procfs (`--out /proc/x`).
  */
-export async function makeFolder(folder: string): Promise<void> {
+export async function makeFolder(folder: string, mode = 0o700): Promise<void> {
 	const missing: string[] = [];
 	let current = path.resolve(folder);
 	while (!(await exists(current))) {
@@ -66,7 +66,7 @@ export async function makeFolder(folder: string): Promise<void> {
 
 	for (const part of missing) {
 		try {
-			await mkdir(part);
+			await mkdir(part, {mode});
 		} catch (error) {
 			if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
 				throw error;
@@ -86,9 +86,9 @@ export async function nearestExisting(folder: string): Promise<string> {
 }
 
 /** Creates the folder if needed and proves it is writable by writing a probe file. */
-export async function ensureWritableFolder(folder: string): Promise<void> {
+export async function ensureWritableFolder(folder: string, mode = 0o700): Promise<void> {
 	try {
-		await makeFolder(folder);
+		await makeFolder(folder, mode);
 		const info = await stat(folder);
 		if (!info.isDirectory()) {
 			throw new FilesystemError('not-a-folder', `${folder} is not a folder; choose another with --out.`);

@@ -3,7 +3,7 @@
  * discrete events (started, validated, failed, …) are all kept, progress events are merged per file, and every
  * batch comes with a fresh snapshot of the whole run. Screens and log writers subscribe; the engine never waits.
  */
-import type {Channel} from '../api/wire.js';
+import type {Channel} from '../sources/model.js';
 
 /** Why a file was not downloaded: already on disk, archived, recycled, or its channel is 0 in its download profile. */
 export type SkipReason = 'identical' | 'archived' | 'recycled' | 'profile';
@@ -13,7 +13,7 @@ export type EngineEvent =
 	| {type: 'started'; fileId: string; resumedFrom: number}
 	| {type: 'progress'; fileId: string; bytes: number; size?: number}
 	| {type: 'retrying'; fileId: string; attempt: number; reason: string; delayMs: number}
-	| {type: 'validated'; fileId: string; path: string; sha256: string; size: number}
+	| {type: 'validated'; fileId: string; path: string; sha256: string; size: number; storedSha256?: string; storedSize?: number}
 	| {type: 'archived'; contactId: string; archivedAt: string}
 	| {type: 'archive-failed'; contactId: string; reason: string}
 	| {type: 'skipped'; fileId: string; reason: SkipReason; path?: string}

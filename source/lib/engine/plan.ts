@@ -3,18 +3,18 @@
  * template; collisions inside the batch and against files on disk are resolved here, files already on disk with
  * the same digest are skipped, and the folder is checked for write access and free space.
  */
-import {readdir} from 'node:fs/promises';
 import path from 'node:path';
-import type {Channel, Recording} from '../api/wire.js';
 import {nameFieldsOf, type RemoteFile, remoteFilesOf, type TranscriptChoice} from '../catalogue/contacts.js';
 import {FilesystemError, formatBytes} from '../errors.js';
 import {
 	type FileNameTemplate, type NameRequest, renderSegments, resolveBatchNames, sanitizeSegment, suffixedPath,
 } from '../naming/index.js';
-import {ensureWritableFolder, fileSize, freeSpace, hashFile, nearestExisting} from './disk.js';
+import type {Sink} from '../sinks/sink.js';
+import type {Channel, Contact} from '../sources/model.js';
 
 export interface PlanOptions {
-	outDir: string;
+	/** Where the files go. */
+	sink: Sink;
 	template: FileNameTemplate;
 	dateFormat?: string;
 	timeZone?: string;
@@ -28,9 +28,10 @@ export interface PlanOptions {
 }
 
 export interface PlannedFile extends RemoteFile {
-	contact: Recording;
-	/** '/'-separated, relative to the output folder. */
+	contact: Contact;
+	/** '/'-separated, relative to the destination. */
 	relativePath: string;
+	/** Where the file is staged locally while it downloads (for a local folder: its final path). */
 	path: string;
 	action: 'download' | 'skip';
 	skipReason?: 'identical';
@@ -38,15 +39,17 @@ export interface PlannedFile extends RemoteFile {
 	replaces: boolean;
 	/**
 	 * Files on disk that may hold these very bytes but could not be compared before downloading (the listing gave
-	 * no digest): compared after validation, and the new copy is dropped if one matches.
+	 * no digest): compared after validation, and the new copy is dropped if one matches. Relative paths.
 	 */
 	compareWith: string[];
 }
 
 export interface Plan {
+	/** The destination for people: a folder, or a URL such as s3://bucket/prefix. */
 	outDir: string;
+	sink: Sink;
 	/** Contacts to export (recycled ones included: they go into the manifest, nothing is downloaded). */
-	contacts: Recording[];
+	contacts: Contact[];
 	files: PlannedFile[];
 	recycled: number;
 	/** Archived contacts left out because include-archived is off. */
@@ -60,7 +63,8 @@ export interface Plan {
 	byChannel: Partial<Record<Channel, number>>;
 	collisions: {inBatch: number; onDisk: number};
 	identical: number;
-	freeBytes: number;
+	/** Free bytes at the destination, when known. */
+	freeBytes: number | undefined;
 }
 
 function namesOf(file: RemoteFile, baseSegments: string[]): {segments: string[]; extension: string} {
@@ -88,38 +92,32 @@ interface FolderIndex {
 	variants: Map<string, string[]>;
 }
 
-/** What is in the output folder, read once per sub-folder, with digests computed at most once per file. */
-class DiskIndex {
-	readonly #outDir: string;
+/** What is at the destination, read once per folder, with digests computed at most once per file. */
+class DestinationIndex {
+	readonly #sink: Sink;
 	readonly #folders = new Map<string, Promise<FolderIndex>>();
-	readonly #digests = new Map<string, Promise<string>>();
+	readonly #digests = new Map<string, Promise<string | undefined>>();
 
-	constructor(outDir: string) {
-		this.#outDir = outDir;
+	constructor(sink: Sink) {
+		this.#sink = sink;
 	}
 
 	async #folder(relativeDir: string): Promise<FolderIndex> {
 		let index = this.#folders.get(relativeDir);
 		if (!index) {
-			index = readdir(path.join(this.#outDir, ...relativeDir.split('/').filter(Boolean)), {withFileTypes: true})
-				.catch(() => [])
-				.then(entries => {
-					const folder: FolderIndex = {names: new Set(), variants: new Map()};
-					for (const entry of entries) {
-						if (!entry.isFile()) {
-							continue;
-						}
+			index = this.#sink.list(relativeDir).then(entries => {
+				const folder: FolderIndex = {names: new Set(), variants: new Map()};
+				for (const entry of entries) {
+					const folded = entry.name.normalize('NFC').toLowerCase();
+					folder.names.add(folded);
+					const {stem} = variantKey(folded);
+					const list = folder.variants.get(stem) ?? [];
+					list.push(entry.name);
+					folder.variants.set(stem, list);
+				}
 
-						const folded = entry.name.normalize('NFC').toLowerCase();
-						folder.names.add(folded);
-						const {stem} = variantKey(folded);
-						const list = folder.variants.get(stem) ?? [];
-						list.push(entry.name);
-						folder.variants.set(stem, list);
-					}
-
-					return folder;
-				});
+				return folder;
+			});
 			this.#folders.set(relativeDir, index);
 		}
 
@@ -151,34 +149,31 @@ class DiskIndex {
 		return found.sort((a, b) => a.length - b.length || a.localeCompare(b));
 	}
 
-	/** Whether the file at `relativePath` has exactly the listed size and digest. */
+	/** Whether the file at `relativePath` has exactly the listed digest (and size, when listed). */
 	async holds(relativePath: string, expected: RemoteFile): Promise<boolean> {
-		const absolute = path.join(this.#outDir, ...relativePath.split('/'));
-		const size = await fileSize(absolute);
-		if (!expected.sha256 || size === undefined || (expected.size !== undefined && size !== expected.size)) {
+		if (!expected.sha256) {
 			return false;
 		}
 
-		let digest = this.#digests.get(absolute);
+		let digest = this.#digests.get(relativePath);
 		if (!digest) {
-			digest = hashFile(absolute);
-			this.#digests.set(absolute, digest);
+			digest = this.#sink.digest(relativePath).catch(() => undefined);
+			this.#digests.set(relativePath, digest);
 		}
 
 		return await digest === expected.sha256;
 	}
 }
 
-export async function buildPlan(listed: readonly Recording[], options: PlanOptions): Promise<Plan> {
-	const outDir = path.resolve(options.outDir);
-	if (!options.dryRun) {
-		await ensureWritableFolder(outDir);
-	}
+export async function buildPlan(listed: readonly Contact[], options: PlanOptions): Promise<Plan> {
+	const {sink} = options;
+	await sink.prepare({dryRun: options.dryRun ?? false});
+	const stagingDir = path.resolve(sink.stagingDir);
 
 	const contacts = listed.filter(contact => options.includeArchived || !contact.archived);
 	const archivedSkipped = listed.length - contacts.length;
 	const requests: NameRequest[] = [];
-	const pending: Array<{file: RemoteFile; contact: Recording; segments: string[]; extension: string}> = [];
+	const pending: Array<{file: RemoteFile; contact: Contact; segments: string[]; extension: string}> = [];
 	for (const contact of contacts) {
 		const base = renderSegments(options.template, nameFieldsOf(contact), {timeZone: options.timeZone, dateFormat: options.dateFormat});
 		for (const file of remoteFilesOf(contact, options.transcripts)) {
@@ -191,7 +186,7 @@ export async function buildPlan(listed: readonly Recording[], options: PlanOptio
 	const names = resolveBatchNames(requests);
 	const fold = (name: string) => name.normalize('NFC').toLowerCase();
 	const taken = new Set([...names.values()].map(fold));
-	const disk = new DiskIndex(outDir);
+	const disk = new DestinationIndex(sink);
 	// Pass 1: files this batch already has on disk, wherever an earlier run's collision suffixes put them (a run
 	// with more contacts in a name group shifts the suffixes). A claimed file is skipped and never replaced.
 	const claimed = new Map<string, string>();
@@ -241,7 +236,7 @@ export async function buildPlan(listed: readonly Recording[], options: PlanOptio
 				}
 
 				if (!file.sha256 && !claimedPaths.has(fold(relativePath))) {
-					compareWith.push(path.join(outDir, ...relativePath.split('/')));
+					compareWith.push(relativePath);
 				}
 
 				do {
@@ -255,10 +250,10 @@ export async function buildPlan(listed: readonly Recording[], options: PlanOptio
 			identical++;
 		}
 
-		const absolute = path.join(outDir, ...relativePath.split('/'));
+		const absolute = path.join(stagingDir, ...relativePath.split('/'));
 		// Belt and braces: the naming module already guarantees this, but a path outside the folder must never be written.
-		if (!absolute.startsWith(outDir + path.sep)) {
-			throw new FilesystemError('unsafe-name', `Refusing a file name that leaves ${outDir}: ${JSON.stringify(relativePath)}.`);
+		if (!absolute.startsWith(stagingDir + path.sep)) {
+			throw new FilesystemError('unsafe-name', `Refusing a file name that leaves ${sink.location}: ${JSON.stringify(relativePath)}.`);
 		}
 
 		files.push({
@@ -275,13 +270,14 @@ export async function buildPlan(listed: readonly Recording[], options: PlanOptio
 
 	const bytes = files.reduce((sum, file) => sum + (file.size ?? 0), 0);
 	const downloadBytes = files.reduce((sum, file) => sum + (file.action === 'download' ? file.size ?? 0 : 0), 0);
-	const freeBytes = await freeSpace(await nearestExisting(outDir));
-	if (!options.dryRun && downloadBytes > freeBytes) {
-		throw new FilesystemError('no-space', `Not enough free space in ${outDir}: the download needs ${formatBytes(downloadBytes)}, ${formatBytes(freeBytes)} is free; free some space or choose another --out.`);
+	const freeBytes = await sink.freeSpace();
+	if (!options.dryRun && freeBytes !== undefined && downloadBytes > freeBytes) {
+		throw new FilesystemError('no-space', `Not enough free space in ${sink.location}: the download needs ${formatBytes(downloadBytes)}, ${formatBytes(freeBytes)} is free; free some space or choose another destination.`);
 	}
 
 	return {
-		outDir,
+		outDir: sink.location,
+		sink,
 		contacts,
 		files,
 		recycled: contacts.filter(contact => contact.recycled).length,

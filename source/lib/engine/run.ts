@@ -5,16 +5,17 @@
  * back. Cancelling stops new files, aborts those in flight (their
  * partial bytes stay for the next run) and still delivers a complete summary.
  */
-import path from 'node:path';
-import type {ApiClient} from '../api/client.js';
 import {AuthError} from '../api/errors.js';
-import {Archiver} from './archiver.js';
+import {CcdlError} from '../errors.js';
+import type {Sink} from '../sinks/sink.js';
+import type {Source} from '../sources/model.js';
+import {Archiver, type MarkArchived} from './archiver.js';
 import {makeFolder} from './disk.js';
 import {CoalescingEmitter, type EngineEvent, type FileSnapshot, type RunListener, type RunSnapshot, type SkipReason} from './events.js';
 import type {Profile} from '../profiles/model.js';
 import type {Plan, PlannedFile} from './plan.js';
 import {Scheduler} from './scheduler.js';
-import {transferFile, TransferError} from './transfer.js';
+import {destinationFailure, transferFile} from './transfer.js';
 
 export interface RunOptions {
 	/** Files transferred at once when no download profile applies. @default 8 */
@@ -25,8 +26,11 @@ export interface RunOptions {
 	 */
 	profileFor?: (file: PlannedFile) => Profile | undefined;
 	overwrite: boolean;
-	/** Mark validated contacts archived on the server. @default true */
-	archive?: boolean;
+	/**
+	 * Marks validated contacts archived: the platform's own mark, or the journal's record where the platform has
+	 * none. Absent: nothing is marked (--no-archive).
+	 */
+	markArchived?: MarkArchived;
 	signal?: AbortSignal;
 	/** Milliseconds between event batches. @default 100 */
 	eventIntervalMs?: number;
@@ -39,6 +43,11 @@ export interface FileOutcome {
 	skipReason?: SkipReason;
 	sha256?: string;
 	size?: number;
+	/** Where the file is at the destination when it differs from the plan (already there under another name, `.age`). */
+	relativePath?: string;
+	/** SHA-256 and size of the stored bytes when they differ from the plaintext (encrypted). */
+	storedSha256?: string;
+	storedSize?: number;
 	code?: string;
 	reason?: string;
 }
@@ -52,29 +61,43 @@ export interface RunSummary {
 	skipped: number;
 	failed: number;
 	interrupted: boolean;
-	/** Bytes that came over the network. */
+	/** Bytes that came over the network in this run (resumed bytes not included). */
 	bytesTransferred: number;
+	/** Bytes already on disk from earlier runs that resumed transfers built on. */
+	bytesResumed: number;
 	durationMs: number;
 	/** A fatal error that stopped the run (e.g. the session could not be renewed). */
 	fatal?: Error;
 }
 
-export class DownloadRun {
+/** What screens and reporters need of a run: its plan, its events, a snapshot, and a way to stop it. */
+export interface RunEvents {
 	readonly plan: Plan;
-	readonly #client: ApiClient;
+	subscribe(listener: RunListener): () => void;
+	snapshot(): RunSnapshot;
+	files(): IterableIterator<FileSnapshot>;
+	cancel(): void;
+}
+
+export class DownloadRun implements RunEvents {
+	readonly plan: Plan;
+	readonly #source: Source;
+	readonly #sink: Sink;
 	readonly #options: RunOptions;
 	readonly #emitter: CoalescingEmitter;
 	readonly #files = new Map<string, FileSnapshot>();
 	readonly #controller = new AbortController();
 	#startedAt = Date.now();
 	#bytesDone = 0;
+	#bytesResumed = 0;
 	#rateSamples: Array<{at: number; bytes: number}> = [];
 	#concurrency: number;
 	#counts = {queued: 0, running: 0, valid: 0, skipped: 0, failed: 0, archived: 0};
 	#finished = false;
 
-	constructor(client: ApiClient, plan: Plan, options: RunOptions) {
-		this.#client = client;
+	constructor(source: Source, plan: Plan, options: RunOptions) {
+		this.#source = source;
+		this.#sink = plan.sink;
 		this.plan = plan;
 		this.#options = options;
 		this.#concurrency = options.concurrency ?? 8;
@@ -163,11 +186,12 @@ export class DownloadRun {
 				this.#concurrency = concurrency;
 			},
 		});
-		this.#client.gate.onSlowDown = () => {
+		this.#source.gate.onSlowDown = () => {
 			scheduler.slowDown();
 		};
 
-		const archiver = new Archiver(this.#client, {
+		const mark = this.#options.markArchived;
+		const archiver = new Archiver(mark ?? (async () => ({archived: [], errors: []})), this.#source.retry, {
 			signal,
 			onArchived: (contactId, archivedAt) => {
 				this.#counts.archived++;
@@ -207,7 +231,7 @@ export class DownloadRun {
 
 			const left = remainingByContact.get(file.contactId)! - 1;
 			remainingByContact.set(file.contactId, left);
-			if (left === 0 && !contactFailed.has(file.contactId) && this.#options.archive !== false) {
+			if (left === 0 && !contactFailed.has(file.contactId) && mark) {
 				if (file.contact.archived && file.contact.archivedAt) {
 					archiver.known(file.contactId, file.contact.archivedAt);
 				} else {
@@ -232,20 +256,24 @@ export class DownloadRun {
 
 			this.#setState(file.fileId, 'running');
 			let reported = 0;
+			let base = 0;
 			try {
-				const result = await transferFile(this.#client, file, {
+				const result = await transferFile(this.#source, this.#sink, file, {
 					signal,
 					overwrite: file.replaces || this.#options.overwrite,
 					ensureFolder,
 					hooks: {
 						onStart: resumedFrom => {
-							this.#addBytes(resumedFrom - reported);
+							// Bytes from an earlier run are not this run's traffic: counting them made the rate
+							// (and, when a resume restarted, the total) wrong.
+							this.#bytesResumed += resumedFrom;
+							base = resumedFrom;
 							reported = resumedFrom;
 							this.#files.get(file.fileId)!.bytes = resumedFrom;
 							this.#emit({type: 'started', fileId: file.fileId, resumedFrom});
 						},
 						onProgress: (bytes, size) => {
-							this.#addBytes(bytes - reported);
+							this.#addBytes(Math.max(0, bytes - Math.max(reported, base)));
 							reported = bytes;
 							this.#files.get(file.fileId)!.bytes = bytes;
 							this.#emit({type: 'progress', fileId: file.fileId, bytes, ...(size === undefined ? {} : {size})});
@@ -257,37 +285,38 @@ export class DownloadRun {
 				});
 				if (result.identicalTo) {
 					// The listing had no digest, so this was only found out after downloading: count it as already there.
-					const relativePath = path.relative(this.plan.outDir, result.identicalTo).split(path.sep).join('/');
-					file.relativePath = relativePath;
-					file.path = result.identicalTo;
+					const relativePath = result.identicalTo;
 					this.#setState(file.fileId, 'skipped', {bytes: result.size, sha256: result.sha256, size: result.size, relativePath});
-					outcomes.set(file.fileId, {file, state: 'skipped', skipReason: 'identical', sha256: result.sha256, size: result.size});
+					outcomes.set(file.fileId, {file, state: 'skipped', skipReason: 'identical', sha256: result.sha256, size: result.size, relativePath});
 					this.#emit({type: 'skipped', fileId: file.fileId, reason: 'identical', path: relativePath});
 				} else {
-					this.#setState(file.fileId, 'valid', {bytes: result.size, sha256: result.sha256, size: result.size});
-					outcomes.set(file.fileId, {file, state: 'valid', sha256: result.sha256, size: result.size});
-					this.#emit({type: 'validated', fileId: file.fileId, path: file.relativePath, sha256: result.sha256, size: result.size});
+					const stored = result.published?.storedSha256 ? {storedSha256: result.published.storedSha256, storedSize: result.published.storedSize ?? 0} : {};
+					this.#setState(file.fileId, 'valid', {bytes: result.size, sha256: result.sha256, size: result.size, relativePath: result.relativePath});
+					outcomes.set(file.fileId, {file, state: 'valid', sha256: result.sha256, size: result.size, relativePath: result.relativePath, ...stored});
+					this.#emit({type: 'validated', fileId: file.fileId, path: result.relativePath, sha256: result.sha256, size: result.size, ...stored});
 				}
 
 				settleContact(file, true);
 				scheduler.succeeded();
 			} catch (error) {
-				this.#addBytes(-reported);
+				this.#addBytes(-Math.max(0, reported - base));
 				if (signal.aborted) {
 					this.#setState(file.fileId, 'queued', {bytes: 0});
 					outcomes.set(file.fileId, {file, state: 'interrupted'});
 					return;
 				}
 
-				if (error instanceof AuthError) {
-					fatal ??= error;
+				const disk = destinationFailure(error, this.#sink.location);
+				if (error instanceof AuthError || disk) {
+					// No other file can succeed either: stop starting files, keep what is finished.
+					fatal ??= disk ?? (error as Error);
 					this.cancel();
 					this.#setState(file.fileId, 'queued', {bytes: 0});
 					outcomes.set(file.fileId, {file, state: 'interrupted'});
 					return;
 				}
 
-				const code = error instanceof TransferError ? error.code : 'error';
+				const code = error instanceof CcdlError || typeof (error as {code?: unknown})?.code === 'string' ? String((error as {code: string}).code) : 'error';
 				const reason = error instanceof Error ? error.message : String(error);
 				this.#setState(file.fileId, 'failed', {reason});
 				outcomes.set(file.fileId, {file, state: 'failed', code, reason});
@@ -305,7 +334,7 @@ export class DownloadRun {
 
 		await scheduler.run({run: runFile, skip: skipForProfile});
 		await archiver.finish();
-		this.#client.gate.onSlowDown = undefined;
+		this.#source.gate.onSlowDown = undefined;
 		this.#finished = true;
 		const interrupted = signal.aborted;
 		this.#emit({type: 'finished', interrupted});
@@ -319,6 +348,7 @@ export class DownloadRun {
 			failed: list.filter(outcome => outcome.state === 'failed').length,
 			interrupted,
 			bytesTransferred: this.#bytesDone,
+			bytesResumed: this.#bytesResumed,
 			durationMs: Date.now() - this.#startedAt,
 			...(fatal ? {fatal} : {}),
 		};

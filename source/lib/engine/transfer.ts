@@ -6,15 +6,16 @@
  */
 import {createHash, type Hash} from 'node:crypto';
 import {createWriteStream} from 'node:fs';
-import {link, readFile, rename, rm, unlink, writeFile} from 'node:fs/promises';
+import {readFile, rm, unlink, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {Transform} from 'node:stream';
 import {pipeline} from 'node:stream/promises';
 import {setTimeout as delay} from 'node:timers/promises';
-import type {ApiClient} from '../api/client.js';
 import {ApiProblemError, AuthError, ServerError} from '../api/errors.js';
 import {backoffDelay} from '../api/retry.js';
-import {CcdlError, exitCodes} from '../errors.js';
+import {CcdlError, exitCodes, FilesystemError} from '../errors.js';
+import type {PublishResult, Sink} from '../sinks/sink.js';
+import type {Source} from '../sources/model.js';
 import {fileSize, hashFile, hashInto, makeFolder} from './disk.js';
 import type {PlannedFile} from './plan.js';
 import {mediaTypeProblem} from './validate.js';
@@ -37,17 +38,20 @@ export interface TransferHooks {
 export interface TransferResult {
 	sha256: string;
 	size: number;
-	path: string;
+	/** Where the file is now, relative to the destination. */
+	relativePath: string;
+	/** Where it was published (path or URL), and the stored digest when it differs (encryption). */
+	published?: PublishResult;
 	/** Bytes that came over the network in this run. */
 	transferred: number;
 	/** Set when the bytes turned out to be already on disk under this path; nothing new was written. */
 	identicalTo?: string;
 }
 
-/** The first of `candidates` holding exactly these bytes. */
-async function findTwin(candidates: readonly string[], size: number, sha256: string): Promise<string | undefined> {
+/** The first of `candidates` (relative paths at the destination) holding exactly these bytes. */
+async function findTwin(sink: Sink, candidates: readonly string[], sha256: string): Promise<string | undefined> {
 	for (const candidate of candidates) {
-		if (await fileSize(candidate) === size && await hashFile(candidate) === sha256) {
+		if (await sink.digest(candidate).catch(() => undefined) === sha256) {
 			return candidate;
 		}
 	}
@@ -94,28 +98,30 @@ function header(value: string | string[] | undefined): string | undefined {
 	return Array.isArray(value) ? value[0] : value;
 }
 
-function isAbort(error: unknown, signal: AbortSignal): boolean {
-	return signal.aborted || (error as Error)?.name === 'AbortError';
+/** Errors of the local disk (staging or the destination folder): no retry of the download helps against these. */
+const diskErrorCodes = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM', 'ENOENT', 'ENOTDIR', 'EIO', 'EISDIR', 'EFBIG']);
+
+/** The error as a file-system failure that stops the run (exit 5), when it is one. */
+export function destinationFailure(error: unknown, where: string): FilesystemError | undefined {
+	if (error instanceof FilesystemError) {
+		return error;
+	}
+
+	const {code, syscall} = (error ?? {}) as NodeJS.ErrnoException;
+	if (!code || !diskErrorCodes.has(code) || syscall === 'connect' || syscall === 'getaddrinfo') {
+		return undefined;
+	}
+
+	const why = code === 'ENOSPC' || code === 'EDQUOT' ? 'the disk is full'
+		: code === 'EROFS' ? 'the file system turned read-only'
+			: code === 'EACCES' || code === 'EPERM' ? 'permission denied'
+				: code === 'ENOENT' || code === 'ENOTDIR' ? 'the folder disappeared'
+					: code === 'EFBIG' ? 'the file is too big for the file system' : `an input/output error (${code})`;
+	return new FilesystemError(code === 'ENOSPC' || code === 'EDQUOT' ? 'no-space' : 'not-writable', `Cannot write to ${where}: ${why}; finished files are kept — free the folder or choose another, then run the same command again.`, {cause: error});
 }
 
-/** Publishes a validated partial under its final name without ever leaving a half-written file there. */
-async function publish(part: string, file: PlannedFile, overwrite: boolean): Promise<void> {
-	if (overwrite) {
-		await rename(part, file.path);
-		return;
-	}
-
-	try {
-		// link() fails instead of replacing: a file that appeared under this name since planning is never clobbered.
-		await link(part, file.path);
-		await unlink(part);
-	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-			throw error;
-		}
-
-		throw new TransferError('name-taken', `${file.relativePath} appeared on disk during the run; run again to keep both`);
-	}
+function isAbort(error: unknown, signal: AbortSignal): boolean {
+	return signal.aborted || (error as Error)?.name === 'AbortError';
 }
 
 /** The most ccdl accepts for a file whose size nobody announced (a transcript streamed without Content-Length). */
@@ -124,7 +130,7 @@ const maxUnannouncedBytes = 1024 * 1024 * 1024;
 /** Partials of files this big get their sidecar before the first byte, so even a crash (kill -9) can resume them. */
 const sidecarUpfrontBytes = 8 * 1024 * 1024;
 
-export async function transferFile(client: ApiClient, file: PlannedFile, options: {
+export async function transferFile(source: Source, sink: Sink, file: PlannedFile, options: {
 	signal: AbortSignal;
 	overwrite: boolean;
 	hooks?: TransferHooks;
@@ -132,7 +138,7 @@ export async function transferFile(client: ApiClient, file: PlannedFile, options
 	ensureFolder?: (folder: string) => Promise<void>;
 }): Promise<TransferResult> {
 	const {signal, hooks = {}} = options;
-	const policy = client.retry;
+	const policy = source.retry;
 	const {part, meta: metaPath} = partialPaths(file.path);
 	await (options.ensureFolder ?? makeFolder)(path.dirname(file.path));
 	let failures = 0;
@@ -169,9 +175,9 @@ export async function transferFile(client: ApiClient, file: PlannedFile, options
 		// Cancelled while validating: every byte is already there, and a matching digest needs no request at all.
 		if (offset > 0 && meta?.href === file.href && meta.size === offset && meta.sha256 && (file.etag === undefined || meta.etag === file.etag)
 			&& await hashFile(part) === meta.sha256 && !(await mediaTypeProblem(part, file.contentType, offset))) {
-			await publish(part, file, options.overwrite);
+			const published = await sink.publish(part, file.relativePath, {overwrite: options.overwrite, size: offset, sha256: meta.sha256, signal});
 			await rm(metaPath, {force: true});
-			return {sha256: meta.sha256, size: offset, path: file.path, transferred: 0};
+			return {sha256: meta.sha256, size: offset, relativePath: published.relativePath, published, transferred: 0};
 		}
 
 		const resumable = offset > 0 && meta?.href === file.href && meta.etag !== undefined
@@ -187,7 +193,7 @@ export async function transferFile(client: ApiClient, file: PlannedFile, options
 
 		let response;
 		try {
-			response = await client.openDownload(file.href, {offset, ifRange: meta?.etag, signal});
+			response = await source.openMedia(file.href, {offset, ...(offset > 0 && meta?.etag ? {ifRange: meta.etag} : {}), signal});
 		} catch (error) {
 			if (isAbort(error, signal) || error instanceof AuthError) {
 				throw error;
@@ -195,7 +201,7 @@ export async function transferFile(client: ApiClient, file: PlannedFile, options
 
 			if (error instanceof ApiProblemError) {
 				if ((error.status === 429 || error.status === 503) && ++waits <= policy.maxWaits) {
-					client.gate.pause(error.retryAfter ?? backoffDelay(waits, policy) / 1000);
+					source.gate.pause(error.retryAfter ?? backoffDelay(waits, policy) / 1000);
 					hooks.onRetry?.(failures, `server asked to slow down (${error.status})`, (error.retryAfter ?? 0) * 1000);
 					continue;
 				}
@@ -227,6 +233,15 @@ export async function transferFile(client: ApiClient, file: PlannedFile, options
 		let total: number | undefined;
 		if (status === 206) {
 			const range = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(header(headers['content-range']) ?? '');
+			// A 206 is spliced onto the partial only when it is of the very representation the partial holds: the
+			// validator asked for in If-Range must come back, else the halves may be of two different files.
+			if (offset === 0 || etag === undefined || etag !== meta?.etag) {
+				body.destroy();
+				await discard();
+				await retry('the server resumed a different version of the file');
+				continue;
+			}
+
 			if (!range || Number(range[1]) !== offset) {
 				body.destroy();
 				await discard();
@@ -243,8 +258,26 @@ export async function transferFile(client: ApiClient, file: PlannedFile, options
 		}
 
 		const digestState = offset === 0 ? createHash('sha256') : hash;
-		const expectedSize = total ?? file.size;
-		const expectedDigest = parseReprDigest(headers['repr-digest']) ?? parseReprDigest(headers.digest) ?? file.sha256;
+		// What the listing promised wins over what this response says: a server (or a man in the middle) answering
+		// with another recording's body and that body's own digest must not pass.
+		if (file.size !== undefined && total !== undefined && total !== file.size) {
+			body.destroy();
+			await discard();
+			await retry(`the server announced ${total} bytes, the listing ${file.size}`);
+			continue;
+		}
+
+		const headerDigest = parseReprDigest(headers['repr-digest']) ?? parseReprDigest(headers.digest);
+		if (file.sha256 && headerDigest && headerDigest !== file.sha256) {
+			// Another version than the listing names (revised since, or a server answering with another file):
+			// no retry brings the listed bytes back; a new run lists the recording again.
+			body.destroy();
+			await discard();
+			throw new TransferError('changed-on-server', 'the server now sends another version of this file than it listed (the SHA-256 differs); run again to list it anew');
+		}
+
+		const expectedSize = file.size ?? total;
+		const expectedDigest = file.sha256 ?? headerDigest;
 		const sidecar = JSON.stringify({href: file.href, etag, size: expectedSize, sha256: expectedDigest} satisfies PartialMeta);
 		if (expectedSize === undefined || expectedSize >= sidecarUpfrontBytes) {
 			await writeFile(metaPath, sidecar);
@@ -287,7 +320,7 @@ export async function transferFile(client: ApiClient, file: PlannedFile, options
 			},
 		});
 		try {
-			await pipeline(body, meter, createWriteStream(part, {flags: offset > 0 ? 'a' : 'w', highWaterMark: 256 * 1024}), {signal});
+			await pipeline(body, meter, createWriteStream(part, {flags: offset > 0 ? 'a' : 'w', mode: 0o600, highWaterMark: 256 * 1024}), {signal});
 		} catch (error) {
 			if (error instanceof TransferError && error.code === 'too-big') {
 				await discard();
@@ -298,6 +331,11 @@ export async function transferFile(client: ApiClient, file: PlannedFile, options
 				await discard();
 				await retry(error.message);
 				continue;
+			}
+
+			const disk = destinationFailure(error, sink.location);
+			if (disk) {
+				throw disk;
 			}
 
 			// Reset, truncated or cancelled mid-body: the partial stays, with a sidecar so the next attempt (or run)
@@ -344,17 +382,21 @@ export async function transferFile(client: ApiClient, file: PlannedFile, options
 			throw new TransferError('wrong-media-type', `the bytes are ${typeProblem}, not ${file.contentType}`);
 		}
 
-		const twin = await findTwin(file.compareWith, received, digest);
+		const twin = await findTwin(sink, file.compareWith, digest);
+		let published: PublishResult | undefined;
 		if (twin) {
 			await unlink(part);
 		} else {
-			await publish(part, file, options.overwrite);
+			published = await sink.publish(part, file.relativePath, {overwrite: options.overwrite, size: received, sha256: digest, signal});
 		}
 
 		if (sidecarOnDisk) {
 			await rm(metaPath, {force: true});
 		}
 
-		return {sha256: digest, size: received, path: twin ?? file.path, transferred, ...(twin ? {identicalTo: twin} : {})};
+		return {
+			sha256: digest, size: received, relativePath: twin ?? published!.relativePath, transferred,
+			...(published ? {published} : {}), ...(twin ? {identicalTo: twin} : {}),
+		};
 	}
 }

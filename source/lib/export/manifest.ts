@@ -4,17 +4,21 @@
  * earlier runs into the same folder are kept unless this run wrote the same file, so the manifest always describes
  * the whole folder. Both files are replaced atomically.
  */
-import {readFile, rename, writeFile} from 'node:fs/promises';
+import {readFile} from 'node:fs/promises';
 import path from 'node:path';
-import type {Recording} from '../api/wire.js';
 import type {Plan} from '../engine/plan.js';
 import type {RunSummary} from '../engine/run.js';
+import type {Sink} from '../sinks/sink.js';
+import type {Contact} from '../sources/model.js';
 
 export const manifestCsvName = 'manifest.csv';
 export const manifestJsonName = 'manifest.jsonl';
 
-/** `skipped-profile`: not downloaded because the file's channel is 0 in its download profile. */
-export type ManifestStatus = 'valid' | 'skipped-identical' | 'skipped-profile' | 'failed' | 'interrupted' | 'recycled' | 'planned' | 'metadata';
+/**
+ * `skipped-profile`: not downloaded because the file's channel is 0 in its download profile; `limited`: a daily or
+ * per-run limit left the contact for a later run (nothing downloaded, not marked archived).
+ */
+export type ManifestStatus = 'valid' | 'skipped-identical' | 'skipped-profile' | 'failed' | 'interrupted' | 'recycled' | 'planned' | 'metadata' | 'limited';
 
 export interface ManifestRow {
 	contactId: string;
@@ -50,6 +54,9 @@ export interface ManifestRow {
 	fileType: string;
 	size: number | '';
 	sha256: string;
+	/** SHA-256 and size of the stored bytes when they differ from the plaintext (encrypted with age). */
+	storedSha256?: string;
+	storedSize?: number | '';
 	archivedAt: string;
 	status: ManifestStatus;
 	error: string;
@@ -63,7 +70,8 @@ const columns: Array<[keyof ManifestRow, string]> = [
 	['terminationId', 'Termination ID'], ['terminationName', 'Termination'], ['date', 'Date'], ['time', 'Time'],
 	['timeZone', 'Time Zone'], ['callStart', 'Call Start'], ['connectedAt', 'Connected To Operator'], ['callEnd', 'Call End'],
 	['callDuration', 'Call Duration'], ['file', 'File'], ['fileKind', 'File Kind'], ['fileType', 'File Type'], ['size', 'Size'],
-	['sha256', 'SHA-256'], ['archivedAt', 'Archived'], ['status', 'Status'], ['error', 'Error'],
+	['sha256', 'SHA-256'], ['storedSha256', 'Stored SHA-256'], ['storedSize', 'Stored Size'], ['archivedAt', 'Archived'],
+	['status', 'Status'], ['error', 'Error'],
 ];
 
 /** hh:mm:ss of a number of seconds. */
@@ -106,7 +114,7 @@ function localParts(iso: string, timeZone: string): {date: string; time: string}
 	return {date: date.format(instant), time: time.format(instant)};
 }
 
-function contactColumns(contact: Recording): Omit<ManifestRow, 'file' | 'fileKind' | 'fileType' | 'size' | 'sha256' | 'archivedAt' | 'status' | 'error'> {
+function contactColumns(contact: Contact): Omit<ManifestRow, 'file' | 'fileKind' | 'fileType' | 'size' | 'sha256' | 'archivedAt' | 'status' | 'error'> {
 	const {date, time} = contact.recycled ? {date: contact.callStart, time: contact.callStart} : localParts(contact.callStart, contact.timeZone);
 	return {
 		contactId: contact.id,
@@ -138,8 +146,12 @@ function contactColumns(contact: Recording): Omit<ManifestRow, 'file' | 'fileKin
 }
 
 /** The rows describing what a run did (or, without a summary, what a plan would do). */
-export function manifestRows(plan: Plan, summary?: RunSummary): ManifestRow[] {
+export function manifestRows(plan: Plan, summary?: RunSummary, extra: {limited?: readonly Contact[]} = {}): ManifestRow[] {
 	const rows: ManifestRow[] = [];
+	for (const contact of extra.limited ?? []) {
+		rows.push({...contactColumns(contact), file: '', fileKind: '', fileType: '', size: '', sha256: '', archivedAt: '', status: 'limited', error: 'left for a later run by a limit'});
+	}
+
 	const outcomes = new Map(summary?.outcomes.map(outcome => [outcome.file.fileId, outcome]));
 	// Contacts with nothing to download in this run (metadata-only, or a chat without transcripts) still get a row.
 	const withFiles = new Set(plan.files.map(file => file.contactId));
@@ -157,11 +169,12 @@ export function manifestRows(plan: Plan, summary?: RunSummary): ManifestRow[] {
 			: outcome.state === 'skipped' ? outcome.skipReason === 'profile' ? 'skipped-profile' : 'skipped-identical' : outcome.state;
 		rows.push({
 			...contactColumns(file.contact),
-			file: file.relativePath,
+			file: outcome?.relativePath ?? file.relativePath,
 			fileKind: file.kind,
 			fileType: file.extension.slice(1),
 			size: outcome?.size ?? file.size ?? '',
 			sha256: outcome?.sha256 ?? '',
+			...outcome?.storedSha256 ? {storedSha256: outcome.storedSha256, storedSize: outcome.storedSize ?? ''} : {},
 			archivedAt: summary?.archivedAt.get(file.contactId) ?? file.contact.archivedAt ?? '',
 			status,
 			error: outcome?.reason ?? '',
@@ -171,8 +184,16 @@ export function manifestRows(plan: Plan, summary?: RunSummary): ManifestRow[] {
 	return rows;
 }
 
-function csvField(value: string | number): string {
-	const text = String(value);
+/**
+ * A CSV cell. Server text that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, carriage return
+ * first, per OWASP's CSV-injection advice) is prefixed with `'`; plain numbers stay numbers.
+ */
+function csvField(value: string | number | undefined): string {
+	let text = value === undefined ? '' : String(value);
+	if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text) && !/^[+-]?\d+(\.\d+)?$/.test(text)) {
+		text = `'${text}`;
+	}
+
 	return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
@@ -193,6 +214,11 @@ export async function readManifest(folder: string): Promise<ManifestRow[] | unde
 		return undefined;
 	}
 
+	return parseManifest(text);
+}
+
+/** The rows of a manifest.jsonl text; damaged lines are skipped. */
+export function parseManifest(text: string): ManifestRow[] {
 	const rows: ManifestRow[] = [];
 	for (const line of text.split('\n')) {
 		if (line.trim()) {
@@ -211,10 +237,11 @@ function rowKey(row: ManifestRow): string {
 	return row.file ? `file:${row.file.normalize('NFC')}` : `contact:${row.contactId}:${row.status}`;
 }
 
-/** Writes both manifest files, merged with the folder's existing manifest. Returns their paths. */
-export async function writeManifest(folder: string, rows: readonly ManifestRow[], options: {bom?: boolean} = {}): Promise<{csv: string; jsonl: string}> {
+/** Writes both manifest files at the destination, merged with its existing manifest. Returns their locations. */
+export async function writeManifest(sink: Sink, rows: readonly ManifestRow[], options: {bom?: boolean} = {}): Promise<{csv: string; jsonl: string}> {
 	const merged = new Map<string, ManifestRow>();
-	for (const row of await readManifest(folder) ?? []) {
+	const existing = await sink.readText(manifestJsonName).catch(() => undefined);
+	for (const row of existing === undefined ? [] : parseManifest(existing)) {
 		merged.set(rowKey(row), row);
 	}
 
@@ -222,20 +249,18 @@ export async function writeManifest(folder: string, rows: readonly ManifestRow[]
 		const key = rowKey(row);
 		const previous = merged.get(key);
 		// A file that is already valid on disk stays described as such if this run only planned or skipped it.
-		if (previous?.status === 'valid' && (row.status === 'planned' || row.status === 'interrupted' || row.status === 'skipped-profile')) {
+		if (previous?.status === 'valid' && (row.status === 'planned' || row.status === 'interrupted' || row.status === 'skipped-profile' || row.status === 'limited')) {
 			continue;
 		}
 
 		merged.set(key, previous?.status === 'valid' && row.status === 'skipped-identical' ? {...row, status: 'valid'} : row);
 	}
 
-	const all = [...merged.values()];
-	const csv = path.join(folder, manifestCsvName);
-	const jsonl = path.join(folder, manifestJsonName);
-	const suffix = `.ccdl-tmp-${process.pid}`;
-	await writeFile(csv + suffix, toCsv(all, options));
-	await writeFile(jsonl + suffix, all.map(row => JSON.stringify(row)).join('\n') + (all.length > 0 ? '\n' : ''));
-	await rename(csv + suffix, csv);
-	await rename(jsonl + suffix, jsonl);
+	// A contact limited once and exported later is described by its files, not by the old 'limited' row.
+	const exported = new Set([...merged.values()].filter(row => row.file).map(row => row.contactId));
+	const all = [...merged.values()].filter(row => row.status !== 'limited' || !exported.has(row.contactId));
+	// jsonl first: it is what `ccdl verify` and the next run read.
+	const jsonl = await sink.writeText(manifestJsonName, all.map(row => JSON.stringify(row)).join('\n') + (all.length > 0 ? '\n' : ''));
+	const csv = await sink.writeText(manifestCsvName, toCsv(all, options));
 	return {csv, jsonl};
 }

@@ -1,5 +1,5 @@
 /**
- * The journal's side of a download run, in four calls for `ccdl download`:
+ * The journal's side of a download run, in four calls (made by the run pipeline, source/lib/run/pipeline.ts):
  *
  *   const recorder = DownloadJournal.start({server, company, user, filter, outDir, search});   // after login
  *   const admitted = recorder.admit(plan);       // claims + limits: a narrower plan, and lines to print
@@ -37,14 +37,6 @@ export interface RunFilter {
 	transcripts: string;
 	mode?: string;
 	template?: string;
-}
-
-/** What `ccdl run NAME` tells `runDownload` (second argument) about the run. */
-export interface DownloadContext {
-	/** The saved search's name: recorded with the run. */
-	search?: string;
-	/** The saved search's date rule: recorded in the filter. */
-	dateRule?: string;
 }
 
 export interface DownloadJournalStart {
@@ -101,13 +93,15 @@ export class DownloadJournal {
 	#busy: string[] = [];
 	#attempts = new Map<string, number>();
 	#finished = false;
+	#sink: Plan['sink'] | undefined;
 
 	private constructor(journal: Journal, owns: boolean, runId: number, input: DownloadJournalStart, options: DownloadJournalOptions) {
 		this.journal = journal;
 		this.#ownsJournal = owns;
 		this.runId = runId;
 		this.server = serverKey(input.server);
-		this.outDir = path.resolve(input.outDir);
+		// A remote destination (s3://…) is kept as given; a folder as an absolute path.
+		this.outDir = /^[a-z][a-z\d+.-]*:\/\//i.test(input.outDir) ? input.outDir : path.resolve(input.outDir);
 		this.#options = options;
 	}
 
@@ -169,6 +163,7 @@ export class DownloadJournal {
 
 	/** Records items as the run reports them (validated, failed, skipped, archived), in one transaction per batch. */
 	attach(run: {plan: Plan; subscribe(listener: RunListener): () => void}): () => void {
+		this.#sink = run.plan.sink;
 		const files = new Map<string, PlannedFile>(run.plan.files.map(file => [file.fileId, file]));
 		const byContact = new Map<string, PlannedFile[]>();
 		for (const file of run.plan.files) {
@@ -209,6 +204,11 @@ export class DownloadJournal {
 		});
 	}
 
+	/** Where a file is at the destination: a path, or a URL for remote destinations. */
+	#locate(relativePath: string): string {
+		return this.#sink ? this.#sink.locate(relativePath) : path.join(this.outDir, ...relativePath.split('/'));
+	}
+
 	#itemOf(event: EngineEvent, files: Map<string, PlannedFile>, done: Map<string, ItemInput>): ItemInput | undefined {
 		if (event.type === 'retrying') {
 			this.#attempts.set(event.fileId, Math.max(this.#attempts.get(event.fileId) ?? 1, event.attempt));
@@ -227,18 +227,18 @@ export class DownloadJournal {
 		const base = {recordingId: file.contactId, fileId: file.fileId, attempts: this.#attempts.get(file.fileId) ?? (event.type === 'skipped' ? 0 : 1)};
 		switch (event.type) {
 			case 'validated': {
-				return {...base, status: 'valid', path: path.join(this.outDir, ...event.path.split('/')), sha256: event.sha256, size: event.size};
+				return {...base, status: 'valid', path: this.#locate(event.path), sha256: event.sha256, size: event.size};
 			}
 
 			case 'failed': {
-				return {...base, status: 'failed', path: file.path, lastError: event.reason};
+				return {...base, status: 'failed', path: this.#locate(file.relativePath), lastError: event.reason};
 			}
 
 			case 'skipped': {
 				const previous = done.get(file.fileId);
 				return {
 					...base, status: event.reason === 'profile' ? 'skipped-profile' : 'skipped-identical',
-					path: event.path ? path.join(this.outDir, ...event.path.split('/')) : file.path,
+					path: this.#locate(event.path ?? file.relativePath),
 					...file.sha256 ? {sha256: file.sha256} : previous?.sha256 ? {sha256: previous.sha256} : {},
 					...file.size === undefined ? {} : {size: file.size},
 				};
@@ -251,6 +251,7 @@ export class DownloadJournal {
 	 * and reservation. Returns the outcome, and exit code 6 when a limit held contacts back and all else went well.
 	 */
 	finish(plan: Plan, summary: RunSummary, result: {manifestPath?: string} = {}): FinishResult {
+		this.#sink ??= plan.sink;
 		const items: ItemInput[] = [];
 		const statuses: Record<string, number> = {};
 		for (const outcome of summary.outcomes) {
@@ -260,7 +261,7 @@ export class DownloadJournal {
 			items.push({
 				recordingId: outcome.file.contactId,
 				fileId: outcome.file.fileId,
-				path: outcome.file.path,
+				path: this.#locate(outcome.relativePath ?? outcome.file.relativePath),
 				status,
 				attempts: this.#attempts.get(outcome.file.fileId) ?? (outcome.state === 'skipped' ? 0 : 1),
 				...outcome.size === undefined ? {} : {size: outcome.size},

@@ -655,6 +655,26 @@ export class Journal {
 		});
 	}
 
+	/**
+	 * When each of these contacts of `server` was exported and verified (its archive time), for platforms without
+	 * an archived mark of their own: there, the journal's record is what "archived" means.
+	 */
+	exportedAt(server: string, recordingIds: readonly string[]): Map<string, string> {
+		return this.#guard(() => {
+			const found = new Map<string, string>();
+			const key = serverKey(server);
+			const query = this.#db.prepare('SELECT archived_at FROM items WHERE server = ? AND recording_id = ? AND archived_at IS NOT NULL ORDER BY recorded_ms DESC LIMIT 1');
+			for (const id of recordingIds) {
+				const row = query.get(key, id) as {archived_at: string} | undefined;
+				if (row) {
+					found.set(id, row.archived_at);
+				}
+			}
+
+			return found;
+		});
+	}
+
 	#runRecord(row: RunRow): RunRecord {
 		let outcome = row.outcome as RunOutcome;
 		if (outcome === 'running' && !this.#alive(Number(row.pid), row.host)) {

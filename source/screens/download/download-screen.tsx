@@ -10,7 +10,7 @@ import {Table, useTable} from '../../components/table/index.js';
 import {useI18n} from '../../hooks/use-i18n.js';
 import {useRun} from '../../hooks/use-run.js';
 import {useTheme} from '../../hooks/use-theme.js';
-import type {DownloadRun} from '../../lib/engine/run.js';
+import type {RunEvents} from '../../lib/engine/run.js';
 import {formatBytes} from '../../lib/errors.js';
 import {formatDuration} from '../../lib/export/manifest.js';
 import {fit, visible} from '../../lib/text/visible.js';
@@ -21,7 +21,7 @@ import {liveProgress, progressBar, shareDone} from './live-progress.js';
 import {useDownloadKeys} from './use-download-keys.js';
 
 export interface DownloadScreenProps {
-	readonly run: DownloadRun;
+	readonly run: RunEvents;
 	/** The user confirmed cancelling (Esc or q, then y): the app calls run.cancel(). */
 	readonly onCancel: () => void;
 	/** ?: the key help. */

@@ -8,7 +8,7 @@ import {ActionRow, BusyLine, Button, Choice, InlineMessage, TextField, isHelpKey
 import type {NamingValues} from '../../flow.js';
 import {useI18n} from '../../hooks/use-i18n.js';
 import {useTheme} from '../../hooks/use-theme.js';
-import type {Recording} from '../../lib/api/wire.js';
+import type {Contact} from '../../lib/sources/model.js';
 import {fit, visible} from '../../lib/text/visible.js';
 import {type FileNameField, type PaletteItem, type Separator, fileNameReducer, initialFileNameState, namingProblems, paletteItems, separators} from './file-name-state.js';
 import {previewNames} from './preview.js';
@@ -17,7 +17,7 @@ import {useFileNameKeys} from './use-file-name-keys.js';
 export interface FileNameScreenProps {
 	readonly value: NamingValues;
 	/** Recordings of the current filter to preview names on (the first few are shown). */
-	readonly samples: readonly Recording[];
+	readonly samples: readonly Contact[];
 	/** IANA zone of the date fields in names. */
 	readonly timeZone: string;
 	/** Planning is under way: spinner, keys ignored. */

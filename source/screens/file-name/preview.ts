@@ -2,12 +2,12 @@
  * File names the current template gives to real recordings of the current filter, exactly as a run would name their
  * main file (sub-folders joined with `/`, the extension of the media).
  */
-import type {Recording} from '../../lib/api/wire.js';
+import type {Contact} from '../../lib/sources/model.js';
 import {nameFieldsOf, remoteFilesOf} from '../../lib/catalogue/contacts.js';
 import {parseTemplate, renderSegments, sanitizeSegment} from '../../lib/naming/index.js';
 
 /** One name per sample, or undefined when the template or date format cannot be used. */
-export function previewNames(template: string, dateFormat: string, samples: readonly Recording[], timeZone: string): string[] | undefined {
+export function previewNames(template: string, dateFormat: string, samples: readonly Contact[], timeZone: string): string[] | undefined {
 	try {
 		const parsed = parseTemplate(template);
 		return samples.map(sample => {

@@ -4,13 +4,13 @@
  * Pure; cell texts are computed only for the rows on screen.
  */
 import type {Column} from '../../components/table/index.js';
-import {recycledMask, type Recording} from '../../lib/api/wire.js';
+import {recycledMask, type Contact} from '../../lib/sources/model.js';
 import type {PlannedFile, Plan} from '../../lib/engine/plan.js';
 import {formatDuration} from '../../lib/export/manifest.js';
 import type {Translator} from '../../lib/i18n/index.js';
 
 export interface ContactRow {
-	readonly contact: Recording;
+	readonly contact: Contact;
 	/** Recording, else transcript, else the first screenshot; none for recycled contacts. */
 	readonly main: PlannedFile | undefined;
 	readonly files: readonly PlannedFile[];

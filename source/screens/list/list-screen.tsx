@@ -60,13 +60,15 @@ export function ListScreen({plan, onDownload, onBack, onHelp, isActive, height}:
 	const table = useTable({columns, rowCount: rows.length, pageSize: page, width, isActive});
 	useListKeys({isActive, canDownload: plan.contacts.length > 0, onDownload, onBack, onHelp});
 
-	const noSpace = plan.downloadBytes > plan.freeBytes;
+	// A destination that cannot tell its free space (object storage) is never reported full.
+	const free = plan.freeBytes ?? Number.POSITIVE_INFINITY;
+	const noSpace = plan.downloadBytes > free;
 	const matched = t('list.matched', {
 		contacts: number(plan.contacts.length),
 		files: number(plan.files.length),
 		size: formatBytes(plan.bytes),
 		download: formatBytes(plan.downloadBytes),
-		free: formatBytes(plan.freeBytes),
+		free: plan.freeBytes === undefined ? '?' : formatBytes(plan.freeBytes),
 	}) + (plan.unknownSizes > 0 ? ` · ${t('list.unknown-sizes', {count: number(plan.unknownSizes)})}` : '');
 	const checks = t('list.checks', {
 		inBatch: number(plan.collisions.inBatch),
@@ -80,7 +82,7 @@ export function ListScreen({plan, onDownload, onBack, onHelp, isActive, height}:
 			<Text bold wrap='truncate-end'>{line(matched)}</Text>
 			{compact ? null : (
 				<Text color={noSpace ? theme.bad : plan.collisions.inBatch + plan.collisions.onDisk > 0 ? theme.warn : theme.muted} wrap='truncate-end'>
-					{line(noSpace ? `${t('list.no-space', {download: formatBytes(plan.downloadBytes), free: formatBytes(plan.freeBytes)})} ${checks}` : checks)}
+					{line(noSpace ? `${t('list.no-space', {download: formatBytes(plan.downloadBytes), free: formatBytes(free)})} ${checks}` : checks)}
 				</Text>
 			)}
 			<Table

@@ -1,25 +1,16 @@
 /**
- * Download profiles for `ccdl download` and `ccdl list`: the store is read (and `--profile` checked) before the
- * password is asked; after login each file's effective profile comes from its campaign ID and the login's company
- * (campaign → company → global), or from `--profile` for the whole run.
+ * Download profiles in a run: the store is read (and a `--profile` override checked) before the password is
+ * asked; after login each file's effective profile comes from its campaign ID and the login's company
+ * (campaign → company → global), or from the override for the whole run.
  */
 import {isIP} from 'node:net';
-import type {ApiClient} from '../lib/api/client.js';
-import {type Channel, channels} from '../lib/api/wire.js';
-import type {Plan, PlannedFile} from '../lib/engine/plan.js';
-import {describeCounts, describeMode, foldName, type Profile, ProfileError} from '../lib/profiles/model.js';
-import {describeLevel, type Resolved} from '../lib/profiles/resolve.js';
-import {ProfileStore} from '../lib/profiles/store.js';
-import {visible} from '../lib/text/visible.js';
-
-export const profileOptionSpecs = {
-	profile: {type: 'string'},
-} as const;
-
-export const profileOptionHelp = `  --profile NAME      use this (active) download profile for every file of this run, whatever is assigned
-                      (without it: the profile assigned to the campaign, else its company, else globally;
-                      none assigned = --concurrency files of any channel at once; see "ccdl profile --help")
-`;
+import type {Plan, PlannedFile} from '../engine/plan.js';
+import type {Source} from '../sources/model.js';
+import {type Channel, channels} from '../sources/model.js';
+import {visible} from '../text/visible.js';
+import {describeCounts, describeMode, foldName, type Profile, ProfileError} from './model.js';
+import {describeLevel, type Resolved} from './resolve.js';
+import {ProfileStore} from './store.js';
 
 export interface RunProfiles {
 	/** The file's effective profile, with where it was assigned; undefined = no profile. */
@@ -36,7 +27,7 @@ export interface PreparedProfiles {
 }
 
 /** Reads the store and checks `--profile`, before any network: a mistake costs no password prompt. */
-export async function prepareProfiles(values: {profile: string | undefined}): Promise<PreparedProfiles> {
+export async function prepareProfiles(values: {profile?: string | undefined}): Promise<PreparedProfiles> {
 	const store = await ProfileStore.load();
 	if (values.profile === undefined) {
 		return {store};
@@ -51,17 +42,17 @@ export async function prepareProfiles(values: {profile: string | undefined}): Pr
 }
 
 /** The company the login is for: --company or CCDL_COMPANY, else what the server said at login, else the server's host name's first label. */
-export function loginCompany(values: {company: string | undefined}, client: ApiClient): string | undefined {
+export function loginCompany(values: {company: string | undefined}, source: Pick<Source, 'user' | 'baseUrl'>): string | undefined {
 	const given = values.company ?? process.env['CCDL_COMPANY'];
 	if (given) {
 		return given;
 	}
 
-	if (client.user.company) {
-		return client.user.company;
+	if (source.user.company) {
+		return source.user.company;
 	}
 
-	const host = new URL(client.baseUrl).hostname.replace(/^\[|\]$/g, '');
+	const host = new URL(source.baseUrl).hostname.replace(/^\[|\]$/g, '');
 	return host && isIP(host) === 0 ? host.split('.')[0] : undefined;
 }
 

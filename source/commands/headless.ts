@@ -1,0 +1,129 @@
+/**
+ * A run without a screen, as `ccdl download` and `ccdl run` perform it: the pipeline does the work; this prints the
+ * plan, the progress (JSON lines, a line per event, or a live line) and the result, and handles Ctrl-C/SIGTERM.
+ */
+import {CcdlError, exitCodes, formatBytes} from '../lib/errors.js';
+import type {PreparedProfiles} from '../lib/profiles/run-profiles.js';
+import {profileSummaryLines} from '../lib/profiles/run-profiles.js';
+import {listForRun, login, planRun, type RunResult, startRun} from '../lib/run/pipeline.js';
+import type {RunRequest} from '../lib/run/request.js';
+import {visible} from '../lib/text/visible.js';
+import {planSummaryLines} from './plan-report.js';
+import {type ProgressMode, reportProgress, safeJson} from './progress.js';
+
+function summaryLines(result: RunResult): string[] {
+	const {summary, plan} = result;
+	const seconds = summary.durationMs / 1000;
+	const byProfile = summary.outcomes.filter(outcome => outcome.skipReason === 'profile').length;
+	const lines = [
+		`${summary.interrupted ? 'Interrupted' : 'Done'}: ${summary.valid} valid, ${summary.skipped - byProfile} already there, `
+		+ `${byProfile ? `${byProfile} skipped by profile, ` : ''}${summary.failed} failed`
+		+ `${result.admission.limited.length ? `, ${result.admission.limited.length} contacts held back by a limit` : ''}; `
+		+ `${formatBytes(summary.bytesTransferred)} in ${seconds.toFixed(1)} s → ${plan.outDir}`,
+		result.manifest
+			? `Manifest: ${result.manifest.csv}${result.manifest.fallback ? ` (the destination could not take it)` : ''}`
+			: `Manifest: not written (${visible(result.manifestError ?? 'unknown error')})`,
+	];
+	for (const outcome of summary.outcomes.filter(item => item.state === 'failed')) {
+		lines.push(`  failed: ${visible(outcome.file.relativePath)}: ${visible(outcome.reason ?? '')}`);
+	}
+
+	for (const [contactId, reason] of summary.archiveFailures) {
+		lines.push(`  not marked archived: contact ${visible(contactId)}: ${visible(reason)}`);
+	}
+
+	if (result.admission.limited.length > 0) {
+		lines.push(...result.admission.lines.filter(line => /limit/i.test(line)));
+	}
+
+	if (summary.fatal) {
+		lines.push(`ccdl: ${visible(summary.fatal.message)}`);
+	}
+
+	if (summary.interrupted && !summary.fatal) {
+		lines.push(`Run the same command again to finish; bytes already downloaded into ${plan.outDir} are kept.`);
+	}
+
+	return lines;
+}
+
+export interface HeadlessOptions {
+	json?: boolean;
+	profiles?: PreparedProfiles;
+}
+
+/** Logs in, lists, plans and runs `request`; returns the exit code. */
+export async function runHeadless(request: RunRequest, secret: string, options: HeadlessOptions = {}): Promise<number> {
+	const controller = new AbortController();
+	let cancel: (() => void) | undefined;
+	let interrupts = 0;
+	const onSignal = () => {
+		interrupts++;
+		if (interrupts > 1) {
+			process.stderr.write('\nccdl: stopped at once; partial files are kept for the next run.\n');
+			process.exit(exitCodes.interrupted);
+		}
+
+		process.stderr.write('\nccdl: stopping — finishing bookkeeping (Ctrl-C again to quit at once)…\n');
+		controller.abort();
+		cancel?.();
+	};
+
+	process.on('SIGINT', onSignal);
+	process.on('SIGTERM', onSignal);
+	try {
+		const source = await login(request, secret, controller.signal);
+		const contacts = await listForRun(source, request, {signal: controller.signal});
+		const plan = await planRun(contacts, request);
+		const started = await startRun(source, plan, request, options.profiles ? {profiles: options.profiles} : {});
+		cancel = () => {
+			started.engine.cancel();
+		};
+
+		if (controller.signal.aborted) {
+			cancel();
+		}
+
+		if (!options.json) {
+			process.stderr.write(`${[
+				...planSummaryLines(started.engine.plan),
+				...profileSummaryLines(started.engine.plan, started.profiles, request.concurrency),
+				...started.admission.lines,
+			].join('\n')}\n`);
+		}
+
+		const mode: ProgressMode = options.json ? 'json' : process.stderr.isTTY ? 'live' : 'lines';
+		const stopReporting = reportProgress(started.engine, mode);
+		const result = await started.result;
+		stopReporting();
+		const {summary} = result;
+		if (options.json) {
+			process.stdout.write(`${safeJson({
+				type: 'summary', valid: summary.valid, skipped: summary.skipped,
+				skippedByProfile: summary.outcomes.filter(outcome => outcome.skipReason === 'profile').length, failed: summary.failed,
+				interrupted: summary.interrupted, limited: result.admission.limited.length, busy: result.admission.busy.length,
+				archiveFailures: summary.archiveFailures.size, bytesTransferred: summary.bytesTransferred, bytesResumed: summary.bytesResumed,
+				durationMs: summary.durationMs, outDir: result.plan.outDir, manifest: result.manifest?.csv ?? null, outcome: result.outcome,
+				exitCode: result.exitCode, runId: result.runId, ...summary.fatal ? {error: summary.fatal.message} : {},
+				...result.admission.limited.length > 0 ? {limitReason: result.admission.limit.reason ?? null} : {},
+			})}\n`);
+			if (summary.fatal) {
+				process.stderr.write(`ccdl: ${visible(summary.fatal.message)}\n`);
+			}
+		} else {
+			process.stderr.write(`${summaryLines(result).join('\n')}\n`);
+		}
+
+		return result.exitCode;
+	} catch (error) {
+		if (controller.signal.aborted && !(error instanceof CcdlError)) {
+			process.stderr.write('ccdl: interrupted before the download started; nothing was downloaded.\n');
+			return exitCodes.interrupted;
+		}
+
+		throw error;
+	} finally {
+		process.off('SIGINT', onSignal);
+		process.off('SIGTERM', onSignal);
+	}
+}

@@ -1,0 +1,248 @@
+/**
+ * One run, whoever starts it (`ccdl download`, `ccdl run`, the app): request → source (log in, list) → plan (names,
+ * collisions, mode) → admit (claims, limits) → engine (transfer, validate, publish to the sink, mark archived) →
+ * manifest and journal → a result with its exit code. Callers only show progress and the result; every guarantee
+ * (journaled, limited, claimed, audited) lives here, so no caller can forget one.
+ */
+import path from 'node:path';
+import {listContacts} from '../catalogue/listing.js';
+import {buildPlan, type Plan} from '../engine/plan.js';
+import {DownloadRun, type RunSummary} from '../engine/run.js';
+import type {MarkArchived} from '../engine/archiver.js';
+import {CcdlError, exitCodes, UsageError} from '../errors.js';
+import {manifestRows, writeManifest} from '../export/manifest.js';
+import {type Admission, DownloadJournal, type RunFilter} from '../journal/download.js';
+import {type Journal, openJournal, type RunOutcome} from '../journal/journal.js';
+import type {LimitSettings} from '../limits/limits.js';
+import {parseTemplate} from '../naming/index.js';
+import {loginCompany, prepareProfiles, type PreparedProfiles, type RunProfiles, runProfiles} from '../profiles/run-profiles.js';
+import {applyMode} from '../searches/mode.js';
+import {dataDir} from '../settings/paths.js';
+import {LocalSink} from '../sinks/local/local-sink.js';
+import {openSink} from '../sinks/registry.js';
+import type {Campaign, Contact, ContactQuery, Source} from '../sources/model.js';
+import {platformOf} from '../sources/registry.js';
+import {visible} from '../text/visible.js';
+import type {RunRequest} from './request.js';
+
+/** Logs in to the request's platform. The secret is used for this login (and the platform's renewals) only. */
+export async function login(request: Pick<RunRequest, 'platform' | 'server' | 'company' | 'username'>, secret: string, signal?: AbortSignal): Promise<Source> {
+	const platform = await platformOf(request.platform);
+	return platform.login({
+		server: request.server, username: request.username, secret, ...(request.company ? {company: request.company} : {}), ...(signal ? {signal} : {}),
+	});
+}
+
+/** Campaign names or IDs → IDs, against the campaigns this user may see. */
+export function resolveCampaigns(wanted: readonly string[], available: readonly Campaign[]): string[] {
+	const ids: string[] = [];
+	for (const text of wanted) {
+		const match = available.find(campaign => campaign.id === text)
+			?? available.find(campaign => campaign.name === text)
+			?? (() => {
+				const loose = available.filter(campaign => campaign.name.toLocaleLowerCase() === text.toLocaleLowerCase());
+				return loose.length === 1 ? loose[0] : undefined;
+			})();
+		if (!match) {
+			const names = available.slice(0, 12).map(campaign => `${campaign.id} "${visible(campaign.name)}"`).join(', ');
+			throw new UsageError(`No campaign "${visible(text)}" among those you may see (${names}${available.length > 12 ? ', …' : ''}).`);
+		}
+
+		ids.push(match.id);
+	}
+
+	return [...new Set(ids)];
+}
+
+/** The listing query of a request; campaign names are resolved against the source's campaigns. */
+export async function queryOf(source: Source, request: RunRequest, signal?: AbortSignal): Promise<ContactQuery> {
+	const campaigns = request.campaigns.length > 0 ? resolveCampaigns(request.campaigns, await source.campaigns(signal)) : [];
+	return {
+		...(request.from ? {from: request.from.toISOString()} : {}),
+		...(request.to ? {to: request.to.toISOString()} : {}),
+		campaigns,
+		channels: request.channels,
+		// Archived contacts are always listed, so the plan can say how many it leaves out.
+		includeArchived: true,
+	};
+}
+
+/**
+ * Platforms without an archived mark of their own: a contact counts as archived once the journal has recorded it
+ * exported and verified (by any earlier run, into any folder) for this account.
+ */
+export function markExportedFromJournal(source: Source, contacts: Contact[], journal?: Journal): void {
+	if (source.capabilities.markArchived || contacts.length === 0) {
+		return;
+	}
+
+	const own = journal ?? openJournal();
+	try {
+		const exported = own.exportedAt(source.baseUrl, contacts.map(contact => contact.id));
+		for (const contact of contacts) {
+			const at = exported.get(contact.id);
+			if (at && !contact.archived) {
+				contact.archived = true;
+				contact.archivedAt = at;
+			}
+		}
+	} finally {
+		if (!journal) {
+			own.close();
+		}
+	}
+}
+
+/** Every contact of the request's filter, all pages. */
+export async function listForRun(source: Source, request: RunRequest, options: {signal?: AbortSignal; onPage?: (listed: number, total: number | undefined) => void; journal?: Journal} = {}): Promise<Contact[]> {
+	const contacts = await listContacts(source, await queryOf(source, request, options.signal), options);
+	markExportedFromJournal(source, contacts, options.journal);
+	return contacts;
+}
+
+/** The plan of a request: names, collisions and files already there at the destination, cut to the export mode. */
+export async function planRun(contacts: readonly Contact[], request: RunRequest, options: {dryRun?: boolean} = {}): Promise<Plan> {
+	const sink = await openSink(request.out);
+	const plan = await buildPlan(contacts, {
+		sink,
+		template: parseTemplate(request.template),
+		dateFormat: request.dateFormat,
+		timeZone: request.timeZone,
+		overwrite: request.overwrite,
+		includeArchived: request.includeArchived,
+		transcripts: request.transcripts,
+		...(options.dryRun ? {dryRun: true} : {}),
+	});
+	return applyMode(plan, request.mode);
+}
+
+/** What the journal keeps of a request (and `ccdl history` shows). */
+export function filterOf(request: RunRequest): RunFilter {
+	return {
+		...(request.search ? {search: request.search.name, ...(request.search.dateRule ? {dateRule: request.search.dateRule} : {})} : {}),
+		...(request.from ? {from: request.from.toISOString()} : {}),
+		...(request.to ? {to: request.to.toISOString()} : {}),
+		timeZone: request.timeZone,
+		campaigns: request.campaigns,
+		channels: request.channels,
+		includeArchived: request.includeArchived,
+		transcripts: request.transcripts,
+		mode: request.mode,
+		template: request.template,
+	};
+}
+
+export interface RunResult {
+	summary: RunSummary;
+	/** The plan that ran: after claims and limits. */
+	plan: Plan;
+	admission: Admission;
+	/** Where the manifest was written (the destination, or a fallback folder when the destination failed). */
+	manifest?: {csv: string; jsonl: string; fallback: boolean};
+	/** Why the manifest could not be written anywhere. */
+	manifestError?: string;
+	outcome: Exclude<RunOutcome, 'running' | 'abandoned'>;
+	exitCode: number;
+	runId: number;
+}
+
+export interface StartedRun {
+	/** Subscribe for progress; `cancel()` stops it (partials kept, manifest and journal still written). */
+	engine: DownloadRun;
+	admission: Admission;
+	profiles: RunProfiles;
+	result: Promise<RunResult>;
+}
+
+export interface StartOptions {
+	/** Profiles read before login (a bad --profile fails before the password is asked). */
+	profiles?: PreparedProfiles;
+	/** An open journal (tests); else the user's. */
+	journal?: Journal;
+	limits?: LimitSettings;
+	now?: () => Date;
+	/** Milliseconds between progress batches. */
+	eventIntervalMs?: number;
+}
+
+function journalMark(now: () => Date): MarkArchived {
+	// The journal records each contact's archive time through the run's 'archived' events (DownloadJournal.attach).
+	return async ids => ({archived: ids.map(id => ({id, archivedAt: now().toISOString()})), errors: []});
+}
+
+async function saveManifest(plan: Plan, rows: ReturnType<typeof manifestRows>, request: RunRequest, runId: number): Promise<Pick<RunResult, 'manifest' | 'manifestError'>> {
+	try {
+		return {manifest: {...await writeManifest(plan.sink, rows, {bom: request.csvBom}), fallback: false}};
+	} catch (error) {
+		// The destination failed (disk full, gone, refused): the record of what happened must survive somewhere.
+		try {
+			const fallback = new LocalSink(path.join(dataDir(), 'manifests', `run-${runId}`));
+			await fallback.prepare({dryRun: false});
+			return {manifest: {...await writeManifest(fallback, rows, {bom: request.csvBom}), fallback: true}};
+		} catch {
+			return {manifestError: (error as Error).message};
+		}
+	}
+}
+
+/**
+ * Admits the plan (claims, limits), runs it, writes the manifest and records everything in the journal. Returns at
+ * once with the engine to watch; `result` settles when the run has ended, however it ended.
+ */
+export async function startRun(source: Source, plan: Plan, request: RunRequest, options: StartOptions = {}): Promise<StartedRun> {
+	const now = options.now ?? (() => new Date());
+	const prepared = options.profiles ?? await prepareProfiles({profile: request.profile});
+	const company = loginCompany({company: request.company}, source);
+	const recorder = DownloadJournal.start({
+		server: source.baseUrl, company, user: source.user.username, filter: filterOf(request), outDir: plan.outDir, search: request.search?.name,
+	}, {
+		...(options.journal ? {journal: options.journal} : {}), ...(options.limits ? {limits: options.limits} : {}), timeZone: request.timeZone, now,
+	});
+	let admission: Admission;
+	let profiles: RunProfiles;
+	let engine: DownloadRun;
+	try {
+		admission = recorder.admit(plan);
+		profiles = runProfiles(prepared, company);
+		const mark = !request.archive ? undefined
+			: source.capabilities.markArchived && source.markArchived ? async (ids: readonly string[]) => source.markArchived!(ids)
+				: journalMark(now);
+		engine = new DownloadRun(source, admission.plan, {
+			concurrency: request.concurrency,
+			...(profiles.any ? {profileFor: profiles.profileFor} : {}),
+			overwrite: request.overwrite,
+			...(mark ? {markArchived: mark} : {}),
+			...(options.eventIntervalMs === undefined ? {} : {eventIntervalMs: options.eventIntervalMs}),
+		});
+	} catch (error) {
+		recorder.fail(error);
+		throw error;
+	}
+
+	const admitted = admission.plan;
+	const result = (async (): Promise<RunResult> => {
+		const detach = recorder.attach(engine);
+		let summary: RunSummary;
+		try {
+			summary = await engine.start();
+		} catch (error) {
+			detach();
+			recorder.fail(error, engine.signal.aborted ? 'interrupted' : 'failed');
+			throw error;
+		}
+
+		detach();
+		const limited = new Set(admission.limited);
+		const rows = manifestRows(admitted, summary, {limited: plan.contacts.filter(contact => limited.has(contact.id))});
+		const saved = await saveManifest(admitted, rows, request, recorder.runId);
+		const finish = recorder.finish(admitted, summary, saved.manifest ? {manifestPath: saved.manifest.csv} : {});
+		const fatal = summary.fatal;
+		const exitCode = fatal ? (fatal instanceof CcdlError ? fatal.exitCode : exitCodes.server)
+			: summary.interrupted ? exitCodes.interrupted
+				: summary.failed > 0 || summary.archiveFailures.size > 0 ? exitCodes.someFailed
+					: saved.manifestError ? exitCodes.filesystem
+						: finish.exitCode ?? exitCodes.ok;
+		return {summary, plan: admitted, admission, ...saved, outcome: finish.outcome, exitCode, runId: recorder.runId};
+	})();
+	return {engine, admission, profiles, result};
+}

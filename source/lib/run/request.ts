@@ -1,0 +1,43 @@
+/**
+ * What a run exports and how, whoever starts it: `ccdl download` builds it from flags, `ccdl run` from a saved
+ * search, the app from its screens. The password is not part of it: it travels separately, never through argv or
+ * the environment of a child.
+ */
+import type {ExportMode} from '../searches/model.js';
+import type {Channel, TranscriptChoice} from '../sources/model.js';
+
+export interface RunRequest {
+	/** The platform's key in the source registry. @default 'ccm' */
+	platform: string;
+	/** The API base URL. */
+	server: string;
+	/** The company (tenant) as given; the URL already names it where it was resolved from a company. */
+	company?: string | undefined;
+	username: string;
+	/** Instants; undefined = open. */
+	from?: Date | undefined;
+	to?: Date | undefined;
+	/** Zone of typed dates, names and the daily limit's midnight. */
+	timeZone: string;
+	/** Campaign names or IDs as given; empty = every one the user may see. */
+	campaigns: string[];
+	/** Empty = every channel. */
+	channels: Channel[];
+	includeArchived: boolean;
+	overwrite: boolean;
+	/** The destination: a folder, or a URL such as s3://bucket/prefix. */
+	out: string;
+	template: string;
+	dateFormat: string;
+	transcripts: TranscriptChoice;
+	mode: ExportMode;
+	/** Files at once when no download profile applies. */
+	concurrency: number;
+	/** An active download profile for every file of the run, whatever is assigned. */
+	profile?: string | undefined;
+	/** Mark validated contacts archived (on the platform, or in the journal where it has no mark). */
+	archive: boolean;
+	csvBom: boolean;
+	/** The saved search this run performs, recorded with it. */
+	search?: {name: string; dateRule?: string | undefined} | undefined;
+}

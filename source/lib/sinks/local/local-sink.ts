@@ -1,0 +1,144 @@
+/**
+ * The local folder as a sink. Downloads are staged as hidden partials beside their final names, so publishing is a
+ * link (never clobbering a file that appeared meanwhile) or, when overwriting, a rename — atomic either way, and
+ * then read back: the bytes at the final name are hashed again, so a second writer or a bad disk cannot slip a
+ * different file under a validated name. Files are owner-only (0600, folders 0700) unless the run widens it.
+ */
+import {chmod, link, readdir, readFile, rename, rm, unlink, writeFile} from 'node:fs/promises';
+import path from 'node:path';
+import {FilesystemError} from '../../errors.js';
+import {ensureWritableFolder, fileSize, freeSpace, hashFile, nearestExisting} from '../../engine/disk.js';
+import type {PublishOptions, PublishResult, Sink, SinkEntry} from '../sink.js';
+
+/** Why a file could not be published; the run treats it as a failure of that file, or of the destination. */
+export class PublishError extends Error {
+	readonly code: string;
+
+	constructor(code: string, message: string, options?: {cause?: unknown}) {
+		super(message, options);
+		this.name = 'PublishError';
+		this.code = code;
+	}
+}
+
+export interface LocalSinkOptions {
+	/** Mode of files written (folders get the matching execute bits). @default 0o600 */
+	fileMode?: number;
+}
+
+export class LocalSink implements Sink {
+	readonly kind = 'local';
+	readonly location: string;
+	readonly stagingDir: string;
+	readonly fileMode: number;
+	readonly folderMode: number;
+
+	constructor(folder: string, options: LocalSinkOptions = {}) {
+		this.location = path.resolve(folder);
+		this.stagingDir = this.location;
+		this.fileMode = options.fileMode ?? 0o600;
+		// Every read bit of the file mode becomes a search bit of the folder: 0600 → 0700, 0640 → 0750.
+		this.folderMode = this.fileMode | ((this.fileMode & 0o444) >> 2) | 0o700;
+	}
+
+	#absolute(relativePath: string): string {
+		const absolute = path.join(this.location, ...relativePath.split('/').filter(Boolean));
+		if (absolute !== this.location && !absolute.startsWith(this.location + path.sep)) {
+			throw new FilesystemError('unsafe-name', `Refusing a path that leaves ${this.location}: ${JSON.stringify(relativePath)}.`);
+		}
+
+		return absolute;
+	}
+
+	locate(relativePath: string): string {
+		return this.#absolute(relativePath);
+	}
+
+	async prepare(options: {dryRun: boolean}): Promise<void> {
+		if (!options.dryRun) {
+			await ensureWritableFolder(this.location, this.folderMode);
+		}
+	}
+
+	async freeSpace(): Promise<number | undefined> {
+		try {
+			return await freeSpace(await nearestExisting(this.location));
+		} catch {
+			return undefined;
+		}
+	}
+
+	async list(relativeDir: string): Promise<SinkEntry[]> {
+		let entries;
+		try {
+			entries = await readdir(this.#absolute(relativeDir), {withFileTypes: true});
+		} catch {
+			return [];
+		}
+
+		// Sizes are not needed to find names; the digest check stats what it compares.
+		return entries.filter(entry => entry.isFile()).map(entry => ({name: entry.name, size: -1}));
+	}
+
+	async digest(relativePath: string): Promise<string | undefined> {
+		const absolute = this.#absolute(relativePath);
+		return await fileSize(absolute) === undefined ? undefined : hashFile(absolute);
+	}
+
+	async publish(staged: string, relativePath: string, options: PublishOptions): Promise<PublishResult> {
+		const target = this.#absolute(relativePath);
+		await chmod(staged, this.fileMode);
+		if (options.overwrite) {
+			await rename(staged, target);
+		} else {
+			try {
+				// link() fails instead of replacing: a file that appeared under this name since planning is never clobbered.
+				await link(staged, target);
+			} catch (error) {
+				if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+					throw new PublishError('name-taken', `${relativePath} appeared on disk during the run; run again to keep both`);
+				}
+
+				throw error;
+			}
+
+			await unlink(staged);
+		}
+
+		// Read back what is now under the final name: validation streamed through memory, this checks the disk.
+		if (await fileSize(target) !== options.size || await hashFile(target) !== options.sha256) {
+			await rm(target, {force: true});
+			throw new PublishError('changed-on-disk', `${relativePath} did not read back as downloaded (another program wrote to it); it was removed`);
+		}
+
+		return {relativePath, location: target};
+	}
+
+	async readText(relativePath: string): Promise<string | undefined> {
+		try {
+			return await readFile(this.#absolute(relativePath), 'utf8');
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+				return undefined;
+			}
+
+			throw error;
+		}
+	}
+
+	async writeText(relativePath: string, content: string): Promise<string> {
+		const target = this.#absolute(relativePath);
+		const temporary = `${target}.ccdl-tmp-${process.pid}`;
+		try {
+			await writeFile(temporary, content, {mode: this.fileMode});
+			await rename(temporary, target);
+		} catch (error) {
+			await rm(temporary, {force: true});
+			throw error;
+		}
+
+		return target;
+	}
+
+	async close(): Promise<void> {}
+}

@@ -1,0 +1,33 @@
+/**
+ * Destinations by the form of `--out`: a folder path is the local sink; `scheme://…` picks another sink. Each kind
+ * lives in its own folder and is loaded when used.
+ */
+import {UsageError} from '../errors.js';
+import {LocalSink, type LocalSinkOptions} from './local/local-sink.js';
+import type {Sink} from './sink.js';
+
+export interface SinkOptions extends LocalSinkOptions {}
+
+export type OpenSink = (url: URL, options: SinkOptions) => Promise<Sink>;
+
+/** Remote kinds by URL scheme: one line each, loaded when used. */
+const remote: Record<string, () => Promise<OpenSink>> = {};
+
+/** Whether `out` names a remote destination (a URL with a scheme) rather than a folder. */
+export function isRemoteDestination(out: string): boolean {
+	return /^[a-z][a-z\d+.-]*:\/\//i.test(out);
+}
+
+export async function openSink(out: string, options: SinkOptions = {}): Promise<Sink> {
+	if (!isRemoteDestination(out)) {
+		return new LocalSink(out, options);
+	}
+
+	const url = new URL(out);
+	const load = Object.hasOwn(remote, url.protocol) ? remote[url.protocol] : undefined;
+	if (!load) {
+		throw new UsageError(`${url.protocol}// destinations are not supported; give a folder${Object.keys(remote).length > 0 ? ` or ${Object.keys(remote).map(scheme => `${scheme}//…`).join(', ')}` : ''}.`);
+	}
+
+	return (await load())(url, options);
+}
