@@ -55,7 +55,7 @@ const mebibyte = 1024 * 1024;
 /** S3 allows 10 000 parts; a little headroom keeps the grown part size safely under it. */
 const maxParts = 9000;
 
-interface Capabilities {
+export interface Capabilities {
 	checksums: boolean;
 	conditionalWrites: boolean;
 }
@@ -125,6 +125,11 @@ export class S3Sink implements Sink {
 		if (partSize < 5 * mebibyte) {
 			throw new TypeError(`s3PartSize must be at least 5 MiB (S3's minimum part), got ${partSize}`);
 		}
+	}
+
+	/** What prepare() found the store supports (undefined before, or after a dry run). */
+	get capabilities(): Readonly<Capabilities> | undefined {
+		return this.#capabilities;
 	}
 
 	/** The object key of a relative path. */
