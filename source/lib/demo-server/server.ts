@@ -58,8 +58,15 @@ function emptyByChannel(): Record<Channel, number> {
 const dateOnly = /^(\d{4})-(\d{2})-(\d{2})$/;
 const dateTime = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}:\d{2})$/;
 
+/** Epoch ms of a calendar day; unlike Date.UTC, years 0–99 stay themselves instead of becoming 1900–1999. */
+function utcDay(year: number, month: number, day: number): number {
+	const date = new Date(0);
+	date.setUTCFullYear(year, month - 1, day);
+	return date.getTime();
+}
+
 function isRealDate(year: number, month: number, day: number): boolean {
-	const date = new Date(Date.UTC(year, month - 1, day));
+	const date = new Date(utcDay(year, month, day));
 	return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
@@ -72,7 +79,7 @@ function parseInstant(name: 'from' | 'to', value: string): number {
 			throw new HttpProblem(422, 'invalid-parameter', `"${value}" is not a real date.`, {parameter: name});
 		}
 
-		return Date.UTC(year, month - 1, date + (name === 'to' ? 1 : 0));
+		return utcDay(year, month, date + (name === 'to' ? 1 : 0));
 	}
 
 	const time = dateTime.exec(value);
@@ -313,7 +320,8 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
 			&& (ifRange === undefined || ifRange === served.etag || ifRange === served.lastModified.toUTCString());
 		const range = rangeAllowed ? parseRange(request.headers.range, served.size) : {kind: 'full' as const};
 		const headers: Record<string, string | number> = {
-			'content-type': served.contentType,
+			// A slice of a JSON or XML transcript is not a document of that type; only the whole is.
+			'content-type': range.kind === 'partial' && /^application\/(json|xml)\b/.test(served.contentType) ? 'application/octet-stream' : served.contentType,
 			etag: served.etag,
 			'repr-digest': `sha-256=:${served.sha256.toString('base64')}:`,
 			'accept-ranges': 'bytes',
@@ -627,7 +635,26 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
 		return issued;
 	}
 
+	/** The demo paths and the one method each takes; any other method answers 405 with Allow, as under /v1. */
+	const demoMethods: Array<[RegExp, string]> = [
+		[/^\/_demo\/stats$/, 'GET'],
+		[/^\/_demo\/stats\/reset$/, 'POST'],
+		[/^\/_demo\/tokens\/expire$/, 'POST'],
+		[/^\/_demo\/recordings\/[^/]+\/revise$/, 'POST'],
+	];
+
 	async function routeDemo(method: string, path: string, response: ServerResponse): Promise<void> {
+		const known = demoMethods.find(([pattern]) => pattern.test(path));
+		if (known && method !== known[1] && !(known[1] === 'GET' && method === 'HEAD')) {
+			const allowed = known[1] === 'GET' ? 'GET, HEAD' : known[1];
+			throw new HttpProblem(405, 'method-not-allowed', `${path} accepts ${allowed}.`, {headers: {allow: allowed}});
+		}
+
+		if (path === '/_demo/stats' && method === 'HEAD') {
+			sendJson(response, 200, stats);
+			return;
+		}
+
 		if (path === '/_demo/stats' && method === 'GET') {
 			stats.bytesSent += sendJson(response, 200, stats);
 			return;
