@@ -1,12 +1,14 @@
 /**
  * `ccdl` with no command: the interactive app. Refuses to start without a terminal (cron, pipes) and points to
- * `ccdl download` instead. With --demo it first starts the demo server in this process.
+ * `ccdl download` instead. With --demo it first starts the demo server in this process. The app is drawn as the
+ * terminal allows (see use-theme): on the alternate screen, redrawn in place; on TERM=dumb as whole frames printed
+ * one after another, with no screen switch, cursor movement or colour; without a UTF-8 locale in ASCII.
  */
 import {render} from 'ink';
 import {App} from '../app.js';
 import type {FilterValues, LoginInput, NamingValues} from '../flow.js';
 import {I18nContext} from '../hooks/use-i18n.js';
-import {ThemeContext, themeFor} from '../hooks/use-theme.js';
+import {type Terminal, ThemeContext, themeFor, toAscii} from '../hooks/use-theme.js';
 import {checkTimeZone, systemTimeZone} from '../lib/dates.js';
 import {startDemoServer} from '../lib/demo-server/server.js';
 import {exitCodes} from '../lib/errors.js';
@@ -43,6 +45,46 @@ const specs = {
 	concurrency: {type: 'integer', min: 1, max: 64},
 } as const;
 
+/**
+ * The stream Ink writes to: stdout itself, or stdout behind a filter that turns the text into ASCII (no UTF-8) and,
+ * on a dumb terminal, prints each changed frame on lines of its own (Ink's debug mode writes every render whole).
+ */
+export function outputFor(stdout: NodeJS.WriteStream, terminal: Terminal): NodeJS.WriteStream {
+	if (terminal.hasUnicode && !terminal.isDumb) {
+		return stdout;
+	}
+
+	let last = '';
+	const write = (chunk: unknown, ...rest: unknown[]): boolean => {
+		let text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk);
+		if (!terminal.hasUnicode) {
+			text = toAscii(text);
+		}
+
+		if (terminal.isDumb) {
+			if (text === last) {
+				return true;
+			}
+
+			last = text;
+			text = `${text.replace(/\n+$/, '')}\n\n`;
+		}
+
+		return (stdout.write as (...args: unknown[]) => boolean)(text, ...rest);
+	};
+
+	return new Proxy(stdout, {
+		get(target, property) {
+			if (property === 'write') {
+				return write;
+			}
+
+			const value: unknown = Reflect.get(target, property, target);
+			return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+		},
+	});
+}
+
 export async function runInteractive(argv: string[]): Promise<number> {
 	const {values} = parseOptions(argv, specs, '');
 	const lang = detectLang(values.lang);
@@ -67,9 +109,11 @@ export async function runInteractive(argv: string[]): Promise<number> {
 	};
 	const naming: NamingValues = {template: remembered.template ?? defaultTemplate, dateFormat: remembered.dateFormat ?? defaultDateFormat};
 	let exitCode = 0;
+	const theme = themeFor();
+	const {isDumb} = theme.terminal;
 	const instance = render(
 		<I18nContext.Provider value={translator}>
-			<ThemeContext.Provider value={themeFor()}>
+			<ThemeContext.Provider value={theme}>
 				<App initial={{login, filters, naming}} timeZone={timeZone} settings={demo ? {get: () => ({}), set() {}} : settings}
 					hint={demo ? translator.t('demo.hint') : undefined} concurrency={values.concurrency ?? 8}
 					onExit={code => {
@@ -77,7 +121,11 @@ export async function runInteractive(argv: string[]): Promise<number> {
 					}}/>
 			</ThemeContext.Provider>
 		</I18nContext.Provider>,
-		{exitOnCtrlC: false, maxFps: 10, alternateScreen: true},
+		{
+			exitOnCtrlC: false, maxFps: 10, alternateScreen: !isDumb, stdout: outputFor(process.stdout, theme.terminal),
+			// A dumb terminal cannot redraw in place: Ink's debug mode writes each frame whole, with no cursor movement.
+			...isDumb ? {debug: true, patchConsole: false} : {},
+		},
 	);
 	try {
 		await instance.waitUntilExit();

@@ -43,11 +43,14 @@ export type Rendered = ReturnType<typeof render> & {
 	waitFor(until: string | ((frame: string) => boolean), timeoutMs?: number): Promise<string>;
 };
 
-export function renderScreen(element: ReactElement, options: {lang?: Lang; timeZone?: string; columns?: number; noColor?: boolean} = {}): Rendered {
+/**
+ * `env` is the terminal's environment for the theme (TERM, NO_COLOR, LANG); by default a UTF-8 colour terminal.
+ */
+export function renderScreen(element: ReactElement, options: {lang?: Lang; timeZone?: string; columns?: number; noColor?: boolean; env?: Record<string, string>} = {}): Rendered {
 	const translator = createTranslator(options.lang ?? 'en', options.timeZone ?? 'UTC');
 	const instance = render(
 		<I18nContext.Provider value={translator}>
-			<ThemeContext.Provider value={themeFor(options.noColor ? {NO_COLOR: '1'} : {})}>
+			<ThemeContext.Provider value={themeFor({LANG: 'C.UTF-8', ...options.noColor ? {NO_COLOR: '1'} : {}, ...options.env})}>
 				{element}
 			</ThemeContext.Provider>
 		</I18nContext.Provider>,

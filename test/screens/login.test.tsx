@@ -23,7 +23,7 @@ function sized(screen: Rendered, columns: number, rows: number): Rendered {
 function rerender(screen: Rendered, element: ReactElement): void {
 	screen.rerender(
 		<I18nContext.Provider value={createTranslator('en', 'UTC')}>
-			<ThemeContext.Provider value={themeFor({})}>{element}</ThemeContext.Provider>
+			<ThemeContext.Provider value={themeFor({LANG: 'C.UTF-8'})}>{element}</ThemeContext.Provider>
 		</I18nContext.Provider>,
 	);
 }

@@ -9,6 +9,8 @@ describe('errors in the app', () => {
 		expect(withoutFlagAdvice('/srv/x is not a folder; choose another with --out.')).toBe('/srv/x is not a folder');
 		expect(withoutFlagAdvice('http://x is not a Contact Center Media API server (GET /v1/health answered 501); check --server or --company.')).toBe('http://x is not a Contact Center Media API server (GET /v1/health answered 501)');
 		expect(withoutFlagAdvice('The user name or password is wrong.')).toBe('The user name or password is wrong.');
+		expect(withoutFlagAdvice('Profile "A" is assigned globally; unassign it there first ("ccdl profile unassign --global"), then deactivate it.'))
+			.toBe('Profile "A" is assigned globally; unassign it there first, then deactivate it.');
 	});
 
 	it('name the app\'s fields and keys instead of flags, in both languages', () => {

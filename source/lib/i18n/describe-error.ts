@@ -9,10 +9,12 @@ import type {Translator} from './index.js';
 
 /** `message` without its closing clauses that name command-line flags, and without the final full stop. */
 export function withoutFlagAdvice(message: string): string {
+	// A command quoted in brackets goes on its own: `… first ("ccdl profile unassign --global"), then …`.
+	const command = /\s*\([^()]*(?:--[a-z]|\bccdl )[^()]*\)/g;
 	const advice = /[;,]\s*[^;,]*(?:^|[\s/(])--[a-z][\w-]*[^;]*$/;
-	let text = message.trim();
+	let text = message.trim().replace(command, '');
 	if (!advice.test(text)) {
-		return text;
+		return text === message.trim() ? text : text.replace(/\s+([,.;])/g, '$1');
 	}
 
 	while (advice.test(text)) {
