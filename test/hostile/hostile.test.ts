@@ -8,7 +8,7 @@
 import {spawn, type ChildProcess} from 'node:child_process';
 import {once} from 'node:events';
 import {mkdtempSync, readFileSync} from 'node:fs';
-import {readFile, stat} from 'node:fs/promises';
+import {readFile, rm, stat} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {createInterface} from 'node:readline';
@@ -55,6 +55,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+	await rm(isolated, {recursive: true, force: true});
 	if (server?.child.exitCode === null) {
 		server.child.kill('SIGTERM');
 		await once(server.child, 'exit');
@@ -101,6 +102,34 @@ function expectContained(run: Run): void {
 	expect(run.stdout).not.toMatch(controls);
 	expect(run.stderr).not.toMatch(/internal error/i);
 	expect(run.rssKb, 'peak RSS in kB').toBeLessThan(rssCapKb);
+}
+
+/**
+ * The same run on a pseudo-terminal (util-linux `script`), where ccdl may draw its own progress line: what must not
+ * appear is anything of the server's, raw: its OSC sequences (clipboard, hyperlink, title), C1 controls, bidi overrides.
+ */
+async function ccdlOnTerminal(scenario: string, command: string[]): Promise<{code: number | null; output: string}> {
+	const quote = (text: string) => `'${text.replaceAll("'", "'\\''")}'`;
+	const rssFile = path.join(isolated, `rss-pty-${scenario}-${Date.now()}`);
+	const line = [nodePath, measureScript, rssFile, ccdlPath, command[0]!, '--server', `${server.url}/s/${scenario}`, '--user', 'admin', ...command.slice(1)].map(quote).join(' ');
+	const child = spawn('script', ['-qefc', line, '/dev/null'], {
+		env: childEnvironment({
+			CCDL_PASSWORD: server.password, CCDL_CONFIG_DIR: path.join(isolated, 'config'), CCDL_DATA_DIR: path.join(isolated, 'data'),
+			CCDL_HEADERS_TIMEOUT: '1', TERM: 'xterm-256color',
+		}),
+		stdio: ['pipe', 'pipe', 'pipe'],
+	});
+	let output = '';
+	child.stdout!.setEncoding('utf8').on('data', (text: string) => {
+		output += text;
+	});
+	child.stderr!.setEncoding('utf8').on('data', (text: string) => {
+		output += text;
+	});
+	const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
+	const [code] = await once(child, 'close') as [number | null];
+	clearTimeout(timer);
+	return {code, output};
 }
 
 async function requestsTo(origin: 'main' | 'other'): Promise<Array<{method: string; path: string; headers: Record<string, string>; body: string}>> {
@@ -159,6 +188,23 @@ describe('2. no raw control sequence from the server reaches stdout or stderr', 
 		const run = await ccdl('escape-data', ['download', ...listArgs, '--out', out, '--json', '--no-archive']);
 		expectContained(run);
 		expect(run.code, run.stderr).toBe(0);
+	});
+});
+
+describe('2b. the same on a terminal (pty)', () => {
+	it.each([
+		['escape-login', ['list', ...listArgs]],
+		['escape-listing', ['list', ...listArgs]],
+		['escape-data', ['list', ...listArgs]],
+		['escape-data', ['download', ...listArgs, '--no-archive', '--out', path.join(isolated, 'pty-out')]],
+	])('%s %s: none of the server\'s sequences reach the terminal raw', async (scenario, command) => {
+		const run = await ccdlOnTerminal(scenario, command as string[]);
+		// The run did happen on the terminal, and said something about it.
+		expect(run.output).toMatch(/ccdl:|Sales|valid/);
+		expect(run.output).not.toMatch(/\u001B\](?:52|8|0);/);
+		expect(run.output).not.toMatch(/[\u0080-\u009F\u202A-\u202E\u2066-\u2069\u0000]/);
+		expect(run.output).not.toMatch(/\u001B\[2J/);
+		expect(run.output).not.toMatch(/internal error/i);
 	});
 });
 
