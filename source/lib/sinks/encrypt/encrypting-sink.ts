@@ -1,0 +1,193 @@
+/**
+ * A sink wrapper that encrypts every published file to age X25519 recipients (`--encrypt-to age1…`), so that
+ * Debian's `age -d -i KEY` decrypts it. The staged plaintext is encrypted to a staged `.age` file beside it, streaming
+ * through age's 64 KiB STREAM chunks (memory stays bounded whatever the file size), and the ciphertext is published
+ * by the inner sink under `relativePath + '.age'`. The manifest and other text files are not encrypted: they stay
+ * readable and hold no more personal data than without encryption.
+ *
+ * `digest()` of an `.age` file is the ciphertext's SHA-256 (each encryption uses a fresh file key, so it never equals
+ * a re-encryption of the same plaintext): the "already there" check has to compare the plaintext SHA-256 the
+ * manifest recorded instead.
+ */
+import {createHash} from 'node:crypto';
+import {createReadStream, createWriteStream} from 'node:fs';
+import {rm} from 'node:fs/promises';
+import {Readable, Transform, type TransformCallback} from 'node:stream';
+import {pipeline} from 'node:stream/promises';
+import type {ReadableStream as WebReadableStream} from 'node:stream/web';
+import {Decrypter, Encrypter} from 'age-encryption';
+import {UsageError} from '../../errors.js';
+import {PublishError} from '../local/local-sink.js';
+import type {PublishOptions, PublishResult, Sink, SinkEntry} from '../sink.js';
+
+/** The suffix of encrypted files. */
+export const ageSuffix = '.age';
+
+/** An age X25519 recipient: `age1` and 58 bech32 characters. Hybrid post-quantum keys are longer (Debian's age 1.1 cannot decrypt them). */
+const x25519Recipient = /^age1[02-9ac-hj-np-z]{58}$/;
+
+/** Checks `--encrypt-to` values up front; a bad one is a UsageError naming it. */
+export async function validateRecipients(recipients: readonly string[]): Promise<string[]> {
+	if (recipients.length === 0) {
+		throw new UsageError('Give at least one age public key to --encrypt-to (age1…, as age-keygen prints it).');
+	}
+
+	const checked: string[] = [];
+	for (const raw of recipients) {
+		const recipient = raw.trim();
+		if (/^AGE-SECRET-KEY-/i.test(recipient)) {
+			// Never echo it: error messages end up in terminals, logs and the journal.
+			throw new UsageError('--encrypt-to was given an age secret key; give its public key instead (age-keygen -y KEYFILE prints it), and treat that secret key as exposed.');
+		}
+
+		if (!x25519Recipient.test(recipient)) {
+			throw new UsageError(`--encrypt-to ${JSON.stringify(raw)} is not an age X25519 public key; give the age1… line that age-keygen prints.`);
+		}
+
+		try {
+			// The library checks the bech32 checksum and the curve point only when it encrypts.
+			const encrypter = new Encrypter();
+			encrypter.addRecipient(recipient);
+			await encrypter.encrypt('');
+		} catch (error) {
+			throw new UsageError(`--encrypt-to ${recipient} is not a valid age public key (${(error as Error).message}); copy it again from age-keygen's output.`, {cause: error});
+		}
+
+		checked.push(recipient);
+	}
+
+	return [...new Set(checked)];
+}
+
+/** The `AGE-SECRET-KEY-1…` lines of an identity file as age-keygen writes it (comments and blank lines skipped). */
+export function parseIdentities(text: string): string[] {
+	return text.split(/\r?\n/).map(line => line.trim()).filter(line => line.startsWith('AGE-SECRET-KEY-'));
+}
+
+class Counter extends Transform {
+	readonly hash = createHash('sha256');
+	bytes = 0;
+
+	override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+		this.hash.update(chunk);
+		this.bytes += chunk.length;
+		callback(null, chunk);
+	}
+}
+
+/** Encrypts a file to another, streaming; returns the SHA-256 and size of both sides. */
+export async function encryptFile(source: string, target: string, recipients: readonly string[]): Promise<{plain: {sha256: string; size: number}; cipher: {sha256: string; size: number}}> {
+	const encrypter = new Encrypter();
+	for (const recipient of recipients) {
+		encrypter.addRecipient(recipient);
+	}
+
+	const plain = new Counter();
+	const input = Readable.toWeb(createReadStream(source).pipe(plain)) as unknown as ReadableStream<Uint8Array>;
+	const output = await encrypter.encrypt(input);
+	const cipher = new Counter();
+	await pipeline(Readable.fromWeb(output as unknown as WebReadableStream<Uint8Array>), cipher, createWriteStream(target, {mode: 0o600}));
+	return {
+		plain: {sha256: plain.hash.digest('hex'), size: plain.bytes},
+		cipher: {sha256: cipher.hash.digest('hex'), size: cipher.bytes},
+	};
+}
+
+/** Decrypts a stream of an age file and returns the plaintext's SHA-256 and size, streaming. */
+export async function plaintextDigest(ciphertext: Readable, identities: readonly string[]): Promise<{sha256: string; size: number}> {
+	const decrypter = new Decrypter();
+	for (const identity of identities) {
+		decrypter.addIdentity(identity);
+	}
+
+	const plain = await decrypter.decrypt(Readable.toWeb(ciphertext) as unknown as ReadableStream<Uint8Array>);
+	const counter = new Counter();
+	for await (const chunk of Readable.fromWeb(plain as unknown as WebReadableStream<Uint8Array>).pipe(counter)) {
+		void chunk;
+	}
+
+	return {sha256: counter.hash.digest('hex'), size: counter.bytes};
+}
+
+export class EncryptingSink implements Sink {
+	readonly inner: Sink;
+	readonly recipients: readonly string[];
+
+	/** `recipients` must have passed validateRecipients(). */
+	constructor(inner: Sink, recipients: readonly string[]) {
+		this.inner = inner;
+		this.recipients = recipients;
+	}
+
+	get kind(): string {
+		return this.inner.kind;
+	}
+
+	get location(): string {
+		return this.inner.location;
+	}
+
+	get stagingDir(): string {
+		return this.inner.stagingDir;
+	}
+
+	async prepare(options: {dryRun: boolean}): Promise<void> {
+		await this.inner.prepare(options);
+	}
+
+	async freeSpace(): Promise<number | undefined> {
+		return this.inner.freeSpace();
+	}
+
+	async list(relativeDir: string): Promise<SinkEntry[]> {
+		return this.inner.list(relativeDir);
+	}
+
+	/** The ciphertext's SHA-256 for an `.age` path (see the header: never the plaintext's). */
+	async digest(relativePath: string): Promise<string | undefined> {
+		return this.inner.digest(relativePath);
+	}
+
+	async publish(staged: string, relativePath: string, options: PublishOptions): Promise<PublishResult> {
+		const encrypted = `${staged}${ageSuffix}`;
+		let sums;
+		try {
+			sums = await encryptFile(staged, encrypted, this.recipients);
+		} catch (error) {
+			await rm(encrypted, {force: true});
+			throw new PublishError('encrypt-failed', `${relativePath} could not be encrypted: ${(error as Error).message}`, {cause: error});
+		}
+
+		if (sums.plain.sha256 !== options.sha256 || sums.plain.size !== options.size) {
+			await rm(encrypted, {force: true});
+			throw new PublishError('staged-changed', `${relativePath} changed in staging after it was validated; it will be fetched again`);
+		}
+
+		let result: PublishResult;
+		try {
+			result = await this.inner.publish(encrypted, `${relativePath}${ageSuffix}`, {...options, size: sums.cipher.size, sha256: sums.cipher.sha256});
+		} catch (error) {
+			await rm(encrypted, {force: true});
+			throw error;
+		}
+
+		await rm(staged, {force: true});
+		return {...result, storedSha256: sums.cipher.sha256, storedSize: sums.cipher.size};
+	}
+
+	async readText(relativePath: string): Promise<string | undefined> {
+		return this.inner.readText(relativePath);
+	}
+
+	async writeText(relativePath: string, content: string): Promise<string> {
+		return this.inner.writeText(relativePath, content);
+	}
+
+	locate(relativePath: string): string {
+		return this.inner.locate(relativePath);
+	}
+
+	async close(): Promise<void> {
+		await this.inner.close();
+	}
+}
