@@ -56,6 +56,11 @@ export interface TmuxOptions {
 	columns?: number;
 	/** @default 24 */
 	rows?: number;
+	/**
+	 * Record every byte the command writes to the terminal (`pipe-pane`), escape sequences and all, for `raw()`. The
+	 * command starts only once the recording runs, so its first bytes are in it. @default false
+	 */
+	record?: boolean;
 }
 
 export interface TmuxSession {
@@ -78,6 +83,8 @@ export interface TmuxSession {
 	press(key: string, expected: Expectation, options?: PressOptions): Promise<string>;
 	/** Runs `send`, then waits until the screen shows `expected`, running `send` again as `options.resend` says. */
 	until(send: () => Promise<void>, expected: Expectation, options?: PressOptions): Promise<string>;
+	/** Everything the command wrote to the terminal so far, as bytes decoded as Latin-1 (one char per byte); needs `record`. */
+	raw(): Promise<string>;
 	/** The pane as text, one line per row (trailing spaces trimmed unless `join`). */
 	capture(options?: CaptureOptions): Promise<string>;
 	/** Waits until the pane shows `expected`; throws with the last screen when the time is up. */
@@ -143,6 +150,8 @@ export async function startTmux(options: TmuxOptions): Promise<TmuxSession> {
 	const exitFile = path.join(dir, 'exit-code');
 	const config = path.join(dir, 'tmux.conf');
 	const script = path.join(dir, 'run.sh');
+	const recording = path.join(dir, 'output.raw');
+	const go = path.join(dir, 'go');
 	const env: Record<string, string> = {
 		PATH: process.env['PATH'] ?? '/usr/bin:/bin',
 		HOME: dir,
@@ -162,6 +171,7 @@ export async function startTmux(options: TmuxOptions): Promise<TmuxSession> {
 	await writeFile(script, [
 		'#!/bin/sh',
 		`cd ${quote(options.cwd ?? process.cwd())} || exit 99`,
+		...options.record ? [`while [ ! -e ${quote(go)} ]; do sleep 0.02; done`] : [],
 		`env -i TERM="$TERM" ${assignments} ${options.command.map(quote).join(' ')}`,
 		`echo $? > ${quote(`${exitFile}.tmp`)}`,
 		`mv ${quote(`${exitFile}.tmp`)} ${quote(exitFile)}`,
@@ -223,6 +233,9 @@ export async function startTmux(options: TmuxOptions): Promise<TmuxSession> {
 
 				await send();
 			}
+		},
+		async raw() {
+			return existsSync(recording) ? (await readFile(recording)).toString('latin1') : '';
 		},
 		async capture(captureOptions = {}) {
 			const flags = ['-p', ...captureOptions.escapes ? ['-e'] : [], ...captureOptions.join ? ['-J'] : []];
@@ -289,6 +302,10 @@ export async function startTmux(options: TmuxOptions): Promise<TmuxSession> {
 	try {
 		await tmux(socket, ['-f', config, '-u', 'new-session', '-d', '-s', 'ccdl', '-x', String(options.columns ?? 80), '-y', String(options.rows ?? 24), script]);
 		socketPath = (await tmux(socket, ['display-message', '-p', '#{socket_path}'])).trim();
+		if (options.record) {
+			await tmux(socket, ['pipe-pane', '-t', 'ccdl', '-o', `cat >> ${quote(recording)}`]);
+			await writeFile(go, '');
+		}
 	} catch (error) {
 		await session.kill();
 		throw error;
