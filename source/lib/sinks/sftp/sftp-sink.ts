@@ -1,0 +1,422 @@
+/**
+ * An SFTP server as a sink (`sftp://user@host[:port]/path`). The host key must already be in known_hosts (no
+ * trust-on-first-use); authentication is the SSH agent, a key file, or a password from CCDL_SFTP_PASSWORD — never
+ * argv. Each file is written to a hidden temporary beside its final name and renamed: with plain SFTP rename when
+ * nothing may be clobbered (OpenSSH refuses to rename onto an existing name, atomically), with the
+ * posix-rename extension when overwriting. The final file is then read back and hashed.
+ *
+ * Resume: an interrupted upload restarts from zero — the temporary has a fixed name per target, so the rerun
+ * truncates it rather than leaving litter. Appending to it would first need its digest, which SFTP cannot give
+ * without reading it all back; for recordings of a few MB a restart costs less.
+ */
+import {createHash, randomBytes} from 'node:crypto';
+import {readFileSync} from 'node:fs';
+import {rm, stat} from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type {Readable} from 'node:stream';
+import SftpClient from 'ssh2-sftp-client';
+import {FilesystemError, UsageError} from '../../errors.js';
+import {PublishError} from '../local/local-sink.js';
+import {makePrivateFolder, remoteStagingDir, safeSegments} from '../s3/remote-staging.js';
+import type {PublishOptions, PublishResult, Sink, SinkEntry} from '../sink.js';
+import {checkHostKey, fingerprint, hostField, keyType, readKnownHosts, type HostKeyVerdict} from './known-hosts.js';
+
+export interface SftpSinkOptions {
+	/** A private key file (the lead maps `--identity-file`/`--sftp-identity`); else ~/.ssh/id_ed25519, ~/.ssh/id_rsa. */
+	sftpIdentity?: string;
+	/** known_hosts files to trust. @default ['~/.ssh/known_hosts', '/etc/ssh/ssh_known_hosts'] */
+	sftpKnownHosts?: string[];
+	/** Environment for SSH_AUTH_SOCK, CCDL_SFTP_PASSWORD, CCDL_SFTP_PASSPHRASE, XDG_CACHE_HOME. @default process.env */
+	env?: NodeJS.ProcessEnv;
+	/** Seconds to wait for the SSH handshake. @default 20 */
+	sftpTimeoutSeconds?: number;
+}
+
+function sftpCode(error: unknown): number | string | undefined {
+	return (error as {code?: number | string}).code;
+}
+
+/** SFTP status 2 (no such file) as ssh2 and ssh2-sftp-client report it. */
+function isNoSuchFile(error: unknown): boolean {
+	const code = sftpCode(error);
+	return code === 2 || code === 'ENOENT' || /no such file/i.test((error as Error).message ?? '');
+}
+
+export class SftpSink implements Sink {
+	readonly kind = 'sftp';
+	readonly location: string;
+	readonly stagingDir: string;
+	readonly host: string;
+	readonly port: number;
+	readonly username: string;
+	/** The destination folder on the server ('' = the login folder). */
+	readonly root: string;
+	readonly #options: SftpSinkOptions;
+	readonly #env: NodeJS.ProcessEnv;
+	#client: SftpClient | undefined;
+	#connecting: Promise<SftpClient> | undefined;
+	#hostVerdict: {verdict: HostKeyVerdict; fingerprint: string; type: string} | undefined;
+	#canPosixRename = true;
+
+	constructor(url: URL, options: SftpSinkOptions = {}) {
+		if (url.password) {
+			throw new UsageError('Do not put a password in an sftp:// URL; use an SSH key or agent, or set CCDL_SFTP_PASSWORD.');
+		}
+
+		if (!url.hostname) {
+			throw new UsageError(`Give a host: sftp://USER@HOST[:PORT]/PATH, not ${url.href}.`);
+		}
+
+		this.#options = options;
+		this.#env = options.env ?? process.env;
+		this.host = url.hostname.replace(/^\[|\]$/g, '');
+		this.port = url.port ? Number(url.port) : 22;
+		this.username = decodeURIComponent(url.username) || os.userInfo().username;
+		const pathname = decodeURIComponent(url.pathname);
+		// `/~/x` is relative to the login folder, as in scp and curl; anything else is absolute.
+		this.root = pathname.startsWith('/~/') || pathname === '/~' ? pathname.slice(3).replace(/\/+$/, '') : pathname.replace(/\/+$/, '') || '/';
+		this.location = `sftp://${this.username}@${url.host}${pathname.replace(/\/+$/, '') || '/'}`;
+		this.stagingDir = remoteStagingDir(this.location, this.#env);
+	}
+
+	/** The path on the server of a relative path. */
+	remotePath(relativePath: string): string {
+		const segments = safeSegments(relativePath, this.location);
+		if (segments.length === 0) {
+			return this.root || '.';
+		}
+
+		return this.root === '/' ? `/${segments.join('/')}` : [this.root, ...segments].filter(Boolean).join('/');
+	}
+
+	locate(relativePath: string): string {
+		const remote = this.remotePath(relativePath);
+		const port = this.port === 22 ? '' : `:${this.port}`;
+		return `sftp://${this.username}@${this.host.includes(':') ? `[${this.host}]` : this.host}${port}${remote.startsWith('/') ? remote : `/~/${remote}`}`;
+	}
+
+	#privateKey(): Buffer | undefined {
+		const candidates = this.#options.sftpIdentity ? [this.#options.sftpIdentity] : [path.join(os.homedir(), '.ssh', 'id_ed25519'), path.join(os.homedir(), '.ssh', 'id_rsa')];
+		for (const file of candidates) {
+			try {
+				return readFileSync(file);
+			} catch (error) {
+				if (this.#options.sftpIdentity) {
+					throw new FilesystemError('sftp-identity', `Cannot read the identity file ${file}; check the path and its permissions.`, {cause: error});
+				}
+			}
+		}
+
+		return undefined;
+	}
+
+	#hostKeyError(): FilesystemError | undefined {
+		if (!this.#hostVerdict || this.#hostVerdict.verdict.state === 'known') {
+			return undefined;
+		}
+
+		const {verdict, fingerprint: print, type} = this.#hostVerdict;
+		const name = hostField(this.host, this.port);
+		const scan = `ssh-keyscan ${this.port === 22 ? '' : `-p ${this.port} `}${this.host} >> ~/.ssh/known_hosts`;
+		switch (verdict.state) {
+			case 'unknown': {
+				return new FilesystemError('sftp-host-unknown', `${name} is not in known_hosts (its ${type} key is ${print}); check that fingerprint with the server's administrator, then add it: ${scan}.`);
+			}
+
+			case 'changed': {
+				return new FilesystemError('sftp-host-changed', `The host key of ${name} has changed (it now offers ${type} ${print}; known_hosts has another ${verdict.knownTypes.join('/')} key): refusing to connect, it may be an attack. If the administrator confirms the new key, remove the old line (ssh-keygen -R '${name}') and add the new one: ${scan}.`);
+			}
+
+			case 'revoked': {
+				return new FilesystemError('sftp-host-revoked', `The host key ${print} of ${name} is marked @revoked in known_hosts; refusing to connect. Ask the server's administrator.`);
+			}
+		}
+	}
+
+	async #connect(): Promise<SftpClient> {
+		if (this.#client) {
+			return this.#client;
+		}
+
+		this.#connecting ??= (async () => {
+			const knownHosts = await readKnownHosts(this.#options.sftpKnownHosts ?? [path.join(os.homedir(), '.ssh', 'known_hosts'), '/etc/ssh/ssh_known_hosts']);
+			const client = new SftpClient('ccdl');
+			const agent = this.#env['SSH_AUTH_SOCK'] || undefined;
+			const password = this.#env['CCDL_SFTP_PASSWORD'] || undefined;
+			const privateKey = this.#privateKey();
+			try {
+				await client.connect({
+					host: this.host,
+					port: this.port,
+					username: this.username,
+					...(agent ? {agent} : {}),
+					...(privateKey ? {privateKey, passphrase: this.#env['CCDL_SFTP_PASSPHRASE'] || undefined} : {}),
+					...(password ? {password} : {}),
+					readyTimeout: (this.#options.sftpTimeoutSeconds ?? 20) * 1000,
+					hostVerifier: (key: Buffer) => {
+						const verdict = checkHostKey(knownHosts, this.host, this.port, key);
+						this.#hostVerdict = {verdict, fingerprint: fingerprint(key), type: keyType(key)};
+						return verdict.state === 'known';
+					},
+				});
+			} catch (error) {
+				await client.end().catch(() => undefined);
+				throw this.#hostKeyError() ?? this.#connectError(error, Boolean(agent || privateKey || password));
+			}
+
+			this.#client = client;
+			return client;
+		})();
+		try {
+			return await this.#connecting;
+		} finally {
+			this.#connecting = undefined;
+		}
+	}
+
+	#connectError(error: unknown, hadCredentials: boolean): FilesystemError {
+		const message = (error as Error).message ?? '';
+		const name = hostField(this.host, this.port);
+		if (/authentication|All configured authentication methods failed/i.test(message)) {
+			return new FilesystemError('sftp-auth', hadCredentials
+				? `${name} refused ${this.username}'s keys and password; load the right key into ssh-agent, give an identity file, or set CCDL_SFTP_PASSWORD.`
+				: `No SSH key or password for ${this.username}@${name}: start ssh-agent with your key, put one in ~/.ssh/id_ed25519, give an identity file, or set CCDL_SFTP_PASSWORD.`, {cause: error});
+		}
+
+		if (/passphrase|encrypted/i.test(message)) {
+			return new FilesystemError('sftp-identity', 'The SSH key is protected by a passphrase; load it into ssh-agent (ssh-add), or set CCDL_SFTP_PASSPHRASE.', {cause: error});
+		}
+
+		return new FilesystemError('sftp-unreachable', `Cannot open an SFTP session on ${name} (${message}); check the host, the port and that the server offers SFTP.`, {cause: error});
+	}
+
+	async prepare(options: {dryRun: boolean}): Promise<void> {
+		const client = await this.#connect();
+		if (options.dryRun) {
+			return;
+		}
+
+		await makePrivateFolder(this.stagingDir);
+		const probe = this.remotePath(`.ccdl-probe-${randomBytes(6).toString('hex')}`);
+		try {
+			if (this.root && this.root !== '/') {
+				await client.mkdir(this.root, true);
+			}
+
+			await client.put(Buffer.from('ccdl\n'), probe);
+			await client.delete(probe, true);
+		} catch (error) {
+			throw new FilesystemError('destination-unwritable', `Cannot write to ${this.location} (${(error as Error).message}); check the path and that ${this.username} may write there.`, {cause: error});
+		}
+	}
+
+	async freeSpace(): Promise<number | undefined> {
+		// statvfs@openssh.com exists, but ssh2-sftp-client does not expose it; an unknown is honest.
+		return undefined;
+	}
+
+	async list(relativeDir: string): Promise<SinkEntry[]> {
+		const client = await this.#connect();
+		try {
+			const entries = await client.list(this.remotePath(relativeDir));
+			return entries.filter(entry => entry.type === '-').map(entry => ({name: entry.name, size: entry.size}));
+		} catch (error) {
+			if (isNoSuchFile(error)) {
+				return [];
+			}
+
+			throw error;
+		}
+	}
+
+	/** Every file under the destination, as relative paths (for `verify`'s extra files). */
+	async listAll(relativeDir = ''): Promise<SinkEntry[]> {
+		const client = await this.#connect();
+		let entries;
+		try {
+			entries = await client.list(this.remotePath(relativeDir));
+		} catch (error) {
+			if (isNoSuchFile(error)) {
+				return [];
+			}
+
+			throw error;
+		}
+
+		const found: SinkEntry[] = [];
+		for (const entry of entries) {
+			const relative = relativeDir ? `${relativeDir}/${entry.name}` : entry.name;
+			if (entry.type === 'd') {
+				found.push(...await this.listAll(relative));
+			} else if (entry.type === '-') {
+				found.push({name: relative, size: entry.size});
+			}
+		}
+
+		return found;
+	}
+
+	async #size(remote: string): Promise<number | undefined> {
+		const client = await this.#connect();
+		try {
+			const info = await client.stat(remote);
+			return info.isFile ? info.size : undefined;
+		} catch (error) {
+			if (isNoSuchFile(error)) {
+				return undefined;
+			}
+
+			throw error;
+		}
+	}
+
+	/** The stored bytes as a stream, or undefined when the file is not there. */
+	async read(relativePath: string): Promise<Readable | undefined> {
+		const remote = this.remotePath(relativePath);
+		if (await this.#size(remote) === undefined) {
+			return undefined;
+		}
+
+		const client = await this.#connect();
+		return client.createReadStream(remote) as unknown as Readable;
+	}
+
+	async #hashRemote(remote: string): Promise<string> {
+		const client = await this.#connect();
+		const hash = createHash('sha256');
+		for await (const chunk of client.createReadStream(remote) as unknown as AsyncIterable<Buffer>) {
+			hash.update(chunk);
+		}
+
+		return hash.digest('hex');
+	}
+
+	/** Reads the file back and hashes it: SFTP has no checksum of its own. */
+	async digest(relativePath: string): Promise<string | undefined> {
+		const remote = this.remotePath(relativePath);
+		return await this.#size(remote) === undefined ? undefined : this.#hashRemote(remote);
+	}
+
+	async #ensureFolder(remote: string): Promise<void> {
+		const folder = path.posix.dirname(remote);
+		if (folder !== '.' && folder !== '/' && await this.#size(folder) === undefined) {
+			const client = await this.#connect();
+			try {
+				await client.mkdir(folder, true);
+			} catch (error) {
+				// Another publish may have created it meanwhile.
+				if (!(await client.exists(folder))) {
+					throw error;
+				}
+			}
+		}
+	}
+
+	async #rename(from: string, to: string, overwrite: boolean): Promise<void> {
+		const client = await this.#connect();
+		if (!overwrite) {
+			// SFTP v3 rename (OpenSSH: link + unlink) fails rather than replace an existing name.
+			await client.rename(from, to);
+			return;
+		}
+
+		if (this.#canPosixRename) {
+			try {
+				await client.posixRename(from, to);
+				return;
+			} catch (error) {
+				if (!/not supported|unsupported/i.test((error as Error).message ?? '')) {
+					throw error;
+				}
+
+				this.#canPosixRename = false;
+			}
+		}
+
+		// Without the extension, replacing is delete-then-rename: for a moment neither file is there.
+		await client.delete(to, true);
+		await client.rename(from, to);
+	}
+
+	async publish(staged: string, relativePath: string, options: PublishOptions): Promise<PublishResult> {
+		const remote = this.remotePath(relativePath);
+		const size = (await stat(staged)).size;
+		if (size !== options.size) {
+			throw new PublishError('staged-changed', `${relativePath} is ${size} bytes in staging, ${options.size} were downloaded; it will be fetched again`);
+		}
+
+		const client = await this.#connect();
+		await this.#ensureFolder(remote);
+		const temporary = path.posix.join(path.posix.dirname(remote), `.ccdl-upload-${createHash('sha256').update(remote).digest('hex').slice(0, 16)}.part`);
+		try {
+			await client.fastPut(staged, temporary);
+			if (!options.overwrite && await this.#size(remote) !== undefined) {
+				throw new PublishError('name-taken', `${relativePath} appeared on the server during the run; run again to keep both`);
+			}
+
+			try {
+				await this.#rename(temporary, remote, options.overwrite);
+			} catch (error) {
+				if (!options.overwrite && await this.#size(remote) !== undefined) {
+					throw new PublishError('name-taken', `${relativePath} appeared on the server during the run; run again to keep both`, {cause: error});
+				}
+
+				throw error;
+			}
+		} catch (error) {
+			await client.delete(temporary, true).catch(() => undefined);
+			if (error instanceof PublishError || error instanceof FilesystemError) {
+				throw error;
+			}
+
+			throw new PublishError('upload-failed', `${relativePath} could not be uploaded: ${(error as Error).message}`, {cause: error});
+		}
+
+		// Read back what is now under the final name, as the local sink does.
+		if (await this.#size(remote) !== options.size || await this.#hashRemote(remote) !== options.sha256) {
+			await client.delete(remote, true).catch(() => undefined);
+			throw new PublishError('changed-on-upload', `${relativePath} did not read back from the server as sent; it was removed and will be uploaded again`);
+		}
+
+		await rm(staged, {force: true});
+		return {relativePath, location: this.locate(relativePath)};
+	}
+
+	async readText(relativePath: string): Promise<string | undefined> {
+		const remote = this.remotePath(relativePath);
+		if (await this.#size(remote) === undefined) {
+			return undefined;
+		}
+
+		const client = await this.#connect();
+		return (await client.get(remote) as Buffer).toString('utf8');
+	}
+
+	async writeText(relativePath: string, content: string): Promise<string> {
+		const remote = this.remotePath(relativePath);
+		const client = await this.#connect();
+		await this.#ensureFolder(remote);
+		const temporary = `${path.posix.dirname(remote)}/.ccdl-tmp-${process.pid}-${path.posix.basename(remote)}`;
+		try {
+			await client.put(Buffer.from(content, 'utf8'), temporary);
+			await this.#rename(temporary, remote, true);
+		} catch (error) {
+			await client.delete(temporary, true).catch(() => undefined);
+			throw error;
+		}
+
+		return this.locate(relativePath);
+	}
+
+	async close(): Promise<void> {
+		const client = this.#client;
+		this.#client = undefined;
+		await client?.end();
+	}
+}
+
+/** The registry's opener for `sftp://` (see registry.ts). */
+export async function openSftpSink(url: URL, options: SftpSinkOptions = {}): Promise<Sink> {
+	return new SftpSink(url, options);
+}
