@@ -69,6 +69,9 @@ export function CampaignsScreen({campaigns, selected, user, onSubmit, onBack, on
 	const scope = user.role === 'supervisor' ? t('campaigns.scope.supervisor') : t('campaigns.scope.admin');
 	const count = t('campaigns.count', {selected: state.selected.length, total: campaigns.length});
 	const position = shown.length > pageSize ? ` · ${t('campaigns.rows', {first: top + 1, last: top + page.length, count: shown.length})}` : '';
+	// On a narrow terminal the count matters more than the placeholder that explains the filter.
+	const counts = `  ${count}${state.filter === '' ? '' : ` · ${t('campaigns.shown', {shown: shown.length})}`}${position}`;
+	const hasRoomForPlaceholder = [...`${t('campaigns.filter')} ${t('campaigns.filter.placeholder')}${counts}`].length <= width;
 	let empty: string | undefined;
 	if (campaigns.length === 0) {
 		empty = t(user.role === 'supervisor' ? 'campaigns.empty.supervisor' : 'campaigns.empty');
@@ -84,8 +87,8 @@ export function CampaignsScreen({campaigns, selected, user, onSubmit, onBack, on
 			<Box>
 				<Text wrap="truncate-end">
 					{t('campaigns.filter')}{' '}
-					{state.filter === '' ? <Text color={theme.muted}>{t('campaigns.filter.placeholder')}</Text> : <Text bold color={theme.accent}>{state.filter}▏</Text>}
-					<Text color={theme.muted}>  {count}{state.filter === '' ? '' : ` · ${t('campaigns.shown', {shown: shown.length})}`}{position}</Text>
+					{state.filter === '' ? (hasRoomForPlaceholder ? <Text color={theme.muted}>{t('campaigns.filter.placeholder')}</Text> : null) : <Text bold color={theme.accent}>{state.filter}▏</Text>}
+					<Text color={theme.muted}>{counts}</Text>
 				</Text>
 			</Box>
 			{empty ? (
