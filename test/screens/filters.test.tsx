@@ -300,6 +300,23 @@ describe('<FiltersScreen>', () => {
 	});
 });
 
+describe('<FiltersScreen> at 40×20', () => {
+	it('fits with the app\'s frame around it, every field on screen as the focus goes round', async () => {
+		for (const lang of ['en', 'hu'] as const) {
+			const screen = sized(renderScreen(<FiltersScreen {...props()} />, {lang}), 40, 20);
+			// The app's title and key lines take three rows.
+			let frame = await screen.waitFor(text => /^› /m.test(text) && fits(40, 17)(text));
+			for (let field = 0; field < 9; field++) {
+				const label = focused(frame).slice(2, 12).trim();
+				expect(frame.split('\n').length).toBeLessThanOrEqual(17);
+				// The focus mark is on screen: on a field's label, or on Continue.
+				expect(frame).toMatch(/^› \S|› \[ /m);
+				frame = await screen.press(keys.tab, text => focused(text).slice(2, 12).trim() !== label || /› \[ /.test(text));
+			}
+		}
+	});
+});
+
 describe('filters messages', () => {
 	it('have the same keys in English and Hungarian, including the help', () => {
 		expect(Object.keys(filters.hu).sort()).toEqual(Object.keys(filters.en).sort());

@@ -56,7 +56,7 @@ export function FiltersScreen(props: FiltersScreenProps) {
 	const translator = useI18n();
 	const {t} = translator;
 	const theme = useTheme();
-	const {columns} = useWindowSize();
+	const {columns, rows} = useWindowSize();
 	const [state, dispatch, get] = useMachine(filtersReducer, () => initialFiltersState(value, timeZone));
 	const isLive = isActive && !busy;
 	useFiltersKeys({dispatch, get, onSubmit, onBack, onHelp, isActive: isLive, folder: folderAccess});
@@ -83,18 +83,23 @@ export function FiltersScreen(props: FiltersScreenProps) {
 			to: end ? translator.dateTime(end.toISOString()) : t('filters.range.open-end'),
 		});
 	const common = {labelWidth, isDisabled: !isLive};
+	// A short terminal (40×20 over a phone's SSH) drops the lines that only explain, so every field, the focused
+	// one above all, stays on screen; the help (?) still says it all.
+	const isCompact = rows < 24;
 	return (
 		<Box flexDirection="column" width={width}>
-			<Text color={theme.muted} wrap="truncate-end">{t('filters.intro', {zone: timeZone})}</Text>
+			{isCompact ? null : <Text color={theme.muted} wrap="truncate-end">{t('filters.intro', {zone: timeZone})}</Text>}
 			<TextField {...common} width={width} label={t(labelKeys.from)} value={values.from} isFocused={focus === 'from'} isReserved={isHelpKey}
 				placeholder={t('filters.date.placeholder')} error={say(problems.from)} onChange={from => dispatch({type: 'set', values: {from}})} />
 			<TextField {...common} width={width} label={t(labelKeys.to)} value={values.to} isFocused={focus === 'to'} isReserved={isHelpKey}
 				placeholder={t('filters.date.placeholder')} error={say(problems.to)} onChange={to => dispatch({type: 'set', values: {to}})} />
 			<ActionRow {...common} width={width} label={t(labelKeys.quick)} options={rangeOptions} isFocused={focus === 'quick'}
 				{...(active ? {active} : {})} onSelect={range => dispatch({type: 'quick', range, now: now ?? new Date()})} />
-			<Box marginLeft={labelWidth + 3} height={1}>
-				<Text color={theme.muted} wrap="truncate-end">{rangeText ? `= ${rangeText}` : ' '}</Text>
-			</Box>
+			{isCompact ? null : (
+				<Box marginLeft={labelWidth + 3} height={1}>
+					<Text color={theme.muted} wrap="truncate-end">{rangeText ? `= ${rangeText}` : ' '}</Text>
+				</Box>
+			)}
 			<CheckboxList {...common} width={width} label={t(labelKeys.channels)} options={channelOptions} selected={values.channels}
 				isFocused={focus === 'channels'} hint={t('filters.channels.hint')} onChange={(selected: Channel[]) => dispatch({type: 'set', values: {channels: selected}})} />
 			<Toggle {...common} label={t(labelKeys.archived)} value={values.includeArchived} isFocused={focus === 'archived'}
@@ -110,7 +115,7 @@ export function FiltersScreen(props: FiltersScreenProps) {
 				<Button label={t('filters.continue')} isFocused={focus === 'continue'} />
 			</Box>
 			<InlineMessage text={error} width={width} maxLines={3} />
-			{busy ? <BusyLine text={busyText ?? t('filters.busy')} /> : <Text color={theme.muted} wrap="truncate-end">{t('filters.keys')}</Text>}
+			{busy ? <BusyLine text={busyText ?? t('filters.busy')} /> : isCompact ? null : <Text color={theme.muted} wrap="truncate-end">{t('filters.keys')}</Text>}
 		</Box>
 	);
 }
