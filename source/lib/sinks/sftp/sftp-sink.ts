@@ -10,6 +10,7 @@
  * without reading it all back; for recordings of a few MB a restart costs less.
  */
 import {createHash, randomBytes} from 'node:crypto';
+import {once} from 'node:events';
 import {readFileSync} from 'node:fs';
 import {rm, stat} from 'node:fs/promises';
 import os from 'node:os';
@@ -285,8 +286,14 @@ export class SftpSink implements Sink {
 	async #hashRemote(remote: string): Promise<string> {
 		const client = await this.#connect();
 		const hash = createHash('sha256');
-		for await (const chunk of client.createReadStream(remote) as unknown as AsyncIterable<Buffer>) {
-			hash.update(chunk);
+		const stream = client.createReadStream(remote) as unknown as Readable;
+		for await (const chunk of stream) {
+			hash.update(chunk as Buffer);
+		}
+
+		// The remote handle closes after the last chunk; a session ended before that answer throws out of ssh2.
+		if (!stream.closed) {
+			await once(stream, 'close');
 		}
 
 		return hash.digest('hex');
