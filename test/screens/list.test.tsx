@@ -172,18 +172,75 @@ describe('ListScreen', () => {
 		rendered.unmount();
 	});
 
-	test('Enter and d start the download, Esc goes back, ? opens the help', async () => {
+	test('d starts the download, Esc and q go back, ? opens the help', async () => {
 		const {rendered, onDownload, onBack, onHelp} = await renderList(samplePlan());
 		await rendered.waitFor('Row 1 of 4');
-		rendered.stdin.write(keys.enter);
-		await until(() => onDownload.mock.calls.length === 1);
 		rendered.stdin.write('d');
-		await until(() => onDownload.mock.calls.length === 2);
+		await until(() => onDownload.mock.calls.length === 1);
 		rendered.stdin.write('?');
 		await until(() => onHelp.mock.calls.length === 1);
 		rendered.stdin.write(keys.escape);
 		await until(() => onBack.mock.calls.length === 1);
-		expect(onDownload).toHaveBeenCalledTimes(2);
+		rendered.stdin.write('q');
+		await until(() => onBack.mock.calls.length === 2);
+		expect(onDownload).toHaveBeenCalledTimes(1);
+		rendered.unmount();
+	});
+
+	test('j k g G move like ↓ ↑ Home End', async () => {
+		const {rendered} = await renderList(samplePlan());
+		await rendered.waitFor('Row 1 of 4');
+		await rendered.press('j', 'Row 2 of 4');
+		await rendered.press('G', 'Row 4 of 4');
+		await rendered.press('k', 'Row 3 of 4');
+		expect(await rendered.press('g', 'Row 1 of 4')).toContain('Row 1 of 4');
+		rendered.unmount();
+	});
+
+	test('Enter opens the selected row in full: every column and the full path; Esc, q or Enter close it', async () => {
+		const {rendered, onBack, onDownload} = await renderList(samplePlan(), {columns: 80});
+		await rendered.waitFor('Row 1 of 4');
+		await rendered.press('j', 'Row 2 of 4');
+		let frame = await rendered.press(keys.enter, 'Contact 100002');
+		// Every column's title, also those the table had scrolled out of view at 80 columns.
+		for (const title of ['Record ID', 'Campaign', 'Operator', 'Phone', 'Termination', 'Call start', 'Length', 'File name', 'Screenshots', 'Validated']) {
+			expect(frame).toMatch(new RegExp(`^${title}\\s`, 'm'));
+		}
+
+		expect(frame).toContain('Szabó Ödön');
+		expect(frame).toMatch(/^Full path\s+\/\S+/m);
+		frame = await rendered.press('q', 'Row 2 of 4');
+		expect(onBack).not.toHaveBeenCalled();
+		await rendered.press(keys.enter, 'Contact 100002');
+		await rendered.press(keys.escape, 'Row 2 of 4');
+		await rendered.press(keys.enter, 'Contact 100002');
+		await rendered.press(keys.enter, 'Row 2 of 4');
+		expect(onBack).not.toHaveBeenCalled();
+		expect(onDownload).not.toHaveBeenCalled();
+		rendered.unmount();
+	});
+
+	test('/ filters the rows as you type, ignoring case and accents; Enter keeps it, Esc clears it, then Esc goes back', async () => {
+		const {rendered, onBack, onDownload} = await renderList(samplePlan());
+		await rendered.waitFor('Row 1 of 4');
+		let frame = await rendered.press('/', 'Filter: ▏');
+		// Letters that are keys elsewhere (d, q, j) are typed into the filter.
+		frame = await rendered.press('szabo', 'Row 1 of 1');
+		expect(frame).toContain('Szabó Ödön');
+		expect(frame).not.toContain('100001');
+		frame = await rendered.press(keys.enter, 'Filter: szabo · 1 of 4 rows');
+		await rendered.press('/', 'Filter: szabo▏');
+		frame = await rendered.press('dq', 'No row contains "szabodq"');
+		expect(onDownload).not.toHaveBeenCalled();
+		expect(onBack).not.toHaveBeenCalled();
+		await rendered.press(keys.escape, 'Row 1 of 4');
+		await rendered.press('/', 'Filter: ▏');
+		await rendered.press('100004' + keys.enter, 'Filter: 100004 · 1 of 4 rows');
+		// Esc first clears the filter, the next one goes back.
+		await rendered.press(keys.escape, frame => !frame.includes('Filter:'));
+		expect(onBack).not.toHaveBeenCalled();
+		rendered.stdin.write(keys.escape);
+		await until(() => onBack.mock.calls.length === 1);
 		rendered.unmount();
 	});
 
@@ -218,7 +275,7 @@ describe('ListScreen', () => {
 		expect(frame).toContain('Névütközés: 2 a listán, 1 a lemezen');
 		expect(frame).toContain(createTranslator('hu', 'UTC').dateTime('2026-03-01T08:30:15Z'));
 		expect(frame).toContain('nincs mit letölteni');
-		expect(frame).toContain('Enter/d letöltés');
+		expect(frame).toContain('d letöltés · Enter sor részletei');
 		rendered.unmount();
 	});
 

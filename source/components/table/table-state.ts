@@ -73,14 +73,34 @@ export function tableReducer(state: TableState, action: TableAction): TableState
 	}
 }
 
-/** The table's keys: ↑ ↓ PgUp PgDn Home End ← →. Anything else is left to the screen. */
-export function tableMoveForKey(key: Key): TableMove | undefined {
-	if (key.upArrow) {
+/**
+ * The table's keys: ↑ ↓ PgUp PgDn Home End ← →, and as in less, vim and k9s j k (row) g G (first, last row) and
+ * Ctrl-F Ctrl-B (page). Anything else is left to the screen.
+ */
+export function tableMoveForKey(key: Key, input = ''): TableMove | undefined {
+	const plain = !key.ctrl && !key.meta;
+	if (key.upArrow || (plain && input === 'k')) {
 		return 'up';
 	}
 
-	if (key.downArrow) {
+	if (key.downArrow || (plain && input === 'j')) {
 		return 'down';
+	}
+
+	if (plain && input === 'g') {
+		return 'home';
+	}
+
+	if (plain && input === 'G') {
+		return 'end';
+	}
+
+	if (key.ctrl && !key.meta && input === 'f') {
+		return 'page-down';
+	}
+
+	if (key.ctrl && !key.meta && input === 'b') {
+		return 'page-up';
 	}
 
 	if (key.pageUp) {

@@ -10,7 +10,7 @@ export interface UseTableOptions<Row> {
 	readonly pageSize: number;
 	/** Columns of the terminal the table may use. */
 	readonly width: number;
-	/** Whether the table takes its keys (↑ ↓ PgUp PgDn Home End ← →). */
+	/** Whether the table takes its keys (↑ ↓ PgUp PgDn Home End ← →, j k g G); not while a filter is typed. */
 	readonly isActive: boolean;
 }
 
@@ -27,8 +27,8 @@ export function useTable<Row>({columns, rowCount, pageSize, width, isActive}: Us
 	const layout = useMemo(() => layoutColumns(columns, width, raw.column), [columns, width, raw.column]);
 	const limits = useMemo<TableLimits>(() => ({rows: rowCount, page: Math.max(1, pageSize), maxColumn: layout.maxOffset}), [rowCount, pageSize, layout.maxOffset]);
 	const state = clampTable(raw, limits);
-	useKeys((_input, key) => {
-		const move = tableMoveForKey(key);
+	useKeys((input, key) => {
+		const move = tableMoveForKey(key, input);
 		if (move) {
 			dispatch({type: move, limits});
 		}

@@ -4,8 +4,9 @@
  * view are rendered, so 100,000 contacts scroll as fast as 20.
  */
 import {Box, Text} from 'ink';
-import {useMemo} from 'react';
-import {Table, useTable} from '../../components/table/index.js';
+import path from 'node:path';
+import {useMemo, useState} from 'react';
+import {filterRows, RowDetail, Table, useTable, useTableFilter} from '../../components/table/index.js';
 import {useI18n} from '../../hooks/use-i18n.js';
 import {useTheme} from '../../hooks/use-theme.js';
 import type {Plan} from '../../lib/engine/plan.js';
@@ -17,9 +18,9 @@ import {useListKeys} from './use-list-keys.js';
 
 export interface ListScreenProps {
 	readonly plan: Plan;
-	/** Enter or d: start the download (not offered when nothing matched). */
+	/** d: start the download (not offered when nothing matched). */
 	readonly onDownload: () => void;
-	/** Esc: back to the file names. */
+	/** Esc or q: back to the file names. */
 	readonly onBack: () => void;
 	/** ?: the key help. */
 	readonly onHelp: () => void;
@@ -52,13 +53,30 @@ export function ListScreen({plan, onDownload, onBack, onHelp, isActive, height}:
 	const {t, number} = translator;
 	const theme = useTheme();
 	const {width, lines} = useScreenSize(height);
-	const rows = useMemo(() => contactRows(plan), [plan]);
+	const allRows = useMemo(() => contactRows(plan), [plan]);
 	const columns = useMemo(() => contactColumns(translator, row => plannedProgress(translator, row)), [translator]);
-	// Header (2), table header and position line (2), detail (1), keys (1); short terminals drop checks and detail.
+	const [isDetailOpen, setDetailOpen] = useState(false);
+	const filter = useTableFilter(isActive && !isDetailOpen);
+	const rows = useMemo(() => filterRows(allRows, columns, filter.query), [allRows, columns, filter.query]);
+	const hasFilterLine = filter.isEditing || filter.query !== '';
+	// Header (2), table header and position line (2), detail (1), keys (1), the filter line when there is one;
+	// short terminals drop checks and detail.
 	const compact = lines < 10;
-	const page = Math.max(1, lines - (compact ? 4 : 6));
-	const table = useTable({columns, rowCount: rows.length, pageSize: page, width, isActive});
-	useListKeys({isActive, canDownload: plan.contacts.length > 0, onDownload, onBack, onHelp});
+	const page = Math.max(1, lines - (compact ? 4 : 6) - (hasFilterLine ? 1 : 0));
+	const table = useTable({columns, rowCount: rows.length, pageSize: page, width, isActive: isActive && !filter.isEditing && !isDetailOpen});
+	const selectedRow = rows[table.state.selected];
+	useListKeys({
+		isActive: isActive && !filter.isEditing,
+		canDownload: plan.contacts.length > 0,
+		isDetailOpen,
+		hasFilter: filter.query !== '',
+		onDownload,
+		onDetail(isOpen) {
+			setDetailOpen(isOpen && selectedRow !== undefined);
+		},
+		onBack,
+		onHelp,
+	});
 
 	// A destination that cannot tell its free space (object storage) is never reported full.
 	const free = plan.freeBytes ?? Number.POSITIVE_INFINITY;
@@ -77,6 +95,21 @@ export function ListScreen({plan, onDownload, onBack, onHelp, isActive, height}:
 		archived: number(plan.archivedSkipped),
 	}) + (plan.recycled > 0 ? ` · ${t('list.recycled', {count: number(plan.recycled)})}` : '');
 	const line = (text: string) => fit(visible(text), width).trimEnd() || ' ';
+	if (isDetailOpen && selectedRow) {
+		const fullPath = (relative: string) => plan.outDir.includes('://') ? `${plan.outDir.replace(/\/+$/, '')}/${relative}` : path.join(plan.outDir, relative);
+		const extra = [
+			...selectedRow.main ? [{label: t('list.detail.path'), value: fullPath(selectedRow.main.relativePath)}] : [],
+			...selectedRow.files.length > 1 ? [{label: t('list.detail.files'), value: selectedRow.files.map(file => file.relativePath).join('\n')}] : [],
+		];
+		return (
+			<RowDetail title={t('list.detail.title', {id: selectedRow.contact.id})} columns={columns} row={selectedRow} extra={extra} width={width}
+				keys={t('table.detail.keys')}/>
+		);
+	}
+
+	const filterLine = filter.isEditing
+		? t('table.filter.typing', {query: filter.query})
+		: `${t('table.filter', {query: filter.query})} · ${t('table.filter.count', {shown: number(rows.length), total: number(allRows.length)})}`;
 	return (
 		<Box flexDirection='column'>
 			<Text bold wrap='truncate-end'>{line(matched)}</Text>
@@ -85,16 +118,17 @@ export function ListScreen({plan, onDownload, onBack, onHelp, isActive, height}:
 					{line(noSpace ? `${t('list.no-space', {download: formatBytes(plan.downloadBytes), free: formatBytes(free)})} ${checks}` : checks)}
 				</Text>
 			)}
+			{hasFilterLine ? <Text color={theme.accent} wrap='truncate-end'>{line(filterLine)}</Text> : null}
 			<Table
 				columns={columns}
 				rows={rows}
 				model={table}
 				width={width}
-				emptyText={t('list.empty')}
+				emptyText={filter.query === '' ? t('list.empty') : t('table.filter.none', {query: filter.query})}
 				toneOf={row => row.contact.recycled ? 'muted' : undefined}
 			/>
-			{compact ? null : <Text wrap='truncate-end'>{line(detailOf(t, rows[table.state.selected]))}</Text>}
-			<Text color={theme.muted} wrap='truncate-end'>{line(t('list.keys'))}</Text>
+			{compact ? null : <Text wrap='truncate-end'>{line(detailOf(t, selectedRow))}</Text>}
+			<Text color={theme.muted} wrap='truncate-end'>{line(t('list.keys.table'))}</Text>
 		</Box>
 	);
 }

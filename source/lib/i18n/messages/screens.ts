@@ -9,6 +9,7 @@ import {login} from './login.js';
 import {profiles} from './profiles.js';
 import {saveSearch} from './save-search.js';
 import {summary} from './summary.js';
+import {table} from './table.js';
 
 /** Each screen's message set, registered here (one import per screen). */
-export const screens: MessageSet[] = [list, download, summary, login, campaigns, filters, fileName, profiles, history, saveSearch];
+export const screens: MessageSet[] = [list, download, summary, login, campaigns, filters, fileName, profiles, history, saveSearch, table];
