@@ -299,6 +299,17 @@ describe('<ProfilesScreen>', () => {
 		expect(store.find('Kept')).toBeUndefined();
 	});
 
+	it('j k move through the profiles and q closes, like Esc', async () => {
+		const store = await freshStore(target => target.create(voiceAndChat));
+		const onClose = vi.fn();
+		const screen = renderScreen(<ProfilesScreen {...props(store, {onClose})} />);
+		await screen.waitFor('Voice and chat');
+		await screen.press('j', '› Voice and chat');
+		await screen.press('k', `› ${defaultProfileName}`);
+		await screen.press('q');
+		await vi.waitFor(() => expect(onClose).toHaveBeenCalledTimes(1));
+	});
+
 	it('Esc closes, ? asks for help, and nothing is read while inactive', async () => {
 		const store = await freshStore();
 		const onClose = vi.fn();

@@ -34,15 +34,16 @@ export function useProfilesKeys(options: {
 			const plain = !key.ctrl && !key.meta;
 			switch (state.overlay.kind) {
 				case 'none': {
-					if (key.upArrow || key.downArrow) {
-						dispatch({type: 'move', delta: key.upArrow ? -1 : 1, pageSize});
+					// j k as in every list (g is "assign globally" here, so no g G).
+					if (key.upArrow || key.downArrow || (plain && (input === 'j' || input === 'k'))) {
+						dispatch({type: 'move', delta: key.upArrow || input === 'k' ? -1 : 1, pageSize});
 					} else if (key.pageUp || key.pageDown) {
 						dispatch({type: 'move', delta: (key.pageUp ? -1 : 1) * Math.max(1, pageSize - 1), pageSize});
 					} else if (key.home) {
 						dispatch({type: 'first', pageSize});
 					} else if (key.end) {
 						dispatch({type: 'last', pageSize});
-					} else if (key.escape) {
+					} else if (key.escape || (plain && input === 'q')) {
 						onClose();
 					} else if (isHelpKey(input, key)) {
 						onHelp();
