@@ -7,7 +7,7 @@ import path from 'node:path';
 import {createInterface} from 'node:readline';
 import {fileURLToPath} from 'node:url';
 import {CreateMultipartUploadCommand, ListMultipartUploadsCommand} from '@aws-sdk/client-s3';
-import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {afterAll, beforeAll, describe, expect, it, onTestFinished} from 'vitest';
 import {FilesystemError} from '../../source/lib/errors.js';
 import {S3Sink} from '../../source/lib/sinks/s3/s3-sink.js';
 import {nodePath} from '../helpers/ccdl.js';
@@ -156,6 +156,12 @@ describe('S3 sink on s3rver', () => {
 		let stderr = '';
 		child.stderr.setEncoding('utf8').on('data', (text: string) => {
 			stderr += text;
+		});
+		// A failed assertion must not leave the parked uploader running.
+		onTestFinished(() => {
+			if (child.exitCode === null && child.signalCode === null) {
+				child.kill('SIGKILL');
+			}
 		});
 		await new Promise<void>((resolve, reject) => {
 			createInterface({input: child.stdout}).on('line', line => line === 'parked' && resolve());
