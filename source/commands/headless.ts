@@ -9,7 +9,8 @@ import {listForRun, login, planRun, type RunResult, startRun} from '../lib/run/p
 import type {RunRequest} from '../lib/run/request.js';
 import {visible} from '../lib/text/visible.js';
 import {planSummaryLines} from './plan-report.js';
-import {type ProgressMode, reportProgress, safeJson} from './progress.js';
+import {type ProgressMode, reportProgress} from './progress.js';
+import {safeJson} from '../lib/text/safe-json.js';
 
 function summaryLines(result: RunResult): string[] {
 	const {summary, plan} = result;

@@ -1,4 +1,5 @@
 /** `ccdl history`: the audit trail — every run from the journal, with who, when, what, how much and how it ended. */
+import {safeJson} from '../lib/text/safe-json.js';
 import {checkTimeZone, systemTimeZone} from '../lib/dates.js';
 import {exitCodes, formatBytes} from '../lib/errors.js';
 import type {RunFilter} from '../lib/journal/download.js';
@@ -106,7 +107,7 @@ export async function runHistory(argv: string[]): Promise<number> {
 	try {
 		const runs = journal.runs({limit: values.limit ?? 20, ...values.server ? {server: values.server} : {}});
 		if (values.json) {
-			process.stdout.write(`${JSON.stringify({journal: journal.file, runs})}\n`);
+			process.stdout.write(`${safeJson({journal: journal.file, runs})}\n`);
 		} else if (runs.length === 0) {
 			process.stdout.write(`No runs recorded yet (${journal.file}).\n`);
 		} else {

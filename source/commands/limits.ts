@@ -1,4 +1,5 @@
 /** `ccdl limits show|set`: daily and per-run limits on the contacts exported, and how much of today is used. */
+import {safeJson} from '../lib/text/safe-json.js';
 import {systemTimeZone} from '../lib/dates.js';
 import {exitCodes, UsageError} from '../lib/errors.js';
 import {openJournal, serverKey} from '../lib/journal/journal.js';
@@ -38,7 +39,7 @@ async function show(argv: string[]): Promise<number> {
 	}
 
 	if (values.json) {
-		process.stdout.write(`${JSON.stringify({file: limitsPath(), ...settings, ...today ? {today} : {}})}\n`);
+		process.stdout.write(`${safeJson({file: limitsPath(), ...settings, ...today ? {today} : {}})}\n`);
 		return exitCodes.ok;
 	}
 

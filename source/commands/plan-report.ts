@@ -1,4 +1,5 @@
 /** The plan as people read it (a table and a summary) and as machines read it (JSON). */
+import {safeJson} from '../lib/text/safe-json.js';
 import type {Plan, PlannedFile} from '../lib/engine/plan.js';
 import type {Profile} from '../lib/profiles/model.js';
 import {formatBytes} from '../lib/errors.js';
@@ -127,11 +128,11 @@ export async function writePlanJson(plan: Plan, output: NodeJS.WritableStream, p
 		}
 	};
 
-	const summary = JSON.stringify({...planJsonSummary(plan), ...(profiles ? {profiles: profiles.uses} : {})}, null, 2);
+	const summary = safeJson({...planJsonSummary(plan), ...(profiles ? {profiles: profiles.uses} : {})}, 2);
 	await write(`${summary.slice(0, -2)},\n  "items": [`);
 	let first = true;
 	for (const file of plan.files) {
-		await write(`${first ? '' : ','}\n    ${JSON.stringify(planJsonItem(file, profiles))}`);
+		await write(`${first ? '' : ','}\n    ${safeJson(planJsonItem(file, profiles))}`);
 		first = false;
 	}
 

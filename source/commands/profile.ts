@@ -1,4 +1,5 @@
 /** `ccdl profile …`: download profiles — list, show, create, edit, activate, deactivate, delete, assign, unassign. */
+import {safeJson} from '../lib/text/safe-json.js';
 import {type Channel, channels} from '../lib/api/wire.js';
 import {exitCodes, UsageError} from '../lib/errors.js';
 import {
@@ -193,11 +194,11 @@ export async function runProfile(argv: string[]): Promise<number> {
 		case 'list': {
 			if (values['json']) {
 				const {global, companies, campaigns} = store.assignments;
-				say(JSON.stringify({
+				say(safeJson({
 					file: store.file,
 					profiles: store.list().map(profile => profileJson(store, profile)),
 					assignments: {global: global ?? null, companies, campaigns},
-				}, null, 2));
+				}, 2));
 			} else {
 				for (const line of listLines(store)) {
 					say(line);
@@ -210,7 +211,7 @@ export async function runProfile(argv: string[]): Promise<number> {
 		case 'show': {
 			const profile = store.get(name);
 			if (values['json']) {
-				say(JSON.stringify(profileJson(store, profile), null, 2));
+				say(safeJson(profileJson(store, profile), 2));
 			} else {
 				for (const line of showLines(store, profile)) {
 					say(line);

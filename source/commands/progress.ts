@@ -5,17 +5,10 @@
 import type {EngineEvent, RunSnapshot} from '../lib/engine/events.js';
 import type {RunEvents} from '../lib/engine/run.js';
 import {formatBytes} from '../lib/errors.js';
+import {safeJson} from '../lib/text/safe-json.js';
 import {visible} from '../lib/text/visible.js';
 
 export type ProgressMode = 'json' | 'lines' | 'live';
-
-/**
- * JSON for a machine stream. JSON.stringify escapes C0 controls but passes C1 controls, line/paragraph separators
- * and bidi controls raw; server text carrying them must not reach a terminal that tails the stream.
- */
-export function safeJson(value: unknown): string {
-	return JSON.stringify(value).replace(/[\u0080-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, character => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
 
 function clock(seconds: number): string {
 	const whole = Math.max(0, Math.round(seconds));

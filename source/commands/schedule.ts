@@ -3,6 +3,7 @@
  * installed is always printed first; it is installed after a "yes" on a terminal, or with --yes. Without a terminal
  * and without --yes nothing is installed.
  */
+import {safeJson} from '../lib/text/safe-json.js';
 import {existsSync} from 'node:fs';
 import {createInterface} from 'node:readline/promises';
 import {exitCodes, UsageError} from '../lib/errors.js';
@@ -179,7 +180,7 @@ async function list(argv: string[]): Promise<number> {
 
 	const rows = await Promise.all(schedules.map(async schedule => ({schedule, installed: await installedNow(schedule, crontab)})));
 	if (values.json) {
-		process.stdout.write(`${JSON.stringify({file: store.file, schedules: rows.map(row => ({...row.schedule, installed: row.installed}))})}\n`);
+		process.stdout.write(`${safeJson({file: store.file, schedules: rows.map(row => ({...row.schedule, installed: row.installed}))})}\n`);
 		return exitCodes.ok;
 	}
 

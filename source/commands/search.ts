@@ -1,4 +1,5 @@
 /** `ccdl search save|list|show|delete`: named saved searches, run by `ccdl run NAME` (by hand or on a schedule). */
+import {safeJson} from '../lib/text/safe-json.js';
 import {systemTimeZone} from '../lib/dates.js';
 import {exitCodes, UsageError} from '../lib/errors.js';
 import {defaultTemplate} from '../lib/naming/index.js';
@@ -84,7 +85,7 @@ async function list(argv: string[]): Promise<number> {
 	const store = await SearchStore.load();
 	const searches = store.list();
 	if (values.json) {
-		process.stdout.write(`${JSON.stringify({file: store.file, searches: searches.map(search => ({...search, missing: missingParts(search)}))})}\n`);
+		process.stdout.write(`${safeJson({file: store.file, searches: searches.map(search => ({...search, missing: missingParts(search)}))})}\n`);
 		return exitCodes.ok;
 	}
 
@@ -120,7 +121,7 @@ async function show(argv: string[]): Promise<number> {
 	}
 
 	if (values.json) {
-		process.stdout.write(`${JSON.stringify({...search, missing, ...range ? {range} : {}})}\n`);
+		process.stdout.write(`${safeJson({...search, missing, ...range ? {range} : {}})}\n`);
 		return exitCodes.ok;
 	}
 

@@ -186,11 +186,12 @@ export function manifestRows(plan: Plan, summary?: RunSummary, extra: {limited?:
 
 /**
  * A CSV cell. Server text that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, carriage return
- * first, per OWASP's CSV-injection advice) is prefixed with `'`; plain numbers stay numbers.
+ * first, per OWASP's CSV-injection advice) is prefixed with `'` — phone numbers such as +36… too, since a
+ * spreadsheet reads `+1+cmd|…` as a formula; manifest.jsonl keeps every value as sent.
  */
 function csvField(value: string | number | undefined): string {
 	let text = value === undefined ? '' : String(value);
-	if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text) && !/^[+-]?\d+(\.\d+)?$/.test(text)) {
+	if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) {
 		text = `'${text}`;
 	}
 

@@ -11,7 +11,10 @@ export interface SinkOptions extends LocalSinkOptions {}
 export type OpenSink = (url: URL, options: SinkOptions) => Promise<Sink>;
 
 /** Remote kinds by URL scheme: one line each, loaded when used. */
-const remote: Record<string, () => Promise<OpenSink>> = {};
+const remote: Record<string, () => Promise<OpenSink>> = {
+	's3:': async () => (await import('./s3/s3-sink.js')).openS3Sink as OpenSink,
+	'sftp:': async () => (await import('./sftp/sftp-sink.js')).openSftpSink as OpenSink,
+};
 
 /** Whether `out` names a remote destination (a URL with a scheme) rather than a folder. */
 export function isRemoteDestination(out: string): boolean {
