@@ -111,7 +111,30 @@ describe('HistoryScreen', () => {
 		expect(frame).toContain('A naplóban rögzített letöltések');
 		expect(frame).toMatch(/supervisor +\d{4}\. \d\d\. \d\d\. \d\d:\d\d:\d\d +néhány hibás/);
 		expect(frame).toContain('rendben');
+		// The filter, the counts and the duration are Hungarian too.
+		expect(frame).toContain('2 kontakt, 2 fájl: 1 érvényes, 0 már megvolt, 1 sikertelen');
+		expect(frame.replaceAll('\n', ' ')).toContain('Szűrő: minden dátum, minden kampány, minden csatorna, archiváltak is, átiratok: none');
+		expect(frame).toContain('2 perc 05');
+		expect(frame).not.toMatch(/contacts|files|valid|all campaigns/);
 		expect(fits(80, 21)(frame)).toBe(true);
+		const next = await screen.press('j', '1. futás: admin');
+		expect(next.replaceAll('\n', ' ')).toContain('kampányok: Sales, csatornák: hang');
+		expect(next).toContain('4,2 mp');
+		screen.unmount();
+	});
+
+	it('/ filters the runs as you type; q closes, but not while the filter is typed', async () => {
+		const onClose = vi.fn();
+		const screen = sized(renderScreen(<HistoryScreen runs={runs} onClose={onClose} onHelp={vi.fn()} isActive height={21} />), 80, 24);
+		await screen.waitFor('Row 1 of 2');
+		await screen.press('/', 'Filter: ▏');
+		let frame = await screen.press('admin', 'Row 1 of 1');
+		expect(frame).toContain('Run 1: admin');
+		frame = await screen.press('q', 'No row contains "adminq"');
+		expect(onClose).not.toHaveBeenCalled();
+		await screen.press(keys.escape, 'Row 1 of 2');
+		await screen.press('q');
+		await vi.waitFor(() => expect(onClose).toHaveBeenCalledOnce());
 		screen.unmount();
 	});
 

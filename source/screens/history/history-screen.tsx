@@ -4,7 +4,7 @@
  */
 import {Box, Text} from 'ink';
 import {useMemo} from 'react';
-import {Table, useTable} from '../../components/table/index.js';
+import {filterRows, Table, useTable, useTableFilter} from '../../components/table/index.js';
 import {useI18n} from '../../hooks/use-i18n.js';
 import {useTheme} from '../../hooks/use-theme.js';
 import type {RunRecord} from '../../lib/journal/journal.js';
@@ -34,20 +34,27 @@ export function HistoryScreen({runs, onClose, onHelp, isActive, height}: History
 	// Title (1), table header and position line (2), detail (5), keys (1); short terminals drop the detail.
 	const compact = lines < 14;
 	const page = Math.max(1, lines - (compact ? 4 : 9));
-	const table = useTable({columns, rowCount: runs.length, pageSize: page, width, isActive});
-	useHistoryKeys({onClose, onHelp, isActive});
+	const filter = useTableFilter(isActive);
+	const shown = useMemo(() => filterRows(runs, columns, filter.query), [runs, columns, filter.query]);
+	const hasFilterLine = filter.isEditing || filter.query !== '';
+	const table = useTable({columns, rowCount: shown.length, pageSize: page - (hasFilterLine ? 1 : 0), width, isActive: isActive && !filter.isEditing});
+	useHistoryKeys({onClose, onHelp, isActive: isActive && !filter.isEditing, hasFilter: filter.query !== ''});
 	const line = (text: string) => fit(visible(text), width).trimEnd() || ' ';
-	const selected = runs[table.state.selected];
+	const selected = shown[table.state.selected];
+	const filterLine = filter.isEditing
+		? t('table.filter.typing', {query: filter.query})
+		: `${t('table.filter', {query: filter.query})} · ${t('table.filter.count', {shown: number(shown.length), total: number(runs.length)})}`;
 	const detail = compact || !selected ? undefined : runDetail(translator, selected);
 	return (
 		<Box flexDirection='column'>
 			<Text bold wrap='truncate-end'>{line(runs.length === 0 ? t('history.none') : t('history.title', {count: number(runs.length)}))}</Text>
+			{hasFilterLine ? <Text color={theme.accent} wrap='truncate-end'>{line(filterLine)}</Text> : null}
 			<Table
 				columns={columns}
-				rows={runs}
+				rows={shown}
 				model={table}
 				width={width}
-				emptyText={t('history.empty')}
+				emptyText={filter.query === '' ? t('history.empty') : t('table.filter.none', {query: filter.query})}
 				toneOf={run => run.outcome === 'ok' ? undefined : run.outcome === 'failed' || run.outcome === 'abandoned' ? 'bad' : 'warn'}
 			/>
 			{compact ? null : (
