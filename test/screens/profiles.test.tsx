@@ -344,6 +344,9 @@ describe('<ProfilesScreen>', () => {
 		expect(frame).toContain('hang 8 · videó 0 · csevegés 0 · e-mail 0 · közösségi 0');
 		expect(frame).toContain('demo cég letöltéseire nincs profil');
 		expect(frame).toContain('n új · e szerkesztés');
+		// The built-in profile's description is ccdl's text, so it is Hungarian too.
+		expect(frame).toContain('"Beépített: csak hangfelvételek, egyszerre 8"');
+		expect(frame).not.toContain('Built in');
 		await screen.press(keys.down, '› Voice and chat');
 		frame = await screen.press('g', 'A(z) „Voice and chat” profil hozzárendelve globálisan.');
 		expect(lineOf(frame, 'Voice and chat ')).toMatch(/globális$/);

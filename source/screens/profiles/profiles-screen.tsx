@@ -358,8 +358,11 @@ export function ProfilesScreen({store, campaigns, company, onClose, onHelp, isAc
 	const top = scrollTop(state.top, state.cursor, pageSize, state.rows.length);
 	const page = state.rows.slice(top, top + pageSize);
 	const selected = selectedRow(state);
-	const position = state.rows.length > pageSize ? `${t('profiles.position', {row: state.cursor + 1, count: state.rows.length})} · ` : '';
-	const description = selected?.profile.description ? `"${visible(selected.profile.description)}"` : t('profiles.no-description');
+	const position = state.rows.length > pageSize ? `${t('profiles.position', {row: translator.number(state.cursor + 1), count: translator.number(state.rows.length)})} · ` : '';
+	// The built-in profile's description is ccdl's own text, so it speaks the app's language.
+	const description = selected?.profile.builtIn
+		? `"${t('profiles.built-in.description')}"`
+		: selected?.profile.description ? `"${visible(selected.profile.description)}"` : t('profiles.no-description');
 	const where = selected && selected.levels.length > 0
 		? t('profiles.assigned', {levels: selected.levels.map(level => levelLabel(t, level, campaigns)).join(', ')})
 		: t('profiles.unassigned');
