@@ -62,6 +62,22 @@ describe('layoutColumns', () => {
 		expect(wide.placed.find(placed => columns[placed.index]!.key === 'name')!.width).toBe(20);
 	});
 
+	test('on a wide terminal the columns that grow share the spare width before any other column grows', () => {
+		const wide: Array<Column<Item>> = [
+			{key: 'id', title: 'ID', minWidth: 4, maxWidth: 6, pinned: true, value: item => String(item.id)},
+			{key: 'who', title: 'Who', minWidth: 10, maxWidth: 30, priority: 1, value: item => item.name},
+			{key: 'campaign', title: 'Campaign', minWidth: 10, maxWidth: 40, priority: 3, grows: true, value: item => item.name},
+			{key: 'file', title: 'File name', minWidth: 16, maxWidth: 100, priority: 4, grows: true, value: item => item.name},
+		];
+		const widths = (width: number) => Object.fromEntries(layoutColumns(wide, width, 0).placed.map(({index, width}) => [wide[index]!.key, width]));
+		expect(widths(45)).toEqual({id: 4, who: 10, campaign: 10, file: 16});
+		// 40 more columns: 20 each to campaign and file name, none to "who" despite its priority.
+		expect(widths(85)).toEqual({id: 4, who: 10, campaign: 30, file: 36});
+		// Campaign full at 40: the rest to the file name; only then the others, by priority.
+		expect(widths(159)).toEqual({id: 4, who: 10, campaign: 40, file: 100});
+		expect(widths(250)).toEqual({id: 6, who: 30, campaign: 40, file: 100});
+	});
+
 	test('scrolling right keeps the pinned column and stops once the last column is in view', () => {
 		const layout = layoutColumns(columns, 38, 99);
 		expect(layout.maxOffset).toBe(3);
@@ -154,6 +170,21 @@ describe('<Table>', () => {
 		expect(rowIds(rendered.frame())).toEqual([991, 992, 993, 994, 995]);
 		await rendered.press(keys.home, 'Row 1 of');
 		expect(rowIds(rendered.frame())).toEqual([1, 2, 3, 4, 5]);
+		rendered.unmount();
+	});
+
+	test('j k g G and Ctrl-F Ctrl-B move as ↓ ↑ Home End PgDn PgUp do', async () => {
+		const rendered = renderScreen(<Probe rows={items(100)} width={60} page={5}/>);
+		await rendered.waitFor('Row 1 of 100');
+		await rendered.press('j', 'Row 2 of');
+		await rendered.press('jj', 'Row 4 of');
+		await rendered.press('k', 'Row 3 of');
+		await rendered.press('G', 'Row 100 of');
+		expect(rowIds(rendered.frame())).toEqual([96, 97, 98, 99, 100]);
+		await rendered.press('\u0002', 'Row 95 of');
+		await rendered.press('g', 'Row 1 of');
+		await rendered.press('\u0006', 'Row 6 of');
+		expect(rowIds(rendered.frame())).toEqual([6, 7, 8, 9, 10]);
 		rendered.unmount();
 	});
 

@@ -308,8 +308,13 @@ describe('ListScreen', () => {
 		const {rendered} = await renderList(planOf([evil]), {columns: 200});
 		const frame = await rendered.waitFor('Validated');
 		expect(frame).toContain('Red\\x1b[31mAlert\\x07');
-		expect(frame).toContain('Bidi\\u{202e}evil');
 		expect(rendered.lastFrame()).not.toContain('\u001B[31mAlert');
+		// The operator column is narrow on any terminal; the row's detail shows the whole name, made visible too.
+		const detail = await rendered.press(keys.enter, 'Contact 100009');
+		expect(detail).toContain('Bidi\\u{202e}evil');
+		expect(detail).toContain('Red\\x1b[31mAlert\\x07');
+		expect(rendered.lastFrame()).not.toContain('\u001B[31mAlert');
+		expect(rendered.lastFrame()).not.toContain('\u202E');
 		rendered.unmount();
 	});
 

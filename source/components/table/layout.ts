@@ -18,6 +18,11 @@ export interface Column<Row> {
 	readonly maxWidth: number;
 	/** Who gets spare width first: lower first. @default 5 */
 	readonly priority?: number;
+	/**
+	 * Takes a share of the spare width of a wide terminal before any column grows by priority: the columns whose text
+	 * is long and worth reading whole (a file name, a campaign). @default false
+	 */
+	readonly grows?: boolean;
 	/** Always shown at the left, never scrolled away. @default false */
 	readonly pinned?: boolean;
 	/** @default 'left' */
@@ -102,18 +107,35 @@ export function layoutColumns<Row>(columns: ReadonlyArray<Column<Row>>, width: n
 		used += extra;
 	}
 
-	// Spare width by priority: first so that titles read whole, then up to each column's maximum.
+	// Spare width: first so that titles read whole; then shared evenly by the columns that grow, up to their
+	// maximum; then by priority, up to each column's maximum.
 	let spare = available - used;
 	const byPriority = [...shown].sort((a, b) => (columns[a]!.priority ?? 5) - (columns[b]!.priority ?? 5) || a - b);
 	const titleWidth = (index: number) => Math.min(columns[index]!.maxWidth, [...columns[index]!.title].length);
-	for (const target of [titleWidth, (index: number) => columns[index]!.maxWidth]) {
+	const give = (target: (index: number) => number) => {
 		for (const index of byPriority) {
 			const current = widths.get(index)!;
 			const grow = Math.min(spare, Math.max(0, target(index) - current));
 			widths.set(index, current + grow);
 			spare -= grow;
 		}
+	};
+
+	give(titleWidth);
+	const growing = shown.filter(index => columns[index]!.grows);
+	for (let open = growing; spare > 0 && open.length > 0;) {
+		open = open.filter(index => widths.get(index)! < columns[index]!.maxWidth);
+		for (const index of open) {
+			if (spare === 0) {
+				break;
+			}
+
+			widths.set(index, widths.get(index)! + 1);
+			spare--;
+		}
 	}
+
+	give(index => columns[index]!.maxWidth);
 
 	const shownScrollable = shown.length - pinned.length;
 	const ordered = [...pinned, ...shown.slice(pinned.length)];
