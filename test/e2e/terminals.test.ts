@@ -7,7 +7,7 @@ import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {ccdlPath, cleanup, nodePath, tempDir} from '../helpers/ccdl.js';
 import {startDemoProcess, type DemoProcess} from '../helpers/demo-server.js';
 import {displayWidth, killAllTmux, startTmux, type TmuxSession} from '../helpers/tmux.js';
-import {logIn, selectAllCampaigns} from './flow.js';
+import {continueToList, logIn, selectAllCampaigns} from './flow.js';
 
 let server: DemoProcess;
 
@@ -122,6 +122,30 @@ describe('every width', () => {
 		const [title] = screen.split('\n');
 		expect(title).toMatch(/^ccdl — .*\[Filters\] Adminisztrátor Ádám \(admin\)$/);
 		expect(fits(screen, 80)).toBe(true);
+	});
+
+	it('200×50: the list gives the extra width to the file name and the campaign', async () => {
+		const session = await app({}, {columns: 200, rows: 50});
+		await logIn(session);
+		await selectAllCampaigns(session);
+		// Straight on with the default dates (all) and the default template.
+		await session.press('BTab', /› \[ Continue \]/);
+		await session.press('Enter', /\[File names\][\s\S]*^› Template/m, {timeoutMs: 30_000});
+		const {screen} = await continueToList(session);
+		expect(fits(screen, 200)).toBe(true);
+		const lines = screen.split('\n');
+		const header = lines.find(line => line.includes('Record ID'))!;
+		// Every column of the seed is there, none scrolled away.
+		for (const title of ['ID', 'Campaign', 'Operator', 'Call start', 'File name', 'Screenshots', 'Downloaded', 'Archived', 'Validated']) {
+			expect(header).toContain(title);
+		}
+
+		// The campaign and file name columns are the wide ones; campaign names show whole.
+		const start = (title: string) => header.indexOf(title);
+		expect(start('Operator') - start('Campaign')).toBeGreaterThan(24);
+		expect(start('Type') - start('File name')).toBeGreaterThan(30);
+		expect(screen).toContain('Nyereményjáték 2026/Q4');
+		expect(screen).toMatch(/Row 1 of [\d,]+$/m);
 	});
 
 	it('40×20: the focused field stays on screen, down to the last one', async () => {
