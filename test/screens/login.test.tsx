@@ -131,6 +131,21 @@ describe('<LoginScreen>', () => {
 		expect(onSubmit).toHaveBeenCalledWith({company: 'demo', username: 'admin', password: 'Pa?ss', server: ''});
 	});
 
+	it('edits every field as readline does, the masked password too, even with all keys in one chunk', async () => {
+		const onSubmit = vi.fn();
+		const screen = renderScreen(<LoginScreen {...props({onSubmit})} />);
+		await screen.waitFor('› Company');
+		// "demo x", Ctrl-W cuts "x", Ctrl-H the space before it.
+		await screen.press('demo x\u0017\u0008', frame => /^› Company\s+demo\s*$/m.test(frame));
+		// Tab, "dmin", Ctrl-A, "a", Ctrl-E, " typo", Alt-Backspace, Backspace: "admin".
+		await screen.press('\tdmin\u0001a\u0005 typo\u001B\u007F\u007F', frame => /^› User name\s+admin\s*$/m.test(frame));
+		// Tab, a wrong password, Ctrl-U, the right one with a cursor move: Ctrl-B Ctrl-B, "?", Ctrl-F, Delete.
+		await screen.press('\twrong\u0015Pass\u0002\u0002?\u0006\u001B[3~', frame => /^› Password\s+\*{4}\s*$/m.test(frame));
+		await screen.press(keys.enter);
+		await vi.waitFor(() => expect(onSubmit).toHaveBeenCalledTimes(1));
+		expect(onSubmit).toHaveBeenCalledWith({company: 'demo', username: 'admin', password: 'Pa?s', server: ''});
+	});
+
 	it('refuses an empty required field on the spot', async () => {
 		const onSubmit = vi.fn();
 		const screen = renderScreen(<LoginScreen {...props({onSubmit})} />);
