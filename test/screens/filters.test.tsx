@@ -212,6 +212,11 @@ describe('<FiltersScreen>', () => {
 		expect(await screen.press('\u001B\u007Ftmp', folderIs('/etc/tmp'))).not.toContain('✗');
 	});
 
+	it('starts on the field the app asks for, e.g. the folder after a later step refused it', async () => {
+		const screen = renderScreen(<FiltersScreen {...props({initialFocus: 'folder'})} />);
+		expect(focused(await screen.waitFor('Folder'))).toContain('Folder');
+	});
+
 	it('does not submit into a folder that cannot be written, and puts the focus on it', async () => {
 		const onSubmit = vi.fn();
 		const check = vi.fn(async () => ({kind: 'not-writable' as const, path: '/srv'}));

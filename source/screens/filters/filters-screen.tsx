@@ -34,6 +34,8 @@ export interface FiltersScreenProps {
 	readonly now?: Date;
 	/** How the folder is checked and completed. @default the disk, relative to the current folder */
 	readonly folderAccess?: FolderAccess;
+	/** The field that has focus first, e.g. `folder` when a later step found the folder unusable. @default 'from' */
+	readonly initialFocus?: FilterField;
 }
 
 const diskFolder: FolderAccess = {check: async folder => checkFolder(folder), complete: folder => completeFolder(folder)};
@@ -52,12 +54,12 @@ const labelKeys: Record<Exclude<FilterField, 'continue'>, string> = {
 const transcriptChoices: readonly TranscriptChoice[] = ['json', 'xml', 'none'];
 
 export function FiltersScreen(props: FiltersScreenProps) {
-	const {value, timeZone, busy, busyText, error, onSubmit, onBack, onHelp, isActive, now, folderAccess = diskFolder} = props;
+	const {value, timeZone, busy, busyText, error, onSubmit, onBack, onHelp, isActive, now, folderAccess = diskFolder, initialFocus = 'from'} = props;
 	const translator = useI18n();
 	const {t} = translator;
 	const theme = useTheme();
 	const {columns, rows} = useWindowSize();
-	const [state, dispatch, get] = useMachine(filtersReducer, () => initialFiltersState(value, timeZone));
+	const [state, dispatch, get] = useMachine(filtersReducer, () => ({...initialFiltersState(value, timeZone), focus: initialFocus}));
 	const isLive = isActive && !busy;
 	useFiltersKeys({dispatch, get, onSubmit, onBack, onHelp, isActive: isLive, folder: folderAccess});
 
