@@ -140,6 +140,16 @@ describe('<CampaignsScreen>', () => {
 		expect(frame).toContain('Visszahívás');
 	});
 
+	it('Ctrl-W and Alt-Backspace take a word off the filter, Ctrl-U all of it', async () => {
+		const screen = renderScreen(<CampaignsScreen {...props()} />);
+		await screen.waitFor('Filter:');
+		await screen.press('ugy:szolg', 'Filter: ugy:szolg▏');
+		await screen.press('\u0017', 'Filter: ugy:▏');
+		await screen.press('xx\u001B\u007F', 'Filter: ugy:▏');
+		const frame = await screen.press('\u0015', 'Filter: type to filter');
+		expect(frame).toContain('0 of 4 selected');
+	});
+
 	it('Ctrl-A selects all shown, Ctrl-N unselects all shown', async () => {
 		const onSubmit = vi.fn();
 		const screen = renderScreen(<CampaignsScreen {...props({onSubmit})} />);

@@ -23,6 +23,7 @@ export interface CampaignsState {
 export type CampaignsAction =
 	| {type: 'type'; text: string}
 	| {type: 'erase'}
+	| {type: 'erase-word'}
 	| {type: 'clear-filter'}
 	| {type: 'move'; delta: number; pageSize: number}
 	| {type: 'first'; pageSize: number}
@@ -98,6 +99,12 @@ export function campaignsReducer(state: CampaignsState, action: CampaignsAction)
 
 		case 'erase': {
 			return state.filter === '' ? state : {...state, filter: [...state.filter].slice(0, -1).join(''), cursor: 0, top: 0, submitted: false};
+		}
+
+		case 'erase-word': {
+			// Space selects here, so a word ends at anything but a letter or digit (as Alt-Backspace in a shell).
+			const filter = state.filter.replace(/[\p{L}\p{N}]*[^\p{L}\p{N}]*$/u, '');
+			return filter === state.filter ? state : {...state, filter, cursor: 0, top: 0, submitted: false};
 		}
 
 		case 'clear-filter': {

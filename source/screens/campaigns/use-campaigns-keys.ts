@@ -4,8 +4,9 @@ import {isCtrl, isHelpKey, typedText} from '../../components/form/index.js';
 import {type CampaignsAction, type CampaignsState, selectedIds} from './campaigns-state.js';
 
 /**
- * Keys of the campaign picker: letters and digits filter, ↑ ↓ PgUp PgDn Home End move, Space toggles, Ctrl-A / Ctrl-N
- * select / unselect what is shown, Enter continues, Esc clears the filter or goes back, ? is help.
+ * Keys of the campaign picker: letters and digits filter (Backspace, Ctrl-W / Alt-Backspace a word, Ctrl-U all of it),
+ * ↑ ↓ PgUp PgDn Home End move, Space toggles, Ctrl-A / Ctrl-N select / unselect what is shown, Enter continues, Esc
+ * clears the filter or goes back, ? is help.
  */
 export function useCampaignsKeys(options: {
 	readonly dispatch: (action: CampaignsAction) => CampaignsState;
@@ -43,6 +44,10 @@ export function useCampaignsKeys(options: {
 				dispatch({type: 'select-shown'});
 			} else if (isCtrl(input, key, 'n')) {
 				dispatch({type: 'unselect-shown'});
+			} else if (isCtrl(input, key, 'u')) {
+				dispatch({type: 'clear-filter'});
+			} else if (isCtrl(input, key, 'w') || (key.backspace && key.meta)) {
+				dispatch({type: 'erase-word'});
 			} else if (key.backspace || key.delete) {
 				dispatch({type: 'erase'});
 			} else if (isHelpKey(input, key)) {

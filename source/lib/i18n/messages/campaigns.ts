@@ -17,7 +17,7 @@ export const campaigns: MessageSet = {
 		'campaigns.error.none': 'Select at least one campaign with Space (Ctrl-A selects all shown).',
 		'campaigns.keys': 'Space select · Ctrl-A all · Ctrl-N none · type to filter · Enter continue',
 		'help.campaigns': [
-			'Letters and digits: filter by campaign name or ID (case and accents do not matter) · Backspace edits the filter',
+			'Letters and digits: filter by campaign name or ID (case and accents do not matter) · Backspace edits the filter, Ctrl-W a word, Ctrl-U all',
 			'↑ ↓ move · PgUp PgDn page · Home End first / last',
 			'Space select or unselect the campaign under the cursor',
 			'Ctrl-A select all shown campaigns · Ctrl-N unselect all shown campaigns',
@@ -41,7 +41,7 @@ export const campaigns: MessageSet = {
 		'campaigns.error.none': 'Válasszon ki legalább egy kampányt szóközzel (Ctrl-A: az összes látható).',
 		'campaigns.keys': 'Szóköz kijelöl · Ctrl-A mind · Ctrl-N egyik sem · gépelés szűr · Enter tovább',
 		'help.campaigns': [
-			'Betűk és számok: szűrés kampánynévre vagy azonosítóra (kis- és nagybetű, ékezet nem számít) · Backspace javítja a szűrőt',
+			'Betűk és számok: szűrés kampánynévre vagy azonosítóra (kis- és nagybetű, ékezet nem számít) · Backspace javítja a szűrőt, Ctrl-W egy szót, Ctrl-U az egészet',
 			'↑ ↓ mozgás · PgUp PgDn lapozás · Home End első / utolsó',
 			'Szóköz: a kurzor alatti kampány kijelölése vagy elvetése',
 			'Ctrl-A minden látható kampány kijelölése · Ctrl-N minden látható kampány elvetése',
