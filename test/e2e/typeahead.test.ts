@@ -7,7 +7,7 @@ import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {cleanup, tempDir} from '../helpers/ccdl.js';
 import {startDemoProcess, type DemoProcess} from '../helpers/demo-server.js';
 import {killAllTmux, type TmuxSession} from '../helpers/tmux.js';
-import {escapeRegExp, logIn, selectAllCampaigns, startApp} from './flow.js';
+import {continueToList, escapeRegExp, logIn, selectAllCampaigns, startApp} from './flow.js';
 
 let server: DemoProcess;
 
@@ -83,5 +83,19 @@ describe('keys typed faster than the screen draws', () => {
 		await session.burst('Up', 'Up', 'Up', 'C-u', '/tmp/xyz', 'C-a', 'Delete', 'C-e', 'BSpace');
 		const screen = await session.waitFor(found => field(found, 'Folder') === 'tmp/xy');
 		expect(screen).toMatch(/^› Folder/m);
+	});
+
+	it('expands ~ in the folder field: the files go under the home folder, not into a folder named ~', async () => {
+		const session = await filters();
+		await session.burst('Up', 'Up', 'Up', 'C-u', '~/calls');
+		await session.waitFor(found => field(found, 'Folder') === '~/calls');
+		await session.burst('Down', 'Down', 'Enter');
+		await session.waitFor(/\[File names\][\s\S]*^› Template/m, {timeoutMs: 30_000});
+		await continueToList(session);
+		// The first row's detail names the full path: HOME (the session's folder) /calls/…
+		const detail = await session.press('Enter', /^Full path\s/m);
+		const line = detail.split('\n').find(row => row.startsWith('Full path'))!;
+		expect(line.replace(/^Full path\s+/, '')).toMatch(new RegExp(`^${escapeRegExp(session.dir)}/calls/`));
+		expect(detail).not.toMatch(/\/~\//);
 	});
 });
