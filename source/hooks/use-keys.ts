@@ -24,6 +24,8 @@ export interface UseKeysOptions {
 
 interface Entry {
 	isActive: boolean;
+	/** Work under way that decides where the next keys go (a login, a listing): keys wait for it. */
+	isHolding?: boolean;
 	/** Ink listens for this handler (its subscription is a passive effect, which may come after the render). */
 	isListening: boolean;
 	takesText: ((character: string) => boolean) | undefined;
@@ -67,6 +69,13 @@ class KeyRouter {
 		// Ink emits each input event to every listener at once; holding the rest back is the point of the router.
 		emitter.emit = (event: string | symbol, ...args: unknown[]): boolean => {
 			if (event === 'input' && typeof args[0] === 'string') {
+				if (args[0] === '\u0003') {
+					// Ctrl-C never waits behind typed-ahead keys or a step under way: it is how to get out of one.
+					this.discard();
+					this.emit(args[0]);
+					return true;
+				}
+
 				this.queue.push(...splitKeys(args[0]));
 				this.pump();
 				return true;
@@ -74,6 +83,11 @@ class KeyRouter {
 
 			return original(event, ...args);
 		};
+	}
+
+	/** The keys typed ahead for a step that did not happen (the login was refused): they were meant for another screen. */
+	discard(): void {
+		this.queue.length = 0;
 	}
 
 	/** Called when a handler mounts, unmounts, or starts listening: the queue may move on. */
@@ -93,8 +107,9 @@ class KeyRouter {
 		}
 
 		for (const entry of this.entries) {
-			if (!entry.isListening) {
-				// A screen mounted by the last key does not listen yet; `changed` comes back when it does.
+			if (!entry.isListening || entry.isHolding) {
+				// A screen mounted by the last key does not listen yet, or a step is under way whose outcome decides
+				// which screen the keys are for; `changed` comes back when that is over.
 				return;
 			}
 		}
@@ -134,6 +149,34 @@ function routerFor(emitter: EventEmitter): KeyRouter {
 	}
 
 	return router;
+}
+
+/**
+ * Keys typed while `isHolding` (a login, a listing, a plan under way) wait, and go to the screen that comes next.
+ * When the work ends and this screen stays (it failed), they are dropped: they were typed for the next screen.
+ */
+export function useHoldKeys(isHolding: boolean): void {
+	const stdin = useStdin() as ReturnType<typeof useStdin> & {internal_eventEmitter: EventEmitter};
+	const router = routerFor(stdin.internal_eventEmitter);
+	const entry = useRef<Entry | undefined>(undefined);
+	entry.current ??= {isActive: false, isListening: true, isHolding, takesText: undefined};
+	useLayoutEffect(() => {
+		const current = entry.current!;
+		router.entries.add(current);
+		return () => {
+			router.entries.delete(current);
+			router.changed();
+		};
+	}, [router]);
+	useLayoutEffect(() => {
+		const current = entry.current!;
+		if (current.isHolding && !isHolding) {
+			router.discard();
+		}
+
+		current.isHolding = isHolding;
+		router.changed();
+	}, [router, isHolding]);
 }
 
 export function useKeys(handler: Handler, options: UseKeysOptions = {}): void {

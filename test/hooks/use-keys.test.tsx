@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import {useState} from 'react';
-import {expect, it} from 'vitest';
-import {splitKeys, useKeys} from '../../source/hooks/use-keys.js';
+import {expect, it, vi} from 'vitest';
+import {splitKeys, useHoldKeys, useKeys} from '../../source/hooks/use-keys.js';
 import {keys, renderScreen} from '../helpers/ink.js';
 
 function Probe({takesText}: {readonly takesText?: boolean}) {
@@ -114,4 +114,86 @@ it('splits text by characters and leaves escape sequences whole', () => {
 	expect(splitKeys('a\tb')).toEqual(['a', '\t', 'b']);
 	expect(splitKeys('\u001B[C')).toEqual(['\u001B[C']);
 	expect(splitKeys('é')).toEqual(['é']);
+});
+
+/**
+ * A login as the app has it: Enter starts work that ends when the test says; success replaces the login screen by
+ * the next one, failure leaves it.
+ */
+function Login({outcome}: {readonly outcome: {resolve?: (ok: boolean) => void}}) {
+	const [step, setStep] = useState<'login' | 'busy' | 'next'>('login');
+	const [refused, setRefused] = useState(false);
+	return step === 'next' ? <Second/> : (
+		<LoginView isBusy={step === 'busy'} isRefused={refused} onEnter={() => {
+			setStep('busy');
+			outcome.resolve = ok => {
+				setStep(ok ? 'next' : 'login');
+				setRefused(!ok);
+			};
+		}}/>
+	);
+}
+
+function LoginView({isBusy, isRefused, onEnter}: {readonly isBusy: boolean; readonly isRefused: boolean; readonly onEnter: () => void}) {
+	const [typed, setTyped] = useState('');
+	useHoldKeys(isBusy);
+	useKeys((input, key) => {
+		if (key.return) {
+			onEnter();
+		} else if (!(key.ctrl && input === 'c')) {
+			setTyped(previous => previous + input);
+		}
+	}, {isActive: !isBusy});
+	return <Text>{`login:${typed}${isRefused ? ' refused' : ''}${isBusy ? ' busy' : ''}`}</Text>;
+}
+
+function CtrlC({onCtrlC}: {readonly onCtrlC: () => void}) {
+	useKeys((input, key) => {
+		if (key.ctrl && input === 'c') {
+			onCtrlC();
+		}
+	});
+	return null;
+}
+
+it('holds the keys typed during a step and gives them to the screen that comes next', async () => {
+	const outcome: {resolve?: (ok: boolean) => void} = {};
+	const screen = renderScreen(<Login outcome={outcome}/>);
+	await screen.waitFor('login:');
+	screen.stdin.write('pw\rabc');
+	await screen.waitFor('login:pw busy');
+	screen.stdin.write('d');
+	outcome.resolve!(true);
+	expect(await screen.waitFor('second:abcd')).toBe('second:abcd');
+});
+
+it('drops the keys typed during a step that fails: they were meant for the next screen', async () => {
+	const outcome: {resolve?: (ok: boolean) => void} = {};
+	const screen = renderScreen(<Login outcome={outcome}/>);
+	await screen.waitFor('login:');
+	screen.stdin.write('pw\rabc');
+	await screen.waitFor('login:pw busy');
+	outcome.resolve!(false);
+	await screen.waitFor('login:pw refused');
+	screen.stdin.write('x');
+	expect(await screen.waitFor('login:pwx refused')).toBe('login:pwx refused');
+});
+
+it('lets Ctrl-C through while keys are held', async () => {
+	const outcome: {resolve?: (ok: boolean) => void} = {};
+	let ctrlC = 0;
+	const screen = renderScreen(<Box><Login outcome={outcome}/><CtrlC onCtrlC={() => {
+		ctrlC++;
+	}}/></Box>);
+	await screen.waitFor('login:');
+	screen.stdin.write('\r');
+	await screen.waitFor('login: busy');
+	screen.stdin.write('abc');
+	screen.stdin.write('\u0003');
+	await vi.waitFor(() => expect(ctrlC).toBe(1));
+	// The keys before it are gone with it.
+	outcome.resolve!(true);
+	await screen.waitFor('second:');
+	screen.stdin.write('z');
+	expect(await screen.waitFor('second:z')).toBe('second:z');
 });

@@ -7,6 +7,7 @@ import {useMemo} from 'react';
 import {ActionRow, BusyLine, Button, Choice, InlineMessage, TextField, isHelpKey, labelColumns, useMachine} from '../../components/form/index.js';
 import type {NamingValues} from '../../flow.js';
 import {useI18n} from '../../hooks/use-i18n.js';
+import {useHoldKeys} from '../../hooks/use-keys.js';
 import {useTheme} from '../../hooks/use-theme.js';
 import type {Contact} from '../../lib/sources/model.js';
 import {fit, visible} from '../../lib/text/visible.js';
@@ -55,6 +56,8 @@ export function FileNameScreen(props: FileNameScreenProps) {
 	const [state, dispatch, get] = useMachine(fileNameReducer, () => initialFileNameState(value));
 	const isLive = isActive && !busy;
 	useFileNameKeys({dispatch, get, onSubmit, onBack, onHelp, isActive: isLive});
+	// Keys typed after Enter wait for the next screen (or are dropped when this step fails).
+	useHoldKeys(busy);
 
 	const width = Math.max(40, columns - 1);
 	const labelWidth = Math.max(...Object.values(labelKeys).map(key => t(key).length));

@@ -7,6 +7,7 @@ import {useMemo} from 'react';
 import {ActionRow, BusyLine, Button, CheckboxList, Choice, InlineMessage, TextField, Toggle, isHelpKey, useMachine} from '../../components/form/index.js';
 import type {FilterValues} from '../../flow.js';
 import {useI18n} from '../../hooks/use-i18n.js';
+import {useHoldKeys} from '../../hooks/use-keys.js';
 import {useTheme} from '../../hooks/use-theme.js';
 import {channels, type Channel} from '../../lib/api/wire.js';
 import type {TranscriptChoice} from '../../lib/catalogue/contacts.js';
@@ -61,7 +62,9 @@ export function FiltersScreen(props: FiltersScreenProps) {
 	const {columns, rows} = useWindowSize();
 	const [state, dispatch, get] = useMachine(filtersReducer, () => ({...initialFiltersState(value, timeZone), focus: initialFocus}));
 	const isLive = isActive && !busy;
-	useFiltersKeys({dispatch, get, onSubmit, onBack, onHelp, isActive: isLive, folder: folderAccess});
+	const isChecking = useFiltersKeys({dispatch, get, onSubmit, onBack, onHelp, isActive: isLive, folder: folderAccess});
+	// Keys typed after Enter on Continue wait for the next screen (or are dropped when the folder or listing fails).
+	useHoldKeys(busy || isChecking);
 
 	const width = Math.max(40, columns - 1);
 	const labelWidth = Math.max(...Object.values(labelKeys).map(key => t(key).length));

@@ -1,4 +1,5 @@
 import {type Key} from 'ink';
+import {useState} from 'react';
 import {useKeys} from '../../hooks/use-keys.js';
 import {handleFormKey} from '../../components/form/index.js';
 import type {FilterValues} from '../../flow.js';
@@ -17,7 +18,8 @@ export interface FolderAccess {
  * Keys of the filters screen that move between fields or leave it: Tab / ↓ and Shift-Tab / ↑, Enter (next field,
  * or submit on Continue), Esc (back with the values), ? (help). The focused widget reads its own keys. In the folder,
  * once something was typed there, Tab completes folder names as a shell does (and lists them when several match);
- * Tab moves on when there is nothing to complete. The folder is checked on disk when it is left and before submit.
+ * Tab moves on when there is nothing to complete. The folder is checked on disk when it is left and before submit;
+ * returns whether that check (before submit) is under way.
  */
 export function useFiltersKeys(options: {
 	readonly dispatch: (action: FiltersAction) => FiltersState;
@@ -27,8 +29,9 @@ export function useFiltersKeys(options: {
 	readonly onHelp: () => void;
 	readonly isActive: boolean;
 	readonly folder: FolderAccess;
-}): void {
+}): boolean {
 	const {dispatch, get, onSubmit, onBack, onHelp, isActive, folder} = options;
+	const [isChecking, setChecking] = useState(false);
 
 	const check = async (value: string): Promise<FolderProblem | undefined> => {
 		const problem = await folder.check(value);
@@ -84,12 +87,16 @@ export function useFiltersKeys(options: {
 					const next = act({type: 'enter'});
 					if (next.submitted) {
 						const values = next.values;
+						setChecking(true);
 						void check(values.outDir).then(problem => {
 							if (problem) {
 								dispatch({type: 'focus', field: 'folder'});
 							} else {
 								onSubmit(filtersPayload(values));
 							}
+
+							// After onSubmit, so the app's busy state holds the keys without a gap.
+							setChecking(false);
 						});
 					}
 				},
@@ -99,6 +106,7 @@ export function useFiltersKeys(options: {
 				help: onHelp,
 			});
 		},
-		{isActive},
+		{isActive: isActive && !isChecking},
 	);
+	return isChecking;
 }

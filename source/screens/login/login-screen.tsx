@@ -6,6 +6,7 @@ import {Box, Text, useWindowSize} from 'ink';
 import {BusyLine, InlineMessage, TextField, isHelpKey, useMachine} from '../../components/form/index.js';
 import type {LoginInput} from '../../flow.js';
 import {useI18n} from '../../hooks/use-i18n.js';
+import {useHoldKeys} from '../../hooks/use-keys.js';
 import {useTheme} from '../../hooks/use-theme.js';
 import {initialLoginState, loginFields, loginReducer, type LoginField, type LoginValues} from './login-state.js';
 import {useLoginKeys} from './use-login-keys.js';
@@ -36,6 +37,8 @@ export function LoginScreen({initial, busy, error, onSubmit, onHelp, isActive}: 
 	const [state, dispatch, get] = useMachine(loginReducer, () => initialLoginState(initial));
 	const isLive = isActive && !busy;
 	useLoginKeys({dispatch, get, onSubmit, onHelp, isActive: isLive});
+	// Keys typed after Enter wait for the next screen (or are dropped when this step fails).
+	useHoldKeys(busy);
 	const width = Math.max(40, columns - 1);
 	const labelWidth = Math.max(...loginFields.map(field => t(labelKeys[field]).length));
 	return (
