@@ -77,6 +77,15 @@ describe('keys typed faster than the screen draws', () => {
 		expect(screen).toMatch(/^› Quick/m);
 	});
 
+	it('carries keys typed during the login over the campaigns to the filters', async () => {
+		const session = await app();
+		await session.waitFor(/^› Password\s*$/m);
+		// Password, Enter (the login takes a round trip), Space and Enter on the campaigns, then the dates.
+		await session.burst('demo', 'Enter', 'Space', 'Enter', '2026-11-01', 'Tab', '2026-11-07');
+		const screen = await session.waitFor(found => /\[Filters\]/.test(found) && field(found, 'To') === '2026-11-07', {timeoutMs: 30_000});
+		expect(field(screen, 'From')).toBe('2026-11-01');
+	});
+
 	it('applies a burst of line-editing keys in order in the folder field', async () => {
 		const session = await filters();
 		// To the folder field (7 fields down), erase it, type a path, go to its start, delete the first character.
