@@ -3,6 +3,7 @@ import {useState} from 'react';
 import {describe, expect, it, vi} from 'vitest';
 import type {Key} from 'ink';
 import {ActionRow, CheckboxList, Choice, InlineMessage, TextField, Toggle, isHelpKey, useMachine} from '../../source/components/form/index.js';
+import {itemWindow} from '../../source/components/form/options.js';
 import {editText, visibleWindow} from '../../source/components/form/text-edit.js';
 import {keys, renderScreen} from '../helpers/ink.js';
 
@@ -47,6 +48,17 @@ const noKey: Key = {
 	upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false, return: false, escape: false,
 	ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false, super: false, hyper: false, capsLock: false, numLock: false,
 };
+
+describe('itemWindow', () => {
+	it('shows the items that fit around the cursor, leaving room for the ‹ › marks', () => {
+		const texts = ['aaaa', 'bbbb', 'cccc', 'dddd', 'eeee'];
+		// Each item takes its text and two columns.
+		expect(itemWindow(texts, 0, 100)).toEqual({first: 0, last: 4});
+		expect(itemWindow(texts, 0, 13)).toEqual({first: 0, last: 1});
+		expect(itemWindow(texts, 3, 13)).toEqual({first: 3, last: 3});
+		expect(itemWindow(texts, 4, 14)).toEqual({first: 3, last: 4});
+	});
+});
 
 describe('editText', () => {
 	const at = (value: string, cursor: number) => ({value, cursor});

@@ -231,6 +231,36 @@ describe('<FileNameScreen>', () => {
 	});
 });
 
+describe('<FileNameScreen> at 40×20', () => {
+	it('keeps the palette on one scrolling line, so every field stays on screen', async () => {
+		for (const lang of ['en', 'hu'] as const) {
+			const screen = sized(renderScreen(<FileNameScreen {...props()} />, {lang}), 40, 20);
+			let frame = await screen.waitFor(text => /^› /m.test(text) && fits(40, 17)(text));
+			// Down to the palette: one line, with › where more fields follow.
+			frame = await screen.press(keys.down, text => /^› \S+.*›\s*$/m.test(text));
+			expect(fits(40, 17)(frame)).toBe(true);
+			// → through every field of the palette: the one under the cursor is always on the line, ‹ marks those left behind.
+			let sawLeftBehind = false;
+			for (let step = 0; step < 14; step++) {
+				frame = await screen.press(keys.right, text => text !== frame);
+				expect(fits(40, 17)(frame)).toBe(true);
+				// The cursor's item is on the palette line.
+				expect(frame.split('\n')[1]).toMatch(/.› \p{L}/u);
+				sawLeftBehind ||= frame.split('\n')[1]!.includes('‹ ');
+			}
+
+			expect(sawLeftBehind).toBe(true);
+			for (const field of ['Separator', 'Date format']) {
+				frame = await screen.press(keys.down, text => text !== frame);
+				expect(fits(40, 17)(frame)).toBe(true);
+			}
+
+			expect(frame).toMatch(/› (Date format|Dátumformátum)/);
+			screen.unmount();
+		}
+	});
+});
+
 describe('file-name messages', () => {
 	it('have the same keys in English and Hungarian, including the help', () => {
 		expect(Object.keys(fileName.hu).sort()).toEqual(Object.keys(fileName.en).sort());

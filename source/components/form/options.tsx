@@ -32,6 +32,32 @@ const Item = memo(function Item({text, isCursor, isOn}: ItemProps) {
 	);
 });
 
+/** Columns an item takes: its mark, its text and the space after it. */
+function itemColumns(text: string): number {
+	return [...text].length + 2;
+}
+
+/**
+ * The items that fit on one line of `columns` with the one at `cursor` among them, and room for the ‹ › marks where
+ * items are left out.
+ */
+export function itemWindow(texts: readonly string[], cursor: number, columns: number): {first: number; last: number} {
+	const fits = (first: number, last: number) =>
+		texts.slice(first, last + 1).reduce((sum, text) => sum + itemColumns(text), 0) + (first > 0 ? 2 : 0) + (last < texts.length - 1 ? 1 : 0) <= columns;
+	let first = Math.max(0, Math.min(cursor, texts.length - 1));
+	let last = first;
+	// To the right first, so moving → shows what comes next; then whatever room is left to the left.
+	while (last < texts.length - 1 && fits(first, last + 1)) {
+		last++;
+	}
+
+	while (first > 0 && fits(first - 1, last)) {
+		first--;
+	}
+
+	return {first, last};
+}
+
 function OptionRow(props: {
 	readonly label: string | undefined;
 	readonly labelWidth: number;
@@ -40,20 +66,27 @@ function OptionRow(props: {
 	readonly items: ReadonlyArray<{key: string; text: string; isOn: boolean}>;
 	readonly cursor: number;
 	readonly hint?: string;
+	/** One line that scrolls with the cursor (‹ › where items are left out) instead of wrapping. @default false */
+	readonly isOneLine?: boolean;
 }) {
-	const {label, labelWidth, width, isFocused, items, cursor, hint} = props;
+	const {label, labelWidth, width, isFocused, cursor, hint, isOneLine = false} = props;
 	const theme = useTheme();
 	// The label leaves out its trailing space: each item's cursor mark stands there, so the items line up with the
 	// values of text fields.
 	const offset = label === undefined ? 0 : labelColumns(labelWidth) - 1;
+	const rowWidth = Math.max(10, width - offset);
+	const shown = isOneLine ? itemWindow(props.items.map(item => item.text), cursor, rowWidth) : {first: 0, last: props.items.length - 1};
+	const items = props.items.slice(shown.first, shown.last + 1);
 	return (
 		<Box width={width}>
 			{label === undefined ? null : <FieldLabel isTight label={label} isFocused={isFocused} width={labelWidth} />}
-			<Box flexWrap="wrap" width={Math.max(10, width - offset)}>
+			<Box flexWrap={isOneLine ? 'nowrap' : 'wrap'} width={rowWidth} {...isOneLine ? {height: 1, overflow: 'hidden' as const} : {}}>
+				{shown.first > 0 ? <Text color={theme.muted}>‹ </Text> : null}
 				{items.map((item, index) => (
-					<Item key={item.key} text={item.text} isCursor={isFocused && index === cursor} isOn={item.isOn} />
+					<Item key={item.key} text={item.text} isCursor={isFocused && shown.first + index === cursor} isOn={item.isOn} />
 				))}
-				{hint ? <Text color={theme.muted}>{hint}</Text> : null}
+				{shown.last < props.items.length - 1 ? <Text color={theme.muted}>›</Text> : null}
+				{hint && !isOneLine ? <Text color={theme.muted}>{hint}</Text> : null}
 			</Box>
 		</Box>
 	);
@@ -73,10 +106,12 @@ export interface ChoiceProps<V extends string> {
 	readonly isDisabled?: boolean;
 	readonly labelWidth: number;
 	readonly width: number;
+	/** One line that scrolls with the choice instead of wrapping (a short terminal). @default false */
+	readonly isOneLine?: boolean;
 }
 
 /** One of a few values: `(•) JSON ( ) XML ( ) none`; ← → or Space pick the next one. */
-export function Choice<V extends string>({label, options, value, onChange, isFocused, isDisabled = false, labelWidth, width}: ChoiceProps<V>) {
+export function Choice<V extends string>({label, options, value, onChange, isFocused, isDisabled = false, labelWidth, width, isOneLine = false}: ChoiceProps<V>) {
 	const index = Math.max(0, options.findIndex(option => option.value === value));
 	// Keys that come before a render each move on from the last value sent.
 	const latest = useRef(index);
@@ -92,7 +127,7 @@ export function Choice<V extends string>({label, options, value, onChange, isFoc
 		{isActive: isFocused && !isDisabled},
 	);
 	const items = options.map(option => ({key: option.value, text: `${option.value === value ? '(•)' : '( )'} ${option.label}`, isOn: option.value === value}));
-	return <OptionRow label={label} labelWidth={labelWidth} width={width} isFocused={isFocused} items={items} cursor={index} />;
+	return <OptionRow label={label} labelWidth={labelWidth} width={width} isFocused={isFocused} items={items} cursor={index} isOneLine={isOneLine} />;
 }
 
 export interface CheckboxListProps<V extends string> {
@@ -106,13 +141,15 @@ export interface CheckboxListProps<V extends string> {
 	readonly isDisabled?: boolean;
 	readonly labelWidth: number;
 	readonly width: number;
-	/** Shown muted after the boxes, e.g. what "none checked" means. */
+	/** Shown muted after the boxes, e.g. what "none checked" means (not on one line). */
 	readonly hint?: string;
+	/** One line that scrolls with the cursor instead of wrapping (a short terminal). @default false */
+	readonly isOneLine?: boolean;
 }
 
 /** Several values: `[x] voice [ ] video …`; ← → move, Space checks or unchecks the one under the cursor. */
 export function CheckboxList<V extends string>(props: CheckboxListProps<V>) {
-	const {label, options, selected, onChange, isFocused, isDisabled = false, labelWidth, width, hint} = props;
+	const {label, options, selected, onChange, isFocused, isDisabled = false, labelWidth, width, hint, isOneLine = false} = props;
 	const [cursor, setCursor] = useState(0);
 	const current = Math.min(cursor, Math.max(0, options.length - 1));
 	// Keys that come before a render each start from the last cursor and selection, not the rendered ones.
@@ -138,7 +175,7 @@ export function CheckboxList<V extends string>(props: CheckboxListProps<V>) {
 		const isOn = selected.includes(option.value);
 		return {key: option.value, text: `${isOn ? '[x]' : '[ ]'} ${option.label}`, isOn};
 	});
-	return <OptionRow label={label} labelWidth={labelWidth} width={width} isFocused={isFocused} items={items} cursor={current} {...(hint ? {hint} : {})} />;
+	return <OptionRow label={label} labelWidth={labelWidth} width={width} isFocused={isFocused} items={items} cursor={current} isOneLine={isOneLine} {...(hint ? {hint} : {})} />;
 }
 
 export interface ActionRowProps<V extends string> {
@@ -154,11 +191,13 @@ export interface ActionRowProps<V extends string> {
 	readonly isDisabled?: boolean;
 	readonly labelWidth: number;
 	readonly width: number;
+	/** One line that scrolls with the cursor instead of wrapping (a short terminal). @default false */
+	readonly isOneLine?: boolean;
 }
 
 /** A row of actions: ← → move (wrapping at the ends), Space or Enter does the one under the cursor. */
 export function ActionRow<V extends string>(props: ActionRowProps<V>) {
-	const {label, options, active, onSelect, isFocused, isDisabled = false, labelWidth, width} = props;
+	const {label, options, active, onSelect, isFocused, isDisabled = false, labelWidth, width, isOneLine = false} = props;
 	const [cursor, setCursor] = useState(0);
 	const current = Math.min(cursor, Math.max(0, options.length - 1));
 	const latest = useRef(current);
@@ -175,5 +214,5 @@ export function ActionRow<V extends string>(props: ActionRowProps<V>) {
 		{isActive: isFocused && !isDisabled},
 	);
 	const items = options.map(option => ({key: option.value, text: option.value === active ? `[${option.label}]` : ` ${option.label} `, isOn: option.value === active}));
-	return <OptionRow label={label} labelWidth={labelWidth} width={width} isFocused={isFocused} items={items} cursor={current} />;
+	return <OptionRow label={label} labelWidth={labelWidth} width={width} isFocused={isFocused} items={items} cursor={current} isOneLine={isOneLine} />;
 }

@@ -68,10 +68,13 @@ export function FileNameScreen(props: FileNameScreenProps) {
 	const paletteOptions = useMemo(() => paletteItems.map(item => ({value: item, label: t(`file-name.field.${item}`)})), [t]);
 	const separatorOptions = useMemo(() => separators.map(separator => ({value: separator, label: separator === ' ' ? t('file-name.separator.space') : separator})), [t]);
 
+	// A short terminal (40×20) keeps the palette and the separators on one scrolling line each and drops the key
+	// line, so the focused field stays on screen; the help (?) still has every key.
+	const isCompact = rows < 24;
 	// The palette wraps: estimate its lines so the preview takes only the rows left on the terminal.
 	const paletteWidth = paletteOptions.reduce((sum, option) => sum + [...option.label].length + 3, 0);
-	const paletteLines = Math.ceil(paletteWidth / Math.max(10, valueWidth - 4));
-	const used = 1 + linesOf(templateError, valueWidth, 3) + paletteLines + 1 + 1 + linesOf(formatError, valueWidth, 3) + 1 + 1 + linesOf(error, width, 3) + 1;
+	const paletteLines = isCompact ? 1 : Math.ceil(paletteWidth / Math.max(10, valueWidth - 4));
+	const used = 1 + linesOf(templateError, valueWidth, 3) + paletteLines + 1 + 1 + linesOf(formatError, valueWidth, 3) + 1 + 1 + linesOf(error, width, 3) + (isCompact ? 0 : 1);
 	const previewCount = Math.max(1, Math.min(maxPreviews, rows - frameRows - used));
 	const names = useMemo(
 		() => previewNames(state.template, state.dateFormat, samples.slice(0, previewCount), timeZone),
@@ -94,9 +97,9 @@ export function FileNameScreen(props: FileNameScreenProps) {
 		<Box flexDirection="column" width={width}>
 			<TextField {...common} width={width} label={t(labelKeys.template)} value={state.template} isFocused={state.focus === 'template'}
 				isReserved={isHelpKey} error={templateError} errorLines={3} onChange={template => dispatch({type: 'set-template', template})} />
-			<ActionRow {...common} width={width} label={t(labelKeys.palette)} options={paletteOptions} isFocused={state.focus === 'palette'}
+			<ActionRow {...common} width={width} label={t(labelKeys.palette)} options={paletteOptions} isFocused={state.focus === 'palette'} isOneLine={isCompact}
 				onSelect={(item: PaletteItem) => dispatch({type: 'insert', item})} />
-			<Choice {...common} width={width} label={t(labelKeys.separator)} options={separatorOptions} value={state.separator}
+			<Choice {...common} width={width} label={t(labelKeys.separator)} options={separatorOptions} value={state.separator} isOneLine={isCompact}
 				isFocused={state.focus === 'separator'} onChange={(separator: Separator) => dispatch({type: 'set-separator', separator})} />
 			<TextField {...common} width={width} label={t(labelKeys['date-format'])} value={state.dateFormat} isFocused={state.focus === 'date-format'}
 				isReserved={isHelpKey} error={formatError} errorLines={3} hint={t('file-name.date-format.hint')}
@@ -107,7 +110,7 @@ export function FileNameScreen(props: FileNameScreenProps) {
 			{samples.length === 0 ? null : <Text bold wrap="truncate-end">{t('file-name.preview', {count: Math.min(previewCount, samples.length)})}</Text>}
 			{preview}
 			<InlineMessage text={error} width={width} maxLines={3} />
-			{busy ? <BusyLine text={busyText ?? t('busy.planning')} /> : <Text color={theme.muted} wrap="truncate-end">{t('file-name.keys')}</Text>}
+			{busy ? <BusyLine text={busyText ?? t('busy.planning')} /> : isCompact ? null : <Text color={theme.muted} wrap="truncate-end">{t('file-name.keys')}</Text>}
 		</Box>
 	);
 }
