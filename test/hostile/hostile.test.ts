@@ -288,7 +288,7 @@ describe('6. every run ends', () => {
 });
 
 describe('7. no internal error from data', () => {
-	it.each(['login-no-user', 'login-wrong-types'])('%s: a login answer that breaks the contract is a server problem (exit 4)', async scenario => {
+	it.each(['login-no-user', 'login-wrong-types', 'login-bad-token'])('%s: a login answer that breaks the contract is a server problem (exit 4)', async scenario => {
 		const run = await ccdl(scenario, ['list', ...listArgs]);
 		expectContained(run);
 		expect(run.code, run.stderr).toBe(4);

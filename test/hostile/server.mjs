@@ -239,6 +239,12 @@ async function api(scenario, request, response, path, url, body, other) {
 			return;
 		}
 
+		if (scenario === 'login-bad-token') {
+			// A token that would split the Authorization header if it were sent back.
+			json(response, 200, {tokenType: 'Bearer', accessToken: `${accessTokens.first}\r\nX-Injected: 1`, refreshToken, expiresIn: 900, user});
+			return;
+		}
+
 		if (scenario === 'login-wrong-types') {
 			json(response, 200, {tokenType: 'Bearer', accessToken: accessTokens.first, refreshToken, expiresIn: 900, user: {username: 42, displayName: ['x'], role: {}, company: null}});
 			return;

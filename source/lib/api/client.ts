@@ -173,11 +173,19 @@ function tokenProblem(token: unknown): string | undefined {
 	}
 
 	const {accessToken, refreshToken, user} = token as Partial<Record<string, unknown>>;
-	if (typeof accessToken !== 'string' || accessToken === '' || typeof refreshToken !== 'string') {
-		return 'without a token';
+	if (!isToken(accessToken) || !isToken(refreshToken, true)) {
+		return 'without a usable token';
 	}
 
 	return userProblem(user);
+}
+
+/**
+ * A token ccdl can send back: printable ASCII without spaces (RFC 6750's b64token and then some), at most 8 KiB. Anything
+ * else would break the Authorization header or smuggle another one into it.
+ */
+function isToken(value: unknown, mayBeEmpty = false): value is string {
+	return typeof value === 'string' && value.length <= 8192 && (mayBeEmpty ? /^[\x21-\x7E]*$/ : /^[\x21-\x7E]+$/).test(value);
 }
 
 function userProblem(user: unknown): string | undefined {
@@ -383,7 +391,7 @@ export class ApiClient {
 					json: {refreshToken: this.#refreshToken}, authenticated: false, signal,
 				});
 				const {accessToken, refreshToken} = (token ?? {}) as Partial<Record<string, unknown>>;
-				if (typeof accessToken !== 'string' || accessToken === '' || typeof refreshToken !== 'string') {
+				if (!isToken(accessToken) || !isToken(refreshToken, true)) {
 					throw new ServerError('bad-response', `${this.baseUrl} answered the token refresh without a token; the server is not this API or is broken.`);
 				}
 
