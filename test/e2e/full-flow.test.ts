@@ -57,7 +57,7 @@ describe('the interactive app at 80×24, end to end', () => {
 			// The list's first row is the first contact, named by the template.
 			expect(list).toContain(`${first.id} · ${first.id}-`);
 
-			await app.press('Enter', /\[Download\]|\[Summary\]/, {resend: /\[List\]/});
+			await app.press('d', /\[Download\]|\[Summary\]/, {resend: /\[List\]/});
 			const summary = await app.waitFor(/\[Summary\][\s\S]*Download finished\./, {timeoutMs: 30_000});
 			expect(summary).toContain(`${files.length} valid · 0 already on disk · 0 failed`);
 			expect(summary).toContain('No failures.');

@@ -72,7 +72,7 @@ describe('Ctrl-C during the interactive download, then the headless command resu
 		let stalled: {name: string; size: number; expected: number} | undefined;
 		try {
 			await walkToList(app, {from, to, template});
-			await app.press('Enter', /\[Download\]/, {resend: /\[List\]/});
+			await app.press('d', /\[Download\]/, {resend: /\[List\]/});
 			// q asks first (a second q while asking does nothing); n goes on downloading.
 			await app.press('q', 'Cancel the download? (y/n)', {resend: true});
 			await app.press('n', screen => screen.includes('Downloading, 2 at a time') && !screen.includes('Cancel the download?'));
