@@ -72,7 +72,7 @@ async function ccdl(scenario: string, command: string[], options: {deadlineMs?: 
 	const child = spawn(nodePath, [measureScript, rssFile, ccdlPath, name!, '--server', `${server.url}/s/${scenario}`, '--user', 'admin', ...rest], {
 		env: childEnvironment({
 			CCDL_PASSWORD: server.password, CCDL_CONFIG_DIR: path.join(isolated, 'config'), CCDL_DATA_DIR: path.join(isolated, 'data'),
-			CCDL_HEADERS_TIMEOUT: '1', ...options.env,
+			CCDL_HEADERS_TIMEOUT: '1', CCDL_BODY_TIMEOUT: '3', ...options.env,
 		}),
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
@@ -269,6 +269,7 @@ describe('6. every run ends', () => {
 	it.each([
 		['trickle-login', ['list']],
 		['trickle-headers', ['list']],
+		['trickle-body', ['list']],
 		['endless-cursor', ['list']],
 		['repeat-cursor', ['list']],
 		['endless-error-body', ['list']],

@@ -408,6 +408,17 @@ async function listing(scenario, request, response, url, otherOrigin) {
 			return;
 		}
 
+		case 'trickle-body': {
+			// Headers at once, then one byte of a valid page every 200 ms: never idle, never done.
+			response.writeHead(200, {'content-type': 'application/json'});
+			response.write('{"items":[');
+			const timer = setInterval(() => {
+				response.write(' ');
+			}, 200);
+			response.once('close', () => clearInterval(timer));
+			return;
+		}
+
 		case 'endless-cursor': {
 			// The same recordings on every page, each time with a fresh cursor.
 			const next = (cursorCounter.get(scenario) ?? 0) + 1;

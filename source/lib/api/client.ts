@@ -57,14 +57,24 @@ export const defaultClientLimits: ClientLimits = {
 };
 
 /**
- * The limits, with `CCDL_HEADERS_TIMEOUT` (seconds) from the environment when set: the same knob as a flag, for cron
- * jobs and for tests that cannot wait 30 s.
+ * The limits, with `CCDL_HEADERS_TIMEOUT` and `CCDL_BODY_TIMEOUT` (seconds) from the environment when set: the same
+ * knobs as flags, for cron jobs and for tests that cannot wait that long.
  */
 export function clientLimits(overrides: Partial<ClientLimits> = {}, env: NodeJS.ProcessEnv = process.env): ClientLimits {
 	const fromEnv: Partial<ClientLimits> = {};
-	const headers = Number(env['CCDL_HEADERS_TIMEOUT']);
-	if (env['CCDL_HEADERS_TIMEOUT'] && Number.isFinite(headers) && headers > 0) {
-		fromEnv.headersTimeoutMs = headers * 1000;
+	const seconds = (name: string): number | undefined => {
+		const value = Number(env[name]);
+		return env[name] && Number.isFinite(value) && value > 0 ? value * 1000 : undefined;
+	};
+
+	const headers = seconds('CCDL_HEADERS_TIMEOUT');
+	if (headers !== undefined) {
+		fromEnv.headersTimeoutMs = headers;
+	}
+
+	const body = seconds('CCDL_BODY_TIMEOUT');
+	if (body !== undefined) {
+		fromEnv.bodyTimeoutMs = body;
 	}
 
 	return {...defaultClientLimits, ...fromEnv, ...overrides};
@@ -470,7 +480,8 @@ export class ApiClient {
 				}
 
 				const code = (error as {code?: string}).code ?? '';
-				if (options.once || ++failures >= this.retry.attempts || (options.failFast && ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHEADERSTIMEOUT'].includes(code))) {
+				// A body that took the whole deadline once would take it again: trying six times would make minutes an hour.
+				if (options.once || code === 'EBODYTIMEOUT' || ++failures >= this.retry.attempts || (options.failFast && ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHEADERSTIMEOUT'].includes(code))) {
 					throw describeNetworkError(error, this.baseUrl);
 				}
 
