@@ -7,18 +7,22 @@ import {companyUrl, defaultCompanyUrl} from '../lib/sources/company-url.js';
 import type {RunRequest} from '../lib/run/request.js';
 import {login} from '../lib/run/pipeline.js';
 import type {Source} from '../lib/sources/model.js';
-import {defaultPlatform, platformKeys} from '../lib/sources/registry.js';
+import {audioFormats, type AudioFormat} from '../lib/sources/model.js';
+import {defaultPlatform, platformInfo, platformKeys} from '../lib/sources/registry.js';
 
 export const connectionOptionSpecs = {
 	platform: {type: 'string'},
 	server: {type: 'string'},
+	'audio-format': {type: 'string'},
 	company: {type: 'string'},
 	user: {type: 'string', short: 'u'},
 	'password-stdin': {type: 'boolean'},
 } as const;
 
 export const connectionHelp = `Connection:
-  --platform P        ${platformKeys().join(', ')} (default ${defaultPlatform}: ccdl's Contact Center Media API)
+  --platform P        ${platformKeys().join(', ')} (default ${defaultPlatform}: ccdl's Contact Center Media API);
+                      env CCDL_PLATFORM; twilio and webex-cc use their public API unless --server is given
+  --audio-format F    mp3 (default) or wav, where the platform offers both (Twilio)
   --server URL        API base URL (e.g. https://demo.comnica.cc); env CCDL_SERVER
   --company NAME      company name; the URL comes from CCDL_COMPANY_URL (default ${defaultCompanyUrl})
   -u, --user NAME     user name (case-sensitive); env CCDL_USER
@@ -29,6 +33,7 @@ export const connectionHelp = `Connection:
 export interface ConnectionValues {
 	platform: string | undefined;
 	server: string | undefined;
+	'audio-format'?: string | undefined;
 	company: string | undefined;
 	user: string | undefined;
 	'password-stdin': boolean;
@@ -93,25 +98,28 @@ export async function promptPassword(prompt: string): Promise<string> {
 }
 
 /** Who to log in as, where: checked without any network, so a mistake costs no password prompt. */
-export function connectionTarget(values: ConnectionValues): Pick<RunRequest, 'platform' | 'server' | 'company' | 'username'> {
+export function connectionTarget(values: ConnectionValues): Pick<RunRequest, 'platform' | 'server' | 'company' | 'username' | 'audioFormat'> {
 	const platform = values.platform ?? process.env['CCDL_PLATFORM'] ?? defaultPlatform;
-	if (!platformKeys().includes(platform)) {
-		throw new UsageError(`--platform ${platform} is not a platform ccdl knows; use ${platformKeys().join(', ')}.`);
+	const info = platformInfo(platform);
+	const audioFormat = values['audio-format'];
+	if (audioFormat !== undefined && !(audioFormats as readonly string[]).includes(audioFormat)) {
+		throw new UsageError(`--audio-format must be ${audioFormats.join(' or ')}, not "${audioFormat}".`);
 	}
 
 	const company = values.company ?? process.env['CCDL_COMPANY'];
 	const serverFlag = values.server ?? process.env['CCDL_SERVER'];
-	if (!serverFlag && !company) {
+	if (!serverFlag && !company && !info.defaultServer) {
 		throw new UsageError('Say which server to use: --server URL or --company NAME.');
 	}
 
-	const server = serverFlag ?? companyUrl(company!);
+	// A vendor platform's company is an account or organisation, not a host name: its API lives at one address.
+	const server = serverFlag ?? (info.defaultServer ?? companyUrl(company!));
 	const username = values.user ?? process.env['CCDL_USER'];
 	if (!username) {
 		throw new UsageError('Say who logs in: --user NAME (or CCDL_USER).');
 	}
 
-	return {platform, server, ...(company ? {company} : {}), username};
+	return {platform, server, ...(company ? {company} : {}), username, ...(audioFormat ? {audioFormat: audioFormat as AudioFormat} : {})};
 }
 
 /** The password: --password-stdin, CCDL_PASSWORD, or a prompt on a terminal — never a flag value. */

@@ -1,5 +1,6 @@
 /** `ccdl download`: the run pipeline from flags, headless — for terminals and cron. */
 import type {RunRequest} from '../lib/run/request.js';
+import {UsageError} from '../lib/errors.js';
 import {prepareProfiles} from '../lib/profiles/run-profiles.js';
 import {connectionHelp, connectionOptionSpecs, connectionTarget, readSecret} from './connection.js';
 import {runHeadless} from './headless.js';
@@ -23,6 +24,10 @@ Run:
                       per-channel counts replace it (429/503 from the server still halve either)
 ${profileOptionHelp}  --no-archive        do not mark downloaded contacts archived on the server
   --csv-bom           start manifest.csv with a BOM (spreadsheet programs then show accents right)
+  --delete-after      delete each recording on the platform once its files are validated, published and
+                      journaled (platforms that allow it, e.g. twilio); never a failed one, never one whose
+                      transcript was asked for and is missing; in the journal, the manifest and the history
+  --dry-run           with --delete-after: download as usual, delete nothing, list what would be deleted
   --json              progress as JSON lines on stdout
 
 Exit codes: 0 all valid, 1 some failed, 2 usage, 3 authentication, 4 server, 5 file system,
@@ -36,6 +41,8 @@ export const downloadOptionSpecs = {
 	...profileOptionSpecs,
 	'no-archive': {type: 'boolean'},
 	'csv-bom': {type: 'boolean'},
+	'delete-after': {type: 'boolean'},
+	'dry-run': {type: 'boolean'},
 	json: {type: 'boolean'},
 } as const;
 
@@ -45,8 +52,13 @@ export async function runDownload(argv: string[]): Promise<number> {
 	const target = connectionTarget(values);
 	const selection = checkSelection(values);
 	const profiles = await prepareProfiles(values);
+	if (values['dry-run'] && !values['delete-after']) {
+		throw new UsageError('--dry-run only goes with --delete-after (it lists what would be deleted).');
+	}
+
 	const request: RunRequest = {
 		...target, ...selection, concurrency: values.concurrency ?? 8, profile: values.profile, archive: !values['no-archive'], csvBom: values['csv-bom'],
+		deleteAfter: values['delete-after'], dryRun: values['dry-run'],
 	};
 	return runHeadless(request, await readSecret(values, target.username), {json: values.json, profiles});
 }

@@ -37,6 +37,20 @@ function summaryLines(result: RunResult): string[] {
 		lines.push(...result.admission.lines.filter(line => /limit/i.test(line)));
 	}
 
+	const deleted = result.deletions.filter(item => item.status === 'deleted').length;
+	const wouldDelete = result.deletions.filter(item => item.status === 'would-delete');
+	if (deleted > 0) {
+		lines.push(`Deleted on the platform: ${deleted} recordings (each after its files were validated and journaled).`);
+	}
+
+	if (wouldDelete.length > 0) {
+		lines.push(`Dry run: would delete ${wouldDelete.length} recordings on the platform: ${wouldDelete.slice(0, 20).map(item => visible(item.contactId)).join(', ')}${wouldDelete.length > 20 ? ', …' : ''}`);
+	}
+
+	for (const item of result.deletions.filter(entry => entry.status === 'delete-failed' || entry.status === 'kept')) {
+		lines.push(`  ${item.status === 'kept' ? 'kept' : 'NOT deleted'}: ${visible(item.contactId)}: ${visible(item.error ?? '')}`);
+	}
+
 	if (summary.fatal) {
 		lines.push(`ccdl: ${visible(summary.fatal.message)}`);
 	}
@@ -105,7 +119,9 @@ export async function runHeadless(request: RunRequest, secret: string, options: 
 				interrupted: summary.interrupted, limited: result.admission.limited.length, busy: result.admission.busy.length,
 				archiveFailures: summary.archiveFailures.size, bytesTransferred: summary.bytesTransferred, bytesResumed: summary.bytesResumed,
 				durationMs: summary.durationMs, outDir: result.plan.outDir, manifest: result.manifest?.csv ?? null, outcome: result.outcome,
-				exitCode: result.exitCode, runId: result.runId, ...summary.fatal ? {error: summary.fatal.message} : {},
+				exitCode: result.exitCode, runId: result.runId,
+				deleted: result.deletions.filter(item => item.status === 'deleted').map(item => item.contactId),
+				wouldDelete: result.deletions.filter(item => item.status === 'would-delete').map(item => item.contactId), ...summary.fatal ? {error: summary.fatal.message} : {},
 				...result.admission.limited.length > 0 ? {limitReason: result.admission.limit.reason ?? null} : {},
 			})}\n`);
 			if (summary.fatal) {

@@ -58,6 +58,8 @@ export interface ManifestRow {
 	storedSha256?: string;
 	storedSize?: number | '';
 	archivedAt: string;
+	/** When the recording was deleted on the platform after export (--delete-after), or "would delete (dry run)". */
+	deletedAt?: string;
 	status: ManifestStatus;
 	error: string;
 }
@@ -71,7 +73,7 @@ const columns: Array<[keyof ManifestRow, string]> = [
 	['timeZone', 'Time Zone'], ['callStart', 'Call Start'], ['connectedAt', 'Connected To Operator'], ['callEnd', 'Call End'],
 	['callDuration', 'Call Duration'], ['file', 'File'], ['fileKind', 'File Kind'], ['fileType', 'File Type'], ['size', 'Size'],
 	['sha256', 'SHA-256'], ['storedSha256', 'Stored SHA-256'], ['storedSize', 'Stored Size'], ['archivedAt', 'Archived'],
-	['status', 'Status'], ['error', 'Error'],
+	['deletedAt', 'Deleted On Platform'], ['status', 'Status'], ['error', 'Error'],
 ];
 
 /** hh:mm:ss of a number of seconds. */
@@ -146,7 +148,7 @@ function contactColumns(contact: Contact): Omit<ManifestRow, 'file' | 'fileKind'
 }
 
 /** The rows describing what a run did (or, without a summary, what a plan would do). */
-export function manifestRows(plan: Plan, summary?: RunSummary, extra: {limited?: readonly Contact[]} = {}): ManifestRow[] {
+export function manifestRows(plan: Plan, summary?: RunSummary, extra: {limited?: readonly Contact[]; deleted?: ReadonlyMap<string, string>} = {}): ManifestRow[] {
 	const rows: ManifestRow[] = [];
 	for (const contact of extra.limited ?? []) {
 		rows.push({...contactColumns(contact), file: '', fileKind: '', fileType: '', size: '', sha256: '', archivedAt: '', status: 'limited', error: 'left for a later run by a limit'});
@@ -175,6 +177,7 @@ export function manifestRows(plan: Plan, summary?: RunSummary, extra: {limited?:
 			size: outcome?.size ?? file.size ?? '',
 			sha256: outcome?.sha256 ?? '',
 			...outcome?.storedSha256 ? {storedSha256: outcome.storedSha256, storedSize: outcome.storedSize ?? ''} : {},
+			...file.kind === 'recording' && extra.deleted?.get(file.contactId) ? {deletedAt: extra.deleted.get(file.contactId)} : {},
 			archivedAt: summary?.archivedAt.get(file.contactId) ?? file.contact.archivedAt ?? '',
 			status,
 			error: outcome?.reason ?? '',

@@ -94,6 +94,7 @@ export class DownloadJournal {
 	#attempts = new Map<string, number>();
 	#finished = false;
 	#sink: Plan['sink'] | undefined;
+	readonly #extraCounts: Record<string, number> = {};
 
 	private constructor(journal: Journal, owns: boolean, runId: number, input: DownloadJournalStart, options: DownloadJournalOptions) {
 		this.journal = journal;
@@ -247,11 +248,25 @@ export class DownloadJournal {
 	}
 
 	/**
-	 * Records every outcome of the run (and its recycled and limited contacts), how it ended, and drops its claims
-	 * and reservation. Returns the outcome, and exit code 6 when a limit held contacts back and all else went well.
+	 * Records every file's outcome now (the run's own batches may have lagged or failed): what a platform deletion
+	 * relies on must be in the journal before anything is deleted.
 	 */
-	finish(plan: Plan, summary: RunSummary, result: {manifestPath?: string} = {}): FinishResult {
-		this.#sink ??= plan.sink;
+	checkpoint(summary: RunSummary): void {
+		this.journal.recordItems(this.runId, this.#outcomeItems(summary).items);
+	}
+
+	/** Records deletions on the platform (or, in a dry run, what would have been deleted). */
+	recordDeletions(items: ReadonlyArray<{contactId: string; status: 'deleted' | 'delete-failed' | 'would-delete' | 'kept'; at?: string; error?: string}>): void {
+		this.journal.recordItems(this.runId, items.map(item => ({
+			recordingId: item.contactId, fileId: `${item.contactId}:deleted`, status: item.status,
+			...item.error ? {lastError: item.error} : {}, ...item.at ? {archivedAt: item.at} : {},
+		})));
+		for (const item of items) {
+			this.#extraCounts[item.status] = (this.#extraCounts[item.status] ?? 0) + 1;
+		}
+	}
+
+	#outcomeItems(summary: RunSummary): {items: ItemInput[]; statuses: Record<string, number>} {
 		const items: ItemInput[] = [];
 		const statuses: Record<string, number> = {};
 		for (const outcome of summary.outcomes) {
@@ -271,6 +286,16 @@ export class DownloadJournal {
 			});
 		}
 
+		return {items, statuses};
+	}
+
+	/**
+	 * Records every outcome of the run (and its recycled and limited contacts), how it ended, and drops its claims
+	 * and reservation. Returns the outcome, and exit code 6 when a limit held contacts back and all else went well.
+	 */
+	finish(plan: Plan, summary: RunSummary, result: {manifestPath?: string} = {}): FinishResult {
+		this.#sink ??= plan.sink;
+		const {items, statuses} = this.#outcomeItems(summary);
 		for (const contact of plan.contacts) {
 			if (contact.recycled) {
 				items.push({recordingId: contact.id, fileId: contactFileId(contact.id), status: 'recycled'});
@@ -294,6 +319,7 @@ export class DownloadJournal {
 			archiveFailures: summary.archiveFailures.size,
 			limited: this.#limited.length,
 			busy: this.#busy.length,
+			...this.#extraCounts,
 		};
 		const outcome: FinishResult['outcome'] = summary.fatal ? 'failed'
 			: summary.interrupted ? 'interrupted'

@@ -41,7 +41,8 @@ export type RunOutcome = 'running' | 'ok' | 'some-failed' | 'interrupted' | 'fai
  * recycled), 'metadata' for a contact exported as metadata only (a manifest row, no file), 'limited' for one a
  * limit left for a later run.
  */
-export type ItemStatus = 'valid' | 'skipped-identical' | 'skipped-profile' | 'failed' | 'interrupted' | 'recycled' | 'metadata' | 'limited';
+export type ItemStatus = 'valid' | 'skipped-identical' | 'skipped-profile' | 'failed' | 'interrupted' | 'recycled' | 'metadata' | 'limited'
+	| 'deleted' | 'delete-failed' | 'would-delete' | 'kept';
 
 /**
  * Items with these statuses count as exported for the limits: a contact counts once a day, however many of its

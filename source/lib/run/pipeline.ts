@@ -26,10 +26,11 @@ import {visible} from '../text/visible.js';
 import type {RunRequest} from './request.js';
 
 /** Logs in to the request's platform. The secret is used for this login (and the platform's renewals) only. */
-export async function login(request: Pick<RunRequest, 'platform' | 'server' | 'company' | 'username'>, secret: string, signal?: AbortSignal): Promise<Source> {
+export async function login(request: Pick<RunRequest, 'platform' | 'server' | 'company' | 'username' | 'audioFormat'>, secret: string, signal?: AbortSignal): Promise<Source> {
 	const platform = await platformOf(request.platform);
 	return platform.login({
 		server: request.server, username: request.username, secret, ...(request.company ? {company: request.company} : {}), ...(signal ? {signal} : {}),
+		...(request.audioFormat ? {audioFormat: request.audioFormat} : {}),
 	});
 }
 
@@ -132,8 +133,18 @@ export function filterOf(request: RunRequest): RunFilter {
 	};
 }
 
+/** What happened to a contact's recording on the platform after export (--delete-after). */
+export interface Deletion {
+	contactId: string;
+	status: 'deleted' | 'delete-failed' | 'would-delete' | 'kept';
+	at?: string;
+	error?: string;
+}
+
 export interface RunResult {
 	summary: RunSummary;
+	/** Recordings deleted on the platform (or, in a dry run, those that would have been), and refusals. */
+	deletions: Deletion[];
 	/** The plan that ran: after claims and limits. */
 	plan: Plan;
 	admission: Admission;
@@ -168,6 +179,65 @@ export interface StartOptions {
 function journalMark(now: () => Date): MarkArchived {
 	// The journal records each contact's archive time through the run's 'archived' events (DownloadJournal.attach).
 	return async ids => ({archived: ids.map(id => ({id, archivedAt: now().toISOString()})), errors: []});
+}
+
+/**
+ * The contacts whose recording may be deleted on the platform: every file of theirs is valid (or already there,
+ * identical), the run was not interrupted, and a transcript that was asked for is among them. Deletes them one by
+ * one, after the journal holds their verified files; a dry run only records what it would delete.
+ */
+async function deleteExported(source: Source, plan: Plan, summary: RunSummary, request: RunRequest, recorder: DownloadJournal, now: () => Date): Promise<Deletion[]> {
+	if (!source.capabilities.delete || !source.deleteRecording) {
+		throw new UsageError(`--delete-after: ${source.platform} recordings cannot be deleted by ccdl.`);
+	}
+
+	if (summary.interrupted || summary.fatal || request.mode !== 'full') {
+		return [];
+	}
+
+	recorder.checkpoint(summary);
+	const byContact = new Map<string, typeof summary.outcomes>();
+	for (const outcome of summary.outcomes) {
+		const list = byContact.get(outcome.file.contactId) ?? [];
+		list.push(outcome);
+		byContact.set(outcome.file.contactId, list);
+	}
+
+	const deletions: Deletion[] = [];
+	for (const contact of plan.contacts) {
+		const outcomes = byContact.get(contact.id);
+		if (!outcomes || contact.recycled || !contact.media) {
+			continue;
+		}
+
+		const safe = (outcome: (typeof outcomes)[number]) => outcome.state === 'valid' || (outcome.state === 'skipped' && outcome.skipReason === 'identical');
+		const recording = outcomes.find(outcome => outcome.file.kind === 'recording');
+		const transcriptWanted = request.transcripts !== 'none';
+		const transcript = outcomes.find(outcome => outcome.file.kind === 'transcript');
+		if (!recording || !outcomes.every(safe)) {
+			continue;
+		}
+
+		if (transcriptWanted && !transcript) {
+			deletions.push({contactId: contact.id, status: 'kept', error: 'not deleted: the transcript asked for is missing'});
+			continue;
+		}
+
+		if (request.dryRun) {
+			deletions.push({contactId: contact.id, status: 'would-delete'});
+			continue;
+		}
+
+		try {
+			await source.deleteRecording(contact);
+			deletions.push({contactId: contact.id, status: 'deleted', at: now().toISOString()});
+		} catch (error) {
+			deletions.push({contactId: contact.id, status: 'delete-failed', error: visible((error as Error).message)});
+		}
+	}
+
+	recorder.recordDeletions(deletions);
+	return deletions;
 }
 
 async function saveManifest(plan: Plan, rows: ReturnType<typeof manifestRows>, request: RunRequest, runId: number): Promise<Pick<RunResult, 'manifest' | 'manifestError'>> {
@@ -232,8 +302,12 @@ export async function startRun(source: Source, plan: Plan, request: RunRequest, 
 		}
 
 		detach();
+		const deletions = request.deleteAfter ? await deleteExported(source, admitted, summary, request, recorder, now) : [];
 		const limited = new Set(admission.limited);
-		const rows = manifestRows(admitted, summary, {limited: plan.contacts.filter(contact => limited.has(contact.id))});
+		const rows = manifestRows(admitted, summary, {
+			limited: plan.contacts.filter(contact => limited.has(contact.id)),
+			deleted: new Map(deletions.map(deletion => [deletion.contactId, deletion.status === 'deleted' ? deletion.at! : deletion.status === 'would-delete' ? 'would delete (dry run)' : ''])),
+		});
 		const saved = await saveManifest(admitted, rows, request, recorder.runId);
 		const finish = recorder.finish(admitted, summary, saved.manifest ? {manifestPath: saved.manifest.csv} : {});
 		const fatal = summary.fatal;
@@ -242,7 +316,11 @@ export async function startRun(source: Source, plan: Plan, request: RunRequest, 
 				: summary.failed > 0 || summary.archiveFailures.size > 0 ? exitCodes.someFailed
 					: saved.manifestError ? exitCodes.filesystem
 						: finish.exitCode ?? exitCodes.ok;
-		return {summary, plan: admitted, admission, ...saved, outcome: finish.outcome, exitCode, runId: recorder.runId};
+		const deleteFailed = deletions.some(deletion => deletion.status === 'delete-failed');
+		return {
+			summary, deletions, plan: admitted, admission, ...saved, outcome: finish.outcome, runId: recorder.runId,
+			exitCode: exitCode === exitCodes.ok && deleteFailed ? exitCodes.someFailed : exitCode,
+		};
 	})();
 	return {engine, admission, profiles, result};
 }

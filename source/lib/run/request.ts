@@ -4,7 +4,7 @@
  * the environment of a child.
  */
 import type {ExportMode} from '../searches/model.js';
-import type {Channel, TranscriptChoice} from '../sources/model.js';
+import type {AudioFormat, Channel, TranscriptChoice} from '../sources/model.js';
 
 export interface RunRequest {
 	/** The platform's key in the source registry. @default 'ccm' */
@@ -38,6 +38,15 @@ export interface RunRequest {
 	/** Mark validated contacts archived (on the platform, or in the journal where it has no mark). */
 	archive: boolean;
 	csvBom: boolean;
+	/** Audio container where the platform offers a choice. @default 'mp3' */
+	audioFormat?: AudioFormat | undefined;
+	/**
+	 * Delete each recording on the platform once every file of its contact is validated, published and journaled
+	 * (platforms that can; opt-in, never for a failed file or a missing transcript that was asked for).
+	 */
+	deleteAfter?: boolean | undefined;
+	/** With deleteAfter: only say what would be deleted. */
+	dryRun?: boolean | undefined;
 	/** The saved search this run performs, recorded with it. */
 	search?: {name: string; dateRule?: string | undefined} | undefined;
 }

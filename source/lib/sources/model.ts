@@ -180,4 +180,9 @@ export interface SourceLogin {
 	secret: string;
 	signal?: AbortSignal;
 	retry?: RetryPolicy;
+	/** Audio container to ask for where the platform offers several (Twilio: mp3 or wav). */
+	audioFormat?: AudioFormat;
 }
+
+export type AudioFormat = 'mp3' | 'wav';
+export const audioFormats: readonly AudioFormat[] = ['mp3', 'wav'];
