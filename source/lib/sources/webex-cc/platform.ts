@@ -1,12 +1,11 @@
-/** Webex Contact Center as a platform of the registry. (Being built: see issue 14.) */
-import {UsageError} from '../../errors.js';
+/** Webex Contact Center as a platform of the registry: `--platform webex-cc` (source in ./source.ts). */
 import type {Platform} from '../registry.js';
 
 export const webexCc: Platform = {
 	key: 'webex-cc',
 	label: 'Webex Contact Center',
 	defaultServer: 'https://webexapis.com',
-	async login() {
-		throw new UsageError('--platform webex-cc is not available in this build yet.');
+	async login(login) {
+		return (await import('./source.js')).WebexCcSource.login(login);
 	},
 };
