@@ -1,12 +1,12 @@
-/** Twilio as a platform of the registry. (Being built: see issue 13.) */
-import {UsageError} from '../../errors.js';
+/** Twilio as a platform of the registry: call recordings and Voice Intelligence transcripts of one account (issue 13). */
 import type {Platform} from '../registry.js';
+import {TwilioSource} from './source.js';
 
 export const twilio: Platform = {
 	key: 'twilio',
 	label: 'Twilio',
 	defaultServer: 'https://api.twilio.com',
-	async login() {
-		throw new UsageError('--platform twilio is not available in this build yet.');
+	async login(login) {
+		return TwilioSource.login(login);
 	},
 };
