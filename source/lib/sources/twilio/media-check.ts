@@ -7,7 +7,8 @@
  *   data bytes / byte rate.
  * - MP3: an optional ID3v2 tag, then MPEG audio frames walked header by header (MPEG 1, 2 and 2.5, layers I–III) to the
  *   end, an ID3v1 or APE tag allowed at the end; its length is the sum of the frames' samples / sample rate. Bytes that
- *   are not frames may be at most 1 % of the file (a little junk between frames is common, a file of junk is not).
+ *   are not frames may be at most 1 % of the file, and frames must cover 90 % of it (a little junk between frames is
+ *   common, a file of junk with a chance sync pattern is not).
  *
  * Tolerance: Twilio gives a recording's `duration` in whole seconds (truncated), and MP3 rounds to whole frames, so a
  * file may differ from the listing by up to a second either way; {@link durationTolerance} allows 1.5 s or 1 %,
@@ -146,6 +147,7 @@ export async function mp3Info(file: string): Promise<AudioInfo | string> {
 		let seconds = 0;
 		let frames = 0;
 		let junk = 0;
+		let frameBytes = 0;
 		let next = start;
 		let carry = Buffer.alloc(0);
 		let carryAt = 0;
@@ -159,6 +161,7 @@ export async function mp3Info(file: string): Promise<AudioInfo | string> {
 				if (frame) {
 					seconds += frame.samples / frame.rate;
 					frames++;
+					frameBytes += frame.bytes;
 					at += frame.bytes;
 					continue;
 				}
@@ -189,7 +192,8 @@ export async function mp3Info(file: string): Promise<AudioInfo | string> {
 			return 'not an MP3 file (no audio frames)';
 		}
 
-		if (junk > Math.max(4096, size * 0.01)) {
+		// Random bytes hold a sync pattern now and then: frames must make up nearly all of the audio part.
+		if (junk > Math.max(4096, size * 0.01) || frameBytes < (audioEnd - start) * 0.9) {
 			return `an MP3 file with ${junk} bytes that are not audio frames`;
 		}
 
