@@ -18,6 +18,8 @@ export interface ArchiverOptions {
 	signal: AbortSignal;
 	onArchived: (contactId: string, archivedAt: string) => void;
 	onFailed: (contactId: string, reason: string) => void;
+	/** Called before each batch is sent: the run hands its pending file events to the journal first. */
+	beforeSend?: () => void;
 }
 
 export class Archiver {
@@ -57,6 +59,10 @@ export class Archiver {
 	#flush(): void {
 		clearTimeout(this.#timer);
 		this.#timer = undefined;
+		if (this.#pending.length > 0) {
+			this.#options.beforeSend?.();
+		}
+
 		while (this.#pending.length > 0) {
 			const ids = this.#pending.splice(0, batchSize);
 			const sending = this.#send(ids).finally(() => {

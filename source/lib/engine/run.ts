@@ -2,20 +2,26 @@
  * A download run: the plan's files through the scheduler (one bounded queue without a download profile; per-channel
  * counts and modes with one), each transferred and validated, each contact marked archived on the server once all
  * its files are valid. The server's "slow down" (429/503) halves the concurrency for the whole run, which then creeps
- * back. Cancelling stops new files, aborts those in flight (their
- * partial bytes stay for the next run) and still delivers a complete summary.
+ * back, and the file that was told to wait yields its slot until its Retry-After has passed. A server that gives no
+ * answer for the outage limit stops the run (exit 4); a destination that fails stops it too (exit 5). Cancelling stops
+ * new files, aborts those in flight (their partial bytes stay for the next run) and still delivers a complete summary.
+ * Every file's outcome reaches the listeners (the journal) before its contact is marked archived, so a contact never
+ * counts as archived on the server without a durable record of its files.
  */
 import {AuthError} from '../api/errors.js';
 import {CcdlError} from '../errors.js';
 import type {Sink} from '../sinks/sink.js';
 import type {Source} from '../sources/model.js';
 import {Archiver, type MarkArchived} from './archiver.js';
+import path from 'node:path';
 import {makeFolder} from './disk.js';
 import {CoalescingEmitter, type EngineEvent, type FileSnapshot, type RunListener, type RunSnapshot, type SkipReason} from './events.js';
+import {OutageWatch, outageSecondsFromEnv} from './outage.js';
+import {sweepPartials} from './partial.js';
 import type {Profile} from '../profiles/model.js';
 import type {Plan, PlannedFile} from './plan.js';
-import {Scheduler} from './scheduler.js';
-import {destinationFailure, transferFile} from './transfer.js';
+import {type Deferral, Scheduler} from './scheduler.js';
+import {destinationFailure, partialPaths, ThrottledError, transferFile, TransferError} from './transfer.js';
 
 export interface RunOptions {
 	/** Files transferred at once when no download profile applies. @default 8 */
@@ -34,6 +40,11 @@ export interface RunOptions {
 	signal?: AbortSignal;
 	/** Milliseconds between event batches. @default 100 */
 	eventIntervalMs?: number;
+	/**
+	 * Seconds the server may give no answer at all before the run stops with exit 4.
+	 * @default CCDL_OUTAGE_SECONDS, else 60
+	 */
+	outageSeconds?: number;
 }
 
 export interface FileOutcome {
@@ -66,8 +77,10 @@ export interface RunSummary {
 	/** Bytes already on disk from earlier runs that resumed transfers built on. */
 	bytesResumed: number;
 	durationMs: number;
-	/** A fatal error that stopped the run (e.g. the session could not be renewed). */
+	/** A fatal error that stopped the run (the session could not be renewed, the destination failed, the server is gone). */
 	fatal?: Error;
+	/** Partials of earlier runs removed because nobody would resume them (their file was finished, or no sidecar). */
+	partialsRemoved?: number;
 }
 
 /** What screens and reporters need of a run: its plan, its events, a snapshot, and a way to stop it. */
@@ -126,6 +139,14 @@ export class DownloadRun implements RunEvents {
 		this.#controller.abort();
 	}
 
+	/**
+	 * Hands every pending event to the listeners now. For a process about to end without waiting for the run (a
+	 * second Ctrl-C): the journal then holds every file finished so far.
+	 */
+	flushEvents(): void {
+		this.#emitter.flush();
+	}
+
 	files(): IterableIterator<FileSnapshot> {
 		return this.#files.values();
 	}
@@ -181,6 +202,7 @@ export class DownloadRun implements RunEvents {
 		const signal = this.#controller.signal;
 		const scheduler = new Scheduler(this.plan.files, {
 			concurrency: this.#concurrency,
+			signal,
 			...(this.#options.profileFor ? {profileFor: this.#options.profileFor} : {}),
 			onConcurrency: concurrency => {
 				this.#concurrency = concurrency;
@@ -193,6 +215,10 @@ export class DownloadRun implements RunEvents {
 		const mark = this.#options.markArchived;
 		const archiver = new Archiver(mark ?? (async () => ({archived: [], errors: []})), this.#source.retry, {
 			signal,
+			// The journal records files from the events: they must be in it before the server calls them archived.
+			beforeSend: () => {
+				this.#emitter.flush();
+			},
 			onArchived: (contactId, archivedAt) => {
 				this.#counts.archived++;
 				this.#emit({type: 'archived', contactId, archivedAt});
@@ -224,6 +250,16 @@ export class DownloadRun implements RunEvents {
 		};
 
 		let fatal: Error | undefined;
+		const outage = new OutageWatch(this.#source.baseUrl, (this.#options.outageSeconds ?? outageSecondsFromEnv()) * 1000, error => {
+			fatal ??= error;
+			this.cancel();
+		});
+		// Leftovers of earlier runs that nobody will resume; this run's own partials are resumed by their transfers.
+		const partialsRemoved = await sweepPartials(
+			new Set(this.plan.files.map(file => path.dirname(file.path))),
+			new Set(this.plan.files.filter(file => file.action === 'download').map(file => partialPaths(file.path).part)),
+		).catch(() => 0);
+		const waits = new Map<string, number>();
 		const settleContact = (file: PlannedFile, ok: boolean) => {
 			if (!ok) {
 				contactFailed.add(file.contactId);
@@ -240,7 +276,7 @@ export class DownloadRun implements RunEvents {
 			}
 		};
 
-		const runFile = async (file: PlannedFile): Promise<void> => {
+		const runFile = async (file: PlannedFile): Promise<void | Deferral> => {
 			if (signal.aborted) {
 				outcomes.set(file.fileId, {file, state: 'interrupted'});
 				return;
@@ -262,6 +298,7 @@ export class DownloadRun implements RunEvents {
 					signal,
 					overwrite: file.replaces || this.#options.overwrite,
 					ensureFolder,
+					outage,
 					hooks: {
 						onStart: resumedFrom => {
 							// Bytes from an earlier run are not this run's traffic: counting them made the rate
@@ -298,8 +335,25 @@ export class DownloadRun implements RunEvents {
 
 				settleContact(file, true);
 				scheduler.succeeded();
-			} catch (error) {
+				waits.delete(file.fileId);
+			} catch (caught) {
 				this.#addBytes(-Math.max(0, reported - base));
+				let error = caught;
+				if (error instanceof ThrottledError && !signal.aborted) {
+					const count = (waits.get(file.fileId) ?? 0) + 1;
+					waits.set(file.fileId, count);
+					this.#source.gate.throttle(error.retryAfterMs / 1000);
+					if (count <= this.#source.retry.maxWaits) {
+						this.#setState(file.fileId, 'queued', {bytes: 0});
+						this.#emit({type: 'retrying', fileId: file.fileId, attempt: count, reason: error.message, delayMs: error.retryAfterMs});
+						// A little jitter, so the files told to wait the same second do not all come back at once.
+						return {retryAt: Date.now() + error.retryAfterMs * (1 + Math.random() * 0.2)};
+					}
+
+					error = new TransferError('throttled', `the server kept asking to slow down (${error.status}, ${count} times)`);
+				}
+
+				waits.delete(file.fileId);
 				if (signal.aborted) {
 					this.#setState(file.fileId, 'queued', {bytes: 0});
 					outcomes.set(file.fileId, {file, state: 'interrupted'});
@@ -332,7 +386,12 @@ export class DownloadRun implements RunEvents {
 			this.#emit({type: 'skipped', fileId: file.fileId, reason: 'profile', path: file.relativePath});
 		};
 
-		await scheduler.run({run: runFile, skip: skipForProfile});
+		try {
+			await scheduler.run({run: runFile, skip: skipForProfile});
+		} finally {
+			outage.stop();
+		}
+
 		await archiver.finish();
 		this.#source.gate.onSlowDown = undefined;
 		this.#finished = true;
@@ -351,6 +410,7 @@ export class DownloadRun implements RunEvents {
 			bytesResumed: this.#bytesResumed,
 			durationMs: Date.now() - this.#startedAt,
 			...(fatal ? {fatal} : {}),
+			...(partialsRemoved > 0 ? {partialsRemoved} : {}),
 		};
 	}
 }

@@ -5,10 +5,13 @@
  * (blended, blended-realtime), or the channels go one at a time in the order voice, video, chat, email, social,
  * each finished before the next starts (exclusive). Files of a channel the profile gives 0 are not transferred.
  *
- * The server's "slow down" (429/503) halves what may be in flight, whichever kind of group runs; calm successes
- * let it creep back (one more after every 8) up to the group's own limit. Under a profile that halving is a cap on
- * top of the per-channel counts.
+ * The server's "slow down" (429/503) halves what may be in flight, whichever kind of group runs, at most once a
+ * second (a burst of 429s is one signal, not eight halvings); calm successes let it creep back (one more after every
+ * 8) up to the group's own limit (AIMD). Under a profile that halving is a cap on top of the per-channel counts. A
+ * file the server told to wait is handed back (`{retryAt}`): it leaves its slot to others and starts again once its
+ * Retry-After has passed.
  */
+import {setTimeout as delay} from 'node:timers/promises';
 import pLimit, {type LimitFunction} from 'p-limit';
 import type {Channel} from '../api/wire.js';
 import {exclusiveOrder, foldName, type Profile} from '../profiles/model.js';
@@ -21,11 +24,21 @@ export interface SchedulerOptions {
 	profileFor?: (file: PlannedFile) => Profile | undefined;
 	/** Called whenever the number of files allowed at once changes. */
 	onConcurrency?: (concurrency: number) => void;
+	/** Cuts short the waits of files handed back (they then run at once, and see the cancel). */
+	signal?: AbortSignal;
+}
+
+/** A file the server asked to wait: not before this time (ms since the epoch). */
+export interface Deferral {
+	retryAt: number;
 }
 
 export interface ScheduledWork {
-	/** Transfers one file (or settles one already on disk). Should not throw; if it does, the run still finishes. */
-	run: (file: PlannedFile) => Promise<void>;
+	/**
+	 * Transfers one file (or settles one already on disk). Should not throw; if it does, the run still finishes.
+	 * Resolves with a Deferral when the file is to be started again later.
+	 */
+	run: (file: PlannedFile) => Promise<void | Deferral>;
 	/** A file of a channel its profile gives 0: reported, not transferred. */
 	skip: (file: PlannedFile, profile: Profile) => void;
 }
@@ -37,6 +50,9 @@ export interface ProfileGroup {
 
 /** Successes without a "slow down" before the limit goes up by one. */
 const calmSteps = 8;
+
+/** Slow-downs closer together than this are one: the answers to requests already in flight when the first came. */
+const slowDownEpochMs = 1000;
 
 /** The plan's files by effective profile, in the order each profile first appears in the plan. */
 export function groupByProfile(files: readonly PlannedFile[], profileFor?: (file: PlannedFile) => Profile | undefined): ProfileGroup[] {
@@ -64,6 +80,7 @@ export class Scheduler {
 	/** What the current group allows when the server is calm. */
 	#target: number;
 	#calm = 0;
+	#lastSlowDown = 0;
 	/** The p-limit of a group without profile, whose concurrency follows `#limit`. */
 	#queue: LimitFunction | undefined;
 	/** Starts more files after `#limit` went up (groups with a profile). */
@@ -81,10 +98,24 @@ export class Scheduler {
 		return this.#limit;
 	}
 
-	/** The server asked to slow down: halve what may be in flight. */
+	/** The server asked to slow down: halve what may be in flight (once per epoch). */
 	slowDown(): void {
-		this.#setLimit(Math.max(1, Math.floor(this.#limit / 2)));
 		this.#calm = 0;
+		const now = Date.now();
+		if (now - this.#lastSlowDown < slowDownEpochMs) {
+			return;
+		}
+
+		this.#lastSlowDown = now;
+		this.#setLimit(Math.max(1, Math.floor(this.#limit / 2)));
+	}
+
+	/** Waits until a handed-back file may start again (at once when the run is cancelled). */
+	async #until(retryAt: number): Promise<void> {
+		const wait = retryAt - Date.now();
+		if (wait > 0 && !this.#options.signal?.aborted) {
+			await delay(wait, undefined, {signal: this.#options.signal}).catch(() => undefined);
+		}
 	}
 
 	/** A file went through: after enough of them in a row, allow one more again. */
@@ -141,11 +172,12 @@ export class Scheduler {
 		}
 
 		let failure: {error: unknown} | undefined;
-		const guarded = async (file: PlannedFile) => {
+		const guarded = async (file: PlannedFile): Promise<void | Deferral> => {
 			try {
-				await work.run(file);
+				return await work.run(file);
 			} catch (error) {
 				failure ??= {error};
+				return undefined;
 			}
 		};
 
@@ -160,7 +192,7 @@ export class Scheduler {
 			}
 
 			// Files already on disk transfer nothing: settle them first, outside the counts.
-			await Promise.all(files.filter(file => file.action !== 'download').map(guarded));
+			await Promise.all(files.filter(file => file.action !== 'download').map(async file => guarded(file)));
 			const transfers = files.filter(file => file.action === 'download');
 			if (profile.mode === 'exclusive') {
 				for (const channel of exclusiveOrder) {
@@ -180,12 +212,24 @@ export class Scheduler {
 	}
 
 	/** No profile: one p-limit queue over every channel, exactly as before profiles. */
-	async #runQueue(files: readonly PlannedFile[], run: (file: PlannedFile) => Promise<void>): Promise<void> {
+	async #runQueue(files: readonly PlannedFile[], run: (file: PlannedFile) => Promise<void | Deferral>): Promise<void> {
 		this.#enter(this.#options.concurrency);
 		const queue = pLimit(this.#limit);
 		this.#queue = queue;
+		const one = async (file: PlannedFile) => {
+			for (;;) {
+				const deferral = await queue(async () => run(file));
+				if (!deferral) {
+					return;
+				}
+
+				// Out of the queue while it waits: its slot goes to the next file.
+				await this.#until(deferral.retryAt);
+			}
+		};
+
 		try {
-			await Promise.all(files.map(async file => queue(async () => run(file))));
+			await Promise.all(files.map(one));
 		} finally {
 			this.#queue = undefined;
 		}
@@ -196,7 +240,7 @@ export class Scheduler {
 	 * frees, the waiting file that comes first in the plan among the channels with room starts.
 	 */
 	async #runPool(files: readonly PlannedFile[], counts: Partial<Record<Channel, number>>, position: ReadonlyMap<string, number>,
-		run: (file: PlannedFile) => Promise<void>): Promise<void> {
+		run: (file: PlannedFile) => Promise<void | Deferral>): Promise<void> {
 		if (files.length === 0) {
 			return;
 		}
@@ -234,9 +278,19 @@ export class Scheduler {
 					const file = queue.files[queue.next++]!;
 					queue.running++;
 					running++;
-					void run(file).finally(() => {
+					void run(file).then(deferral => {
 						queue.running--;
 						running--;
+						if (deferral) {
+							// Back into its channel's queue once it may start again; its slot is free meanwhile.
+							void this.#until(deferral.retryAt).then(() => {
+								queue.files.push(file);
+								dispatch();
+							});
+							dispatch();
+							return;
+						}
+
 						settled++;
 						if (settled === files.length) {
 							resolve();

@@ -1,12 +1,14 @@
 /**
  * Moves one file from the server to its final name. Bytes go to a hidden partial file beside the target while the
  * SHA-256 is computed on the way; the partial becomes the final name only after length, digest and media type
- * check out. An interrupted transfer keeps its partial and a small sidecar (href, ETag, size, digest) so the next
- * run continues with Range/If-Range; a file changed on the server restarts cleanly.
+ * check out. The sidecar (href, ETag, size, digest, owner) is created exclusively before the first byte, so one process
+ * writes a partial and even a crash (kill -9) leaves what the next run needs to continue with Range/If-Range; a file
+ * changed on the server restarts cleanly. A 429/503 hands the file back to the scheduler (ThrottledError) instead of
+ * holding a slot or the whole run; a server that stops answering ends the run through the OutageWatch.
  */
 import {createHash, type Hash} from 'node:crypto';
 import {createWriteStream} from 'node:fs';
-import {readFile, rm, unlink, writeFile} from 'node:fs/promises';
+import {rm, unlink, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {Transform} from 'node:stream';
 import {pipeline} from 'node:stream/promises';
@@ -17,6 +19,8 @@ import {CcdlError, exitCodes, FilesystemError} from '../errors.js';
 import type {PublishResult, Sink} from '../sinks/sink.js';
 import type {Source} from '../sources/model.js';
 import {fileSize, hashFile, hashInto, makeFolder} from './disk.js';
+import type {OutageWatch} from './outage.js';
+import {claimPartial, ownerIdentity, type PartialMeta} from './partial.js';
 import type {PlannedFile} from './plan.js';
 import {mediaTypeProblem} from './validate.js';
 
@@ -25,6 +29,22 @@ export class TransferError extends CcdlError {
 	constructor(code: string, message: string, options?: {cause?: unknown}) {
 		super(code, message, exitCodes.someFailed, options);
 		this.name = 'TransferError';
+	}
+}
+
+/**
+ * The server asked this file to wait (429/503): the transfer let go of its slot and its partial; the run starts it
+ * again after `retryAfterMs`, and meanwhile other files go on.
+ */
+export class ThrottledError extends CcdlError {
+	readonly retryAfterMs: number;
+	readonly status: number;
+
+	constructor(status: number, retryAfterMs: number) {
+		super('throttled', `the server asked to slow down (${status})`, exitCodes.someFailed);
+		this.name = 'ThrottledError';
+		this.status = status;
+		this.retryAfterMs = retryAfterMs;
 	}
 }
 
@@ -59,13 +79,6 @@ async function findTwin(sink: Sink, candidates: readonly string[], sha256: strin
 	return undefined;
 }
 
-interface PartialMeta {
-	href: string;
-	etag?: string;
-	size?: number;
-	sha256?: string;
-}
-
 /** The hidden partial file for a final path: deterministic, so a later run finds it, and short, whatever the name. */
 export function partialPaths(finalPath: string): {part: string; meta: string} {
 	const id = createHash('sha256').update(path.basename(finalPath)).digest('hex').slice(0, 20);
@@ -83,15 +96,6 @@ export function parseReprDigest(header: string | string[] | undefined): string |
 
 	const bytes = Buffer.from(match[1]!, 'base64');
 	return bytes.length === 32 ? bytes.toString('hex') : undefined;
-}
-
-async function readMeta(file: string): Promise<PartialMeta | undefined> {
-	try {
-		const value = JSON.parse(await readFile(file, 'utf8')) as PartialMeta;
-		return typeof value.href === 'string' ? value : undefined;
-	} catch {
-		return undefined;
-	}
 }
 
 function header(value: string | string[] | undefined): string | undefined {
@@ -127,8 +131,8 @@ function isAbort(error: unknown, signal: AbortSignal): boolean {
 /** The most ccdl accepts for a file whose size nobody announced (a transcript streamed without Content-Length). */
 const maxUnannouncedBytes = 1024 * 1024 * 1024;
 
-/** Partials of files this big get their sidecar before the first byte, so even a crash (kill -9) can resume them. */
-const sidecarUpfrontBytes = 8 * 1024 * 1024;
+/** Network errors where the request got no answer at all: a sign the server may be down, not that this file is bad. */
+const unansweredCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHEADERSTIMEOUT', 'EPIPE', 'ECONNABORTED']);
 
 export async function transferFile(source: Source, sink: Sink, file: PlannedFile, options: {
 	signal: AbortSignal;
@@ -136,267 +140,347 @@ export async function transferFile(source: Source, sink: Sink, file: PlannedFile
 	hooks?: TransferHooks;
 	/** Creates the file's folder; a run passes one that remembers folders already made. */
 	ensureFolder?: (folder: string) => Promise<void>;
+	/** The run's watch on the server: unanswered requests wait for it instead of using up the file's tries. */
+	outage?: OutageWatch;
 }): Promise<TransferResult> {
-	const {signal, hooks = {}} = options;
+	const {signal, hooks = {}, outage} = options;
 	const policy = source.retry;
 	const {part, meta: metaPath} = partialPaths(file.path);
 	await (options.ensureFolder ?? makeFolder)(path.dirname(file.path));
+	// One writer per partial: the sidecar, created exclusively before anything is written, says who. A writer that
+	// is gone (kill -9) is taken over, and what its sidecar says about the bytes it left is what a resume trusts.
+	let sidecar: PartialMeta = {
+		href: file.href, ...(file.etag === undefined ? {} : {etag: file.etag}), ...(file.size === undefined ? {} : {size: file.size}),
+		...(file.sha256 ? {sha256: file.sha256} : {}), target: path.basename(file.path), ...ownerIdentity(),
+	};
+	const claim = (await claimPartial(metaPath, part, sidecar, {signal}))!;
+	/** What the partial on disk holds, as far as a resume may trust it (undefined: nothing trustworthy). */
+	let meta: PartialMeta | undefined = claim.leftover;
+	let owned = true;
 	let failures = 0;
-	let waits = 0;
 	let transferred = 0;
-	/** Whether a sidecar may exist on disk (written now or left by an earlier run). */
-	let sidecarOnDisk = false;
-	const retry = async (reason: string, seconds?: number) => {
+	/** Signs of server life at this file's last unanswered request. */
+	let livesAtFailure = -1;
+	let unanswered = 0;
+	const release = async () => {
+		if (!owned) {
+			return;
+		}
+
+		owned = false;
+		// Bytes worth resuming keep a sidecar without an owner (any process may take them over at once); else both go.
+		const size = await fileSize(part);
+		if (size && meta) {
+			const {pid: _pid, host: _host, start: _start, ...ownerless} = meta;
+			await writeFile(metaPath, JSON.stringify(ownerless), {mode: 0o600});
+		} else {
+			await rm(part, {force: true});
+			await rm(metaPath, {force: true});
+		}
+	};
+
+	try {
+		// Another process had this very file (a second journal, or claims not shared): it may have finished it.
+		if (claim.waited && file.sha256 && await sink.digest(file.relativePath).catch(() => undefined) === file.sha256) {
+			owned = false;
+			await rm(metaPath, {force: true});
+			return {sha256: file.sha256, size: file.size ?? 0, relativePath: file.relativePath, transferred: 0, identicalTo: file.relativePath};
+		}
+
+		const result = await transferOwned();
+		owned = false;
+		return result;
+	} finally {
+		await release().catch(() => undefined);
+	}
+
+	async function retry(reason: string): Promise<void> {
 		failures++;
 		if (failures >= policy.attempts) {
 			throw new TransferError('gave-up', `${reason} (gave up after ${failures} attempts)`);
 		}
 
-		const wait = seconds === undefined ? backoffDelay(failures, policy) : seconds * 1000;
+		const wait = backoffDelay(failures, policy);
 		hooks.onRetry?.(failures, reason, wait);
 		await delay(wait, undefined, {signal});
-	};
+	}
 
-	const discard = async () => {
+	async function discard(): Promise<void> {
 		await rm(part, {force: true});
-		if (sidecarOnDisk) {
-			await rm(metaPath, {force: true});
-			sidecarOnDisk = false;
-		}
-	};
+		meta = undefined;
+	}
 
-	for (;;) {
-		signal.throwIfAborted();
-		const partSize = await fileSize(part);
-		let offset = partSize ?? 0;
-		// Most files have no partial: only then is the sidecar worth reading (or cleaning up).
-		const meta = offset > 0 ? await readMeta(metaPath) : undefined;
-		sidecarOnDisk ||= partSize !== undefined;
-		// Cancelled while validating: every byte is already there, and a matching digest needs no request at all.
-		if (offset > 0 && meta?.href === file.href && meta.size === offset && meta.sha256 && (file.etag === undefined || meta.etag === file.etag)
-			&& await hashFile(part) === meta.sha256 && !(await mediaTypeProblem(part, file.contentType, offset))) {
-			const published = await sink.publish(part, file.relativePath, {overwrite: options.overwrite, size: offset, sha256: meta.sha256, signal});
-			await rm(metaPath, {force: true});
-			return {sha256: meta.sha256, size: offset, relativePath: published.relativePath, published, transferred: 0};
+	/** Rewrites the owned sidecar when what it says changed (the response's ETag or size differ from the listing's). */
+	async function describe(next: PartialMeta): Promise<void> {
+		if (next.etag !== sidecar.etag || next.size !== sidecar.size || next.sha256 !== sidecar.sha256 || next.href !== sidecar.href) {
+			await writeFile(metaPath, JSON.stringify(next), {mode: 0o600});
+			sidecar = next;
 		}
+	}
 
-		const resumable = offset > 0 && meta?.href === file.href && meta.etag !== undefined
-			&& (file.etag === undefined || meta.etag === file.etag) && (meta.size === undefined || offset < meta.size);
-		if (!resumable) {
-			offset = 0;
-		}
-
-		const hash = createHash('sha256');
-		if (offset > 0) {
-			await hashInto(part, hash);
-		}
-
-		let response;
-		try {
-			response = await source.openMedia(file.href, {offset, ...(offset > 0 && meta?.etag ? {ifRange: meta.etag} : {}), signal});
-		} catch (error) {
-			if (isAbort(error, signal) || error instanceof AuthError) {
-				throw error;
+	async function transferOwned(): Promise<TransferResult> {
+		const compareWith = claim.waited && !file.sha256 ? [...file.compareWith, file.relativePath] : file.compareWith;
+		for (;;) {
+			signal.throwIfAborted();
+			const partSize = await fileSize(part);
+			let offset = meta ? partSize ?? 0 : 0;
+			// Cancelled (or killed) while validating: every byte is already there, and a matching digest needs no request.
+			if (offset > 0 && meta?.href === file.href && meta.size === offset && meta.sha256 && (file.etag === undefined || meta.etag === file.etag)
+				&& (!file.sha256 || meta.sha256 === file.sha256) && await hashFile(part) === meta.sha256 && !(await mediaTypeProblem(part, file.contentType, offset))) {
+				const published = await sink.publish(part, file.relativePath, {overwrite: options.overwrite, size: offset, sha256: meta.sha256, signal});
+				await rm(metaPath, {force: true});
+				return {sha256: meta.sha256, size: offset, relativePath: published.relativePath, published, transferred: 0};
 			}
 
-			if (error instanceof ApiProblemError) {
-				if ((error.status === 429 || error.status === 503) && ++waits <= policy.maxWaits) {
-					source.gate.pause(error.retryAfter ?? backoffDelay(waits, policy) / 1000);
-					hooks.onRetry?.(failures, `server asked to slow down (${error.status})`, (error.retryAfter ?? 0) * 1000);
-					continue;
+			const resumable = offset > 0 && meta?.href === file.href && meta.etag !== undefined
+				&& (file.etag === undefined || meta.etag === file.etag) && (meta.size === undefined || offset < meta.size);
+			if (!resumable) {
+				offset = 0;
+			}
+
+			const hash = createHash('sha256');
+			if (offset > 0) {
+				await hashInto(part, hash);
+			}
+
+			let response;
+			try {
+				response = await source.openMedia(file.href, {offset, ...(offset > 0 && meta?.etag ? {ifRange: meta.etag} : {}), signal});
+			} catch (error) {
+				if (isAbort(error, signal) || error instanceof AuthError) {
+					throw error;
 				}
 
-				if (error.status === 416) {
+				if (error instanceof ApiProblemError) {
+					if (error.status !== 502 && error.status !== 504) {
+						outage?.alive();
+					}
+
+					if (error.status === 429 || error.status === 503) {
+						// This file waits; the others go on. The run halves its concurrency and restarts this one later.
+						throw new ThrottledError(error.status, (error.retryAfter ?? backoffDelay(1, policy) / 1000) * 1000);
+					}
+
+					if (error.status === 416) {
+						await discard();
+						await retry('the server refused the resume range');
+						continue;
+					}
+
+					if (error.isTransient) {
+						await retry(`server error ${error.status}`);
+						continue;
+					}
+
+					throw new TransferError(error.problemCode ?? `http-${error.status}`, error.message.replace(/\.$/, ''));
+				}
+
+				if (error instanceof ServerError) {
+					throw new TransferError(error.code, error.message.replace(/\.$/, ''));
+				}
+
+				const code = (error as {code?: string}).code ?? (error as Error).message;
+				if (outage && unansweredCodes.has(code)) {
+					outage.unanswered(code);
+					throwIfDown(outage);
+					// No answer, and none from anyone since this file's last one: the server may be down, so this does not
+					// count against the file; the outage watch ends the run if it stays down.
+					if (outage.lives === livesAtFailure) {
+						const wait = backoffDelay(++unanswered, policy);
+						hooks.onRetry?.(failures, `no answer from the server (${code})`, wait);
+						await delay(wait, undefined, {signal});
+						throwIfDown(outage);
+						continue;
+					}
+
+					livesAtFailure = outage.lives;
+				}
+
+				await retry(`network error: ${code}`);
+				continue;
+			}
+
+			outage?.alive();
+			const {status, headers, body} = response;
+			const etag = header(headers.etag);
+			let total: number | undefined;
+			if (status === 206) {
+				const range = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(header(headers['content-range']) ?? '');
+				// A 206 is spliced onto the partial only when it is of the very representation the partial holds: the
+				// validator asked for in If-Range must come back, else the halves may be of two different files.
+				if (offset === 0 || etag === undefined || etag !== meta?.etag) {
+					body.destroy();
 					await discard();
-					await retry('the server refused the resume range');
+					await retry('the server resumed a different version of the file');
 					continue;
 				}
 
-				if (error.isTransient) {
-					await retry(`server error ${error.status}`);
+				if (!range || Number(range[1]) !== offset) {
+					body.destroy();
+					await discard();
+					await retry('the server answered a different range than asked');
 					continue;
 				}
 
-				throw new TransferError(error.problemCode ?? `http-${error.status}`, error.message.replace(/\.$/, ''));
+				total = range[3] === '*' ? undefined : Number(range[3]);
+			} else {
+				// 200 to a ranged request: the file changed on the server (If-Range failed); start over.
+				offset = 0;
+				const length = header(headers['content-length']);
+				total = length !== undefined && /^\d+$/.test(length) ? Number(length) : undefined;
 			}
 
-			if (error instanceof ServerError) {
-				throw new TransferError(error.code, error.message.replace(/\.$/, ''));
-			}
-
-			await retry(`network error: ${(error as {code?: string}).code ?? (error as Error).message}`);
-			continue;
-		}
-
-		const {status, headers, body} = response;
-		const etag = header(headers.etag);
-		let total: number | undefined;
-		if (status === 206) {
-			const range = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(header(headers['content-range']) ?? '');
-			// A 206 is spliced onto the partial only when it is of the very representation the partial holds: the
-			// validator asked for in If-Range must come back, else the halves may be of two different files.
-			if (offset === 0 || etag === undefined || etag !== meta?.etag) {
+			const digestState = offset === 0 ? createHash('sha256') : hash;
+			// What the listing promised wins over what this response says: a server (or a man in the middle) answering
+			// with another recording's body and that body's own digest must not pass.
+			if (file.size !== undefined && total !== undefined && total !== file.size) {
 				body.destroy();
 				await discard();
-				await retry('the server resumed a different version of the file');
+				await retry(`the server announced ${total} bytes, the listing ${file.size}`);
 				continue;
 			}
 
-			if (!range || Number(range[1]) !== offset) {
+			const headerDigest = parseReprDigest(headers['repr-digest']) ?? parseReprDigest(headers.digest);
+			if (file.sha256 && headerDigest && headerDigest !== file.sha256) {
+				// Another version than the listing names (revised since, or a server answering with another file):
+				// no retry brings the listed bytes back; a new run lists the recording again.
 				body.destroy();
 				await discard();
-				await retry('the server answered a different range than asked');
+				throw new TransferError('changed-on-server', 'the server now sends another version of this file than it listed (the SHA-256 differs); run again to list it anew');
+			}
+
+			const expectedSize = file.size ?? total;
+			const expectedDigest = file.sha256 ?? headerDigest;
+			// The sidecar must describe the bytes about to be written before the first of them is: a crash from here on
+			// leaves a partial the next run can resume (or knows not to).
+			const {etag: _listed, size: _size, sha256: _sha256, ...rest} = sidecar;
+			await describe({
+				...rest, ...(etag === undefined ? {} : {etag}), ...(expectedSize === undefined ? {} : {size: expectedSize}),
+				...(expectedDigest ? {sha256: expectedDigest} : {}),
+			});
+			meta = sidecar;
+			hooks.onStart?.(offset);
+			let received = offset;
+			let lastReport = 0;
+			let lastLife = 0;
+			const head: Buffer[] = [];
+			let headBytes = 0;
+			const meter = new Transform({
+				transform(chunk: Buffer, _encoding, callback) {
+					digestState.update(chunk);
+					received += chunk.length;
+					transferred += chunk.length;
+					if (offset === 0 && headBytes < 16) {
+						head.push(chunk.subarray(0, 16 - headBytes));
+						headBytes += Math.min(chunk.length, 16 - headBytes);
+					}
+
+					if (expectedSize !== undefined && received > expectedSize) {
+						callback(new TransferError('too-long', 'the server sent more bytes than announced'));
+						return;
+					}
+
+					// Neither the listing nor the response gave a size: a body that never ends must not fill the disk.
+					if (expectedSize === undefined && received > maxUnannouncedBytes) {
+						callback(new TransferError('too-big', `the server sent more than ${maxUnannouncedBytes} bytes without announcing a size`));
+						return;
+					}
+
+					// Progress is coalesced downstream; still, no need to call out for every 16 kB chunk.
+					if (received - lastReport >= 256 * 1024) {
+						lastReport = received;
+						hooks.onProgress?.(received, expectedSize);
+						// A long body is the server alive too (checked at the pace of progress, not of chunks).
+						if (received - lastLife >= 4 * 1024 * 1024) {
+							lastLife = received;
+							outage?.alive();
+						}
+					}
+
+					callback(null, chunk);
+				},
+			});
+			try {
+				await pipeline(body, meter, createWriteStream(part, {flags: offset > 0 ? 'a' : 'w', mode: 0o600, highWaterMark: 256 * 1024}), {signal});
+			} catch (error) {
+				if (error instanceof TransferError && error.code === 'too-big') {
+					await discard();
+					throw error;
+				}
+
+				if (error instanceof TransferError && error.code === 'too-long') {
+					await discard();
+					await retry(error.message);
+					continue;
+				}
+
+				const disk = destinationFailure(error, sink.location);
+				if (disk) {
+					throw disk;
+				}
+
+				if (isAbort(error, signal)) {
+					throw error;
+				}
+
+				// Reset, truncated or cancelled mid-body: the partial stays, described by its sidecar, so the next
+				// attempt (or run) resumes from it; without an ETag nothing can be resumed.
+				if (etag === undefined) {
+					await discard();
+				}
+
+				await retry(`connection lost after ${received} bytes (${(error as {code?: string}).code ?? (error as Error).message})`);
 				continue;
 			}
 
-			total = range[3] === '*' ? undefined : Number(range[3]);
-		} else {
-			// 200 to a ranged request: the file changed on the server (If-Range failed); start over.
-			offset = 0;
-			const length = header(headers['content-length']);
-			total = length !== undefined && /^\d+$/.test(length) ? Number(length) : undefined;
-		}
-
-		const digestState = offset === 0 ? createHash('sha256') : hash;
-		// What the listing promised wins over what this response says: a server (or a man in the middle) answering
-		// with another recording's body and that body's own digest must not pass.
-		if (file.size !== undefined && total !== undefined && total !== file.size) {
-			body.destroy();
-			await discard();
-			await retry(`the server announced ${total} bytes, the listing ${file.size}`);
-			continue;
-		}
-
-		const headerDigest = parseReprDigest(headers['repr-digest']) ?? parseReprDigest(headers.digest);
-		if (file.sha256 && headerDigest && headerDigest !== file.sha256) {
-			// Another version than the listing names (revised since, or a server answering with another file):
-			// no retry brings the listed bytes back; a new run lists the recording again.
-			body.destroy();
-			await discard();
-			throw new TransferError('changed-on-server', 'the server now sends another version of this file than it listed (the SHA-256 differs); run again to list it anew');
-		}
-
-		const expectedSize = file.size ?? total;
-		const expectedDigest = file.sha256 ?? headerDigest;
-		const sidecar = JSON.stringify({href: file.href, etag, size: expectedSize, sha256: expectedDigest} satisfies PartialMeta);
-		if (expectedSize === undefined || expectedSize >= sidecarUpfrontBytes) {
-			await writeFile(metaPath, sidecar);
-			sidecarOnDisk = true;
-		}
-
-		hooks.onStart?.(offset);
-		let received = offset;
-		let lastReport = 0;
-		const head: Buffer[] = [];
-		let headBytes = 0;
-		const meter = new Transform({
-			transform(chunk: Buffer, _encoding, callback) {
-				digestState.update(chunk);
-				received += chunk.length;
-				transferred += chunk.length;
-				if (offset === 0 && headBytes < 16) {
-					head.push(chunk.subarray(0, 16 - headBytes));
-					headBytes += Math.min(chunk.length, 16 - headBytes);
+			hooks.onProgress?.(received, expectedSize);
+			if (expectedSize !== undefined && received < expectedSize) {
+				if (etag === undefined) {
+					await discard();
 				}
 
-				if (expectedSize !== undefined && received > expectedSize) {
-					callback(new TransferError('too-long', 'the server sent more bytes than announced'));
-					return;
-				}
-
-				// Neither the listing nor the response gave a size: a body that never ends must not fill the disk.
-				if (expectedSize === undefined && received > maxUnannouncedBytes) {
-					callback(new TransferError('too-big', `the server sent more than ${maxUnannouncedBytes} bytes without announcing a size`));
-					return;
-				}
-
-				// Progress is coalesced downstream; still, no need to call out for every 16 kB chunk.
-				if (received - lastReport >= 256 * 1024) {
-					lastReport = received;
-					hooks.onProgress?.(received, expectedSize);
-				}
-
-				callback(null, chunk);
-			},
-		});
-		try {
-			await pipeline(body, meter, createWriteStream(part, {flags: offset > 0 ? 'a' : 'w', mode: 0o600, highWaterMark: 256 * 1024}), {signal});
-		} catch (error) {
-			if (error instanceof TransferError && error.code === 'too-big') {
-				await discard();
-				throw error;
-			}
-
-			if (error instanceof TransferError && error.code === 'too-long') {
-				await discard();
-				await retry(error.message);
+				await retry(`body cut short at ${received} of ${expectedSize} bytes`);
 				continue;
 			}
 
-			const disk = destinationFailure(error, sink.location);
-			if (disk) {
-				throw disk;
+			if (!expectedDigest) {
+				await discard();
+				throw new TransferError('no-digest', 'the server sent no SHA-256 digest, so the file cannot be validated');
 			}
 
-			// Reset, truncated or cancelled mid-body: the partial stays, with a sidecar so the next attempt (or run)
-			// resumes from it.
-			if (received > 0 && etag !== undefined && !sidecarOnDisk) {
-				await writeFile(metaPath, sidecar).catch(() => undefined);
-				sidecarOnDisk = true;
+			const digest = digestState.digest('hex');
+			if (digest !== expectedDigest) {
+				await discard();
+				await retry('the SHA-256 digest does not match');
+				continue;
 			}
 
-			if (isAbort(error, signal)) {
-				throw error;
+			const typeProblem = await mediaTypeProblem(part, file.contentType, received, offset === 0 ? Buffer.concat(head) : undefined);
+			if (typeProblem) {
+				await discard();
+				throw new TransferError('wrong-media-type', `the bytes are ${typeProblem}, not ${file.contentType}`);
 			}
 
-			await retry(`connection lost after ${received} bytes (${(error as {code?: string}).code ?? (error as Error).message})`);
-			continue;
-		}
-
-		hooks.onProgress?.(received, expectedSize);
-		if (expectedSize !== undefined && received < expectedSize) {
-			if (!sidecarOnDisk && etag !== undefined && received > 0) {
-				await writeFile(metaPath, sidecar);
-				sidecarOnDisk = true;
+			const twin = await findTwin(sink, compareWith, digest);
+			let published: PublishResult | undefined;
+			if (twin) {
+				await unlink(part);
+			} else {
+				published = await sink.publish(part, file.relativePath, {overwrite: options.overwrite, size: received, sha256: digest, signal});
 			}
 
-			await retry(`body cut short at ${received} of ${expectedSize} bytes`);
-			continue;
-		}
-
-		if (!expectedDigest) {
-			await discard();
-			throw new TransferError('no-digest', 'the server sent no SHA-256 digest, so the file cannot be validated');
-		}
-
-		const digest = digestState.digest('hex');
-		if (digest !== expectedDigest) {
-			await discard();
-			await retry('the SHA-256 digest does not match');
-			continue;
-		}
-
-		const typeProblem = await mediaTypeProblem(part, file.contentType, received, offset === 0 ? Buffer.concat(head) : undefined);
-		if (typeProblem) {
-			await discard();
-			throw new TransferError('wrong-media-type', `the bytes are ${typeProblem}, not ${file.contentType}`);
-		}
-
-		const twin = await findTwin(sink, file.compareWith, digest);
-		let published: PublishResult | undefined;
-		if (twin) {
-			await unlink(part);
-		} else {
-			published = await sink.publish(part, file.relativePath, {overwrite: options.overwrite, size: received, sha256: digest, signal});
-		}
-
-		if (sidecarOnDisk) {
+			// The sidecar goes last: a crash before this leaves a partial whose final name exists, which a sweep removes.
 			await rm(metaPath, {force: true});
+			return {
+				sha256: digest, size: received, relativePath: twin ?? published!.relativePath, transferred,
+				...(published ? {published} : {}), ...(twin ? {identicalTo: twin} : {}),
+			};
 		}
+	}
+}
 
-		return {
-			sha256: digest, size: received, relativePath: twin ?? published!.relativePath, transferred,
-			...(published ? {published} : {}), ...(twin ? {identicalTo: twin} : {}),
-		};
+function throwIfDown(outage: OutageWatch): void {
+	if (outage.down) {
+		throw outage.down;
 	}
 }
