@@ -41,8 +41,11 @@ const maxTranscriptBytes = 16 * 1024 * 1024;
 /** Without a queue list from the API, the campaign step shows the queues of the tasks of this many days. */
 const queueScanDays = 30;
 const queueScanPages = 20;
-/** Re-queries of a capture for one open: an expired URL, then (rarely) one that expired again on the way. */
-const maxRequeries = 2;
+/**
+ * Re-queries of a capture for one open: an expired URL, then (rarely) a fresh one that was revoked again before it
+ * was used. A few are cheap; an endless loop against a storage that refuses every URL is not.
+ */
+const maxRequeries = 3;
 
 /** An organisation ID goes into paths and queries: Webex's are UUIDs; anything path-safe is let through. */
 const orgIdPattern = /^[A-Za-z\d][\w.-]{0,127}$/;
@@ -451,6 +454,12 @@ export class WebexCcSource implements Source {
 		let document: unknown;
 		try {
 			const bytes = await this.http.read(response.body as never, maxTranscriptBytes);
+			const announced = Number(response.headers['content-length']);
+			if (Number.isSafeInteger(announced) && bytes.length !== announced) {
+				// Cut short on the way: a network failure the engine retries, not a broken transcript.
+				throw Object.assign(new Error(`transcript body cut short at ${bytes.length} of ${announced} bytes`), {code: 'ECONNRESET'});
+			}
+
 			document = parseJsonBytes(bytes, this.http.jsonLimits);
 		} catch (error) {
 			response.body.destroy();
