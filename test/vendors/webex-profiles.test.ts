@@ -150,7 +150,7 @@ describe('mapping rules (no server)', () => {
 			expect(outcome.reason).toMatch(/already took this name/);
 		}
 
-		expect(outcomes[4]!.reason).toMatch(/blended-realtime mode chat must be from 1 to 16, not 0/);
+		expect(outcomes[4]!.reason).toMatch(/blended-realtime mode chat must be from 1 to 16\b.*, not 0\./);
 		expect(outcomes[5]!.reason).toMatch(/not BLENDED, BLENDED_REALTIME or EXCLUSIVE/);
 		expect(store.get('Default_Voice_Profile').counts.voice).toBe(8);
 	});
