@@ -180,8 +180,10 @@ export async function transferFile(source: Source, sink: Sink, file: PlannedFile
 	};
 
 	try {
-		// Another process had this very file (a second journal, or claims not shared): it may have finished it.
-		if (claim.waited && file.sha256 && await sink.digest(file.relativePath).catch(() => undefined) === file.sha256) {
+		// Another process may have finished this very file since the plan (a second journal, or claims not shared):
+		// then it is already there. Only a local final name is looked at (a stat); a remote sink's staging holds none.
+		if (!file.replaces && file.sha256 && (claim.waited || await fileSize(file.path) !== undefined)
+			&& await sink.digest(file.relativePath).catch(() => undefined) === file.sha256) {
 			owned = false;
 			await rm(metaPath, {force: true});
 			return {sha256: file.sha256, size: file.size ?? 0, relativePath: file.relativePath, transferred: 0, identicalTo: file.relativePath};
@@ -466,7 +468,18 @@ export async function transferFile(source: Source, sink: Sink, file: PlannedFile
 			if (twin) {
 				await unlink(part);
 			} else {
-				published = await sink.publish(part, file.relativePath, {overwrite: options.overwrite, size: received, sha256: digest, signal});
+				try {
+					published = await sink.publish(part, file.relativePath, {overwrite: options.overwrite, size: received, sha256: digest, signal});
+				} catch (error) {
+					// The name was taken meanwhile — by these very bytes (another process finished the same file): already there.
+					if ((error as {code?: unknown}).code !== 'name-taken' || await sink.digest(file.relativePath).catch(() => undefined) !== digest) {
+						throw error;
+					}
+
+					await rm(part, {force: true});
+					await rm(metaPath, {force: true});
+					return {sha256: digest, size: received, relativePath: file.relativePath, transferred, identicalTo: file.relativePath};
+				}
 			}
 
 			// The sidecar goes last: a crash before this leaves a partial whose final name exists, which a sweep removes.
