@@ -253,6 +253,11 @@ export class TwilioHttp {
 				throw new ServerError('bad-redirect', `Twilio redirected a download to a ${visible(target.protocol)} URL, which ccdl does not follow.`);
 			}
 
+			// Recordings are personal data: an https download never continues over plain http.
+			if (url.protocol === 'https:' && target.protocol === 'http:') {
+				throw new ServerError('bad-redirect', `Twilio redirected a download from https to plain http (${target.origin}); ccdl does not follow that.`);
+			}
+
 			// From the storage origin back to an API origin would be a storage server asking for the credentials.
 			if (redirected && this.isApi(target) && !this.isApi(url)) {
 				throw new ServerError('bad-redirect', 'The media storage redirected back to the Twilio API; ccdl does not send your credentials on such a redirect.');
