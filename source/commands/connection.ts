@@ -123,8 +123,14 @@ export function connectionTarget(values: ConnectionValues): Pick<RunRequest, 'pl
 }
 
 /** The password: --password-stdin, CCDL_PASSWORD, or a prompt on a terminal — never a flag value. */
-export async function readSecret(values: Pick<ConnectionValues, 'password-stdin'>, username: string): Promise<string> {
+export async function readSecret(values: Pick<ConnectionValues, 'password-stdin'>, username: string, platform?: string): Promise<string> {
 	let password: string;
+	const webexRefresh = ['CCDL_WEBEX_REFRESH_TOKEN', 'CCDL_WEBEX_CLIENT_ID', 'CCDL_WEBEX_CLIENT_SECRET'].every(name => process.env[name]);
+	if (platform === 'webex-cc' && webexRefresh && !values['password-stdin'] && process.env['CCDL_PASSWORD'] === undefined) {
+		// The source obtains its first access token itself from the refresh token.
+		return '';
+	}
+
 	if (values['password-stdin']) {
 		password = await readStdinPassword();
 	} else if (process.env['CCDL_PASSWORD'] !== undefined) {
@@ -144,5 +150,5 @@ export async function readSecret(values: Pick<ConnectionValues, 'password-stdin'
 
 export async function connect(values: ConnectionValues, signal?: AbortSignal): Promise<Source> {
 	const target = connectionTarget(values);
-	return login(target, await readSecret(values, target.username), signal);
+	return login(target, await readSecret(values, target.username, target.platform), signal);
 }

@@ -6,7 +6,7 @@ import {connectionHelp, connectionOptionSpecs, connectionTarget, readSecret} fro
 import {runHeadless} from './headless.js';
 import {parseOptions} from './options.js';
 import {profileOptionHelp, profileOptionSpecs} from './profile-options.js';
-import {checkSelection, selectionHelp, selectionOptionSpecs} from './selection.js';
+import {checkDestinationOptions, checkSelection, selectionHelp, selectionOptionSpecs} from './selection.js';
 
 export const downloadHelp = `Usage: ccdl download [options]
 
@@ -51,6 +51,7 @@ export async function runDownload(argv: string[]): Promise<number> {
 	// Everything that needs no network is checked before the password is asked.
 	const target = connectionTarget(values);
 	const selection = checkSelection(values);
+	await checkDestinationOptions(selection);
 	const profiles = await prepareProfiles(values);
 	if (values['dry-run'] && !values['delete-after']) {
 		throw new UsageError('--dry-run only goes with --delete-after (it lists what would be deleted).');
@@ -60,5 +61,5 @@ export async function runDownload(argv: string[]): Promise<number> {
 		...target, ...selection, concurrency: values.concurrency ?? 8, profile: values.profile, archive: !values['no-archive'], csvBom: values['csv-bom'],
 		deleteAfter: values['delete-after'], dryRun: values['dry-run'],
 	};
-	return runHeadless(request, await readSecret(values, target.username), {json: values.json, profiles});
+	return runHeadless(request, await readSecret(values, target.username, target.platform), {json: values.json, profiles});
 }

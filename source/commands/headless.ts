@@ -90,6 +90,7 @@ export async function runHeadless(request: RunRequest, secret: string, options: 
 		const source = await login(request, secret, controller.signal);
 		const contacts = await listForRun(source, request, {signal: controller.signal});
 		const plan = await planRun(contacts, request);
+		// startRun closes the sink when the run ends, and when it cannot start.
 		const started = await startRun(source, plan, request, options.profiles ? {profiles: options.profiles} : {});
 		cancel = () => {
 			started.engine.cancel();

@@ -6,7 +6,7 @@ import {connectionHelp, connectionOptionSpecs, connectionTarget, readSecret} fro
 import {parseOptions} from './options.js';
 import {planSummaryLines, planTable, writePlanJson} from './plan-report.js';
 import {profileOptionHelp, profileOptionSpecs} from './profile-options.js';
-import {checkSelection, selectionHelp, selectionOptionSpecs} from './selection.js';
+import {checkDestinationOptions, checkSelection, selectionHelp, selectionOptionSpecs} from './selection.js';
 
 export const listHelp = `Usage: ccdl list [options]
 
@@ -30,9 +30,10 @@ export async function runList(argv: string[]): Promise<number> {
 	const {values} = parseOptions(argv, specs, 'list');
 	const target = connectionTarget(values);
 	const selection = checkSelection(values);
+	await checkDestinationOptions(selection);
 	const prepared = await prepareProfiles(values);
 	const request: RunRequest = {...target, ...selection, concurrency: values.concurrency ?? 8, profile: values.profile, archive: true, csvBom: false};
-	const secret = await readSecret(values, target.username);
+	const secret = await readSecret(values, target.username, target.platform);
 	const controller = new AbortController();
 	const stop = () => {
 		controller.abort();
@@ -43,6 +44,7 @@ export async function runList(argv: string[]): Promise<number> {
 		const source = await login(request, secret, controller.signal);
 		const contacts = await listForRun(source, request, {signal: controller.signal});
 		const plan = await planRun(contacts, request, {dryRun: true});
+		await plan.sink.close();
 		const profiles = runProfiles(prepared, loginCompany({company: request.company}, source));
 		if (values.json) {
 			await writePlanJson(plan, process.stdout, {uses: profileUses(plan, profiles), profileFor: profiles.profileFor});

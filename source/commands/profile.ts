@@ -17,6 +17,8 @@ and in which mode. Without any assigned profile ccdl downloads --concurrency fil
 
 Commands:
   list [--json]                         every profile, its counts, status and where it is assigned
+  import --platform webex-cc --user ORGID [--server URL] [--replace] [--json]
+                                        the Webex tenant's multimedia profiles as download profiles
   show NAME [--json]                    one profile
   create NAME --mode MODE [counts] [--description TEXT]
   edit NAME [--rename NEW] [--mode MODE] [counts] [--description TEXT]   ("" removes the description)
@@ -171,6 +173,16 @@ export async function runProfile(argv: string[]): Promise<number> {
 	const [command, ...rest] = argv;
 	if (command === undefined || command.startsWith('-')) {
 		throw new UsageError(`Say what to do: ccdl profile ${Object.keys(subcommands).join('|')}; see "ccdl profile --help".`);
+	}
+
+	if (command === 'import') {
+		const module = await import('./profile-import.js');
+		if (rest.includes('--help') || rest.includes('-h')) {
+			say(module.profileImportHelp);
+			return exitCodes.ok;
+		}
+
+		return module.runProfileImport(rest);
 	}
 
 	if (!Object.hasOwn(subcommands, command)) {

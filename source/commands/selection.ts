@@ -9,7 +9,9 @@ import {UsageError} from '../lib/errors.js';
 import {defaultDateFormat, defaultTemplate, formatDate, parseTemplate} from '../lib/naming/index.js';
 import type {RunRequest} from '../lib/run/request.js';
 import {exportModes, type ExportMode} from '../lib/searches/model.js';
+import {validateRecipients} from '../lib/sinks/encrypt/encrypting-sink.js';
 import {isRemoteDestination} from '../lib/sinks/registry.js';
+import {refuseLiteralTilde} from '../lib/text/paths.js';
 import {type Channel, channels, type TranscriptChoice} from '../lib/sources/model.js';
 
 export const selectionOptionSpecs = {
@@ -25,6 +27,10 @@ export const selectionOptionSpecs = {
 	timezone: {type: 'string'},
 	transcripts: {type: 'string'},
 	mode: {type: 'string'},
+	'encrypt-to': {type: 'strings'},
+	's3-endpoint': {type: 'string'},
+	'sftp-identity': {type: 'string'},
+	'group-readable': {type: 'boolean'},
 } as const;
 
 export const selectionHelp = `Selection:
@@ -34,7 +40,15 @@ export const selectionHelp = `Selection:
   --channel C         voice, video, chat, email or social; repeat for several (default: all)
   --include-archived  also contacts already downloaded and marked archived
   --overwrite         replace same-named files (otherwise keep both, the new one with _2, _3, ...)
-  -o, --out DIR       download folder (default ~/Downloads)
+  -o, --out DEST      download folder (default ~/Downloads), or s3://bucket/prefix, or
+                      sftp://user@host[:port]/path (keys from the SSH agent or ~/.ssh; known_hosts checked)
+  --encrypt-to KEY    encrypt every file to this age recipient (age1…; repeatable): files get .age after
+                      their name; the manifest keeps both digests and stays readable
+  --s3-endpoint URL   an S3-compatible endpoint (else AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL; credentials
+                      from the AWS SDK's usual chain: environment, ~/.aws files, profiles)
+  --sftp-identity F   private key for sftp:// (else the agent, ~/.ssh/id_ed25519, ~/.ssh/id_rsa;
+                      a password only from CCDL_SFTP_PASSWORD)
+  --group-readable    files 0640 and folders 0750 instead of owner-only 0600/0700 (shared folders)
   -t, --template T    file-name template (default ${defaultTemplate})
                       fields: {callId} {recordId} {campaignId} {campaignName} {operatorId} {operatorName}
                       {phoneNumber} {terminationId} {terminationName} {callStart} {connectedAt} {callEnd}
@@ -58,6 +72,10 @@ export interface SelectionValues {
 	timezone: string | undefined;
 	transcripts: string | undefined;
 	mode: string | undefined;
+	'encrypt-to'?: string[];
+	's3-endpoint'?: string | undefined;
+	'sftp-identity'?: string | undefined;
+	'group-readable'?: boolean;
 }
 
 export function defaultOutDir(): string {
@@ -65,7 +83,7 @@ export function defaultOutDir(): string {
 }
 
 /** What the selection flags ask for: the request's fields that need no server. */
-export type Selection = Pick<RunRequest, 'from' | 'to' | 'timeZone' | 'campaigns' | 'channels' | 'includeArchived' | 'overwrite' | 'out' | 'template' | 'dateFormat' | 'transcripts' | 'mode'>;
+export type Selection = Pick<RunRequest, 'from' | 'to' | 'timeZone' | 'campaigns' | 'channels' | 'includeArchived' | 'overwrite' | 'out' | 'template' | 'dateFormat' | 'transcripts' | 'mode' | 'sinkOptions'>;
 
 /** A destination as typed: a folder (resolved; a literal `~` is refused, the shell did not expand it) or a URL. */
 export function checkDestination(out: string | undefined): string {
@@ -77,10 +95,7 @@ export function checkDestination(out: string | undefined): string {
 		return out;
 	}
 
-	if (out.split(/[\\/]/).includes('~') || /^~[^/]*/.test(out)) {
-		throw new UsageError(`--out ${out} starts with "~", which the shell did not expand (it was quoted); write the full path, e.g. --out ${path.join(os.homedir(), out.replace(/^~[^/]*\/?/, ''))}.`);
-	}
-
+	refuseLiteralTilde(out, '--out');
 	return path.resolve(out);
 }
 
@@ -125,5 +140,18 @@ export function checkSelection(values: SelectionValues): Selection {
 		dateFormat,
 		transcripts: transcripts as TranscriptChoice,
 		mode: mode as ExportMode,
+		sinkOptions: {
+			...values['encrypt-to']?.length ? {encryptTo: values['encrypt-to']} : {},
+			...values['s3-endpoint'] ? {s3Endpoint: values['s3-endpoint']} : {},
+			...values['sftp-identity'] ? {sftpIdentity: path.resolve(values['sftp-identity'])} : {},
+			...values['group-readable'] ? {fileMode: 0o640} : {},
+		},
 	};
+}
+
+/** Checks what needs no server but is slow to check (age recipients), before the password is asked. */
+export async function checkDestinationOptions(selection: Selection): Promise<void> {
+	if (selection.sinkOptions?.encryptTo) {
+		await validateRecipients(selection.sinkOptions.encryptTo);
+	}
 }

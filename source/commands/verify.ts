@@ -1,90 +1,84 @@
-/** `ccdl verify DIR`: re-checks a download folder against its manifest: missing, changed and extra files. */
-import {readdir} from 'node:fs/promises';
+/** `ccdl verify DEST`: re-checks a destination (folder, s3://, sftp://) against its manifest: missing, changed, extra. */
+import {readFile} from 'node:fs/promises';
 import path from 'node:path';
-import {fileSize, hashFile} from '../lib/engine/disk.js';
 import {exitCodes, UsageError} from '../lib/errors.js';
-import {manifestCsvName, manifestJsonName, readManifest} from '../lib/export/manifest.js';
+import {manifestJsonName, parseManifest} from '../lib/export/manifest.js';
+import {parseIdentities} from '../lib/sinks/encrypt/encrypting-sink.js';
+import {isRemoteDestination, openSink} from '../lib/sinks/registry.js';
+import {verifySink} from '../lib/sinks/verify.js';
+import {safeJson} from '../lib/text/safe-json.js';
 import {visible} from '../lib/text/visible.js';
 import {parseOptions} from './options.js';
 
-export const verifyHelp = `Usage: ccdl verify [--json] DIR
+export const verifyHelp = `Usage: ccdl verify [--json] [--identity FILE] DEST
 
-Re-checks every file the manifest in DIR lists as downloaded: it must exist with the recorded size and SHA-256.
-Reports missing files, changed files, and extra files that the manifest does not know.
+Re-checks every file the manifest at DEST lists as downloaded: it must exist with the recorded size and SHA-256.
+Reports missing files, changed files, and extra files that the manifest does not know. DEST is a folder,
+s3://bucket/prefix or sftp://user@host/path. Encrypted files (.age) are checked by their ciphertext digest without
+a key, and by their plaintext digest too with --identity.
 
+  --identity FILE     age identity file (AGE-SECRET-KEY-1…) to check the plaintext of encrypted files as well
+  --s3-endpoint URL   an S3-compatible endpoint (else AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL)
+  --sftp-identity F   private key for sftp://
   --json              the report as one JSON document on stdout
 
-Exit codes: 0 everything matches, 1 something is missing, changed or extra, 2 usage (no manifest in DIR).
+Exit codes: 0 everything matches, 1 something is missing, changed or extra, 2 usage (no manifest at DEST),
+5 the destination cannot be read.
 `;
 
-async function walk(folder: string, base = folder): Promise<string[]> {
-	const found: string[] = [];
-	for (const entry of await readdir(folder, {withFileTypes: true})) {
-		const full = path.join(folder, entry.name);
-		if (entry.isDirectory()) {
-			found.push(...await walk(full, base));
-		} else {
-			found.push(path.relative(base, full).split(path.sep).join('/'));
-		}
-	}
-
-	return found;
-}
-
-/** ccdl's own bookkeeping files, which are never "extra". */
-function isOwnFile(relative: string): boolean {
-	const name = relative.split('/').at(-1)!;
-	return relative === manifestCsvName || relative === manifestJsonName || /^\.ccdl-/.test(name);
-}
+const specs = {
+	json: {type: 'boolean'},
+	identity: {type: 'string'},
+	's3-endpoint': {type: 'string'},
+	'sftp-identity': {type: 'string'},
+} as const;
 
 export async function runVerify(argv: string[]): Promise<number> {
-	const {values, positionals} = parseOptions(argv, {json: {type: 'boolean'}}, 'verify', true);
+	const {values, positionals} = parseOptions(argv, specs, 'verify', true);
 	if (positionals.length !== 1) {
-		throw new UsageError('Give one folder to verify: ccdl verify DIR.');
+		throw new UsageError('Give one destination to verify: ccdl verify DIR (or s3://bucket/prefix, sftp://user@host/path).');
 	}
 
-	const folder = path.resolve(positionals[0]!);
-	const rows = await readManifest(folder);
-	if (!rows) {
-		throw new UsageError(`${folder} has no ${manifestJsonName}; verify a folder that "ccdl download" wrote.`);
-	}
-
-	const expected = rows.filter(row => row.file && (row.status === 'valid' || row.status === 'skipped-identical'));
-	const known = new Set(rows.filter(row => row.file).map(row => row.file.normalize('NFC')));
-	const missing: string[] = [];
-	const changed: Array<{file: string; reason: string}> = [];
-	let ok = 0;
-	for (const row of expected) {
-		const file = path.resolve(folder, ...row.file.split('/'));
-		if (!file.startsWith(folder + path.sep)) {
-			changed.push({file: row.file, reason: 'the manifest points outside the folder'});
-			continue;
+	const given = positionals[0]!;
+	const destination = isRemoteDestination(given) ? given : path.resolve(given);
+	let identities: string[] = [];
+	if (values.identity !== undefined) {
+		let text: string;
+		try {
+			text = await readFile(values.identity, 'utf8');
+		} catch (error) {
+			throw new UsageError(`Cannot read the identity file ${values.identity}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`);
 		}
 
-		const size = await fileSize(file);
-		if (size === undefined) {
-			missing.push(row.file);
-		} else if (row.size !== '' && size !== Number(row.size)) {
-			changed.push({file: row.file, reason: `size ${size}, manifest says ${row.size}`});
-		} else if (row.sha256 && await hashFile(file) !== row.sha256) {
-			changed.push({file: row.file, reason: 'SHA-256 differs from the manifest'});
+		identities = parseIdentities(text);
+	}
+
+	const sink = await openSink(destination, {
+		...values['s3-endpoint'] ? {s3Endpoint: values['s3-endpoint']} : {},
+		...values['sftp-identity'] ? {sftpIdentity: path.resolve(values['sftp-identity'])} : {},
+	});
+	try {
+		const text = await sink.readText(manifestJsonName);
+		if (text === undefined) {
+			throw new UsageError(`${sink.location} has no ${manifestJsonName}; verify a destination that "ccdl download" wrote.`);
+		}
+
+		const report = await verifySink(sink, parseManifest(text), {identities});
+		if (values.json) {
+			process.stdout.write(`${safeJson({folder: report.location, ...report}, 2)}\n`);
 		} else {
-			ok++;
+			const lines = [
+				...report.missing.map(file => `missing  ${visible(file)}`),
+				...report.changed.map(item => `changed  ${visible(item.file)}: ${visible(item.reason)}`),
+				...report.extra.map(file => `extra    ${visible(file)}`),
+				`${report.ok} of ${report.checked} files match the manifest; ${report.missing.length} missing, ${report.changed.length} changed, ${report.extra.length} extra.`
+				+ (report.decrypted > 0 ? ` ${report.decrypted} encrypted files were decrypted and checked too.` : ''),
+			];
+			process.stdout.write(`${lines.join('\n')}\n`);
 		}
-	}
 
-	const extra = (await walk(folder)).filter(file => !isOwnFile(file) && !known.has(file.normalize('NFC')));
-	if (values.json) {
-		process.stdout.write(`${JSON.stringify({folder, checked: expected.length, ok, missing, changed, extra}, null, 2)}\n`);
-	} else {
-		const lines = [
-			...missing.map(file => `missing  ${visible(file)}`),
-			...changed.map(item => `changed  ${visible(item.file)}: ${item.reason}`),
-			...extra.map(file => `extra    ${visible(file)}`),
-			`${ok} of ${expected.length} files match the manifest; ${missing.length} missing, ${changed.length} changed, ${extra.length} extra.`,
-		];
-		process.stdout.write(`${lines.join('\n')}\n`);
+		return report.missing.length + report.changed.length + report.extra.length > 0 ? exitCodes.someFailed : exitCodes.ok;
+	} finally {
+		await sink.close();
 	}
-
-	return missing.length + changed.length + extra.length > 0 ? exitCodes.someFailed : exitCodes.ok;
 }

@@ -63,7 +63,16 @@ describe('EncryptingSink over the local sink', () => {
 
 		// Neither the plaintext nor the staged ciphertext is left behind.
 		expect(await readdir(out)).toEqual(['call.mp3.age']);
-		expect(await sink.digest('call.mp3.age')).toBe(sha256(ciphertext));
+		// To the plan the folder holds call.mp3; without a manifest row nothing can be said of its plaintext.
+		expect(await sink.list('')).toEqual([expect.objectContaining({name: 'call.mp3'})]);
+		expect(await sink.digest('call.mp3')).toBeUndefined();
+		// With the manifest's row, the plaintext digest is given — only while the ciphertext still matches.
+		await writeFile(path.join(out, 'manifest.jsonl'), `${JSON.stringify({file: 'call.mp3.age', sha256: sha256(plaintext), storedSha256: sha256(ciphertext)})}\n`);
+		const again = new EncryptingSink(new LocalSink(out), [keys[0]!.recipient]);
+		expect(await again.digest('call.mp3')).toBe(sha256(plaintext));
+		await writeFile(path.join(out, 'call.mp3.age'), Buffer.concat([ciphertext, Buffer.from('x')]));
+		expect(await new EncryptingSink(new LocalSink(out), [keys[0]!.recipient]).digest('call.mp3')).toBeUndefined();
+		await writeFile(path.join(out, 'call.mp3.age'), ciphertext);
 		// verify's plaintext check: decrypting with the identity file gives the manifest's plaintext digest.
 		const identities = parseIdentities(await readFile(keys[1]!.file, 'utf8'));
 		expect(await plaintextDigest(createReadStream(result.location), identities)).toEqual({sha256: sha256(plaintext), size: plaintext.length});

@@ -103,8 +103,10 @@ export async function listForRun(source: Source, request: RunRequest, options: {
 
 /** The plan of a request: names, collisions and files already there at the destination, cut to the export mode. */
 export async function planRun(contacts: readonly Contact[], request: RunRequest, options: {dryRun?: boolean} = {}): Promise<Plan> {
-	const sink = await openSink(request.out);
-	const plan = await buildPlan(contacts, {
+	const sink = await openSink(request.out, request.sinkOptions ?? {});
+	let plan: Plan;
+	try {
+		plan = await buildPlan(contacts, {
 		sink,
 		template: parseTemplate(request.template),
 		dateFormat: request.dateFormat,
@@ -113,7 +115,12 @@ export async function planRun(contacts: readonly Contact[], request: RunRequest,
 		includeArchived: request.includeArchived,
 		transcripts: request.transcripts,
 		...(options.dryRun ? {dryRun: true} : {}),
-	});
+		});
+	} catch (error) {
+		await sink.close().catch(() => undefined);
+		throw error;
+	}
+
 	return applyMode(plan, request.mode);
 }
 
@@ -286,6 +293,7 @@ export async function startRun(source: Source, plan: Plan, request: RunRequest, 
 		});
 	} catch (error) {
 		recorder.fail(error);
+		await plan.sink.close().catch(() => undefined);
 		throw error;
 	}
 
@@ -297,6 +305,7 @@ export async function startRun(source: Source, plan: Plan, request: RunRequest, 
 			summary = await engine.start();
 		} catch (error) {
 			detach();
+			await admitted.sink.close().catch(() => undefined);
 			recorder.fail(error, engine.signal.aborted ? 'interrupted' : 'failed');
 			throw error;
 		}
@@ -309,6 +318,8 @@ export async function startRun(source: Source, plan: Plan, request: RunRequest, 
 			deleted: new Map(deletions.map(deletion => [deletion.contactId, deletion.status === 'deleted' ? deletion.at! : deletion.status === 'would-delete' ? 'would delete (dry run)' : ''])),
 		});
 		const saved = await saveManifest(admitted, rows, request, recorder.runId);
+		// A remote sink holds a connection open; the run is over for it.
+		await admitted.sink.close().catch(() => undefined);
 		const finish = recorder.finish(admitted, summary, saved.manifest ? {manifestPath: saved.manifest.csv} : {});
 		const fatal = summary.fatal;
 		const exitCode = fatal ? (fatal instanceof CcdlError ? fatal.exitCode : exitCodes.server)

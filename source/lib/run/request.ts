@@ -4,6 +4,7 @@
  * the environment of a child.
  */
 import type {ExportMode} from '../searches/model.js';
+import type {SinkOptions} from '../sinks/registry.js';
 import type {AudioFormat, Channel, TranscriptChoice} from '../sources/model.js';
 
 export interface RunRequest {
@@ -27,6 +28,8 @@ export interface RunRequest {
 	overwrite: boolean;
 	/** The destination: a folder, or a URL such as s3://bucket/prefix. */
 	out: string;
+	/** How to reach and write the destination: endpoint, identity, encryption, file mode. No secrets. */
+	sinkOptions?: SinkOptions | undefined;
 	template: string;
 	dateFormat: string;
 	transcripts: TranscriptChoice;

@@ -3,10 +3,16 @@
  * lives in its own folder and is loaded when used.
  */
 import {UsageError} from '../errors.js';
+import {EncryptingSink, validateRecipients} from './encrypt/encrypting-sink.js';
 import {LocalSink, type LocalSinkOptions} from './local/local-sink.js';
+import type {S3SinkOptions} from './s3/s3-sink.js';
+import type {SftpSinkOptions} from './sftp/sftp-sink.js';
 import type {Sink} from './sink.js';
 
-export interface SinkOptions extends LocalSinkOptions {}
+export interface SinkOptions extends LocalSinkOptions, S3SinkOptions, SftpSinkOptions {
+	/** age X25519 recipients: every exported file is encrypted to them (`--encrypt-to`). */
+	encryptTo?: readonly string[];
+}
 
 export type OpenSink = (url: URL, options: SinkOptions) => Promise<Sink>;
 
@@ -22,6 +28,11 @@ export function isRemoteDestination(out: string): boolean {
 }
 
 export async function openSink(out: string, options: SinkOptions = {}): Promise<Sink> {
+	const sink = await openPlain(out, options);
+	return options.encryptTo && options.encryptTo.length > 0 ? new EncryptingSink(sink, await validateRecipients(options.encryptTo)) : sink;
+}
+
+async function openPlain(out: string, options: SinkOptions): Promise<Sink> {
 	if (!isRemoteDestination(out)) {
 		return new LocalSink(out, options);
 	}

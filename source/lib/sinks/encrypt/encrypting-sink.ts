@@ -5,9 +5,10 @@
  * by the inner sink under `relativePath + '.age'`. The manifest and other text files are not encrypted: they stay
  * readable and hold no more personal data than without encryption.
  *
- * `digest()` of an `.age` file is the ciphertext's SHA-256 (each encryption uses a fresh file key, so it never equals
- * a re-encryption of the same plaintext): the "already there" check has to compare the plaintext SHA-256 the
- * manifest recorded instead.
+ * To the plan the destination looks as if it held the plaintext names: `list()` shows `x.mp3.age` as `x.mp3`, so
+ * collisions and "keep both" work on the names people chose. A ciphertext never equals a re-encryption of the same
+ * plaintext (each file has a fresh key), so `digest()` answers with the plaintext SHA-256 the manifest recorded —
+ * and only after hashing the stored ciphertext again and finding the manifest's ciphertext digest.
  */
 import {createHash} from 'node:crypto';
 import {createReadStream, createWriteStream} from 'node:fs';
@@ -140,12 +141,39 @@ export class EncryptingSink implements Sink {
 	}
 
 	async list(relativeDir: string): Promise<SinkEntry[]> {
-		return this.inner.list(relativeDir);
+		return (await this.inner.list(relativeDir)).map(entry => entry.name.endsWith(ageSuffix) ? {...entry, name: entry.name.slice(0, -ageSuffix.length)} : entry);
 	}
 
-	/** The ciphertext's SHA-256 for an `.age` path (see the header: never the plaintext's). */
+	#rows: Promise<Map<string, {sha256: string; storedSha256: string}>> | undefined;
+
+	/** Plaintext and ciphertext digests by plaintext path, from the destination's manifest. */
+	async #manifestDigests(): Promise<Map<string, {sha256: string; storedSha256: string}>> {
+		this.#rows ??= (async () => {
+			const found = new Map<string, {sha256: string; storedSha256: string}>();
+			const text = await this.inner.readText('manifest.jsonl').catch(() => undefined);
+			for (const line of text?.split('\n') ?? []) {
+				try {
+					const row = JSON.parse(line) as {file?: unknown; sha256?: unknown; storedSha256?: unknown};
+					if (typeof row.file === 'string' && typeof row.sha256 === 'string' && typeof row.storedSha256 === 'string' && row.sha256 && row.storedSha256) {
+						found.set(row.file.replace(/\.age$/, '').normalize('NFC'), {sha256: row.sha256, storedSha256: row.storedSha256});
+					}
+				} catch {}
+			}
+
+			return found;
+		})();
+		return this.#rows;
+	}
+
+	/** The plaintext SHA-256 of the encrypted file stored for `relativePath`, when the stored bytes are still those the manifest recorded. */
 	async digest(relativePath: string): Promise<string | undefined> {
-		return this.inner.digest(relativePath);
+		const plain = relativePath.replace(/\.age$/, '');
+		const recorded = (await this.#manifestDigests()).get(plain.normalize('NFC'));
+		if (!recorded) {
+			return undefined;
+		}
+
+		return await this.inner.digest(`${plain}${ageSuffix}`) === recorded.storedSha256 ? recorded.sha256 : undefined;
 	}
 
 	async publish(staged: string, relativePath: string, options: PublishOptions): Promise<PublishResult> {

@@ -167,6 +167,11 @@ export class S3Sink implements Sink {
 			return new FilesystemError('destination-unreachable', `Cannot reach the S3 endpoint ${this.endpoint ?? 'of AWS'}; check --s3-endpoint / AWS_ENDPOINT_URL and the network.`, {cause: error});
 		}
 
+		// The SDK already retried a 5xx: the store is failing, which stops the run like a failing disk (not a crash).
+		if (status !== undefined && status >= 500) {
+			return new FilesystemError('destination-failing', `The store behind ${this.location} keeps failing (HTTP ${status}${name ? ` ${name}` : ''}); finished files are kept — try again later.`, {cause: error});
+		}
+
 		return undefined;
 	}
 
@@ -180,7 +185,8 @@ export class S3Sink implements Sink {
 
 	async prepare(options: {dryRun: boolean}): Promise<void> {
 		// Listing proves the bucket, the credentials and the list permission that collision checks need.
-		await this.#send(() => this.client.send(new ListObjectsV2Command({Bucket: this.bucket, Prefix: this.#folderPrefix(''), MaxKeys: 1})));
+		// No MaxKeys: 1 — s3rver answers a truncated listing of non-ASCII keys with InternalError, and 1,000 keys cost no more.
+		await this.#send(() => this.client.send(new ListObjectsV2Command({Bucket: this.bucket, Prefix: this.#folderPrefix('')})));
 		if (options.dryRun) {
 			return;
 		}

@@ -1,0 +1,100 @@
+/**
+ * One headless command from the demo server straight to object storage or an SFTP server, encrypted if asked, and
+ * a second command (`ccdl verify`) that proves it later. Real servers as separate processes (s3rver, Debian's sshd);
+ * independent clients read back (rclone, Debian's age).
+ */
+import {execFile} from 'node:child_process';
+import {createHash} from 'node:crypto';
+import {mkdir, readFile, writeFile} from 'node:fs/promises';
+import path from 'node:path';
+import {promisify} from 'node:util';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {cleanup, connection, runCcdl, tempDir} from '../helpers/ccdl.js';
+import {type DemoProcess, startDemoProcess} from '../helpers/demo-server.js';
+import {type S3TestServer, startS3Server} from '../helpers/s3-server.js';
+import {type SshdServer, startSshd} from '../helpers/sshd.js';
+
+const run = promisify(execFile);
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+let demo: DemoProcess;
+let s3: S3TestServer;
+let sshd: SshdServer;
+
+beforeAll(async () => {
+	[demo, s3, sshd] = await Promise.all([
+		startDemoProcess(['--calls', '30', '--seed', '31', '--days', '3']),
+		startS3Server('exports'),
+		startSshd(),
+	]);
+}, 60_000);
+
+afterAll(async () => {
+	await Promise.all([demo?.stop(), s3?.stop(), sshd?.stop()]);
+	await cleanup();
+});
+
+async function isolated() {
+	const home = await tempDir('ccdl-dest-');
+	return {home, env: {CCDL_DEBUG: '1', CCDL_CONFIG_DIR: path.join(home, 'config'), CCDL_DATA_DIR: path.join(home, 'data'), XDG_CACHE_HOME: path.join(home, 'cache'), HOME: home}};
+}
+
+interface Row {file: string; sha256: string; storedSha256?: string; status: string}
+
+describe('remote destinations', () => {
+	it('demo server → S3, encrypted: objects decrypt with age to the manifest\'s digests; verify passes; a rerun fetches nothing again', async () => {
+		const {home, env} = await isolated();
+		await run('age-keygen', ['-o', path.join(home, 'key.txt')]);
+		const recipient = /public key: (age1\w+)/.exec(await readFile(path.join(home, 'key.txt'), 'utf8'))![1]!;
+		const out = `s3://${s3.bucket}/day`;
+		const args = ['download', ...connection(demo.url), '--channel', 'voice', '--timezone', 'UTC', '--include-archived', '--no-archive',
+			'--out', out, '--encrypt-to', recipient, '--s3-endpoint', s3.endpoint];
+		const first = await runCcdl(args, {env: {...env, ...s3.env}});
+		expect(first.code, first.stderr).toBe(0);
+
+		const rows = (await s3.rclone(['cat', `s3t:${s3.bucket}/day/manifest.jsonl`])).toString().trim().split('\n').map(line => JSON.parse(line) as Row);
+		const files = rows.filter(row => row.status === 'valid');
+		expect(files.length).toBeGreaterThan(3);
+		for (const row of files.slice(0, 3)) {
+			expect(row.file.endsWith('.mp3.age')).toBe(true);
+			const ciphertext = await s3.rclone(['cat', `s3t:${s3.bucket}/day/${row.file}`], {binary: true});
+			expect(sha256(ciphertext)).toBe(row.storedSha256);
+			const cipherFile = path.join(home, 'one.age');
+			await writeFile(cipherFile, ciphertext);
+			const {stdout} = await run('age', ['-d', '-i', path.join(home, 'key.txt'), cipherFile], {encoding: 'buffer', maxBuffer: 64 * 1024 * 1024});
+			expect(sha256(stdout as unknown as Buffer)).toBe(row.sha256);
+		}
+
+		const verified = await runCcdl(['verify', out, '--s3-endpoint', s3.endpoint, '--identity', path.join(home, 'key.txt')], {env: {...env, ...s3.env}});
+		expect(verified.code, verified.stdout + verified.stderr).toBe(0);
+		expect(verified.stdout).toMatch(/encrypted files were decrypted and checked too/);
+
+		const again = await runCcdl(args, {env: {...env, ...s3.env}});
+		expect(again.code, again.stderr).toBe(0);
+		expect(again.stderr).toMatch(/Done: 0 valid, \d+ already there/);
+	}, 120_000);
+
+	it('demo server → SFTP with known_hosts checked: files land identical; verify passes; an unknown host is refused', async () => {
+		const {home, env} = await isolated();
+		const out = `sftp://${sshd.user}@127.0.0.1:${sshd.port}${path.join(sshd.root, 'calls')}`;
+		const args = ['download', ...connection(demo.url), '--channel', 'voice', '--timezone', 'UTC', '--include-archived', '--no-archive',
+			'--out', out, '--sftp-identity', sshd.identity];
+		const unknown = await runCcdl(args, {env});
+		expect(unknown.code).toBe(5);
+		expect(unknown.stderr).toContain(sshd.fingerprint);
+
+		await mkdir(path.join(home, '.ssh'), {recursive: true});
+		await writeFile(path.join(home, '.ssh', 'known_hosts'), `${sshd.knownHostsLine}\n`);
+		const result = await runCcdl(args, {env});
+		expect(result.code, result.stderr).toBe(0);
+		const rows = (await readFile(path.join(sshd.root, 'calls', 'manifest.jsonl'), 'utf8')).trim().split('\n').map(line => JSON.parse(line) as Row);
+		const valid = rows.filter(row => row.status === 'valid');
+		expect(valid.length).toBeGreaterThan(3);
+		for (const row of valid) {
+			expect(sha256(await readFile(path.join(sshd.root, 'calls', ...row.file.split('/'))))).toBe(row.sha256);
+		}
+
+		const verified = await runCcdl(['verify', out, '--sftp-identity', sshd.identity], {env});
+		expect(verified.code, verified.stdout + verified.stderr).toBe(0);
+	}, 120_000);
+});
