@@ -31,6 +31,7 @@ export class Archiver {
 	#pending: string[] = [];
 	readonly #attempts = new Map<string, number>();
 	#timer: NodeJS.Timeout | undefined;
+	#abandoned: string | undefined;
 	readonly #inFlight = new Set<Promise<void>>();
 
 	constructor(mark: MarkArchived, retry: RetryPolicy, options: ArchiverOptions) {
@@ -46,6 +47,12 @@ export class Archiver {
 	}
 
 	mark(id: string): void {
+		if (this.#abandoned) {
+			this.failures.set(id, this.#abandoned);
+			this.#options.onFailed(id, this.#abandoned);
+			return;
+		}
+
 		this.#pending.push(id);
 		if (this.#pending.length >= batchSize) {
 			this.#flush();
@@ -101,10 +108,14 @@ export class Archiver {
 		}
 
 		const again: string[] = [];
+		if (this.#abandoned) {
+			reason = this.#abandoned;
+		}
+
 		for (const id of retry) {
 			const attempts = (this.#attempts.get(id) ?? 0) + 1;
 			this.#attempts.set(id, attempts);
-			if (attempts >= maxAttempts) {
+			if (attempts >= maxAttempts || this.#abandoned) {
 				this.failures.set(id, reason);
 				this.#options.onFailed(id, reason);
 			} else {
@@ -116,6 +127,20 @@ export class Archiver {
 			await delay(backoffDelay(this.#attempts.get(again[0]!) ?? 1, this.#retry));
 			this.#pending.push(...again);
 			this.#flush();
+		}
+	}
+
+	/**
+	 * The server is gone (the run stopped on an outage): what is pending, and every retry from now on, is reported
+	 * failed at once instead of being tried for minutes against a server that does not answer.
+	 */
+	abandon(reason: string): void {
+		this.#abandoned = reason;
+		clearTimeout(this.#timer);
+		this.#timer = undefined;
+		for (const id of this.#pending.splice(0)) {
+			this.failures.set(id, reason);
+			this.#options.onFailed(id, reason);
 		}
 	}
 

@@ -252,6 +252,7 @@ export class DownloadRun implements RunEvents {
 		let fatal: Error | undefined;
 		const outage = new OutageWatch(this.#source.baseUrl, (this.#options.outageSeconds ?? outageSecondsFromEnv()) * 1000, error => {
 			fatal ??= error;
+			archiver.abandon(`not marked archived: ${error.message}`);
 			this.cancel();
 		});
 		// Leftovers of earlier runs that nobody will resume; this run's own partials are resumed by their transfers.
