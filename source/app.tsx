@@ -3,7 +3,7 @@
  * the frame around the current screen (title, user, steps, status bar, help overlay).
  */
 import path from 'node:path';
-import {Box, Text, useApp, useInput} from 'ink';
+import {Box, Text, useApp, useInput, useWindowSize} from 'ink';
 import {useCallback, useReducer, useRef, useState} from 'react';
 import {HelpOverlay} from './components/help-overlay.js';
 import {type FilterValues, flowReducer, initialFlow, type LoginInput, type NamingValues} from './flow.js';
@@ -54,6 +54,7 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, platfor
 	const translator = useI18n();
 	const {t} = translator;
 	const theme = useTheme();
+	const {columns} = useWindowSize();
 	const {exit} = useApp();
 	const stateRef = useRef(state);
 	stateRef.current = state;
@@ -387,14 +388,14 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, platfor
 		}
 	}
 
+	const titleRight = `[${t(`step.${state.step}`)}]${user ? ` ${visible(t('app.user', {name: user.displayName, role: t(`role.${user.role}`)}))}` : ''}`;
+	const showTitle = [...t('app.title')].length + 1 + [...titleRight].length <= columns;
 	return (
 		<Box flexDirection='column'>
-			<Box justifyContent='space-between'>
-				<Text bold color={theme.accent}>{t('app.title')}</Text>
-				<Text color={theme.muted}>
-					{`[${t(`step.${state.step}`)}]`}
-					{user ? ` ${visible(t('app.user', {name: user.displayName, role: t(`role.${user.role}`)}))}` : ''}
-				</Text>
+			{/* The title gives way before the step and the user do: the line never wraps, whatever the width. */}
+			<Box justifyContent='space-between' width={columns}>
+				{showTitle ? <Text bold color={theme.accent}>{t('app.title')}</Text> : null}
+				<Text color={theme.muted} wrap='truncate-end'>{titleRight}</Text>
 			</Box>
 			{state.showHelp ? <HelpOverlay step={state.step}/> : null}
 			{/* Hidden, not unmounted, under the help: what the screen had typed survives. */}

@@ -23,6 +23,8 @@ export const connectionHelp = `Connection:
   --platform P        ${platformKeys().join(', ')} (default ${defaultPlatform}: ccdl's Contact Center Media API);
                       env CCDL_PLATFORM; twilio and webex-cc use their public API unless --server is given
   --audio-format F    mp3 (default) or wav, where the platform offers both (Twilio)
+                      twilio: --user AC… with the Auth Token as the password, or --user SK… --company AC…
+                      with the API key's secret; webex-cc: --user ORGID with an access token as the password
   --server URL        API base URL (e.g. https://demo.comnica.cc); env CCDL_SERVER
   --company NAME      company name; the URL comes from CCDL_COMPANY_URL (default ${defaultCompanyUrl})
   -u, --user NAME     user name (case-sensitive); env CCDL_USER

@@ -22,6 +22,7 @@ import {fileSize, hashFile, hashInto, makeFolder} from './disk.js';
 import type {OutageWatch} from './outage.js';
 import {claimPartial, ownerIdentity, type PartialMeta} from './partial.js';
 import type {PlannedFile} from './plan.js';
+import {audioProblem} from './audio-check.js';
 import {mediaTypeProblem} from './validate.js';
 
 /** Why a file could not be downloaded, as a stable code and a phrase for the summary. */
@@ -459,7 +460,9 @@ export async function transferFile(source: Source, sink: Sink, file: PlannedFile
 				continue;
 			}
 
-			const typeProblem = await mediaTypeProblem(part, file.contentType, received, offset === 0 ? Buffer.concat(head) : undefined);
+			// Without a digest, the container must also decode as the audio it claims and last as long as listed.
+			const typeProblem = await mediaTypeProblem(part, file.contentType, received, offset === 0 ? Buffer.concat(head) : undefined)
+				?? (expectedDigest ? undefined : await audioProblem(part, file.contentType, file.durationSeconds));
 			if (typeProblem) {
 				await discard();
 				throw new TransferError('wrong-media-type', `the bytes are ${typeProblem}, not ${file.contentType}`);

@@ -20,8 +20,8 @@ import {applyMode} from '../searches/mode.js';
 import {dataDir} from '../settings/paths.js';
 import {LocalSink} from '../sinks/local/local-sink.js';
 import {openSink} from '../sinks/registry.js';
-import type {Campaign, Contact, ContactQuery, Source} from '../sources/model.js';
-import {platformOf} from '../sources/registry.js';
+import type {Campaign, Contact, ContactQuery, Source, TranscriptFormat} from '../sources/model.js';
+import {platformInfo, platformOf} from '../sources/registry.js';
 import {visible} from '../text/visible.js';
 import type {RunRequest} from './request.js';
 
@@ -57,6 +57,10 @@ export function resolveCampaigns(wanted: readonly string[], available: readonly 
 
 /** The listing query of a request; campaign names are resolved against the source's campaigns. */
 export async function queryOf(source: Source, request: RunRequest, signal?: AbortSignal): Promise<ContactQuery> {
+	if (request.campaigns.length > 0 && source.capabilities.groups === 'none') {
+		throw new UsageError(`${platformInfo(source.platform).label} has no campaigns or queues to choose from; leave --campaign out.`);
+	}
+
 	const campaigns = request.campaigns.length > 0 ? resolveCampaigns(request.campaigns, await source.campaigns(signal)) : [];
 	return {
 		...(request.from ? {from: request.from.toISOString()} : {}),
@@ -225,7 +229,9 @@ async function deleteExported(source: Source, plan: Plan, summary: RunSummary, r
 			continue;
 		}
 
-		if (transcriptWanted && !transcript) {
+		// "Missing" is a transcript the platform has for this contact but that did not come through; a recording the
+		// platform never transcribed has none to lose.
+		if (transcriptWanted && contact.transcript?.formats.includes(request.transcripts as TranscriptFormat) && !transcript) {
 			deletions.push({contactId: contact.id, status: 'kept', error: 'not deleted: the transcript asked for is missing'});
 			continue;
 		}

@@ -37,8 +37,7 @@ export const list: MessageSet = {
 		'list.detail': '{path} · {size}',
 		'list.detail-more': '{path} · {size} · {count} files',
 		'list.detail-replaces': 'replaces an existing file',
-		'list.keys': 'Enter/d download · ↑↓ PgUp/PgDn Home/End rows · ←→ columns · Esc back · ? keys',
-		'help.list': 'List: Enter or d start the download · ↑ ↓ select a row · PgUp / PgDn a page up / down · Home / End first / last row · ← → scroll the columns that do not fit · Esc back to the file names · ? this help',
+		'help.list': 'List: d start the download · Enter the row\'s detail (every column, the full path) · ↑ ↓ or j k a row · PgUp / PgDn or Ctrl-F / Ctrl-B a page · Home / End or g / G first / last row · ← → scroll the columns that do not fit · / filter as you type (Enter keeps it, Esc clears it) · q or Esc back to the file names · ? this help',
 	},
 	hu: {
 		'col.id': 'ID',
@@ -72,7 +71,6 @@ export const list: MessageSet = {
 		'list.detail': '{path} · {size}',
 		'list.detail-more': '{path} · {size} · {count} fájl',
 		'list.detail-replaces': 'egy meglévő fájlt cserél le',
-		'list.keys': 'Enter/d letöltés · ↑↓ PgUp/PgDn Home/End sorok · ←→ oszlopok · Esc vissza · ? billentyűk',
-		'help.list': 'Lista: Enter vagy d a letöltés indítása · ↑ ↓ sor kiválasztása · PgUp / PgDn egy oldalnyit fel / le · Home / End első / utolsó sor · ← → a ki nem férő oszlopok görgetése · Esc vissza a fájlnevekhez · ? ez a súgó',
+		'help.list': 'Lista: d a letöltés indítása · Enter a sor részletei (minden oszlop, a teljes útvonal) · ↑ ↓ vagy j k sor · PgUp / PgDn vagy Ctrl-F / Ctrl-B egy oldalnyit · Home / End vagy g / G első / utolsó sor · ← → a ki nem férő oszlopok görgetése · / szűrés gépelés közben (Enter megtartja, Esc törli) · q vagy Esc vissza a fájlnevekhez · ? ez a súgó',
 	},
 };

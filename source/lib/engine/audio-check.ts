@@ -1,5 +1,5 @@
 /**
- * The container check of platforms that give no digest (Twilio): the file must parse as the audio it claims to be, and
+ * The container check of files that come without a digest (Twilio, Webex): the file must parse as the audio it claims to be, and
  * last as long as the listing says, within a tolerance. Without a digest, a file that is the right length but the
  * wrong recording, or cut and padded, is caught here.
  *
