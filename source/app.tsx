@@ -20,6 +20,7 @@ import {ProfileStore} from './lib/profiles/store.js';
 import {listForRun, login as loginTo, planRun, startRun} from './lib/run/pipeline.js';
 import type {RunRequest} from './lib/run/request.js';
 import {companyUrl} from './lib/sources/company-url.js';
+import {platformInfo} from './lib/sources/registry.js';
 import type {SettingsStore} from './lib/settings/settings.js';
 import {visible} from './lib/text/visible.js';
 import {CampaignsScreen} from './screens/campaigns/campaigns-screen.js';
@@ -154,13 +155,14 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, platfor
 	const login = useCallback(async (input: LoginInput & {password: string}) => {
 		dispatch({type: 'busy', key: 'busy.login'});
 		try {
-			const server = input.server.trim() || companyUrl(input.company.trim());
+			const chosen = input.platform ?? stateRef.current.login.platform ?? platform;
+			const server = input.server.trim() || platformInfo(chosen).defaultServer || companyUrl(input.company.trim());
 			const source = await loginTo({
-				platform, server, ...(input.company.trim() ? {company: input.company.trim()} : {}), username: input.username,
+				platform: chosen, server, ...(input.company.trim() ? {company: input.company.trim()} : {}), username: input.username,
 			}, input.password);
 			const campaigns = await source.campaigns();
-			settings.set({company: input.company.trim(), username: input.username, ...(input.server.trim() ? {server: input.server.trim()} : {})});
-			dispatch({type: 'logged-in', login: {company: input.company, username: input.username, server: input.server}, source, user: source.user, campaigns});
+			settings.set({platform: chosen, company: input.company.trim(), username: input.username, ...(input.server.trim() ? {server: input.server.trim()} : {})});
+			dispatch({type: 'logged-in', login: {platform: chosen, company: input.company, username: input.username, server: input.server}, source, user: source.user, campaigns});
 		} catch (error) {
 			fail(error);
 		}
@@ -168,7 +170,7 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, platfor
 
 	/** The run request the screens add up to: the same shape `ccdl download` builds from flags. */
 	const requestOf = useCallback((state: typeof stateRef.current, filters = state.filters, naming = state.naming): RunRequest => ({
-		platform,
+		platform: state.session?.source.platform ?? state.login.platform ?? platform,
 		server: state.session?.source.baseUrl ?? state.login.server,
 		...(state.login.company.trim() ? {company: state.login.company.trim()} : {}),
 		username: state.session?.user.username ?? state.login.username,

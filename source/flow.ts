@@ -16,6 +16,8 @@ export type OverlayStep = 'profiles' | 'history' | 'save-search';
 export const steps: readonly Step[] = ['login', 'campaigns', 'filters', 'file-name', 'list', 'download', 'summary'];
 
 export interface LoginInput {
+	/** The platform's key (ccm, twilio, webex-cc). @default 'ccm' */
+	platform?: string;
 	company: string;
 	username: string;
 	/** Overrides the company's URL (from --server). */

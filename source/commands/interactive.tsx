@@ -11,10 +11,12 @@ import {I18nContext} from '../hooks/use-i18n.js';
 import {type Terminal, ThemeContext, themeFor, toAscii} from '../hooks/use-theme.js';
 import {checkTimeZone, systemTimeZone} from '../lib/dates.js';
 import {startDemoServer} from '../lib/demo-server/server.js';
-import {exitCodes} from '../lib/errors.js';
+import {exitCodes, UsageError} from '../lib/errors.js';
 import {createTranslator, detectLang} from '../lib/i18n/index.js';
 import {defaultDateFormat, defaultTemplate} from '../lib/naming/index.js';
+import {exportModes, type ExportMode} from '../lib/searches/model.js';
 import {openSettings} from '../lib/settings/settings.js';
+import {platformInfo, platformKeys} from '../lib/sources/registry.js';
 import {parseOptions} from './options.js';
 import {defaultOutDir} from './selection.js';
 
@@ -25,17 +27,21 @@ watch the download. Keys: Tab/Shift-Tab, arrows, Enter, Esc (back), ? (all keys)
 
 Options:
   --demo              start the built-in demo server and log in to it (password: demo)
-  --server URL        API base URL (otherwise from the company name)
+  --platform P        ${platformKeys().join(', ')} (default: the last one used, else ccm); also on the login screen
+  --server URL        API base URL (otherwise from the company name, or the platform's public API)
   --company NAME      company name (remembered)
   -u, --user NAME     user name (remembered)
   -o, --out DIR       download folder (default ~/Downloads)
   --lang en|hu        language (default from LANG / LC_ALL)
   --timezone ZONE     time zone for dates (default the system's)
   --concurrency N     files at once (default 8)
+  --mode M            full (default), transcripts-only or metadata-only; also on the filters screen
 `;
 
 const specs = {
 	demo: {type: 'boolean'},
+	platform: {type: 'string'},
+	mode: {type: 'string'},
 	server: {type: 'string'},
 	company: {type: 'string'},
 	user: {type: 'string', short: 'u'},
@@ -98,13 +104,20 @@ export async function runInteractive(argv: string[]): Promise<number> {
 	const demo = values.demo ? await startDemoServer({port: 0}) : undefined;
 	const settings = openSettings();
 	const remembered = settings.get();
+	const platform = values.platform ?? (demo ? 'ccm' : remembered.platform ?? 'ccm');
+	platformInfo(platform);
+	if (values.mode !== undefined && !(exportModes as readonly string[]).includes(values.mode)) {
+		throw new UsageError(`--mode must be ${exportModes.join(', ')}, not "${values.mode}".`);
+	}
+
 	const login: LoginInput = {
+		platform,
 		company: values.company ?? (demo ? 'demo' : remembered.company ?? ''),
 		username: values.user ?? (demo ? 'admin' : remembered.username ?? ''),
 		server: values.server ?? demo?.url ?? (values.company ? '' : remembered.server ?? ''),
 	};
 	const filters: FilterValues = {
-		from: '', to: '', channels: [], includeArchived: false, overwrite: false, transcripts: 'json',
+		from: '', to: '', channels: [], includeArchived: false, overwrite: false, transcripts: 'json', mode: (values.mode ?? 'full') as ExportMode,
 		outDir: values.out ?? remembered.outDir ?? defaultOutDir(),
 	};
 	const naming: NamingValues = {template: remembered.template ?? defaultTemplate, dateFormat: remembered.dateFormat ?? defaultDateFormat};

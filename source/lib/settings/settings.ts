@@ -5,6 +5,7 @@
 import Conf from 'conf';
 
 export interface Settings {
+	platform: string;
 	company: string;
 	username: string;
 	server: string;
