@@ -1,18 +1,17 @@
 /**
  * Decides when each file of a run starts. Without a download profile: one queue of `concurrency` files of any
- * channel at once (p-limit), as ccdl always did. With profiles: the files are grouped by their effective profile
+ * channel at once, as ccdl always did. With profiles: the files are grouped by their effective profile
  * and the groups run one after another; inside a group at most `count` files of each channel are in flight
  * (blended, blended-realtime), or the channels go one at a time in the order voice, video, chat, email, social,
  * each finished before the next starts (exclusive). Files of a channel the profile gives 0 are not transferred.
  *
- * The server's "slow down" (429/503) halves what may be in flight, whichever kind of group runs, at most once a
- * second (a burst of 429s is one signal, not eight halvings); calm successes let it creep back (one more after every
+ * The server's "slow down" (429/503) halves what may be in flight, whichever kind of group runs (the run passes on
+ * at most one a second: a burst of 429s is one signal, not eight halvings); calm successes let it creep back (one more after every
  * 8) up to the group's own limit (AIMD). Under a profile that halving is a cap on top of the per-channel counts. A
  * file the server told to wait is handed back (`{retryAt}`): it leaves its slot to others and starts again once its
  * Retry-After has passed.
  */
 import {setTimeout as delay} from 'node:timers/promises';
-import pLimit, {type LimitFunction} from 'p-limit';
 import type {Channel} from '../api/wire.js';
 import {exclusiveOrder, foldName, type Profile} from '../profiles/model.js';
 import type {PlannedFile} from './plan.js';
@@ -51,8 +50,6 @@ export interface ProfileGroup {
 /** Successes without a "slow down" before the limit goes up by one. */
 const calmSteps = 8;
 
-/** Slow-downs closer together than this are one: the answers to requests already in flight when the first came. */
-const slowDownEpochMs = 1000;
 
 /** The plan's files by effective profile, in the order each profile first appears in the plan. */
 export function groupByProfile(files: readonly PlannedFile[], profileFor?: (file: PlannedFile) => Profile | undefined): ProfileGroup[] {
@@ -80,10 +77,7 @@ export class Scheduler {
 	/** What the current group allows when the server is calm. */
 	#target: number;
 	#calm = 0;
-	#lastSlowDown = 0;
-	/** The p-limit of a group without profile, whose concurrency follows `#limit`. */
-	#queue: LimitFunction | undefined;
-	/** Starts more files after `#limit` went up (groups with a profile). */
+	/** Starts more files after `#limit` went up. */
 	#wake: (() => void) | undefined;
 
 	constructor(files: readonly PlannedFile[], options: SchedulerOptions) {
@@ -98,16 +92,10 @@ export class Scheduler {
 		return this.#limit;
 	}
 
-	/** The server asked to slow down: halve what may be in flight (once per epoch). */
+	/** The server asked to slow down: halve what may be in flight. */
 	slowDown(): void {
-		this.#calm = 0;
-		const now = Date.now();
-		if (now - this.#lastSlowDown < slowDownEpochMs) {
-			return;
-		}
-
-		this.#lastSlowDown = now;
 		this.#setLimit(Math.max(1, Math.floor(this.#limit / 2)));
+		this.#calm = 0;
 	}
 
 	/** Waits until a handed-back file may start again (at once when the run is cancelled). */
@@ -132,9 +120,6 @@ export class Scheduler {
 		}
 
 		this.#limit = limit;
-		if (this.#queue) {
-			this.#queue.concurrency = limit;
-		}
 
 		this.#options.onConcurrency?.(limit);
 		this.#wake?.();
@@ -211,28 +196,48 @@ export class Scheduler {
 		}
 	}
 
-	/** No profile: one p-limit queue over every channel, exactly as before profiles. */
+	/**
+	 * No profile: one queue over every channel, at most the current limit at once. Files are pulled as slots free
+	 * (not all handed to a queue up front: a promise and a closure per file of a 20,000-file run add up).
+	 */
 	async #runQueue(files: readonly PlannedFile[], run: (file: PlannedFile) => Promise<void | Deferral>): Promise<void> {
 		this.#enter(this.#options.concurrency);
-		const queue = pLimit(this.#limit);
-		this.#queue = queue;
-		const one = async (file: PlannedFile) => {
-			for (;;) {
-				const deferral = await queue(async () => run(file));
-				if (!deferral) {
-					return;
-				}
-
-				// Out of the queue while it waits: its slot goes to the next file.
-				await this.#until(deferral.retryAt);
-			}
-		};
-
-		try {
-			await Promise.all(files.map(one));
-		} finally {
-			this.#queue = undefined;
+		if (files.length === 0) {
+			return;
 		}
+
+		const waiting: PlannedFile[] = [];
+		let next = 0;
+		let running = 0;
+		let settled = 0;
+		await new Promise<void>(resolve => {
+			const dispatch = () => {
+				while (running < this.#limit && (waiting.length > 0 || next < files.length)) {
+					// Files back from a Retry-After go first: they have waited their turn already.
+					const file = waiting.shift() ?? files[next++]!;
+					running++;
+					void run(file).then(deferral => {
+						running--;
+						if (deferral) {
+							// Out of the queue while it waits: its slot goes to the next file.
+							void this.#until(deferral.retryAt).then(() => {
+								waiting.push(file);
+								dispatch();
+							});
+						} else if (++settled === files.length) {
+							resolve();
+							return;
+						}
+
+						dispatch();
+					});
+				}
+			};
+
+			this.#wake = dispatch;
+			dispatch();
+		});
+		this.#wake = undefined;
 	}
 
 	/**
