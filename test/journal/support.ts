@@ -1,12 +1,10 @@
 /**
- * Helpers of the journal tests: the commands of this issue run from the build in a separate process (as the
- * binary runs them), with their own config and data folders; child processes that use the journal library.
+ * Helpers of the journal tests: the real binary in a separate process, with its own config and data folders; child
+ * processes that use the journal library.
  */
 import {spawn} from 'node:child_process';
-import {fileURLToPath} from 'node:url';
-import {childEnvironment, nodePath, tempDir} from '../helpers/ccdl.js';
+import {ccdlPath, childEnvironment, nodePath, tempDir} from '../helpers/ccdl.js';
 
-export const shimPath = fileURLToPath(new URL('cli-shim.mjs', import.meta.url));
 export const distUrl = (relative: string) => new URL(`../../dist/${relative}`, import.meta.url).href;
 
 export interface Result {
@@ -100,9 +98,9 @@ export function startNode(args: string[], env: Record<string, string | undefined
 	};
 }
 
-/** Runs `ccdl COMMAND ARGS` (one of this issue's commands) to the end. */
+/** Runs `ccdl COMMAND ARGS` to the end. */
 export async function ccdl(args: string[], env: Record<string, string | undefined> = {}, stdin?: string): Promise<Result> {
-	return startNode([shimPath, ...args], env, stdin).done;
+	return startNode([ccdlPath, ...args], env, stdin).done;
 }
 
 /** Runs an ES module script (text) in a child node that may import from dist. */

@@ -11,7 +11,7 @@ import {systemTimeZone} from '../dates.js';
 import {FilesystemError, UsageError} from '../errors.js';
 import {type Journal, serverKey} from '../journal/journal.js';
 import {configDir} from '../settings/paths.js';
-import {ConfigFileError, damaged, readConfigFile, writeConfigFile} from '../searches/config-file.js';
+import {ConfigFileError, damaged, readConfigFile, writeConfigFile} from '../settings/config-file.js';
 
 export type LimitPreset = 'none' | 'standard' | 'performance' | 'custom';
 

@@ -5,11 +5,11 @@
  * sentence and never silently overwritten. The built-in default profile is not stored: it always exists.
  */
 import {configDir} from '../settings/paths.js';
-import {randomBytes} from 'node:crypto';
-import {mkdir, readFile, rename, rm, writeFile} from 'node:fs/promises';
+import {readFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import {type Channel, channels} from '../api/wire.js';
+import {type Channel, channels} from '../sources/model.js';
+import {writeConfigFile} from '../settings/config-file.js';
 import {FilesystemError} from '../errors.js';
 import {
 	checkCounts, checkDescription, checkMode, checkName, checkProfile, defaultProfile, defaultProfileName, foldName, type Profile,
@@ -464,17 +464,12 @@ export class ProfileStore {
 		};
 	}
 
-	/** Writes the store atomically: a temporary file beside it, then rename. */
+	/** Writes the store atomically: a private temporary file beside it, flushed, then renamed. */
 	async save(): Promise<void> {
-		const folder = path.dirname(this.file);
-		const temporary = path.join(folder, `.${profilesFileName}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
 		try {
-			await mkdir(folder, {recursive: true});
-			await writeFile(temporary, `${JSON.stringify(this.toJSON(), null, '\t')}\n`, {mode: 0o644});
-			await rename(temporary, this.file);
+			await writeConfigFile(this.file, this.toJSON());
 		} catch (error) {
-			await rm(temporary, {force: true}).catch(() => undefined);
-			throw new FilesystemError('profiles-unwritable', `Cannot save the profiles file ${this.file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); check that the folder is writable, or set CCDL_CONFIG_DIR.`);
+			throw new FilesystemError('profiles-unwritable', `Cannot save the profiles file ${this.file} (${((error as {cause?: NodeJS.ErrnoException}).cause ?? error as NodeJS.ErrnoException).code ?? (error as Error).message}); check that the folder is writable, or set CCDL_CONFIG_DIR.`, {cause: error});
 		}
 	}
 }

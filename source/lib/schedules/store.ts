@@ -2,7 +2,7 @@
 import path from 'node:path';
 import {UsageError} from '../errors.js';
 import {configDir} from '../settings/paths.js';
-import {damaged, readConfigFile, writeConfigFile} from '../searches/config-file.js';
+import {damaged, readConfigFile, writeConfigFile} from '../settings/config-file.js';
 import type {Schedule} from './model.js';
 
 export const schedulesFileName = 'schedules.json';

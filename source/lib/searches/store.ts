@@ -5,7 +5,7 @@
 import path from 'node:path';
 import {UsageError} from '../errors.js';
 import {configDir} from '../settings/paths.js';
-import {damaged, readConfigFile, writeConfigFile} from './config-file.js';
+import {damaged, readConfigFile, writeConfigFile} from '../settings/config-file.js';
 import {foldSearchName, type SavedSearch} from './model.js';
 
 export const searchesFileName = 'searches.json';

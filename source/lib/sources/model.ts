@@ -186,3 +186,14 @@ export interface SourceLogin {
 
 export type AudioFormat = 'mp3' | 'wav';
 export const audioFormats: readonly AudioFormat[] = ['mp3', 'wav'];
+
+/** A platform of the registry (./registry.ts): its key, its name, where its API usually is, and how to log in. */
+export interface Platform {
+	/** What `--platform` takes. */
+	key: string;
+	/** For people: the platform's name. */
+	label: string;
+	/** The API base when neither --server nor --company is given. */
+	defaultServer?: string;
+	login(login: SourceLogin): Promise<Source>;
+}

@@ -3,17 +3,10 @@
  * only the neutral model (./model.ts). Implementations are loaded when used, so a run pays only for its own platform.
  */
 import {UsageError} from '../errors.js';
-import type {Source, SourceLogin} from './model.js';
+import type {Platform} from './model.js';
 
-export interface Platform {
-	/** What `--platform` takes. */
-	key: string;
-	/** For people: the platform's name. */
-	label: string;
-	/** The API base when neither --server nor --company is given. */
-	defaultServer?: string;
-	login(login: SourceLogin): Promise<Source>;
-}
+export type {Platform} from './model.js';
+
 
 interface Entry {
 	label: string;

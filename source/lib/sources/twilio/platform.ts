@@ -1,5 +1,5 @@
 /** Twilio as a platform of the registry: call recordings and Voice Intelligence transcripts of one account (issue 13). */
-import type {Platform} from '../registry.js';
+import type {Platform} from '../model.js';
 import {TwilioSource} from './source.js';
 
 export const twilio: Platform = {

@@ -1,5 +1,5 @@
 /** Webex Contact Center as a platform of the registry: `--platform webex-cc` (source in ./source.ts). */
-import type {Platform} from '../registry.js';
+import type {Platform} from '../model.js';
 
 export const webexCc: Platform = {
 	key: 'webex-cc',

@@ -12,7 +12,7 @@ import {createServer, type IncomingMessage, type Server, type ServerResponse} fr
 import type {AddressInfo} from 'node:net';
 import {setTimeout as delay} from 'node:timers/promises';
 import {FaultInjector, parseFaultSpec} from '../../demo-server/faults.js';
-import type {RunningTestServer, TestServerOptions} from '../registry.js';
+import type {RunningTestServer, TestServerOptions} from '../types.js';
 import {defaultUntil, TwilioDataset, type TwilioCall, type TwilioRecording, type TwilioTranscript} from './dataset.js';
 import {invalidParameter, notFound, TwilioApiError, twilioCodes} from './errors.js';
 import {inRange, readPageQuery, readTimeRange, slicePage, type PageSlice, type Positioned} from './listing.js';

@@ -12,7 +12,7 @@ import type {AddressInfo} from 'node:net';
 import {setTimeout as delay} from 'node:timers/promises';
 import {type FaultDecision, FaultInjector, parseFaultSpec} from '../../demo-server/faults.js';
 import {parseRange} from '../../demo-server/http.js';
-import type {RunningTestServer, TestServerOptions} from '../registry.js';
+import type {RunningTestServer, TestServerOptions} from '../types.js';
 import {channelTypes, type ChannelType, type WebexRecording, type WebexTask, type WebexTranscription, WebexDataset} from './dataset.js';
 import {apiErrorBody, readBody, sendJson, StorageError, storageErrorBody, WebexApiError} from './http.js';
 import {OAuthError, TokenStore} from './oauth.js';
