@@ -46,17 +46,18 @@ describe('login reducer', () => {
 	});
 
 	it('needs a user name, a password and a company unless a server URL is given', () => {
-		expect(loginErrors({...empty, password: ''})).toEqual({company: 'login.error.company', username: 'login.error.username', password: 'login.error.password'});
-		expect(loginErrors({...empty, server: 'https://acme.example', username: 'a', password: 'p'})).toEqual({});
-		expect(loginErrors({...remembered, server: 'acme', password: 'p'})).toEqual({server: 'login.error.server'});
-		expect(loginErrors({...remembered, server: 'ftp://acme.example', password: 'p'})).toEqual({server: 'login.error.server'});
+		expect(loginErrors({...empty, platform: 'ccm', password: ''})).toEqual({company: 'login.error.company', username: 'login.error.username', password: 'login.error.password'});
+		expect(loginErrors({...empty, platform: 'ccm', server: 'https://acme.example', username: 'a', password: 'p'})).toEqual({});
+		expect(loginErrors({...remembered, platform: 'ccm', server: 'acme', password: 'p'})).toEqual({server: 'login.error.server'});
+		expect(loginErrors({...remembered, platform: 'ccm', server: 'ftp://acme.example', password: 'p'})).toEqual({server: 'login.error.server'});
 	});
 
-	it('moves focus around the four fields, wrapping at both ends', () => {
+	it('moves focus around the platform and the four fields, wrapping at both ends', () => {
 		const state = initialLoginState(empty);
 		expect(run(state, {type: 'focus-next'}).focus).toBe('username');
-		expect(run(state, {type: 'focus-previous'}).focus).toBe('server');
-		expect(run(state, {type: 'focus-next'}, {type: 'focus-next'}, {type: 'focus-next'}, {type: 'focus-next'}).focus).toBe('company');
+		expect(run(state, {type: 'focus-previous'}).focus).toBe('platform');
+		expect(run(state, {type: 'focus-previous'}, {type: 'focus-previous'}).focus).toBe('server');
+		expect(run(state, ...Array.from({length: 5}, () => ({type: 'focus-next'}) as const)).focus).toBe('company');
 	});
 
 	it('Enter on an empty required field shows its message there and does not submit', () => {
@@ -89,7 +90,7 @@ describe('login reducer', () => {
 	});
 
 	it('submits names trimmed and the password exactly as typed', () => {
-		expect(loginPayload({company: ' demo ', username: ' admin', password: ' pw ', server: ' '})).toEqual({company: 'demo', username: 'admin', password: ' pw ', server: ''});
+		expect(loginPayload({platform: 'ccm', company: ' demo ', username: ' admin', password: ' pw ', server: ' '})).toEqual({platform: 'ccm', company: 'demo', username: 'admin', password: ' pw ', server: ''});
 	});
 
 	it('? is help everywhere but in the password', () => {
@@ -112,6 +113,7 @@ describe('<LoginScreen>', () => {
 		await screen.press(keys.down, '› Password');
 		await screen.press(keys.shiftTab, '› User name');
 		await screen.press(keys.up, '› Company');
+		await screen.press(keys.up, '› Platform');
 		// The wrap-around from the first field reaches the optional server URL, whose hint stays while it is empty.
 		expect(focused(await screen.press(keys.up, '› Server URL'))).toContain('ptional');
 	});
@@ -128,7 +130,7 @@ describe('<LoginScreen>', () => {
 		expect(frame).not.toContain('Pa?ss');
 		await screen.press(keys.enter);
 		await vi.waitFor(() => expect(onSubmit).toHaveBeenCalledTimes(1));
-		expect(onSubmit).toHaveBeenCalledWith({company: 'demo', username: 'admin', password: 'Pa?ss', server: ''});
+		expect(onSubmit).toHaveBeenCalledWith({platform: 'ccm', company: 'demo', username: 'admin', password: 'Pa?ss', server: ''});
 	});
 
 	it('edits every field as readline does, the masked password too, even with all keys in one chunk', async () => {
@@ -143,7 +145,7 @@ describe('<LoginScreen>', () => {
 		await screen.press('\twrong\u0015Pass\u0002\u0002?\u0006\u001B[3~', frame => /^› Password\s+\*{4}\s*$/m.test(frame));
 		await screen.press(keys.enter);
 		await vi.waitFor(() => expect(onSubmit).toHaveBeenCalledTimes(1));
-		expect(onSubmit).toHaveBeenCalledWith({company: 'demo', username: 'admin', password: 'Pa?s', server: ''});
+		expect(onSubmit).toHaveBeenCalledWith({platform: 'ccm', company: 'demo', username: 'admin', password: 'Pa?s', server: ''});
 	});
 
 	it('refuses an empty required field on the spot', async () => {
@@ -152,6 +154,7 @@ describe('<LoginScreen>', () => {
 		await screen.waitFor('› Company');
 		const frame = await screen.press(keys.enter, 'Enter the company name');
 		expect(focused(frame)).toContain('Company');
+		await screen.press(keys.up, '› Platform');
 		await screen.press(keys.up, '› Server URL');
 		const all = await screen.press(keys.enter, 'Enter your password.');
 		expect(all).toContain('Enter your user name.');
@@ -174,7 +177,7 @@ describe('<LoginScreen>', () => {
 		expect(screen.frame()).toContain('admin');
 		expect(screen.frame()).not.toContain('admin?');
 		await screen.press(keys.enter);
-		await vi.waitFor(() => expect(onSubmit).toHaveBeenCalledWith({company: 'demo', username: 'admin', password: '?', server: ''}));
+		await vi.waitFor(() => expect(onSubmit).toHaveBeenCalledWith({platform: 'ccm', company: 'demo', username: 'admin', password: '?', server: ''}));
 	});
 
 	it('while busy shows a spinner and ignores keys', async () => {
@@ -214,6 +217,101 @@ describe('<LoginScreen>', () => {
 		const frame = await screen.waitFor(text => text.includes('ECONNREFUSED') && fits(80, 24)(text));
 		// The long error wraps inside the screen's width instead of running past the edge.
 		expect(frame).toMatch(/✗ The server cannot be reached: .*\n.*thirty seconds/);
+	});
+});
+
+describe('the platform on the login screen', () => {
+	it('follows the platform: which fields, in which order, which are required', () => {
+		const twilio = run(initialLoginState(empty), {type: 'platform', platform: 'twilio'});
+		expect(loginErrors({...twilio.values, password: ''})).toEqual({username: 'login.error.twilio.username', password: 'login.error.twilio.password'});
+		expect(loginErrors({...twilio.values, username: 'ACx', password: 'p'})).toEqual({});
+		expect(loginErrors({...twilio.values, username: 'admin', password: 'p'})).toEqual({username: 'login.error.twilio.sid'});
+		// An API key needs the account it belongs to.
+		expect(loginErrors({...twilio.values, username: 'SKx', password: 'p'})).toEqual({company: 'login.error.twilio.account'});
+		expect(loginErrors({...twilio.values, username: 'SKx', company: 'ACy', password: 'p'})).toEqual({});
+		const webex = run(initialLoginState(empty), {type: 'platform', platform: 'webex-cc'});
+		expect(loginErrors({...webex.values, password: ''})).toEqual({username: 'login.error.webex.username', password: 'login.error.webex.password'});
+		// Webex has no company: it is not submitted, and Tab never lands there.
+		expect(loginPayload({...webex.values, company: 'demo', username: ' org ', password: 't'})).toEqual({platform: 'webex-cc', company: '', username: 'org', password: 't', server: ''});
+		expect(run(webex, {type: 'focus', field: 'platform'}, {type: 'focus-next'}, {type: 'focus-next'}, {type: 'focus-next'}).focus).toBe('server');
+	});
+
+	it('starts on the platform remembered, its first empty field focused', () => {
+		expect(initialLoginState({...empty, platform: 'twilio'})).toMatchObject({focus: 'username', values: {platform: 'twilio'}});
+		expect(initialLoginState({...empty, platform: 'webex-cc', username: 'org'}).focus).toBe('password');
+	});
+
+	it('← → and Space choose the platform; the labels and the server\'s default follow it; the payload says which', async () => {
+		const onSubmit = vi.fn();
+		const screen = renderScreen(<LoginScreen {...props({onSubmit})} />);
+		await screen.waitFor('› Company');
+		let frame = await screen.press(keys.up, '› Platform');
+		expect(frame).toMatch(/\(•\) ccdl's API/);
+		frame = await screen.press(keys.right, '(•) Twilio');
+		expect(frame).toContain('Account SID (AC…) or API key SID (SK…)');
+		expect(frame).toContain('Auth Token / API key secret');
+		expect(frame).toContain('Account SID (for an API key)');
+		expect(frame).toContain('optional; empty = https://api.twilio.com');
+		expect(frame).not.toContain('User name');
+		frame = await screen.press(keys.space, '(•) Webex Contact Center');
+		expect(frame).toContain('Organisation ID');
+		expect(frame).toContain('Access token');
+		expect(frame).toContain('optional; empty = https://webexapis.com');
+		expect(frame).not.toContain('Company');
+		frame = await screen.press(keys.right, "(•) ccdl's API");
+		expect(frame).toContain('Company');
+		await screen.press(keys.left, '(•) Webex Contact Center');
+		await screen.press(keys.left, '(•) Twilio');
+		// Tab goes to the platform's first field: for Twilio the SID.
+		await screen.press(keys.tab, /^› Account SID \(AC…\)/m.test.bind(/^› Account SID \(AC…\)/m));
+		await screen.press('AC0123', 'AC0123');
+		await screen.press(keys.tab, '› Auth Token');
+		await screen.press('tok', '***');
+		await screen.press(keys.enter);
+		await vi.waitFor(() => expect(onSubmit).toHaveBeenCalledTimes(1));
+		expect(onSubmit).toHaveBeenCalledWith({platform: 'twilio', company: '', username: 'AC0123', password: 'tok', server: ''});
+	});
+
+	it('keys typed in one chunk land where they should: ↑ → ⇥ SID ⇥ token ⏎', async () => {
+		const onSubmit = vi.fn();
+		const screen = renderScreen(<LoginScreen {...props({onSubmit})} />);
+		await screen.waitFor('› Company');
+		// Up to the platform, two to the right (Webex), Tab, the org ID, Tab, the token, Enter: all in one write.
+		screen.stdin.write(`${keys.up}${keys.right}${keys.right}${keys.tab}org-1${keys.tab}secret?${keys.enter}`);
+		await vi.waitFor(() => expect(onSubmit).toHaveBeenCalledTimes(1));
+		expect(onSubmit).toHaveBeenCalledWith({platform: 'webex-cc', company: '', username: 'org-1', password: 'secret?', server: ''});
+	});
+
+	it('an API key without its account is refused under the account field', async () => {
+		const onSubmit = vi.fn();
+		const screen = renderScreen(<LoginScreen {...props({initial: {...empty, platform: 'twilio'}, onSubmit})} />);
+		await screen.waitFor(/^› Account SID \(AC…\)/m.test.bind(/^› Account SID \(AC…\)/m));
+		screen.stdin.write(`SK1${keys.tab}pw${keys.tab}${keys.enter}`);
+		const frame = await screen.waitFor('Twilio console, Account Info');
+		expect(focused(frame)).toContain('Account SID (for an API key)');
+		expect(onSubmit).not.toHaveBeenCalled();
+		await screen.press('AC9', frame => !frame.includes('Twilio console'));
+		await screen.press(keys.enter);
+		await vi.waitFor(() => expect(onSubmit).toHaveBeenCalledWith({platform: 'twilio', company: 'AC9', username: 'SK1', password: 'pw', server: ''}));
+	});
+
+	it('speaks Hungarian on every platform', async () => {
+		const screen = renderScreen(<LoginScreen {...props({initial: {...empty, platform: 'twilio'}})} />, {lang: 'hu'});
+		let frame = await screen.waitFor('Fiók SID (AC…) vagy API-kulcs SID (SK…)');
+		expect(frame).toContain('Auth Token / API-kulcs titka');
+		expect(frame).toContain('nem kötelező; üresen https://api.twilio.com');
+		frame = await screen.press(keys.enter, 'Adja meg a fiók SID-jét');
+		await screen.press(keys.up, '› Platform');
+		frame = await screen.press(keys.right, 'Szervezet azonosítója');
+		expect(frame).toContain('Hozzáférési token');
+		frame = await screen.press(keys.right, 'Cégnév');
+		expect(frame).toContain('(•) ccdl API');
+	});
+
+	it('fits 80 columns with Twilio\'s long labels', async () => {
+		const screen = sized(renderScreen(<LoginScreen {...props({initial: {...empty, platform: 'twilio'}})} />), 80, 24);
+		const frame = await screen.waitFor(text => text.includes('Account SID (for an API key)') && fits(80, 24)(text));
+		expect(frame).toContain('Account SID (AC…) or API key SID (SK…)');
 	});
 });
 

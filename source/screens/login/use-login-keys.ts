@@ -3,7 +3,10 @@ import {useKeys} from '../../hooks/use-keys.js';
 import {handleFormKey} from '../../components/form/index.js';
 import {type LoginAction, type LoginState, type LoginValues, loginPayload} from './login-state.js';
 
-/** Keys of the login screen that are not typing: focus, Enter, help. The focused field reads the text itself. */
+/**
+ * Keys of the login screen that are not typing: focus, Enter, help. The focused field reads the text itself, the
+ * platform choice its ← → and Space.
+ */
 export function useLoginKeys(options: {
 	readonly dispatch: (action: LoginAction) => LoginState;
 	readonly get: () => LoginState;
