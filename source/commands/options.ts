@@ -4,6 +4,7 @@
  */
 import {parseArgs} from 'node:util';
 import {UsageError} from '../lib/errors.js';
+import {didYouMean} from '../lib/text/suggest.js';
 
 export type OptionSpec =
 	| {type: 'string'; short?: string}
@@ -42,8 +43,54 @@ function parseDay(flag: string, text: string): Date {
 	return date;
 }
 
+/** What one parseOptions call accepts: the command's label ('' for the app) and its option specs. */
+export interface CapturedOptions {
+	command: string;
+	specs: OptionSpecs;
+	allowPositionals: boolean;
+}
+
+class Captured extends Error {
+	constructor(readonly options: CapturedOptions) {
+		super('options captured');
+	}
+}
+
+let capturing = false;
+
+/**
+ * The options a command parses, taken from the command itself: `run` is called with capturing on, and its first
+ * parseOptions call hands over its specs instead of parsing (and ends `run` there). Completion scripts are built
+ * this way, so they offer exactly the flags each command accepts. Every command parses its flags before it does
+ * anything else; undefined when `run` ended without parsing (an unknown subcommand, say).
+ */
+export async function captureOptions(run: () => Promise<unknown>): Promise<CapturedOptions | undefined> {
+	capturing = true;
+	try {
+		await run();
+		return undefined;
+	} catch (error) {
+		if (error instanceof Captured) {
+			return error.options;
+		}
+
+		return undefined;
+	} finally {
+		capturing = false;
+	}
+}
+
+/** The long flags of `specs` as typed (`--from`), with the global ones every command takes. */
+export function flagNames(specs: OptionSpecs): string[] {
+	return [...Object.keys(specs).map(name => `--${name}`), '--help', '--quiet', '--verbose'];
+}
+
 export function parseOptions<S extends OptionSpecs>(argv: string[], specs: S, command: string, allowPositionals = false):
 {values: OptionValues<S>; positionals: string[]} {
+	if (capturing) {
+		throw new Captured({command, specs, allowPositionals});
+	}
+
 	const config: Record<string, {type: 'string' | 'boolean'; multiple?: boolean; short?: string}> = {};
 	for (const [name, spec] of Object.entries(specs)) {
 		config[name] = {type: spec.type === 'boolean' ? 'boolean' : 'string', multiple: spec.type === 'strings', ...(spec.short ? {short: spec.short} : {})};
@@ -57,7 +104,9 @@ export function parseOptions<S extends OptionSpecs>(argv: string[], specs: S, co
 		const message = (error as Error).message;
 		const unknown = /Unknown option '([^']+)'/.exec(message);
 		if (unknown) {
-			throw new UsageError(`"${label}" has no option ${unknown[1]}; see "${label} --help".`);
+			const typed = unknown[1]!.split('=')[0]!;
+			const hint = typed.startsWith('--') ? didYouMean(typed, flagNames(specs)) : '';
+			throw new UsageError(`"${label}" has no option ${typed}${hint}; see "${label} --help".`);
 		}
 
 		const missing = /Option '(?:-\w, )?(--[\w-]+)[^']*' argument missing/.exec(message);
