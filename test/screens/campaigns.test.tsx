@@ -235,6 +235,46 @@ describe('<CampaignsScreen>', () => {
 	});
 });
 
+describe('<CampaignsScreen> on other platforms', () => {
+	it('says queues where the platform groups by queue (Webex)', async () => {
+		const onSubmit = vi.fn();
+		const screen = renderScreen(<CampaignsScreen {...props({groups: 'queues', onSubmit})} />);
+		let frame = await screen.waitFor('0 of 4 selected');
+		expect(frame).toContain('all queues of the organisation');
+		expect(frame).toContain('Space select queue');
+		frame = await screen.press(keys.enter, 'Select at least one queue');
+		expect(onSubmit).not.toHaveBeenCalled();
+		frame = await screen.press('zzz', 'No queue name or ID contains "zzz"');
+		await screen.press(keys.escape, 'type to filter queues');
+		await screen.press(keys.ctrlA, '4 of 4 selected');
+		await screen.press(keys.enter);
+		await vi.waitFor(() => expect(onSubmit).toHaveBeenCalledWith(['C-100', 'C-200', 'C-300', 'X-404']));
+	});
+
+	it('says there is nothing to choose where the platform has no groups (Twilio); Enter goes on with none', async () => {
+		const onSubmit = vi.fn();
+		const onBack = vi.fn();
+		const screen = renderScreen(<CampaignsScreen {...props({campaigns: [], groups: 'none', onSubmit, onBack})} />);
+		const frame = await screen.waitFor('nothing to choose');
+		expect(frame).toContain('This platform has no campaigns or queues');
+		expect(frame).toContain('Enter continue · Esc back');
+		expect(frame).not.toContain('Select at least one');
+		await screen.press(keys.enter);
+		await vi.waitFor(() => expect(onSubmit).toHaveBeenCalledWith([]));
+		await screen.press(keys.escape);
+		await vi.waitFor(() => expect(onBack).toHaveBeenCalledWith([]));
+	});
+
+	it('fits 80×24 and speaks Hungarian for queues and for none', async () => {
+		const queues = sized(renderScreen(<CampaignsScreen {...props({groups: 'queues'})} />, {lang: 'hu'}), 80, 24);
+		await queues.waitFor(text => text.includes('a szervezet összes várólistája') && fits(80, 24)(text));
+		expect(await queues.press(keys.enter, 'Válasszon ki legalább egy várólistát')).toContain('Szóköz várólistát kijelöl');
+		const none = sized(renderScreen(<CampaignsScreen {...props({campaigns: [], groups: 'none'})} />, {lang: 'hu'}), 80, 24);
+		const text = await none.waitFor(frame => frame.includes('nincsenek kampányok') && fits(80, 24)(frame));
+		expect(text).toContain('Enter tovább');
+	});
+});
+
 describe('campaigns messages', () => {
 	it('have the same keys in English and Hungarian, including the help', () => {
 		expect(Object.keys(messages.hu).sort()).toEqual(Object.keys(messages.en).sort());

@@ -1,6 +1,8 @@
 /**
  * Campaigns: a multi-select of the campaigns the server lets this user see (a supervisor only those assigned to
- * them), with type-to-filter and a scroll window that fits the terminal.
+ * them), with type-to-filter and a scroll window that fits the terminal. Where the platform groups contacts by queue
+ * (Webex Contact Center) it says queues; where it has no groups at all (Twilio) it says there is nothing to choose,
+ * and Enter goes on with no choice (every contact).
  */
 import {Box, Text, useWindowSize} from 'ink';
 import {memo} from 'react';
@@ -18,13 +20,21 @@ export interface CampaignsScreenProps {
 	/** IDs chosen before (going back and forth keeps them). */
 	readonly selected: readonly string[];
 	readonly user: UserInfo;
-	/** The chosen IDs, in the order of `campaigns`; never empty. */
+	/** The chosen IDs, in the order of `campaigns`; never empty, but where the platform has nothing to choose (then []). */
 	readonly onSubmit: (ids: string[]) => void;
 	/** Esc with an empty filter; gets the current selection so the app may keep it (a `() => void` works too). */
 	readonly onBack: (ids: string[]) => void;
 	readonly onHelp: () => void;
 	readonly isActive: boolean;
+	/** What the platform groups contacts by (the source's `capabilities.groups`). @default 'campaigns' */
+	readonly groups?: 'campaigns' | 'queues' | 'none';
 }
+
+/** Messages that name the groups: queues have their own. */
+const queueWords: ReadonlySet<string> = new Set([
+	'campaigns.scope.supervisor', 'campaigns.scope.admin', 'campaigns.filter.placeholder', 'campaigns.empty', 'campaigns.empty.supervisor',
+	'campaigns.no-match', 'campaigns.error.none', 'campaigns.keys',
+]);
 
 /** Rows the app's frame takes around a screen (title and key line) plus one for its error or busy line. */
 const frameRows = 3;
@@ -49,15 +59,29 @@ const Row = memo(function Row({name, id, isCursor, isSelected, nameWidth, idWidt
 	);
 });
 
-export function CampaignsScreen({campaigns, selected, user, onSubmit, onBack, onHelp, isActive}: CampaignsScreenProps) {
-	const {t} = useI18n();
+export function CampaignsScreen({campaigns, selected, user, onSubmit, onBack, onHelp, isActive, groups = 'campaigns'}: CampaignsScreenProps) {
+	const translator = useI18n();
 	const theme = useTheme();
 	const {columns, rows} = useWindowSize();
 	const [state, dispatch, get] = useMachine(campaignsReducer, () => initialCampaignsState(campaigns, selected));
 	const pageSize = Math.max(3, rows - frameRows - ownRows);
-	useCampaignsKeys({dispatch, get, pageSize, onSubmit, onBack, onHelp, isActive});
+	const hasGroups = groups !== 'none';
+	useCampaignsKeys({dispatch, get, pageSize, onSubmit, onBack, onHelp, isActive, hasGroups});
+	// Queues say "queue" where campaigns say "campaign": the same messages under `campaigns.queues.`.
+	const t = (key: string, params?: Record<string, string | number>) =>
+		translator.t(groups === 'queues' && queueWords.has(key) ? key.replace('campaigns.', 'campaigns.queues.') : key, params);
 
 	const width = Math.max(40, columns - 1);
+	if (!hasGroups) {
+		return (
+			<Box flexDirection="column" width={width}>
+				<Text wrap="truncate-end">{t('campaigns.user', {name: visible(user.displayName || user.username), role: t(`role.${user.role}`)})}</Text>
+				<Text wrap="wrap">{t('campaigns.none')}</Text>
+				<Text color={theme.muted} wrap="truncate-end">{t('campaigns.none.keys')}</Text>
+			</Box>
+		);
+	}
+
 	const shown = shownCampaigns(state);
 	const top = scrollTop(state.top, state.cursor, pageSize, shown.length);
 	const page = shown.slice(top, top + pageSize);

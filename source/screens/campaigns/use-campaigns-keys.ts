@@ -6,7 +6,8 @@ import {type CampaignsAction, type CampaignsState, selectedIds} from './campaign
 /**
  * Keys of the campaign picker: letters and digits filter (Backspace, Ctrl-W / Alt-Backspace a word, Ctrl-U all of it),
  * ↑ ↓ PgUp PgDn Home End move, Space toggles, Ctrl-A / Ctrl-N select / unselect what is shown, Enter continues, Esc
- * clears the filter or goes back, ? is help.
+ * clears the filter or goes back, ? is help. Where the platform has no groups, only Enter (on, with every contact),
+ * Esc and ? count.
  */
 export function useCampaignsKeys(options: {
 	readonly dispatch: (action: CampaignsAction) => CampaignsState;
@@ -16,10 +17,24 @@ export function useCampaignsKeys(options: {
 	readonly onBack: (ids: string[]) => void;
 	readonly onHelp: () => void;
 	readonly isActive: boolean;
+	/** False where the platform has nothing to choose: Enter goes on with no choice, Esc back, ? help. @default true */
+	readonly hasGroups?: boolean;
 }): void {
-	const {dispatch, get, pageSize, onSubmit, onBack, onHelp, isActive} = options;
+	const {dispatch, get, pageSize, onSubmit, onBack, onHelp, isActive, hasGroups = true} = options;
 	useKeys(
 		(input: string, key: Key) => {
+			if (!hasGroups) {
+				if (key.return) {
+					onSubmit([]);
+				} else if (key.escape) {
+					onBack([]);
+				} else if (isHelpKey(input, key)) {
+					onHelp();
+				}
+
+				return;
+			}
+
 			if (key.return) {
 				const next = dispatch({type: 'enter'});
 				if (next.submitted) {
