@@ -13,7 +13,7 @@ import type {FolderAccess} from '../../source/screens/filters/use-filters-keys.j
 import {keys, renderScreen, type Rendered} from '../helpers/ink.js';
 
 const zone = 'Europe/Budapest';
-const defaults: FilterValues = {from: '', to: '', channels: [], includeArchived: false, overwrite: false, outDir: '/home/anna/Downloads', transcripts: 'none'};
+const defaults: FilterValues = {from: '', to: '', channels: [], mode: 'full', includeArchived: false, overwrite: false, outDir: '/home/anna/Downloads', transcripts: 'none'};
 /** 2026-10-16 01:30 in Budapest, still the 15th in UTC. */
 const now = new Date('2026-10-15T23:30:00Z');
 
@@ -144,6 +144,8 @@ describe('<FiltersScreen>', () => {
 		await screen.press(keys.down, '› Channels');
 		await screen.press(keys.right, '›[ ] video');
 		await screen.press(keys.space, '›[x] video');
+		await screen.press(keys.tab, '› Export');
+		await screen.press(keys.right, '(•) transcripts only');
 		await screen.press(keys.tab, '› Archived too');
 		await screen.press(keys.space, '› Archived too [x] yes');
 		await screen.press(keys.tab, '› Overwrite');
@@ -156,7 +158,7 @@ describe('<FiltersScreen>', () => {
 		await screen.press(keys.enter);
 		await vi.waitFor(() => expect(onSubmit).toHaveBeenCalledTimes(1));
 		expect(onSubmit).toHaveBeenCalledWith({
-			from: '2026-10-01 08:30', to: '2026-10-07', channels: ['video'], includeArchived: true, overwrite: true, outDir: '/home/anna/ccdl', transcripts: 'xml',
+			from: '2026-10-01 08:30', to: '2026-10-07', channels: ['video'], mode: 'transcripts-only', includeArchived: true, overwrite: true, outDir: '/home/anna/ccdl', transcripts: 'xml',
 		});
 	});
 
@@ -305,13 +307,53 @@ describe('<FiltersScreen>', () => {
 	});
 });
 
+describe('<FiltersScreen>: export mode and archived per platform', () => {
+	it('← → and Space choose the export mode; keys in one chunk land on it; it is submitted', async () => {
+		const onSubmit = vi.fn();
+		const screen = renderScreen(<FiltersScreen {...props({onSubmit})} />);
+		await screen.waitFor('› From');
+		// Tab to To, Quick range, Channels, Export; two to the right (metadata only), back one (transcripts only).
+		screen.stdin.write(`${keys.tab}${keys.tab}${keys.tab}${keys.tab}${keys.right}${keys.right}${keys.left}`);
+		const frame = await screen.waitFor('(•) transcripts only');
+		expect(focused(frame)).toMatch(/^› Export/);
+		await screen.press(keys.space, '(•) metadata only');
+		await screen.press(keys.space, '(•) everything');
+		await screen.press(keys.space, '(•) transcripts only');
+		await screen.press(keys.shiftTab.repeat(5), '› [ Continue ]');
+		await screen.press(keys.enter);
+		await vi.waitFor(() => expect(onSubmit).toHaveBeenCalledWith({...defaults, mode: 'transcripts-only'}));
+	});
+
+	it('starts from the mode it is given (--mode)', async () => {
+		const screen = renderScreen(<FiltersScreen {...props({value: {...defaults, mode: 'metadata-only'}})} />);
+		expect(await screen.waitFor('› From')).toContain('(•) metadata only');
+	});
+
+	it('says what archived means where the platform keeps no mark (the journal)', async () => {
+		const plain = renderScreen(<FiltersScreen {...props()} />);
+		expect(await plain.waitFor('› From')).toContain('also list recordings already archived');
+		const journal = renderScreen(<FiltersScreen {...props({archivedByJournal: true})} />, {columns: 140});
+		const frame = await journal.waitFor('archived = exported and verified by ccdl before');
+		expect(frame).not.toContain('already archived');
+	});
+
+	it('speaks Hungarian', async () => {
+		const screen = renderScreen(<FiltersScreen {...props({archivedByJournal: true})} />, {lang: 'hu', columns: 140});
+		const frame = await screen.waitFor('Exportálás');
+		expect(frame).toContain('(•) minden');
+		expect(frame).toContain('csak átiratok');
+		expect(frame).toContain('csak metaadatok');
+		expect(frame).toContain('archivált = a ccdl korábban letöltötte és ellenőrizte');
+	});
+});
+
 describe('<FiltersScreen> at 40×20', () => {
 	it('fits with the app\'s frame around it, every field on screen as the focus goes round', async () => {
 		for (const lang of ['en', 'hu'] as const) {
 			const screen = sized(renderScreen(<FiltersScreen {...props()} />, {lang}), 40, 20);
 			// The app's title and key lines take three rows.
 			let frame = await screen.waitFor(text => /^› /m.test(text) && fits(40, 17)(text));
-			for (let field = 0; field < 9; field++) {
+			for (let field = 0; field < 10; field++) {
 				const label = focused(frame).slice(2, 12).trim();
 				expect(frame.split('\n').length).toBeLessThanOrEqual(17);
 				// The focus mark is on screen: on a field's label, or on Continue.

@@ -1,6 +1,7 @@
 /**
- * Filters and options: the call-start range, quick ranges, media channels, the archived and overwrite toggles, the
- * download folder and transcripts. Dates are checked as they are typed; Continue submits only a valid form.
+ * Filters and options: the call-start range, quick ranges, media channels, the export mode (everything, transcripts
+ * only, the manifest only), the archived and overwrite toggles, the download folder and transcripts. Where the
+ * platform keeps no archived mark, the archived toggle says what ccdl means by it instead (its journal). Dates are checked as they are typed; Continue submits only a valid form.
  */
 import {Box, Text, useWindowSize} from 'ink';
 import {useMemo} from 'react';
@@ -11,6 +12,7 @@ import {useHoldKeys} from '../../hooks/use-keys.js';
 import {useTheme} from '../../hooks/use-theme.js';
 import {channels, type Channel} from '../../lib/api/wire.js';
 import type {TranscriptChoice} from '../../lib/catalogue/contacts.js';
+import type {ExportMode} from '../../lib/searches/model.js';
 import {type FilterField, type Problem, activeRange, filtersReducer, initialFiltersState, instantOf, quickRanges, shownProblems} from './filters-state.js';
 import {checkFolder, completeFolder} from '../../lib/text/paths.js';
 import {visible} from '../../lib/text/visible.js';
@@ -37,6 +39,11 @@ export interface FiltersScreenProps {
 	readonly folderAccess?: FolderAccess;
 	/** The field that has focus first, e.g. `folder` when a later step found the folder unusable. @default 'from' */
 	readonly initialFocus?: FilterField;
+	/**
+	 * The platform keeps no archived mark of its own (`capabilities.markArchived` false): "archived" is what ccdl's
+	 * journal holds as exported and verified, and the toggle says so. @default false
+	 */
+	readonly archivedByJournal?: boolean;
 }
 
 const diskFolder: FolderAccess = {check: async folder => checkFolder(folder), complete: folder => completeFolder(folder)};
@@ -46,6 +53,7 @@ const labelKeys: Record<Exclude<FilterField, 'continue'>, string> = {
 	to: 'filters.to',
 	quick: 'filters.quick',
 	channels: 'filters.channels',
+	mode: 'filters.mode',
 	archived: 'filters.archived',
 	overwrite: 'filters.overwrite',
 	folder: 'filters.folder',
@@ -53,9 +61,11 @@ const labelKeys: Record<Exclude<FilterField, 'continue'>, string> = {
 };
 
 const transcriptChoices: readonly TranscriptChoice[] = ['json', 'xml', 'none'];
+/** From the most to the least that is downloaded. */
+const modeChoices: readonly ExportMode[] = ['full', 'transcripts-only', 'metadata-only'];
 
 export function FiltersScreen(props: FiltersScreenProps) {
-	const {value, timeZone, busy, busyText, error, onSubmit, onBack, onHelp, isActive, now, folderAccess = diskFolder, initialFocus = 'from'} = props;
+	const {value, timeZone, busy, busyText, error, onSubmit, onBack, onHelp, isActive, now, folderAccess = diskFolder, initialFocus = 'from', archivedByJournal = false} = props;
 	const translator = useI18n();
 	const {t} = translator;
 	const theme = useTheme();
@@ -77,6 +87,7 @@ export function FiltersScreen(props: FiltersScreenProps) {
 	const today = now ?? new Date();
 	const rangeOptions = useMemo(() => quickRanges.map(range => ({value: range, label: t(`filters.quick.${range}`)})), [t]);
 	const channelOptions = useMemo(() => channels.map(channel => ({value: channel, label: t(`channel.${channel}`)})), [t]);
+	const modeOptions = useMemo(() => modeChoices.map(mode => ({value: mode, label: t(`filters.mode.${mode}`)})), [t]);
 	const transcriptOptions = useMemo(() => transcriptChoices.map(choice => ({value: choice, label: t(`filters.transcripts.${choice}`)})), [t]);
 	const active = activeRange(values, today, timeZone);
 	const start = instantOf('from', values.from, timeZone);
@@ -107,8 +118,10 @@ export function FiltersScreen(props: FiltersScreenProps) {
 			)}
 			<CheckboxList {...common} width={width} label={t(labelKeys.channels)} options={channelOptions} selected={values.channels}
 				isFocused={focus === 'channels'} hint={t('filters.channels.hint')} onChange={(selected: Channel[]) => dispatch({type: 'set', values: {channels: selected}})} />
+			<Choice {...common} width={width} label={t(labelKeys.mode)} options={modeOptions} value={values.mode ?? 'full'} isOneLine={isCompact}
+				isFocused={focus === 'mode'} onChange={(mode: ExportMode) => dispatch({type: 'set', values: {mode}})} />
 			<Toggle {...common} label={t(labelKeys.archived)} value={values.includeArchived} isFocused={focus === 'archived'}
-				hint={t('filters.archived.hint')} onChange={includeArchived => dispatch({type: 'set', values: {includeArchived}})} />
+				hint={t(archivedByJournal ? 'filters.archived.hint.journal' : 'filters.archived.hint')} onChange={includeArchived => dispatch({type: 'set', values: {includeArchived}})} />
 			<Toggle {...common} label={t(labelKeys.overwrite)} value={values.overwrite} isFocused={focus === 'overwrite'}
 				hint={t(values.overwrite ? 'filters.overwrite.on' : 'filters.overwrite.off')} onChange={overwrite => dispatch({type: 'set', values: {overwrite}})} />
 			<TextField {...common} width={width} label={t(labelKeys.folder)} value={values.outDir} isFocused={focus === 'folder'} isReserved={isHelpKey}

@@ -1,6 +1,7 @@
 /**
  * The filters and options form as a pure reducer: the call-start range (typed, or a quick range computed in the
- * user's time zone), channels, the archived and overwrite toggles, the download folder and the transcript format.
+ * user's time zone), channels, the export mode, the archived and overwrite toggles, the download folder and the
+ * transcript format.
  * Problems are computed from the values; the state only remembers which fields may show theirs yet.
  */
 import type {FilterValues} from '../../flow.js';
@@ -9,7 +10,7 @@ import {channels as allChannels} from '../../lib/api/wire.js';
 import {parseUserInstant} from '../../lib/dates.js';
 import {expandHome, type FolderProblem} from '../../lib/text/paths.js';
 
-export const filterFields = ['from', 'to', 'quick', 'channels', 'archived', 'overwrite', 'folder', 'transcripts', 'continue'] as const;
+export const filterFields = ['from', 'to', 'quick', 'channels', 'mode', 'archived', 'overwrite', 'folder', 'transcripts', 'continue'] as const;
 export type FilterField = (typeof filterFields)[number];
 
 /** Fields that can have a problem. */
@@ -51,7 +52,7 @@ export type FiltersAction =
 	| {type: 'folder-completed'; value: string; candidates: readonly string[]};
 
 export function initialFiltersState(values: FilterValues, timeZone: string): FiltersState {
-	return {values: {...values, channels: [...values.channels]}, timeZone, focus: 'from', touched: [], submitted: false, isFolderEdited: false};
+	return {values: {...values, channels: [...values.channels], mode: values.mode ?? 'full'}, timeZone, focus: 'from', touched: [], submitted: false, isFolderEdited: false};
 }
 
 /** Looks like a date or a date and time, even if not a real one (then it is "impossible", not "malformed"). */
