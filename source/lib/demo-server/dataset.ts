@@ -3,15 +3,16 @@
  * arrays; the full record is built only when a page or a download asks for it. The only mutable state is which
  * contacts are archived and which have been revised (their media changed, for resume tests).
  */
-import {createHash} from 'node:crypto';
+import {hash} from 'node:crypto';
 import type {Campaign, Channel, Recording} from '../api/wire.js';
 import {channels as allChannels, recycledMask} from '../api/wire.js';
+import {ByteWriter} from './byte-writer.js';
 import {jpegImage, pngImage} from './media/images.js';
-import {mp3Shape, VirtualMp3} from './media/mp3.js';
+import {frameSeconds, type Mp3Spec, mp3Digest, mp3Shape, VirtualMp3} from './media/mp3.js';
 import {makeTranscript, type Transcript} from './media/transcripts.js';
 import {
-	campaigns as baseCampaigns, customerFirstNames, customerLastNames, type DemoCampaign, hostileCampaigns, operators,
-	terminations,
+	campaigns as baseCampaigns, customerFirstNames, customerLastNames, type DemoCampaign, type DemoOperator, type DemoTermination,
+	hostileCampaigns, operators, terminations,
 } from './people.js';
 import {hash32, Random} from './random.js';
 
@@ -68,6 +69,8 @@ export class Dataset {
 	readonly #archivedAt = new Map<number, string>();
 	readonly #versions = new Map<number, {version: number; at: Date}>();
 	readonly #cache = new Map<number, ContactMedia>();
+	/** Totals by query key, valid while the data version is unchanged. */
+	readonly #totals = new Map<string, {version: number; total: number}>();
 	readonly #firstId = 100_001;
 	#version = 0;
 
@@ -165,34 +168,54 @@ export class Dataset {
 	 * Matching indices after position `after` (exclusive), at most `limit`, in call-start order. `next` is the last
 	 * index returned when more matches follow, else null. Positions are stable, so a cursor built from them neither
 	 * skips nor repeats contacts when others are archived between pages.
+	 *
+	 * `key` names the query (same key, same filters): its total is counted once per data version, not once per page,
+	 * and each page scans only from `after` on, so listing N contacts costs O(N), not O(N²/limit).
 	 */
-	query(query: RecordingQuery, after: number, limit: number): {indices: number[]; next: number | null; total: number} {
+	query(query: RecordingQuery, after: number, limit: number, key?: string): {indices: number[]; next: number | null; total: number} {
 		const low = query.fromMs === undefined ? 0 : this.#lowerBound(query.fromMs);
 		const high = query.toMs === undefined ? this.size : this.#lowerBound(query.toMs);
 		const channelMask = query.channels ? allChannels.map(channel => query.channels!.has(channel)) : undefined;
-		const indices: number[] = [];
-		let total = 0;
-		let more = false;
-		for (let index = low; index < high; index++) {
-			if (query.campaigns && !query.campaigns.has(this.#campaign[index]!)) {
-				continue;
-			}
+		const campaigns = query.campaigns ? Array.from(this.campaigns, (_, position) => query.campaigns!.has(position)) : undefined;
+		const skipArchived = !query.includeArchived;
+		const matches = (index: number): boolean => (campaigns === undefined || campaigns[this.#campaign[index]!] === true)
+			&& (channelMask === undefined || channelMask[this.#channel[index]!] === true)
+			&& (!skipArchived || (this.#flags[index]! & flagArchived) === 0);
+		let total: number | undefined;
+		const cached = key === undefined ? undefined : this.#totals.get(key);
+		if (cached?.version === this.#version) {
+			total = cached.total;
+		}
 
-			if (channelMask && !channelMask[this.#channel[index]!]) {
-				continue;
-			}
-
-			if (!query.includeArchived && (this.#flags[index]! & flagArchived) !== 0) {
-				continue;
-			}
-
-			total++;
-			if (index > after) {
-				if (indices.length < limit) {
-					indices.push(index);
-				} else {
-					more = true;
+		if (total === undefined) {
+			total = 0;
+			for (let index = low; index < high; index++) {
+				if (matches(index)) {
+					total++;
 				}
+			}
+
+			if (key !== undefined) {
+				if (this.#totals.size >= 256) {
+					this.#totals.clear();
+				}
+
+				this.#totals.set(key, {version: this.#version, total});
+			}
+		}
+
+		const indices: number[] = [];
+		let more = false;
+		for (let index = Math.max(low, after + 1); index < high; index++) {
+			if (!matches(index)) {
+				continue;
+			}
+
+			if (indices.length < limit) {
+				indices.push(index);
+			} else {
+				more = true;
+				break;
 			}
 		}
 
@@ -252,7 +275,11 @@ export class Dataset {
 		return cached;
 	}
 
-	#build(index: number): ContactMedia {
+	/**
+	 * Everything about a contact that its record and its files are made of, drawn from its own random stream (in an
+	 * order that must never change: the same seed gives the same data in every version).
+	 */
+	#core(index: number): ContactCore {
 		const {seed} = this.options;
 		const random = new Random(hash32(seed ^ 0x5b_d1_e9_95, index));
 		const id = this.idOf(index);
@@ -261,53 +288,61 @@ export class Dataset {
 		const operator = random.pick(operators);
 		const termination = random.pick(terminations);
 		const direction = random.next() < 0.6 ? 'incoming' : 'outgoing';
-		const customerPhone = `+36${random.pick(['20', '30', '70', '1'])}${random.digits(7)}`;
+		const customerPhone = `+36${random.pick(phonePrefixes)}${random.digits(7)}`;
 		const customer = `${random.pick(customerLastNames)} ${random.pick(customerFirstNames)}`;
 		const recordId = String(500_000 + (hash32(seed ^ 0x1f_2e_3d_4c, index) % Math.max(1, Math.ceil(this.size * 0.7))));
-		const start = new Date(this.#starts[index]!);
+		const startMs = this.#starts[index]!;
 		const ringSeconds = random.int(2, 30);
 		const isCall = channel === 'voice' || channel === 'video';
 		let durationSeconds = isCall ? Math.round(15 + 885 * random.next() ** 2) : random.int(60, 1800);
 		const revision = this.#versions.get(index);
 		const version = revision?.version ?? 1;
-		const label = `ccdl demo ${id} v${version}`;
-		let audio: VirtualMp3 | undefined;
+		let mp3: Mp3Spec | undefined;
 		if (isCall) {
 			const shape = mp3Shape(durationSeconds, this.options.mediaSize);
-			audio = new VirtualMp3({
+			mp3 = {
 				...shape,
 				title: `Call ${id} v${version}`,
-				artist: `${operator.lastName} ${operator.firstName}`,
+				artist: operatorNames.get(operator)!,
 				album: campaign.name,
-				year: String(start.getUTCFullYear()),
+				year: String(new Date(startMs).getUTCFullYear()),
 				comment: `record ${recordId} ${hash32(seed, index).toString(16)}`,
-			});
-			durationSeconds = Math.round(audio.durationSeconds);
+			};
+			durationSeconds = Math.round(shape.frames * frameSeconds);
 		}
 
-		const connected = !termination.unanswered || !isCall;
-		const connectedAt = connected ? new Date(start.getTime() + (isCall ? ringSeconds * 1000 : 0)) : undefined;
-		const end = new Date(start.getTime() + (isCall ? ringSeconds * 1000 : 0) + durationSeconds * 1000);
 		const shotCount = channel === 'video' ? random.int(1, 5) : 0;
 		const shotHue = random.int(0, 15);
-		const screenshots = Array.from({length: shotCount}, (_, shot) => {
-			const isPng = shot % 2 === 0;
-			const shotLabel = `${label} screenshot ${shot + 1}`;
-			return {
-				contentType: isPng ? 'image/png' : 'image/jpeg',
-				bytes: () => isPng ? pngImage(shotLabel, shotHue + shot) : jpegImage(shotLabel),
-			};
-		});
-		const transcriptSeed = hash32(seed ^ 0x7e_57_7e_57, index) ^ version;
-		const operatorName = `${operator.lastName} ${operator.firstName}`;
-		const transcript = isCall ? undefined : () => makeTranscript(id, channel, start, operatorName, customer, transcriptSeed);
 		const externalParty = channel === 'email'
 			? `${customer.normalize('NFD').replaceAll(/[\u0300-\u036F]/g, '').toLowerCase().replace(' ', '.')}@example.hu`
 			: channel === 'chat' || channel === 'social' ? `@${customer.split(' ')[1]!.toLowerCase()}${random.digits(3)}` : '';
+		const offsetMs = isCall ? ringSeconds * 1000 : 0;
+		const connected = !termination.unanswered || !isCall;
+		return {
+			index, id, channel, campaign, operator, termination, direction, customerPhone, customer, recordId, startMs,
+			connectedMs: connected ? startMs + offsetMs : undefined,
+			endMs: startMs + offsetMs + durationSeconds * 1000,
+			isCall, durationSeconds, version, revisedAt: revision?.at, mp3, shotCount, shotHue, externalParty,
+			label: `ccdl demo ${id} v${version}`,
+		};
+	}
+
+	#build(index: number): ContactMedia {
+		const core = this.#core(index);
+		const {id, channel, campaign, operator, termination, direction, customerPhone, isCall, version, mp3} = core;
+		const audio = mp3 ? new VirtualMp3(mp3) : undefined;
+		const screenshots = Array.from({length: core.shotCount}, (_, shot) => ({
+			contentType: shot % 2 === 0 ? 'image/png' : 'image/jpeg',
+			bytes: () => screenshotBytes(core, shot),
+		}));
+		const transcriptSeed = hash32(this.options.seed ^ 0x7e_57_7e_57, index) ^ version;
+		const operatorName = operatorNames.get(operator)!;
+		const start = new Date(core.startMs);
+		const transcript = isCall ? undefined : () => makeTranscript(id, channel, start, operatorName, core.customer, transcriptSeed);
 		const archivedAt = this.#archivedAtOf(index);
 		const recording: Recording = {
 			id,
-			recordId,
+			recordId: core.recordId,
 			channel,
 			direction,
 			campaignId: campaign.id,
@@ -321,16 +356,16 @@ export class Dataset {
 			phoneNumber: isCall ? customerPhone : '',
 			callingNumber: isCall ? (direction === 'incoming' ? customerPhone : companyNumber) : '',
 			calledNumber: isCall ? (direction === 'incoming' ? companyNumber : customerPhone) : '',
-			externalParty,
-			subject: channel === 'email' ? `Ügyintézés #${recordId}: ${termination.name}` : '',
+			externalParty: core.externalParty,
+			subject: channel === 'email' ? `Ügyintézés #${core.recordId}: ${termination.name}` : '',
 			terminationId: termination.id,
 			terminationName: termination.name,
 			callStart: start.toISOString(),
-			connectedAt: connectedAt ? connectedAt.toISOString() : '',
-			callEnd: end.toISOString(),
-			durationSeconds,
+			connectedAt: core.connectedMs === undefined ? '' : new Date(core.connectedMs).toISOString(),
+			callEnd: new Date(core.endMs).toISOString(),
+			durationSeconds: core.durationSeconds,
 			timeZone: 'Europe/Budapest',
-			contactType: {voice: 'CALL', video: 'CALL', chat: 'CHAT', email: 'EMAIL', social: 'TEXT'}[channel],
+			contactType: contactTypes[channel],
 			recycled: false,
 			archived: archivedAt !== null,
 			archivedAt,
@@ -338,7 +373,7 @@ export class Dataset {
 			screenshots: [],
 			transcript: null,
 		};
-		const lastModified = revision?.at ?? end;
+		const lastModified = core.revisedAt ?? new Date(core.endMs);
 		const contact: ContactMedia = {recording, audio, screenshots, transcript, version, lastModified};
 		if (this.isRecycled(index)) {
 			return {...contact, recording: maskRecycled(recording), audio: undefined, screenshots: [], transcript: undefined};
@@ -369,11 +404,120 @@ export class Dataset {
 
 		return contact;
 	}
+
+	/** The JSON text of `recording(index)`: the same characters JSON.stringify gives. */
+	listingJson(index: number): string {
+		const out = new ByteWriter(4096);
+		this.writeListing(index, out);
+		return out.view().toString('utf8');
+	}
+
+	/**
+	 * Appends the JSON of `recording(index)` (the same bytes as JSON.stringify, UTF-8) to `out`, written straight
+	 * from the contact's core: no record object, no Dates, no closures, the MP3 digest without a tag of its own,
+	 * and the JSON of the tenant's fixed cast (campaigns, operators, terminations) encoded once. Listing pages are
+	 * made of this; a listing of 100,000 contacts spends most of its time here.
+	 */
+	writeListing(index: number, out: ByteWriter): void {
+		const cached = this.#cache.get(index);
+		if (cached || this.isRecycled(index)) {
+			out.text(JSON.stringify(cached?.recording ?? this.recording(index)));
+			return;
+		}
+
+		const core = this.#core(index);
+		const {id, channel, direction, customerPhone, isCall, version, mp3} = core;
+		const archivedAt = this.#archivedAtOf(index);
+		const phone = isCall ? JSON.stringify(customerPhone) : '""';
+		const calling = isCall ? (direction === 'incoming' ? phone : companyNumberJson) : '""';
+		const called = isCall ? (direction === 'incoming' ? companyNumberJson : phone) : '""';
+		out.text(`{"id":${JSON.stringify(id)},"recordId":"${core.recordId}","channel":"${channel}","direction":"${direction}",`)
+			.bytes(castJson(core.campaign)).bytes(castJson(core.operator))
+			.text(`"phoneNumber":${phone},"callingNumber":${calling},"calledNumber":${called},"externalParty":${JSON.stringify(core.externalParty)},"subject":`
+				+ `${channel === 'email' ? JSON.stringify(`Ügyintézés #${core.recordId}: ${core.termination.name}`) : '""'},`)
+			.bytes(castJson(core.termination))
+			.text(`"callStart":"${new Date(core.startMs).toISOString()}","connectedAt":"${core.connectedMs === undefined ? '' : new Date(core.connectedMs).toISOString()}",`
+				+ `"callEnd":"${new Date(core.endMs).toISOString()}","durationSeconds":${core.durationSeconds},"timeZone":"Europe/Budapest","contactType":"${contactTypes[channel]}",`
+				+ `"recycled":false,"archived":${archivedAt !== null},"archivedAt":${archivedAt === null ? 'null' : `"${archivedAt}"`},"media":`);
+		if (mp3) {
+			const {size, sha256} = mp3Digest(mp3);
+			out.text(`{"href":"/v1/recordings/${id}/media","contentType":"audio/mpeg","size":${size},"sha256":"${sha256}","etag":${JSON.stringify(etagOf(id, version, sha256))}}`);
+		} else {
+			out.text('null');
+		}
+
+		out.text(',"screenshots":[');
+		for (let shot = 0; shot < core.shotCount; shot++) {
+			const bytes = screenshotBytes(core, shot);
+			const sha256 = sha256Hex(bytes);
+			out.text(`${shot === 0 ? '' : ','}{"index":${shot + 1},"href":"/v1/recordings/${id}/screenshots/${shot + 1}","contentType":"${shot % 2 === 0 ? 'image/png' : 'image/jpeg'}",`
+				+ `"size":${bytes.length},"sha256":"${sha256}","etag":${JSON.stringify(etagOf(id, version, sha256))}}`);
+		}
+
+		out.text(isCall ? '],"transcript":null}' : `],"transcript":{"formats":["json","xml"],"href":"/v1/recordings/${id}/transcript"}}`);
+	}
 }
 
+interface ContactCore {
+	index: number;
+	id: string;
+	channel: Channel;
+	campaign: DemoCampaign;
+	operator: DemoOperator;
+	termination: DemoTermination;
+	direction: 'incoming' | 'outgoing';
+	customerPhone: string;
+	customer: string;
+	recordId: string;
+	startMs: number;
+	connectedMs: number | undefined;
+	endMs: number;
+	isCall: boolean;
+	durationSeconds: number;
+	version: number;
+	revisedAt: Date | undefined;
+	mp3: Mp3Spec | undefined;
+	shotCount: number;
+	shotHue: number;
+	externalParty: string;
+	label: string;
+}
+
+const phonePrefixes = ['20', '30', '70', '1'];
+const contactTypes: Record<Channel, string> = {voice: 'CALL', video: 'CALL', chat: 'CHAT', email: 'EMAIL', social: 'TEXT'};
+const companyNumberJson = JSON.stringify(companyNumber);
+const operatorNames = new Map(operators.map(operator => [operator, `${operator.lastName} ${operator.firstName}`]));
+
+function screenshotBytes(core: ContactCore, shot: number): Buffer {
+	const label = `${core.label} screenshot ${shot + 1}`;
+	return shot % 2 === 0 ? pngImage(label, core.shotHue + shot) : jpegImage(label);
+}
+
+/** The JSON members of a campaign, operator or termination and the comma after them, as UTF-8, made once per member. */
+const castFragments = new WeakMap<object, Buffer>();
+
+function castJson(member: DemoCampaign | DemoOperator | DemoTermination): Buffer {
+	let bytes = castFragments.get(member);
+	if (bytes === undefined) {
+		let text: string;
+		if ('channels' in member) {
+			text = `"campaignId":${JSON.stringify(member.id)},"campaignName":${JSON.stringify(member.name)},`;
+		} else if ('lastName' in member) {
+			text = `"operatorId":${JSON.stringify(member.id)},"operatorName":${JSON.stringify(operatorNames.get(member) ?? `${member.lastName} ${member.firstName}`)},`
+				+ `"agentLastName":${JSON.stringify(member.lastName)},"agentFirstName":${JSON.stringify(member.firstName)},"groupName":${JSON.stringify(member.group)},"teamName":${JSON.stringify(member.team)},`;
+		} else {
+			text = `"terminationId":${JSON.stringify(member.id)},"terminationName":${JSON.stringify(member.name)},`;
+		}
+
+		bytes = Buffer.from(text);
+		castFragments.set(member, bytes);
+	}
+
+	return bytes;
+}
 
 export function sha256Hex(bytes: Buffer): string {
-	return createHash('sha256').update(bytes).digest('hex');
+	return hash('sha256', bytes, 'hex');
 }
 
 export function etagOf(id: string, version: number, sha256: string): string {

@@ -7,10 +7,11 @@ import {createServer, type IncomingMessage, type Server, type ServerResponse} fr
 import type {AddressInfo} from 'node:net';
 import {setTimeout as delay} from 'node:timers/promises';
 import type {
-	ArchiveResult, BatchArchiveResponse, Channel, DemoStats, RecordingPage, TokenRequest,
+	ArchiveResult, BatchArchiveResponse, Channel, DemoStats, TokenRequest,
 } from '../api/wire.js';
 import {channels as allChannels} from '../api/wire.js';
 import {TokenStore} from './auth.js';
+import {ByteWriter} from './byte-writer.js';
 import {Dataset, type DatasetOptions, etagOf, type RecordingQuery, sha256Hex} from './dataset.js';
 import {type FaultDecision, FaultInjector, type FaultSpec, parseFaultSpec} from './faults.js';
 import {HttpProblem, parseRange, problemBody, readJson, sendJson} from './http.js';
@@ -200,13 +201,20 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
 	let readAhead: {key: string; version: number; body: Buffer; next: number | null} | undefined;
 
 	function pageBody(query: RecordingQuery, key: string, after: number, limit: number): {body: Buffer; next: number | null} {
-		const page = dataset.query(query, after, limit);
-		const result: RecordingPage = {
-			items: page.indices.map(index => dataset.recording(index)),
-			nextCursor: page.next === null ? null : encodeCursor({after: page.next, key}),
-			total: page.total,
-		};
-		return {body: Buffer.from(JSON.stringify(result)), next: page.next};
+		const page = dataset.query(query, after, limit, key);
+		// The bytes of JSON.stringify(RecordingPage), written record by record into one buffer (no record objects).
+		const out = new ByteWriter(Math.max(64 * 1024, page.indices.length * 1200)).text('{"items":[');
+		for (const [position, index] of page.indices.entries()) {
+			if (position > 0) {
+				out.text(',');
+			}
+
+			dataset.writeListing(index, out);
+		}
+
+		const nextCursor = page.next === null ? null : encodeCursor({after: page.next, key});
+		out.text(`],"nextCursor":${JSON.stringify(nextCursor)},"total":${page.total}}`);
+		return {body: out.view(), next: page.next};
 	}
 
 	function listRecordings(user: DemoUser, parameters: URLSearchParams): Buffer {
