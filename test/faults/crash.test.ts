@@ -26,7 +26,7 @@ describe('kill -9 mid-run', () => {
 		const out = await tempDir('ccdl-fault-crash-');
 		const data = await tempDir('ccdl-fault-crash-data-');
 		const env = {CCDL_DATA_DIR: data};
-		const args = ['download', ...connection(server.url), '--from', '2026-10-02', '--to', '2026-10-14', '--timezone', 'UTC', '--channel', 'voice', '--out', out, '--concurrency', '8'];
+		const args = ['download', ...connection(server.url), '--from', '2026-10-02', '--to', '2026-10-14', '--timezone', 'UTC', '--channel', 'voice', '--out', out, '--concurrency', '4'];
 		const listing = (await serverListing(server.url, {channel: 'voice', from: '2026-10-02T00:00:00Z', to: '2026-10-15T00:00:00Z'})).filter(item => !item.archived && !item.recycled && item.media);
 		const total = listing.reduce((sum, item) => sum + item.media!.size, 0);
 		expect(listing.length).toBeGreaterThan(20);
@@ -72,7 +72,8 @@ describe('kill -9 mid-run', () => {
 		await expectKept(out, before);
 		expect(check.files.size).toBe(listing.length);
 		const sent = (await server.stats()).mediaBytesSent;
-		// Bytes of the first run that never reached the disk (socket and stream buffers at the kill) are the only waste.
+		// Bytes of the first run that never reached the disk (socket and stream buffers at the kill, up to a few MB per
+		// transfer in flight) are the only waste.
 		expect(sent, `media bytes sent ${sent} for a set of ${total}; ${diagnosis}`).toBeLessThanOrEqual(total * 1.05);
 		// The rerun fetched exactly what was missing: every partial, whatever its size, was resumed.
 		expect(sent - stats.mediaBytesSent, diagnosis).toBe(total - onDisk - partialBytes);

@@ -41,7 +41,7 @@ function args(out: string): string[] {
 /** Runs ccdl into `out`, applies `fault` once `validBefore` files are valid, and checks what item 2 asks. */
 async function faultCase(out: string, fault: () => Promise<void>, expected: {why: RegExp; fallback: boolean; deleted?: boolean}, data: string) {
 	await server!.resetStats();
-	const run = startCcdl(args(out), {env: {CCDL_DATA_DIR: data}, timeoutMs: 120_000});
+	const run = startCcdl(args(out), {env: {CCDL_DATA_DIR: data, CCDL_DEBUG: '1'}, timeoutMs: 120_000});
 	await run.waitFor(({stderr}) => (stderr.match(/^valid/gm) ?? []).length >= 4, 60_000);
 	const before = await finishedFiles(out);
 	await fault();
