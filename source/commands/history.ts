@@ -1,15 +1,17 @@
 /** `ccdl history`: the audit trail — every run from the journal, with who, when, what, how much and how it ended. */
 import {safeJson} from '../lib/text/safe-json.js';
 import {checkTimeZone, systemTimeZone} from '../lib/dates.js';
-import {exitCodes, formatBytes} from '../lib/errors.js';
+import {exitCodes, formatBytes, UsageError} from '../lib/errors.js';
 import type {RunFilter} from '../lib/journal/download.js';
 import {openJournal, type RunRecord} from '../lib/journal/journal.js';
 import {journalPath} from '../lib/journal/paths.js';
+import {createTranslator, detectLang, type Lang, type Translator} from '../lib/i18n/index.js';
 import {formatLocal} from '../lib/searches/date-rules.js';
 import {visible} from '../lib/text/visible.js';
+import {describeCounts as describeCountsIn, describeFilter as describeFilterIn, formatDuration} from '../screens/history/history-rows.js';
 import {parseOptions} from './options.js';
 
-export const historyHelp = `Usage: ccdl history [--json] [--limit N] [--server URL]
+export const historyHelp = `Usage: ccdl history [--json] [--limit N] [--server URL] [--timezone ZONE] [--lang en|hu]
 
 Every download run recorded in the journal, newest first: who ran it (the server user), when, the filter (dates,
 campaigns, channels, saved search), the counts, bytes and duration, how it ended and where its manifest is.
@@ -20,6 +22,7 @@ Options:
   --limit N           the N newest runs, 1-100000 (default 20)
   --server URL        only runs against this server
   --timezone ZONE     show times in ZONE (default the system's, ${systemTimeZone()})
+  --lang en|hu        language of the text (default from LC_ALL / LC_MESSAGES / LANG); --json is not translated
 
 The journal is ${journalPath()} (CCDL_DATA_DIR moves it).
 `;
@@ -29,6 +32,7 @@ const specs = {
 	limit: {type: 'integer', min: 1, max: 100_000},
 	server: {type: 'string'},
 	timezone: {type: 'string'},
+	lang: {type: 'string'},
 } as const;
 
 const outcomeText: Record<RunRecord['outcome'], string> = {
@@ -100,18 +104,58 @@ export function historyLines(runs: readonly RunRecord[], timeZone: string): stri
 	return lines;
 }
 
+/**
+ * The same lines in the translator's language (Hungarian): the History screen's wording of the filter, counts and
+ * durations, every value from the journal (which the server once sent) through visible().
+ */
+export function historyLinesIn(translator: Translator, runs: readonly RunRecord[]): string[] {
+	const {t} = translator;
+	const labels = {
+		filter: t('history.column.filter'), result: t('history.column.counts'), folder: t('filters.folder'), manifest: t('history.column.manifest'),
+	};
+	const width = Math.max(...Object.values(labels).map(label => [...label].length)) + 2;
+	const line = (label: string, text: string) => `  ${`${label}:`.padEnd(width)}${text}`;
+	const lines: string[] = [];
+	for (const run of runs) {
+		const search = run.search ? `  ${t('history.detail.search', {name: visible(run.search)})}` : '';
+		const duration = run.durationMs === null ? '' : `, ${formatDuration(run.durationMs, translator)}`;
+		lines.push(
+			`${t('history.detail.run', {id: run.id, user: visible(run.user), server: visible(run.server)})}  ${when(run.startedAt, translator.timeZone)}${search}  ${t(`history.outcome.${run.outcome}`)}`,
+			line(labels.filter, visible(describeFilterIn(run.filter, translator))),
+			line(labels.result, `${describeCountsIn(run.counts, translator)}; ${formatBytes(run.bytes)}${duration}${run.error ? ` (${visible(run.error)})` : ''}`),
+			line(labels.folder, visible(run.outDir)),
+			line(labels.manifest, run.manifestPath ? visible(run.manifestPath) : t('history.no-manifest')),
+		);
+	}
+
+	return lines;
+}
+
+/** --lang, else the locale: en or hu; anything else is a usage error rather than silently English. */
+function historyLang(flag: string | undefined): Lang {
+	if (flag !== undefined && !/^(en|hu)([-_].*)?$/i.test(flag)) {
+		throw new UsageError(`--lang must be en or hu, not "${visible(flag)}".`);
+	}
+
+	return detectLang(flag);
+}
+
 export async function runHistory(argv: string[]): Promise<number> {
 	const {values} = parseOptions(argv, specs, 'history');
 	const timeZone = checkTimeZone(values.timezone ?? systemTimeZone());
+	const lang = historyLang(values.lang);
+	const translator = lang === 'en' ? undefined : createTranslator(lang, timeZone);
 	const journal = openJournal();
 	try {
 		const runs = journal.runs({limit: values.limit ?? 20, ...values.server ? {server: values.server} : {}});
 		if (values.json) {
 			process.stdout.write(`${safeJson({journal: journal.file, runs})}\n`);
 		} else if (runs.length === 0) {
-			process.stdout.write(`No runs recorded yet (${journal.file}).\n`);
+			process.stdout.write(translator
+				? `${translator.t('history.none').replace(/\.$/, '')} (${journal.file}).\n`
+				: `No runs recorded yet (${journal.file}).\n`);
 		} else {
-			process.stdout.write(`${historyLines(runs, timeZone).join('\n')}\n`);
+			process.stdout.write(`${(translator ? historyLinesIn(translator, runs) : historyLines(runs, timeZone)).join('\n')}\n`);
 		}
 	} finally {
 		journal.close();

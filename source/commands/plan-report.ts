@@ -2,6 +2,7 @@
 import {safeJson} from '../lib/text/safe-json.js';
 import type {Plan, PlannedFile} from '../lib/engine/plan.js';
 import type {Profile} from '../lib/profiles/model.js';
+import type {Contact} from '../lib/sources/model.js';
 import {formatBytes} from '../lib/errors.js';
 import {formatDuration} from '../lib/export/manifest.js';
 import {fit, visible} from '../lib/text/visible.js';
@@ -68,6 +69,34 @@ export function planTable(plan: Plan, width: number): string[] {
 			contact.archivedAt ? timeOf(contact.archivedAt).slice(0, 16) : '',
 		];
 		lines.push(cells.map((cell, index) => fit(visible(cell), header[index]![1])).join(' ').trimEnd());
+	}
+
+	return lines;
+}
+
+/**
+ * The plan for a pipe (gh's habit): a header line, then one row per file — and one for each contact without a file —
+ * with every value in full, tab-separated, never cut to a width. Server text goes through visible(), so a tab or a
+ * newline in a name can never split a row. Times are the server's ISO instants, lengths in seconds, sizes in bytes.
+ */
+export function planTsv(plan: Plan, profiles?: PlanJsonProfiles): string[] {
+	const header = ['ID', 'Record', 'Kind', 'Channel', 'Campaign', 'Operator', 'Phone', 'Termination', 'Call start', 'Length', 'File name', 'Size', 'Action', 'Reason', 'Archived'];
+	const row = (cells: Array<string | number | null | undefined>) => cells.map(cell => visible(String(cell ?? ''))).join('\t');
+	const contactCells = (contact: Contact) => [
+		contact.id, contact.recordId, contact.campaignName, contact.operatorName, contact.phoneNumber || contact.externalParty, contact.terminationName,
+		contact.callStart, contact.recycled ? '' : contact.durationSeconds,
+	];
+	const withFiles = new Set(plan.files.map(file => file.contactId));
+	const lines = [header.join('\t')];
+	for (const file of plan.files) {
+		const [id, record, ...rest] = contactCells(file.contact);
+		const item = planJsonItem(file, profiles);
+		lines.push(row([id, record, file.kind, file.channel, ...rest, file.relativePath, file.size, item['action'] as string, item['skipReason'] as string | undefined, file.contact.archivedAt]));
+	}
+
+	for (const contact of plan.contacts.filter(contact => !withFiles.has(contact.id))) {
+		const [id, record, ...rest] = contactCells(contact);
+		lines.push(row([id, record, '', contact.channel, ...rest, '', '', 'none', contact.recycled ? 'recycled' : 'no file', contact.archivedAt]));
 	}
 
 	return lines;

@@ -1,7 +1,7 @@
 /**
  * `ccdl schedule add|list|remove`: runs a saved search regularly through cron or a systemd user timer. What would be
  * installed is always printed first; it is installed after a "yes" on a terminal, or with --yes. Without a terminal
- * and without --yes nothing is installed.
+ * and without --yes nothing is installed, and the exit code (2) says so to the script that ran it.
  */
 import {safeJson} from '../lib/text/safe-json.js';
 import {existsSync} from 'node:fs';
@@ -14,6 +14,8 @@ import {ScheduleStore, schedulesPath} from '../lib/schedules/store.js';
 import {crontabEntry, hasCronEntry, makeSchedule, systemdService, systemdTimer, unitName} from '../lib/schedules/units.js';
 import {checkComplete, checkSearchName} from '../lib/searches/model.js';
 import {SearchStore} from '../lib/searches/store.js';
+import {didYouMean} from '../lib/text/suggest.js';
+import {visible} from '../lib/text/visible.js';
 import {parseOptions} from './options.js';
 
 export const scheduleHelp = `Usage: ccdl schedule COMMAND [options]
@@ -34,7 +36,7 @@ Options of add:
   --credentials FILE  the password for the unattended run: a file only you can read (chmod 600) holding the
                       password or a line CCDL_PASSWORD=...; its path goes into the schedule, never the password
                       (without it the run needs CCDL_PASSWORD in its environment, which cron does not give)
-  --yes               install without asking (without a terminal and without --yes, only print)
+  --yes               install without asking (without a terminal and without --yes: only print, exit code 2)
   --replace           replace an installed schedule of the same name
 
 The exact crontab line, or the unit files, are printed before anything is installed. Cron's output goes to a log
@@ -134,7 +136,7 @@ async function add(argv: string[]): Promise<number> {
 	if (!values.yes) {
 		if (!process.stdin.isTTY || !process.stderr.isTTY) {
 			process.stderr.write('ccdl: not installed (no terminal to ask on); run the same command with --yes to install it.\n');
-			return exitCodes.ok;
+			return exitCodes.usage;
 		}
 
 		if (!await ask(`Install it? [y/N] `)) {
@@ -219,7 +221,7 @@ export async function runSchedule(argv: string[]): Promise<number> {
 
 	const run = Object.hasOwn(subcommands, subcommand) ? subcommands[subcommand] : undefined;
 	if (!run) {
-		throw new UsageError(`"ccdl schedule" has no command "${subcommand}"; use add, list or remove.`);
+		throw new UsageError(`"ccdl schedule" has no command "${visible(subcommand)}"${didYouMean(subcommand, Object.keys(subcommands))}; use add, list or remove.`);
 	}
 
 	return run(rest);
