@@ -420,8 +420,19 @@ export class Dataset {
 	 */
 	writeListing(index: number, out: ByteWriter): void {
 		const cached = this.#cache.get(index);
-		if (cached || this.isRecycled(index)) {
-			out.text(JSON.stringify(cached?.recording ?? this.recording(index)));
+		if (cached) {
+			out.text(JSON.stringify(cached.recording));
+			return;
+		}
+
+		if (this.isRecycled(index)) {
+			// maskRecycled: every string but the ID and the channel masked, nothing to download.
+			const mask = recycledMaskJson;
+			out.text(`{"id":${JSON.stringify(this.idOf(index))},"recordId":${mask},"channel":"${this.channelOf(index)}","direction":${mask},"campaignId":${mask},"campaignName":${mask},`
+				+ `"operatorId":${mask},"operatorName":${mask},"agentLastName":${mask},"agentFirstName":${mask},"groupName":${mask},"teamName":${mask},"phoneNumber":${mask},`
+				+ `"callingNumber":${mask},"calledNumber":${mask},"externalParty":${mask},"subject":${mask},"terminationId":${mask},"terminationName":${mask},"callStart":${mask},`
+				+ `"connectedAt":${mask},"callEnd":${mask},"durationSeconds":0,"timeZone":${mask},"contactType":${mask},"recycled":true,"archived":false,"archivedAt":null,`
+				+ '"media":null,"screenshots":[],"transcript":null}');
 			return;
 		}
 
@@ -486,6 +497,7 @@ interface ContactCore {
 const phonePrefixes = ['20', '30', '70', '1'];
 const contactTypes: Record<Channel, string> = {voice: 'CALL', video: 'CALL', chat: 'CHAT', email: 'EMAIL', social: 'TEXT'};
 const companyNumberJson = JSON.stringify(companyNumber);
+const recycledMaskJson = JSON.stringify(recycledMask);
 const operatorNames = new Map(operators.map(operator => [operator, `${operator.lastName} ${operator.firstName}`]));
 
 function screenshotBytes(core: ContactCore, shot: number): Buffer {

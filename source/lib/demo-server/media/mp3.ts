@@ -79,15 +79,20 @@ function hashFrames(state: Hash, block: Buffer, bytes: number): void {
 	}
 }
 
-/** The state after exactly N frames, by bit rate and N: a few hundred distinct call lengths in practice. */
-const prefixStates = new Map<string, Hash>();
+/** The state after exactly N frames, by bit rate, then N: a few hundred distinct call lengths in practice. */
+const prefixStates = new Map<number, Map<number, Hash>>();
 
 function prefixState(bitRateKbps: number, frames: number): Hash {
-	const key = `${bitRateKbps}:${frames}`;
-	let state = prefixStates.get(key);
+	let byFrames = prefixStates.get(bitRateKbps);
+	if (!byFrames) {
+		byFrames = new Map();
+		prefixStates.set(bitRateKbps, byFrames);
+	}
+
+	let state = byFrames.get(frames);
 	if (!state) {
 		state = stateFromCheckpoint(bitRateKbps, frames);
-		prefixStates.set(key, state);
+		byFrames.set(frames, state);
 	}
 
 	return state;
