@@ -255,7 +255,7 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, platfor
 			return;
 		}
 
-		dispatch({type: 'download-started', run: started.engine});
+		dispatch({type: 'download-started', run: started.run});
 		try {
 			const result = await started.result;
 			dispatch({type: 'download-finished', result});

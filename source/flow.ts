@@ -4,9 +4,10 @@
  * app.tsx and comes back as actions. Going back never loses what was typed: every step's input lives here.
  */
 import type {Plan} from './lib/engine/plan.js';
-import type {RunEvents, RunSummary} from './lib/engine/run.js';
+import type {RunSummary} from './lib/engine/run.js';
 import type {LimitCheck} from './lib/limits/limits.js';
 import type {RunResult} from './lib/run/pipeline.js';
+import type {RunHandle} from './lib/run/state.js';
 import type {ExportMode} from './lib/searches/model.js';
 import type {Campaign, Channel, Contact, Source, SourceUser, TranscriptChoice} from './lib/sources/model.js';
 
@@ -56,7 +57,7 @@ export interface FlowState {
 	plan?: Plan;
 	/** What the limits would leave out of the plan if it started now (shown before starting). */
 	limitPreview?: LimitCheck;
-	run?: RunEvents;
+	run?: RunHandle;
 	summary?: RunSummary;
 	/** The whole result of the last run: limits, claims, manifest, exit code. */
 	result?: RunResult;
@@ -77,7 +78,7 @@ export type FlowAction =
 	| {type: 'campaigns-chosen'; ids: string[]}
 	| {type: 'listed'; filters: FilterValues; contacts: Contact[]}
 	| {type: 'planned'; naming: NamingValues; plan: Plan; limitPreview?: LimitCheck}
-	| {type: 'download-started'; run: RunEvents}
+	| {type: 'download-started'; run: RunHandle}
 	| {type: 'download-finished'; result: RunResult}
 	/** Esc: one step back, keeping what the screen had typed so far. */
 	| {type: 'back'; keep?: {selectedCampaigns?: string[]; filters?: FilterValues; naming?: NamingValues}}

@@ -93,7 +93,7 @@ export async function runHeadless(request: RunRequest, secret: string, options: 
 		// startRun closes the sink when the run ends, and when it cannot start.
 		const started = await startRun(source, plan, request, options.profiles ? {profiles: options.profiles} : {});
 		cancel = () => {
-			started.engine.cancel();
+			started.run.cancel();
 		};
 
 		if (controller.signal.aborted) {
@@ -102,14 +102,14 @@ export async function runHeadless(request: RunRequest, secret: string, options: 
 
 		if (!options.json) {
 			process.stderr.write(`${[
-				...planSummaryLines(started.engine.plan),
-				...profileSummaryLines(started.engine.plan, started.profiles, request.concurrency),
+				...planSummaryLines(started.run.plan),
+				...profileSummaryLines(started.run.plan, started.profiles, request.concurrency),
 				...started.admission.lines,
 			].join('\n')}\n`);
 		}
 
 		const mode: ProgressMode = options.json ? 'json' : process.stderr.isTTY ? 'live' : 'lines';
-		const stopReporting = reportProgress(started.engine, mode);
+		const stopReporting = reportProgress(started.run, mode);
 		const result = await started.result;
 		stopReporting();
 		const {summary} = result;

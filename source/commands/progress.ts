@@ -3,7 +3,7 @@
  * stderr is not a terminal (logs, cron mail), and one live status line when it is.
  */
 import type {EngineEvent, RunSnapshot} from '../lib/engine/events.js';
-import type {RunEvents} from '../lib/engine/run.js';
+import type {RunHandle} from '../lib/run/state.js';
 import {formatBytes} from '../lib/errors.js';
 import {safeJson} from '../lib/text/safe-json.js';
 import {visible} from '../lib/text/visible.js';
@@ -36,8 +36,8 @@ export function statusLine(snapshot: RunSnapshot, width: number): string {
 	return parts.join('  ').slice(0, Math.max(20, width - 1));
 }
 
-function eventLine(event: EngineEvent, paths: Map<string, string>): string | undefined {
-	const name = (fileId: string) => visible(paths.get(fileId) ?? fileId);
+function eventLine(event: EngineEvent, run: RunHandle): string | undefined {
+	const name = (fileId: string) => visible(run.state.files.get(fileId)?.relativePath ?? fileId);
 	switch (event.type) {
 		case 'validated': {
 			return `valid    ${name(event.fileId)} (${formatBytes(event.size)})`;
@@ -66,8 +66,7 @@ function eventLine(event: EngineEvent, paths: Map<string, string>): string | und
 }
 
 /** Subscribes a reporter to the run; returns a function that ends it (clears the live line). */
-export function reportProgress(run: RunEvents, mode: ProgressMode): () => void {
-	const paths = new Map(run.plan.files.map(file => [file.fileId, file.relativePath]));
+export function reportProgress(run: RunHandle, mode: ProgressMode): () => void {
 	if (mode === 'json') {
 		return run.subscribe(events => {
 			const at = new Date().toISOString();
@@ -77,7 +76,7 @@ export function reportProgress(run: RunEvents, mode: ProgressMode): () => void {
 
 	if (mode === 'lines') {
 		return run.subscribe(events => {
-			const lines = events.map(event => eventLine(event, paths)).filter(Boolean);
+			const lines = events.map(event => eventLine(event, run)).filter(Boolean);
 			if (lines.length > 0) {
 				process.stderr.write(`${lines.join('\n')}\n`);
 			}
@@ -88,7 +87,7 @@ export function reportProgress(run: RunEvents, mode: ProgressMode): () => void {
 	const unsubscribe = run.subscribe((events, snapshot) => {
 		const width = process.stderr.columns || 80;
 		const lines = events.filter(event => event.type === 'failed' || event.type === 'archive-failed')
-			.map(event => eventLine(event, paths)).filter(Boolean);
+			.map(event => eventLine(event, run)).filter(Boolean);
 		process.stderr.write(`\r\u001B[2K${lines.length > 0 ? `${lines.join('\n')}\n` : ''}${statusLine(snapshot, width)}`);
 		shown = true;
 	});

@@ -1,18 +1,19 @@
 /**
- * A download run as React state. Subscribes to the run's coalesced event batches (≤ ~10 a second whatever the byte
- * rate) and re-renders once per batch, never per byte. The per-file map is updated in place, only for the files the
- * batch touched, so a batch costs what it carries, not the number of files; `batch` changes with every batch, for
- * memoisation. Unsubscribes on unmount or when the run changes.
+ * A download run as React state. The run's state is derived from its events once (source/lib/run/state.ts), and
+ * this hook re-renders once per event batch (≤ ~10 a second whatever the byte rate), never per byte. File views are
+ * replaced, not mutated, when an event touches them, so memoised rows re-render only when their file changed; `batch`
+ * changes with every batch. Unsubscribes on unmount or when the run changes.
  */
-import {useEffect, useState} from 'react';
-import type {FileSnapshot, RunSnapshot} from '../lib/engine/events.js';
+import {useEffect, useMemo, useState} from 'react';
+import type {RunSnapshot} from '../lib/engine/events.js';
 import type {RunEvents} from '../lib/engine/run.js';
+import {type FileView, type RunHandle, watchRun} from '../lib/run/state.js';
 
 export interface RunView {
 	readonly run: RunEvents;
 	readonly snapshot: RunSnapshot;
-	/** The latest state of every file by file ID (copies: the engine's own objects keep changing). */
-	readonly files: ReadonlyMap<string, FileSnapshot>;
+	/** The latest view of every file by file ID. */
+	readonly files: ReadonlyMap<string, FileView>;
 	/** Archive time by contact ID, for contacts marked archived during the run. */
 	readonly archivedAt: ReadonlyMap<string, string>;
 	/** File IDs in the order they failed. */
@@ -21,112 +22,43 @@ export interface RunView {
 	readonly batch: number;
 }
 
-interface Store {
-	readonly live: Map<string, FileSnapshot>;
-	readonly files: Map<string, FileSnapshot>;
-	readonly archivedAt: Map<string, string>;
-	readonly failed: string[];
-	readonly failedIds: Set<string>;
-	/** The run's snapshot when the store was made, to tell whether anything happened before subscribing. */
-	readonly initial: RunSnapshot;
-}
-
-function createStore(run: RunEvents): Store {
-	const live = new Map<string, FileSnapshot>();
-	const files = new Map<string, FileSnapshot>();
-	const failed: string[] = [];
-	for (const file of run.files()) {
-		live.set(file.fileId, file);
-		files.set(file.fileId, {...file});
-		if (file.state === 'failed') {
-			failed.push(file.fileId);
-		}
-	}
-
-	return {live, files, archivedAt: new Map(), failed, failedIds: new Set(failed), initial: run.snapshot()};
-}
-
-function addFailed(store: Store, fileId: string): void {
-	if (!store.failedIds.has(fileId)) {
-		store.failedIds.add(fileId);
-		store.failed.push(fileId);
-	}
-}
-
-function resync(store: Store): void {
-	for (const [fileId, file] of store.live) {
-		store.files.set(fileId, {...file});
-		if (file.state === 'failed') {
-			addFailed(store, fileId);
-		}
-	}
-}
-
-function initialView(run: RunEvents): {view: RunView; store: Store} {
-	const store = createStore(run);
-	return {store, view: {run, snapshot: store.initial, files: store.files, archivedAt: store.archivedAt, failed: store.failed, batch: 0}};
+function isHandle(run: RunEvents): run is RunHandle {
+	return 'state' in run;
 }
 
 export function useRun(run: RunEvents): RunView {
-	const [state, setState] = useState(() => initialView(run));
-	// A different run: start over (state derived from the prop, without an extra effect round).
-	let current = state;
-	if (current.view.run !== run) {
-		current = initialView(run);
-		setState(current);
-	}
-
-	const {store} = current;
+	// A run that did not come through the pipeline (tests, fakes) is watched here, from the state its files are in.
+	const [watched, setWatched] = useState<{run: RunEvents; handle: RunHandle} | undefined>(undefined);
+	const handle = isHandle(run) ? run : watched?.run === run ? watched.handle : undefined;
+	const preview = useMemo(() => handle ? undefined : watchRun(run), [handle, run]);
+	const [tick, setTick] = useState({run, batch: 0, snapshot: run.snapshot()});
+	const current = tick.run === run ? tick : {run, batch: 0, snapshot: run.snapshot()};
 	useEffect(() => {
-		const unsubscribe = run.subscribe((events, snapshot) => {
-			let resyncAll = false;
-			for (const event of events) {
-				switch (event.type) {
-					case 'archived': {
-						store.archivedAt.set(event.contactId, event.archivedAt);
-						break;
-					}
-
-					case 'finished': {
-						// Files interrupted by a cancel go back to queued without an event of their own.
-						resyncAll = true;
-						break;
-					}
-
-					case 'archive-failed': {
-						break;
-					}
-
-					default: {
-						const live = store.live.get(event.fileId);
-						if (live) {
-							store.files.set(event.fileId, {...live});
-						}
-
-						if (event.type === 'failed') {
-							addFailed(store, event.fileId);
-						}
-					}
-				}
-			}
-
-			if (resyncAll) {
-				resync(store);
-			}
-
-			setState(previous => previous.store === store ? {store, view: {...previous.view, snapshot, batch: previous.view.batch + 1}} : previous);
-		});
-		// A batch may have gone out between the first render and this subscription: catch up once.
-		const now = run.snapshot();
-		const before = store.initial;
-		if (now.valid !== before.valid || now.failed !== before.failed || now.skipped !== before.skipped || now.running !== before.running
-			|| now.bytesDone !== before.bytesDone || now.finished !== before.finished) {
-			resync(store);
-			setState(previous => previous.store === store ? {store, view: {...previous.view, snapshot: now, batch: previous.view.batch + 1}} : previous);
+		const own = isHandle(run) ? undefined : preview ?? watchRun(run);
+		const active = own ?? (run as RunHandle);
+		if (own) {
+			setWatched({run, handle: own});
 		}
 
-		return unsubscribe;
-	}, [run, store]);
+		const unsubscribe = active.subscribe((_events, snapshot) => {
+			setTick(previous => ({run, batch: previous.run === run ? previous.batch + 1 : 1, snapshot}));
+		});
+		// A batch may have gone out between the render and this subscription: the state has it; show it.
+		const now = run.snapshot();
+		const before = current.snapshot;
+		if (now.valid !== before.valid || now.failed !== before.failed || now.skipped !== before.skipped || now.running !== before.running
+			|| now.bytesDone !== before.bytesDone || now.finished !== before.finished) {
+			setTick(previous => ({run, batch: previous.run === run ? previous.batch + 1 : 1, snapshot: now}));
+		}
 
-	return current.view;
+		return () => {
+			unsubscribe();
+			own?.close();
+		};
+		// `current` and `preview` are read once, at subscription time, on purpose.
+		// eslint-disable-next-line react-hooks/exhaustive-deps
+	}, [run]);
+
+	const {state} = handle ?? preview!;
+	return {run, snapshot: current.snapshot, files: state.files, archivedAt: state.archivedAt, failed: state.failed, batch: current.batch};
 }

@@ -11,8 +11,9 @@
  * and the allowance reserved in one journal transaction, so runs started together cannot pass them together.
  */
 import path from 'node:path';
-import type {Plan, PlannedFile} from '../engine/plan.js';
-import type {EngineEvent, RunListener} from '../engine/events.js';
+import type {Plan} from '../engine/plan.js';
+import type {EngineEvent} from '../engine/events.js';
+import type {FileView, RunHandle} from '../run/state.js';
 import type {RunSummary} from '../engine/run.js';
 import {exitCodes} from '../errors.js';
 import {type LimitCheck, type LimitSettings, loadLimitsSync, reserveWithinLimits} from '../limits/limits.js';
@@ -163,35 +164,29 @@ export class DownloadJournal {
 	}
 
 	/** Records items as the run reports them (validated, failed, skipped, archived), in one transaction per batch. */
-	attach(run: {plan: Plan; subscribe(listener: RunListener): () => void}): () => void {
+	attach(run: RunHandle): () => void {
 		this.#sink = run.plan.sink;
-		const files = new Map<string, PlannedFile>(run.plan.files.map(file => [file.fileId, file]));
-		const byContact = new Map<string, PlannedFile[]>();
-		for (const file of run.plan.files) {
-			const list = byContact.get(file.contactId) ?? [];
-			list.push(file);
-			byContact.set(file.contactId, list);
-		}
-
-		const done = new Map<string, ItemInput>();
+		const {state} = run;
+		const listed = new Map(run.plan.files.map(file => [file.fileId, file.sha256]));
 		return run.subscribe((events: readonly EngineEvent[]) => {
-			const items: ItemInput[] = [];
+			// The run's state already holds every event of this batch: record the files the batch finished.
+			const touched = new Set<string>();
 			for (const event of events) {
-				const item = this.#itemOf(event, files, done);
-				if (item) {
-					done.set(item.fileId, item);
-					items.push(item);
-				}
-
-				if (event.type === 'archived') {
-					for (const file of byContact.get(event.contactId) ?? []) {
-						const previous = done.get(file.fileId);
-						if (previous) {
-							const updated = {...previous, archivedAt: event.archivedAt};
-							done.set(file.fileId, updated);
-							items.push(updated);
-						}
+				if (event.type === 'validated' || event.type === 'failed' || event.type === 'skipped') {
+					touched.add(event.fileId);
+				} else if (event.type === 'archived') {
+					for (const fileId of state.byContact.get(event.contactId) ?? []) {
+						touched.add(fileId);
 					}
+				}
+			}
+
+			const items: ItemInput[] = [];
+			for (const fileId of touched) {
+				const view = state.files.get(fileId);
+				const item = view ? this.#itemOfView(view, listed.get(fileId)) : undefined;
+				if (item) {
+					items.push(item);
 				}
 			}
 
@@ -205,46 +200,28 @@ export class DownloadJournal {
 		});
 	}
 
+	/** A finished file's journal item, from its view (nothing for a file still on its way). */
+	#itemOfView(view: FileView, listedSha256: string | undefined): ItemInput | undefined {
+		const status: ItemStatus | undefined = view.state === 'valid' ? 'valid' : view.state === 'failed' ? 'failed'
+			: view.state === 'skipped' ? (view.skipReason === 'profile' ? 'skipped-profile' : 'skipped-identical') : undefined;
+		if (!status) {
+			return undefined;
+		}
+
+		const attempts = view.retries.length + (view.state === 'skipped' ? 0 : 1);
+		this.#attempts.set(view.fileId, attempts);
+		const sha256 = view.sha256 ?? (status === 'skipped-identical' ? listedSha256 : undefined);
+		return {
+			recordingId: view.contactId, fileId: view.fileId, status, path: this.#locate(view.relativePath), attempts,
+			...sha256 ? {sha256} : {}, ...view.size === undefined ? {} : {size: view.size},
+			...status === 'failed' && view.reason ? {lastError: view.reason} : {},
+			...view.archivedAt ? {archivedAt: view.archivedAt} : {},
+		};
+	}
+
 	/** Where a file is at the destination: a path, or a URL for remote destinations. */
 	#locate(relativePath: string): string {
 		return this.#sink ? this.#sink.locate(relativePath) : path.join(this.outDir, ...relativePath.split('/'));
-	}
-
-	#itemOf(event: EngineEvent, files: Map<string, PlannedFile>, done: Map<string, ItemInput>): ItemInput | undefined {
-		if (event.type === 'retrying') {
-			this.#attempts.set(event.fileId, Math.max(this.#attempts.get(event.fileId) ?? 1, event.attempt));
-			return undefined;
-		}
-
-		if (event.type !== 'validated' && event.type !== 'failed' && event.type !== 'skipped') {
-			return undefined;
-		}
-
-		const file = files.get(event.fileId);
-		if (!file) {
-			return undefined;
-		}
-
-		const base = {recordingId: file.contactId, fileId: file.fileId, attempts: this.#attempts.get(file.fileId) ?? (event.type === 'skipped' ? 0 : 1)};
-		switch (event.type) {
-			case 'validated': {
-				return {...base, status: 'valid', path: this.#locate(event.path), sha256: event.sha256, size: event.size};
-			}
-
-			case 'failed': {
-				return {...base, status: 'failed', path: this.#locate(file.relativePath), lastError: event.reason};
-			}
-
-			case 'skipped': {
-				const previous = done.get(file.fileId);
-				return {
-					...base, status: event.reason === 'profile' ? 'skipped-profile' : 'skipped-identical',
-					path: this.#locate(event.path ?? file.relativePath),
-					...file.sha256 ? {sha256: file.sha256} : previous?.sha256 ? {sha256: previous.sha256} : {},
-					...file.size === undefined ? {} : {size: file.size},
-				};
-			}
-		}
 	}
 
 	/**

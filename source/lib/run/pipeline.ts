@@ -24,6 +24,7 @@ import type {Campaign, Contact, ContactQuery, Source, TranscriptFormat} from '..
 import {platformInfo, platformOf} from '../sources/registry.js';
 import {visible} from '../text/visible.js';
 import type {RunRequest} from './request.js';
+import {type RunHandle, watchRun} from './state.js';
 
 /** Logs in to the request's platform. The secret is used for this login (and the platform's renewals) only. */
 export async function login(request: Pick<RunRequest, 'platform' | 'server' | 'company' | 'username' | 'audioFormat'>, secret: string, signal?: AbortSignal): Promise<Source> {
@@ -169,8 +170,8 @@ export interface RunResult {
 }
 
 export interface StartedRun {
-	/** Subscribe for progress; `cancel()` stops it (partials kept, manifest and journal still written). */
-	engine: DownloadRun;
+	/** Subscribe for progress, read its state; `cancel()` stops it (partials kept, manifest and journal still written). */
+	run: RunHandle;
 	admission: Admission;
 	profiles: RunProfiles;
 	result: Promise<RunResult>;
@@ -304,8 +305,10 @@ export async function startRun(source: Source, plan: Plan, request: RunRequest, 
 	}
 
 	const admitted = admission.plan;
+	// Watched before anyone else subscribes: the one state every screen and reporter reads.
+	const run = watchRun(engine);
 	const result = (async (): Promise<RunResult> => {
-		const detach = recorder.attach(engine);
+		const detach = recorder.attach(run);
 		let summary: RunSummary;
 		try {
 			summary = await engine.start();
@@ -339,5 +342,5 @@ export async function startRun(source: Source, plan: Plan, request: RunRequest, 
 			exitCode: exitCode === exitCodes.ok && deleteFailed ? exitCodes.someFailed : exitCode,
 		};
 	})();
-	return {engine, admission, profiles, result};
+	return {run, admission, profiles, result};
 }
