@@ -1,6 +1,6 @@
 import {Box} from 'ink';
 import {describe, expect, test} from 'vitest';
-import {type Column, layoutColumns, Table, tableReducer, type TableLimits, useTable} from '../../source/components/table/index.js';
+import {type Column, layoutColumns, RowDetail, Table, tableReducer, type TableLimits, useTable} from '../../source/components/table/index.js';
 import {keys, renderScreen, type Rendered} from '../helpers/ink.js';
 
 interface Item {
@@ -252,3 +252,40 @@ function ResizeAware() {
 	const {columns: width} = useWindowSize();
 	return <Probe rows={items(3)} width={width} page={5}/>;
 }
+
+describe('following a row, gutter marks and the detail', () => {
+	const limits: TableLimits = {rows: 100, page: 10, maxColumn: 0};
+
+	test('reveal selects a row; the window moves only when it is out of view, then shows it near the top', () => {
+		const state = {selected: 3, top: 0, column: 0};
+		expect(tableReducer(state, {type: 'reveal', index: 7, limits})).toEqual({selected: 7, top: 0, column: 0});
+		expect(tableReducer(state, {type: 'reveal', index: 40, limits})).toEqual({selected: 40, top: 38, column: 0});
+		expect(tableReducer({selected: 50, top: 45, column: 0}, {type: 'reveal', index: 10, limits})).toEqual({selected: 10, top: 8, column: 0});
+		expect(tableReducer(state, {type: 'reveal', index: 99, limits})).toEqual({selected: 99, top: 90, column: 0});
+	});
+
+	function Follower({follow, marked}: {readonly follow?: number; readonly marked: ReadonlySet<number>}) {
+		const rows = items(50);
+		const model = useTable({columns, rowCount: rows.length, pageSize: 5, width: 60, isActive: true, ...(follow === undefined ? {} : {follow})});
+		return <Table columns={columns} rows={rows} model={model} width={60} markOf={item => marked.has(item.id) ? '•' : undefined} status='in flight: here'/>;
+	}
+
+	test('a followed row is selected and in view; marks sit in the gutter; the status joins the position line', async () => {
+		const rendered = renderScreen(<Follower follow={30} marked={new Set([31, 32])}/>);
+		const frame = await rendered.waitFor('Row 31 of 50');
+		expect(frame).toMatch(/^›•31 /m);
+		expect(frame).toMatch(/^ •32 /m);
+		expect(frame).toMatch(/^ {2}29 /m);
+		expect(frame).toContain('Row 31 of 50 · columns 1–5 of 6 → · in flight: here');
+		rendered.unmount();
+	});
+
+	test('the detail keeps a value\'s own lines and escapes other control characters', async () => {
+		const rendered = renderScreen(<RowDetail title='Item 1' columns={columns} row={{id: 1, name: 'a\u001B[31mb'}} width={60} keys='Esc back'
+			extra={[{label: 'Files', value: 'one.mp3\ntwo.png'}]}/>);
+		const frame = await rendered.waitFor('Esc back');
+		expect(frame).toMatch(/^Files +one\.mp3\n +two\.png$/m);
+		expect(frame).toContain('a\\x1b[31mb');
+		rendered.unmount();
+	});
+});

@@ -42,7 +42,8 @@ async function renderDownload(run: FakeRun, options: {lang?: Lang; noColor?: boo
 	const rows = options.rows ?? 24;
 	resize(rendered, columns, rows);
 	await rendered.waitFor(frame => /Row 1 of|1\. sor \//.test(frame) && fits(frame, columns, rows));
-	await until(() => run.listeners.size === 1);
+	// The progress (useRun) and the retry history listen.
+	await until(() => run.listeners.size === 2);
 	return {rendered, ...callbacks};
 }
 
@@ -87,7 +88,8 @@ describe('DownloadScreen', () => {
 			{type: 'progress', fileId: '100002:recording', bytes: 700},
 		]);
 		let frame = await rendered.waitFor('2 running');
-		expect(line(frame, '› 100001')).toMatch(/100001 +50%/);
+		// Files in flight carry a mark in the gutter; the first one is selected (the table follows them).
+		expect(line(frame, '100001')).toMatch(/^›•100001 +50%/);
 		// The video call's screenshots count in its share: 700 of 1,400 bytes.
 		expect(line(frame, '100002')).toMatch(/100002 +50%/);
 		// 1,200 of 3,400 bytes; 2,200 left at 1 kB/s.
@@ -98,12 +100,14 @@ describe('DownloadScreen', () => {
 			{type: 'archived', contactId: '100001', archivedAt: '2026-03-05T09:15:00Z'},
 		]);
 		frame = await rendered.waitFor('1 valid');
-		expect(line(frame, '› 100001')).toMatch(/100001 +100% +valid/);
+		// The table follows the file in flight: 100002 is selected now.
+		expect(line(frame, '100001')).toMatch(/100001 +100% +valid/);
+		expect(frame).toMatch(/^›•100002/m);
 		for (let step = 0; step < 13 && !frame.includes('Archived'); step++) {
 			frame = await rendered.press(keys.right, text => text !== frame);
 		}
 
-		expect(line(frame, '› 100001')).toContain('05/03/2026, 09:15:00');
+		expect(line(frame, '100001')).toContain('05/03/2026, 09:15:00');
 		rendered.unmount();
 	});
 
@@ -117,9 +121,9 @@ describe('DownloadScreen', () => {
 		let frame = await rendered.waitFor('Failed (2):');
 		expect(frame).toContain('100004 2026-03-01_100004.mp3: The file\'s SHA-256 does not match');
 		expect(frame).toContain('100002 2026-03-01_100002-screenshot-2.png: Server error 500 after 5 attempts.');
-		expect(line(frame, '  100004')).toMatch(/100004 +0% +failed/);
+		expect(line(frame, '✗100004')).toMatch(/^ ✗100004 +0% +failed/);
 		expect(frame).toContain('2/5 files · 0 valid · 2 failed');
-		frame = await rendered.press(keys.end, '› 100004');
+		frame = await rendered.press(keys.end, '›✗100004');
 		expect(frame).toContain('100004 · 2026-03-01_100004.mp3: The file\'s SHA-256');
 		expect(fits(frame, 80, 24)).toBe(true);
 		rendered.unmount();
@@ -198,10 +202,11 @@ describe('DownloadScreen', () => {
 		const run = new FakeRun(syntheticPlan(100_000));
 		const {rendered} = await renderDownload(run);
 		await rendered.waitFor('Row 1 of 100,000');
-		let frame = await rendered.press(keys.pageDown, text => text.includes('› 100015'));
+		// A page is 14 rows at 80×24 (the key line takes one).
+		let frame = await rendered.press(keys.pageDown, text => text.includes('› 100014'));
 		run.batch([{type: 'progress', fileId: '100016:recording', bytes: 420}]);
 		frame = await rendered.waitFor(text => /100016 +42%/.test(text));
-		expect(frame).toContain('Row 16 of 100,000');
+		expect(frame).toContain('Row 15 of 100,000');
 		expect(fits(frame, 80, 24)).toBe(true);
 		rendered.unmount();
 	});
@@ -227,6 +232,118 @@ describe('DownloadScreen', () => {
 		frame = await rendered.waitFor(text => !text.includes('File name') && fits(text, 60, 14));
 		expect(frame).toContain('100001');
 		rendered.unmount();
+	});
+
+	describe('the table as a user drives it', () => {
+		test('follows the files in flight on a long list, says where they are, and stops when the user moves (s follows again)', async () => {
+			const run = new FakeRun(syntheticPlan(300));
+			const {rendered} = await renderDownload(run);
+			const fileOf = (index: number) => `${100_000 + index}:recording`;
+			run.batch([40, 41, 42].map(index => ({type: 'started' as const, fileId: fileOf(index), resumedFrom: 0})));
+			let frame = await rendered.waitFor('in flight: rows 41–43');
+			// The first file in flight is selected, with two rows of context above; all three carry the mark.
+			expect(frame).toMatch(/^›•100040 /m);
+			expect(frame).toMatch(/^ •100042 /m);
+			expect(frame).toMatch(/^ {2}100038 /m);
+			expect(frame).toContain('Row 41 of 300');
+			run.batch([{type: 'validated', fileId: fileOf(40), path: 'x', sha256: 'a'.repeat(64), size: 1000}, {type: 'started', fileId: fileOf(43), resumedFrom: 0}]);
+			frame = await rendered.waitFor('in flight: rows 42–44');
+			expect(frame).toMatch(/^›•100041 /m);
+			// g: the first row; following stops, and the position line says the files are below and how to follow.
+			frame = await rendered.press('g', 'Row 1 of 300');
+			expect(frame).toContain('in flight: rows 42–44 ↓ (s follows them)');
+			run.batch([{type: 'started', fileId: fileOf(44), resumedFrom: 0}]);
+			frame = await rendered.waitFor('in flight: rows 42–45 ↓');
+			expect(frame).toContain('Row 1 of 300');
+			// j k G move as in less; G is the last row.
+			frame = await rendered.press('j', 'Row 2 of 300');
+			frame = await rendered.press('G', 'Row 300 of 300');
+			expect(frame).toContain('in flight: rows 42–45 ↑ (s follows them)');
+			frame = await rendered.press('k', 'Row 299 of 300');
+			// s: follow again.
+			frame = await rendered.press('s', 'Row 42 of 300');
+			expect(frame).toMatch(/^›•100041 /m);
+			expect(frame).not.toContain('s follows them');
+			expect(fits(frame, 80, 24)).toBe(true);
+			rendered.unmount();
+		});
+
+		test('/ filters the rows as typed; f shows only the failed ones; Esc clears the filter before it asks to cancel', async () => {
+			const run = sampleRun();
+			const {rendered, onCancel} = await renderDownload(run);
+			let frame = await rendered.press('/', 'Filter: ▏');
+			// Typed letters go to the filter, not to the screen's keys (q would ask to cancel, f filter the failed).
+			frame = await rendered.press('0004', 'Row 1 of 1');
+			frame = await rendered.press(keys.enter, text => text.includes('Filter: 0004 · 1 of 3 rows'));
+			expect(frame).toMatch(/^› 100004 /m);
+			expect(frame).not.toContain('100001');
+			frame = await rendered.press(keys.escape, text => !text.includes('Filter:'));
+			expect(frame).toContain('100001');
+			expect(frame).not.toContain('Cancel the download?');
+			run.batch([{type: 'failed', fileId: '100002:recording', code: 'http-500', reason: 'Server error 500 after 6 attempts.'}]);
+			await rendered.waitFor('Failed (1):');
+			frame = await rendered.press('f', 'Failed only (f shows all) · 1 of 3 rows');
+			expect(frame).toMatch(/^›✗100002 +\S+ +failed/m);
+			expect(frame).not.toContain('100004');
+			// The filter and failed-only together: nothing failed matches 0001.
+			frame = await rendered.press('/', 'Filter: ▏');
+			frame = await rendered.press('0001', 'No row contains "0001"');
+			frame = await rendered.press(keys.escape, '1 of 3 rows');
+			frame = await rendered.press('f', text => !text.includes('Failed only'));
+			expect(frame).toContain('100004');
+			expect(onCancel).not.toHaveBeenCalled();
+			rendered.unmount();
+		});
+
+		test('Enter opens a row\'s detail: every column, the full path, the whole reason and every retry; Esc, q or Enter go back', async () => {
+			const run = sampleRun();
+			const {rendered} = await renderDownload(run);
+			const reason = 'The connection was reset by the server while the body was being read, after 6 attempts; the partial bytes are kept for the next run.';
+			run.batch([
+				{type: 'started', fileId: '100004:recording', resumedFrom: 0},
+				{type: 'retrying', fileId: '100004:recording', attempt: 1, reason: 'connection reset', delayMs: 1000},
+				{type: 'retrying', fileId: '100004:recording', attempt: 2, reason: 'HTTP 503', delayMs: 2500},
+			]);
+			run.batch([{type: 'failed', fileId: '100004:recording', code: 'network', reason}]);
+			await rendered.waitFor('Failed (1):');
+			await rendered.press(keys.end, '›✗100004');
+			let frame = await rendered.press(keys.enter, 'Contact 100004');
+			for (const title of ['ID', 'Record ID', 'Campaign', 'Operator', 'Call start', 'File name', 'Downloaded', 'Archived', 'Validated']) {
+				expect(frame).toMatch(new RegExp(`^${title}\\b`, 'm'));
+			}
+
+			expect(frame).toContain('/tmp/out/2026-03-01_100004.mp3');
+			// The reason whole (wrapped, not cut) and the retries in order.
+			expect(frame.replaceAll(/\s+/g, ' ')).toContain(`failed: ${reason}`);
+			expect(frame).toMatch(/retry 1: connection reset \(waited 00:00:01\)[\s\S]*retry 2: HTTP 503 \(waited 00:00:0[23]\)/);
+			expect(frame).toContain('Esc, q or Enter back to the table');
+			frame = await rendered.press('q', 'Row 3 of 3');
+			expect(frame).not.toContain('Cancel the download?');
+			frame = await rendered.press(keys.up, '› 100002');
+			frame = await rendered.press(keys.enter, 'Contact 100002');
+			// A video call: its recording and each screenshot, none retried.
+			expect(frame).toMatch(/^File 1 /m);
+			expect(frame).toMatch(/^File 3 /m);
+			expect(frame).toContain('no retries');
+			expect(frame).toContain('waiting its turn');
+			frame = await rendered.press(keys.escape, 'Row 2 of 3');
+			rendered.unmount();
+		});
+
+		test('in Hungarian: the key line, the filter, the detail', async () => {
+			const run = sampleRun();
+			const {rendered} = await renderDownload(run, {lang: 'hu'});
+			let frame = await rendered.waitFor('f csak hibások');
+			run.batch([{type: 'started', fileId: '100001:recording', resumedFrom: 0}]);
+			frame = await rendered.waitFor('folyamatban: 1. sor');
+			frame = await rendered.press('f', 'Csak a hibások (f: mind)');
+			expect(frame).toContain('Eddig egy fájl sem hibás');
+			frame = await rendered.press('f', text => !text.includes('Csak a hibások'));
+			frame = await rendered.press(keys.enter, '100001 kontakt');
+			expect(frame).toContain('letöltés: 0 B / 1.00 kB');
+			expect(frame).toContain('nem kellett újrapróbálni');
+			rendered.unmount();
+		});
 	});
 
 	describe('colours', () => {

@@ -1,6 +1,7 @@
 /**
  * One row of a table in full: every column's title and whole value, wrapped instead of cut, plus lines the screen
- * adds (the full path of a file). What the table's columns had to shorten can be read here.
+ * adds (the full path of a file). A value's own line breaks (`\n`) are kept; every other control character is shown
+ * escaped. What the table's columns had to shorten can be read here.
  */
 import {Box, Text} from 'ink';
 import {useTheme} from '../../hooks/use-theme.js';
@@ -32,7 +33,8 @@ export function RowDetail<Row>({title, columns, row, extra = [], width, keys}: R
 						<Text color={theme.muted} wrap='truncate-end'>{visible(item.label)}</Text>
 					</Box>
 					<Box width={valueWidth}>
-						<Text wrap='wrap'>{visible(item.value) || ' '}</Text>
+						{/* A value may have lines of its own (one file a line); each is made terminal-safe and wraps. */}
+						<Text wrap='wrap'>{item.value.split('\n').map(part => visible(part)).join('\n') || ' '}</Text>
 					</Box>
 				</Box>
 			))}

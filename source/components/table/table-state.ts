@@ -21,7 +21,16 @@ export interface TableLimits {
 }
 
 export type TableMove = 'up' | 'down' | 'page-up' | 'page-down' | 'home' | 'end' | 'left' | 'right';
-export type TableAction = {readonly type: TableMove; readonly limits: TableLimits};
+export type TableAction =
+	| {readonly type: TableMove; readonly limits: TableLimits}
+	/**
+	 * Select row `index` for the screen (e.g. following the files in flight). The window moves only when the row is
+	 * out of view, and then shows it near the top with a little context above, so what comes after it is in view too.
+	 */
+	| {readonly type: 'reveal'; readonly index: number; readonly limits: TableLimits};
+
+/** Rows kept above a revealed row when the window has to move to it. */
+const revealContext = 2;
 
 export const initialTableState: TableState = {selected: 0, top: 0, column: 0};
 
@@ -69,6 +78,12 @@ export function tableReducer(state: TableState, action: TableAction): TableState
 
 		case 'right': {
 			return clampTable({...current, column: current.column + 1}, limits);
+		}
+
+		case 'reveal': {
+			const inView = action.index >= current.top && action.index < current.top + page;
+			const top = inView ? current.top : action.index - Math.min(revealContext, page - 1);
+			return clampTable({...current, selected: action.index, top}, limits);
 		}
 	}
 }

@@ -26,6 +26,13 @@ export interface TableProps<Row> {
 	readonly emptyText?: string;
 	/** Mark the selected row. @default true */
 	readonly showSelection?: boolean;
+	/**
+	 * A one-column mark in the gutter after the selection mark, e.g. `•` on a file in flight, so where things happen
+	 * shows without colour.
+	 */
+	readonly markOf?: (row: Row) => string | undefined;
+	/** Added to the position line, e.g. where the files in flight are. */
+	readonly status?: string;
 }
 
 interface RowLineProps {
@@ -42,12 +49,16 @@ function colorOf(theme: Theme, tone: RowTone | undefined): string | undefined {
 	return tone ? theme[tone] : undefined;
 }
 
-export function Table<Row>({columns, rows, model, width, toneOf, emptyText, showSelection = true}: TableProps<Row>) {
+export function Table<Row>({columns, rows, model, width, toneOf, emptyText, showSelection = true, markOf, status}: TableProps<Row>) {
 	const {t, number} = useI18n();
 	const theme = useTheme();
 	const {state, layout, limits} = model;
 	const blank = ' '.repeat(gutterWidth);
 	const mark = fit(theme.focusMark, gutterWidth);
+	const gutter = (row: Row, isSelected: boolean) => {
+		const own = markOf?.(row);
+		return own ? fit(isSelected ? theme.focusMark : ' ', 1) + fit(own, gutterWidth - 1) : isSelected ? mark : blank;
+	};
 	const lines = [];
 	const end = Math.min(rows.length, state.top + limits.page);
 	for (let index = state.top; index < end; index++) {
@@ -57,7 +68,7 @@ export function Table<Row>({columns, rows, model, width, toneOf, emptyText, show
 			<RowLine
 				// Keyed by slot: scrolling reuses the same row components, and unchanged text skips rendering.
 				key={index - state.top}
-				line={fit((isSelected ? mark : blank) + formatRow(columns, layout, row), width).trimEnd()}
+				line={fit(gutter(row, isSelected) + formatRow(columns, layout, row), width).trimEnd()}
 				color={isSelected ? colorOf(theme, toneOf?.(row)) ?? theme.accent : colorOf(theme, toneOf?.(row))}
 				isSelected={isSelected}
 			/>,
@@ -68,6 +79,7 @@ export function Table<Row>({columns, rows, model, width, toneOf, emptyText, show
 	const position = [
 		rows.length > 0 ? t('table.position', {row: number(state.selected + 1), rows: number(rows.length)}) : '',
 		layout.total > layout.placed.length ? t('table.columns', {from: layout.from, to: layout.to, total: layout.total}) + arrows : '',
+		status ?? '',
 	].filter(Boolean).join(' · ');
 	return (
 		<Box flexDirection='column'>
