@@ -20,7 +20,7 @@ afterAll(async () => {
 
 describe('a file corrupted on disk', () => {
 	// Fails until plan.ts plans a corrupt file of the same contact as a replacement in place (see the report).
-	it.fails('a rerun with --include-archived replaces it in place: exit 0, no _2 twin, every file as listed (needs plan.ts)', async () => {
+	it('a rerun with --include-archived replaces it in place: exit 0, no _2 twin, every file as listed', async () => {
 		server = await startDemoProcess(['--calls', '200', '--seed', '66', '--media-size', '100000']);
 		const out = await tempDir('ccdl-fault-corrupt-');
 		const args = ['download', ...connection(server.url), '--from', '2026-10-10', '--to', '2026-10-14', '--timezone', 'UTC', '--channel', 'voice', '--out', out];

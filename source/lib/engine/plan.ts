@@ -165,6 +165,23 @@ class DestinationIndex {
 	}
 }
 
+/** Who each file at the destination belongs to, by the destination's manifest (folded path → contact and kind). */
+async function manifestOwners(sink: Sink): Promise<Map<string, {contactId: string; kind: string}>> {
+	const owners = new Map<string, {contactId: string; kind: string}>();
+	const text = await sink.readText('manifest.jsonl').catch(() => undefined);
+	for (const line of text?.split('\n') ?? []) {
+		try {
+			const row = JSON.parse(line) as {file?: unknown; contactId?: unknown; fileKind?: unknown; status?: unknown};
+			if (typeof row.file === 'string' && row.file && typeof row.contactId === 'string' && typeof row.fileKind === 'string'
+				&& (row.status === 'valid' || row.status === 'skipped-identical')) {
+				owners.set(row.file.replace(/\.age$/, '').normalize('NFC').toLowerCase(), {contactId: row.contactId, kind: row.fileKind});
+			}
+		} catch {}
+	}
+
+	return owners;
+}
+
 export async function buildPlan(listed: readonly Contact[], options: PlanOptions): Promise<Plan> {
 	const {sink} = options;
 	await sink.prepare({dryRun: options.dryRun ?? false});
@@ -191,17 +208,37 @@ export async function buildPlan(listed: readonly Contact[], options: PlanOptions
 	// with more contacts in a name group shifts the suffixes). A claimed file is skipped and never replaced.
 	const claimed = new Map<string, string>();
 	const claimedPaths = new Set<string>();
+	// Files the destination's manifest says an earlier run exported for this same contact and kind, whose bytes no
+	// longer match the listing: corrupted since. They are downloaded again over themselves, never beside them.
+	const ownEarlier = await manifestOwners(sink);
+	const repairs = new Map<string, string>();
 	for (const {file, segments, extension} of pending) {
 		if (!file.sha256) {
 			continue;
 		}
 
+		let corrupt: string | undefined;
 		for (const candidate of await disk.variants(segments, extension)) {
-			if (!claimedPaths.has(fold(candidate)) && await disk.holds(candidate, file)) {
+			if (claimedPaths.has(fold(candidate))) {
+				continue;
+			}
+
+			if (await disk.holds(candidate, file)) {
 				claimed.set(file.fileId, candidate);
 				claimedPaths.add(fold(candidate));
+				corrupt = undefined;
 				break;
 			}
+
+			const owner = ownEarlier.get(fold(candidate));
+			if (!corrupt && owner?.contactId === file.contactId && owner.kind === file.kind) {
+				corrupt = candidate;
+			}
+		}
+
+		if (corrupt && !claimed.has(file.fileId)) {
+			repairs.set(file.fileId, corrupt);
+			claimedPaths.add(fold(corrupt));
 		}
 	}
 
@@ -215,12 +252,14 @@ export async function buildPlan(listed: readonly Contact[], options: PlanOptions
 			inBatch++;
 		}
 
-		let relativePath = claimed.get(file.fileId) ?? wanted;
+		let relativePath = claimed.get(file.fileId) ?? repairs.get(file.fileId) ?? wanted;
 		let action: PlannedFile['action'] = claimed.has(file.fileId) ? 'skip' : 'download';
-		let replaces = false;
+		let replaces = repairs.has(file.fileId);
 		const compareWith: string[] = [];
 		const occupied = async (candidate: string) => claimedPaths.has(fold(candidate)) || await disk.exists(candidate);
-		if (action === 'download' && options.overwrite && !claimedPaths.has(fold(relativePath))) {
+		if (replaces) {
+			onDisk++;
+		} else if (action === 'download' && options.overwrite && !claimedPaths.has(fold(relativePath))) {
 			if (await disk.exists(relativePath)) {
 				replaces = true;
 				onDisk++;
