@@ -81,9 +81,8 @@ describe('kill -9 mid-run', () => {
 	}, 240_000);
 
 	// Item 3 as a whole: the rerun's manifest describes every file on disk, those of contacts the killed run already
-	// had marked archived included. That needs the pipeline to rebuild rows from the journal (issue 16, the lead's
-	// part): until it does this fails, and `it.fails` keeps the suite honest about it — make it `it` when it lands.
-	it.fails('the rerun leaves a manifest that names every file on disk as valid (needs pipeline.ts: rows from the journal)', () => {
+	// had marked archived included (the pipeline adds rows from the journal).
+	it('the rerun leaves a manifest that names every file on disk as valid', () => {
 		expect(manifestAfterKill, 'the kill -9 case ran').toBeDefined();
 		const named = new Set(manifestAfterKill!.rows.filter(row => row.status === 'valid' || row.status === 'skipped-identical').map(row => row.file));
 		const missing = manifestAfterKill!.files.filter(file => !named.has(file));

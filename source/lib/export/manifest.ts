@@ -116,7 +116,7 @@ function localParts(iso: string, timeZone: string): {date: string; time: string}
 	return {date: date.format(instant), time: time.format(instant)};
 }
 
-function contactColumns(contact: Contact): Omit<ManifestRow, 'file' | 'fileKind' | 'fileType' | 'size' | 'sha256' | 'archivedAt' | 'status' | 'error'> {
+export function contactColumns(contact: Contact): Omit<ManifestRow, 'file' | 'fileKind' | 'fileType' | 'size' | 'sha256' | 'archivedAt' | 'status' | 'error'> {
 	const {date, time} = contact.recycled ? {date: contact.callStart, time: contact.callStart} : localParts(contact.callStart, contact.timeZone);
 	return {
 		contactId: contact.id,
@@ -192,6 +192,24 @@ export function manifestRows(plan: Plan, summary?: RunSummary, extra: {limited?:
  * first, per OWASP's CSV-injection advice) is prefixed with `'` — phone numbers such as +36… too, since a
  * spreadsheet reads `+1+cmd|…` as a formula; manifest.jsonl keeps every value as sent.
  */
+/** The row of a file known only from the journal (its contact is no longer listed): what the journal knows. */
+export function journalRow(item: {recordingId: string; fileId: string; relativePath: string; size?: number; sha256?: string; archivedAt?: string}, contact?: Contact): ManifestRow {
+	const kind = item.fileId.split(':')[1] ?? '';
+	const empty = Object.fromEntries(columns.map(([key]) => [key, ''])) as unknown as ManifestRow;
+	return {
+		...empty,
+		...(contact ? contactColumns(contact) : {contactId: item.recordingId}),
+		file: item.relativePath,
+		fileKind: kind,
+		fileType: path.extname(item.relativePath.replace(/\.age$/, '')).slice(1),
+		size: item.size ?? '',
+		sha256: item.sha256 ?? '',
+		archivedAt: item.archivedAt ?? contact?.archivedAt ?? '',
+		status: 'valid',
+		error: '',
+	};
+}
+
 function csvField(value: string | number | undefined): string {
 	let text = value === undefined ? '' : String(value);
 	if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) {

@@ -656,6 +656,23 @@ export class Journal {
 		});
 	}
 
+	/** The newest `valid` record of each file exported into `outDir` from `server`, by any run. */
+	validItemsIn(server: string, outDir: string): ItemRecord[] {
+		return this.#guard(() => {
+			const latest = new Map<string, ItemRecord>();
+			const rows = this.#all<ItemRow>(
+				`SELECT i.* FROM items i JOIN runs r ON r.id = i.run_id
+				 WHERE i.server = ? AND r.out_dir = ? AND i.status = 'valid' AND i.path IS NOT NULL ORDER BY i.recorded_ms, i.run_id`,
+				serverKey(server), outDir,
+			);
+			for (const row of rows) {
+				latest.set(row.file_id, itemRecord(row));
+			}
+
+			return [...latest.values()];
+		});
+	}
+
 	/**
 	 * When each of these contacts of `server` was exported and verified (its archive time), for platforms without
 	 * an archived mark of their own: there, the journal's record is what "archived" means.

@@ -24,6 +24,7 @@ import type {Campaign, Contact, ContactQuery, Source, TranscriptFormat} from '..
 import {platformInfo, platformOf} from '../sources/registry.js';
 import {visible} from '../text/visible.js';
 import type {RunRequest} from './request.js';
+import {rowsFromJournal} from './recover.js';
 import {type RunHandle, watchRun} from './state.js';
 
 /** Logs in to the request's platform. The secret is used for this login (and the platform's renewals) only. */
@@ -326,6 +327,8 @@ export async function startRun(source: Source, plan: Plan, request: RunRequest, 
 			limited: plan.contacts.filter(contact => limited.has(contact.id)),
 			deleted: new Map(deletions.map(deletion => [deletion.contactId, deletion.status === 'deleted' ? deletion.at! : deletion.status === 'would-delete' ? 'would delete (dry run)' : ''])),
 		});
+		// Files an earlier, killed run left without manifest rows (the journal has them) are described again.
+		rows.push(...await rowsFromJournal(recorder.journal, source.baseUrl, admitted.sink, rows, plan.contacts).catch(() => []));
 		const saved = await saveManifest(admitted, rows, request, recorder.runId);
 		// A remote sink holds a connection open; the run is over for it.
 		await admitted.sink.close().catch(() => undefined);

@@ -1,0 +1,51 @@
+/**
+ * The manifest made true again after a crash: a run killed (kill -9, a power cut) between validating files and
+ * writing its manifest leaves files the journal recorded as valid but no manifest row names. The next run adds a row
+ * for each of them — after hashing the file again and finding the journal's digest — so the manifest describes every
+ * file ccdl put at the destination, including contacts the killed run had already marked archived.
+ */
+import path from 'node:path';
+import {journalRow, manifestJsonName, type ManifestRow, parseManifest} from '../export/manifest.js';
+import type {Journal} from '../journal/journal.js';
+import type {Sink} from '../sinks/sink.js';
+import type {Contact} from '../sources/model.js';
+
+/** The destination-relative path of a location the sink gave (`sink.locate`), or undefined when it is elsewhere. */
+function relativeTo(sink: Sink, location: string): string | undefined {
+	const root = sink.locate('');
+	for (const separator of ['/', path.sep]) {
+		if (location.startsWith(root + separator)) {
+			return location.slice(root.length + 1).split(path.sep).join('/');
+		}
+	}
+
+	return undefined;
+}
+
+/** Rows for files the journal knows valid at this destination that neither the manifest nor `rows` name. */
+export async function rowsFromJournal(journal: Journal, server: string, sink: Sink, rows: readonly ManifestRow[], contacts: readonly Contact[]): Promise<ManifestRow[]> {
+	const text = await sink.readText(manifestJsonName).catch(() => undefined);
+	const named = new Set([...text === undefined ? [] : parseManifest(text), ...rows].filter(row => row.file).map(row => row.file.normalize('NFC')));
+	const byId = new Map(contacts.map(contact => [contact.id, contact]));
+	const recovered: ManifestRow[] = [];
+	for (const item of journal.validItemsIn(server, sink.location)) {
+		const relativePath = item.path ? relativeTo(sink, item.path) : undefined;
+		if (!relativePath || named.has(relativePath.normalize('NFC')) || !item.sha256) {
+			continue;
+		}
+
+		// Only what is really there, with the bytes the journal recorded (an encrypted sink answers by the manifest, so
+		// those are left to their own rows).
+		if (await sink.digest(relativePath).catch(() => undefined) !== item.sha256) {
+			continue;
+		}
+
+		named.add(relativePath.normalize('NFC'));
+		recovered.push(journalRow({
+			recordingId: item.recordingId, fileId: item.fileId, relativePath,
+			...item.size === null ? {} : {size: item.size}, sha256: item.sha256, ...item.archivedAt ? {archivedAt: item.archivedAt} : {},
+		}, byId.get(item.recordingId)));
+	}
+
+	return recovered;
+}
