@@ -3,7 +3,8 @@ import {afterAll, beforeAll, describe, expect, test, vi} from 'vitest';
 import type {Plan} from '../../source/lib/engine/plan.js';
 import type {FileOutcome, RunSummary} from '../../source/lib/engine/run.js';
 import type {Lang} from '../../source/lib/i18n/index.js';
-import {SummaryScreen} from '../../source/screens/summary/summary-screen.js';
+import {SummaryScreen, type SummaryScreenProps, wrappedLines} from '../../source/screens/summary/summary-screen.js';
+import type {Admission} from '../../source/lib/journal/download.js';
 import {keys, renderScreen, type Rendered} from '../helpers/ink.js';
 import {planOf, recording, recycled, summaryOf, syntheticPlan} from './fixtures/plan.js';
 
@@ -40,10 +41,10 @@ function samplePlan(): Plan {
 	return planOf([recording(100_001), recording(100_002), recycled(100_003), recording(100_004), recording(100_005)]);
 }
 
-async function renderSummary(summary: RunSummary, plan: Plan, options: {lang?: Lang; noColor?: boolean; columns?: number; rows?: number; manifestPath?: string} = {}) {
+async function renderSummary(summary: RunSummary, plan: Plan, options: {lang?: Lang; noColor?: boolean; columns?: number; rows?: number; manifestPath?: string; extra?: Partial<SummaryScreenProps>} = {}) {
 	const callbacks = {onRetryFailed: vi.fn(), onNewSearch: vi.fn(), onQuit: vi.fn(), onHelp: vi.fn()};
 	const rendered = renderScreen(
-		<SummaryScreen summary={summary} plan={plan} manifestPath={options.manifestPath ?? '/tmp/out/manifest.csv'} {...callbacks} isActive/>,
+		<SummaryScreen summary={summary} plan={plan} manifestPath={options.manifestPath ?? '/tmp/out/manifest.csv'} {...callbacks} isActive {...options.extra}/>,
 		options,
 	);
 	const columns = options.columns ?? 80;
@@ -84,7 +85,8 @@ describe('SummaryScreen', () => {
 		const plan = samplePlan();
 		const {rendered} = await renderSummary(withFailures(plan, 2), plan);
 		let frame = rendered.frame();
-		expect(frame).toContain('2026-03-01_100001.mp3: Server busy (503) for file 1 after 5 attempts; run again…');
+		// Wrapped, not cut.
+		expect(frame).toContain('2026-03-01_100001.mp3: Server busy (503) for file 1 after 5 attempts; run again\nlater.');
 		frame = await rendered.press(keys.down, 'Row 2 of 2');
 		expect(frame).toContain('2026-03-01_100002.mp3: Server busy (503) for file 2');
 		rendered.unmount();
@@ -149,6 +151,55 @@ describe('SummaryScreen', () => {
 		const {rendered} = await renderSummary(summary, plan);
 		expect(rendered.frame()).toContain('Not marked archived (they will be listed again next time): 2');
 		rendered.unmount();
+	});
+
+	test('at 80 columns long lines wrap instead of being cut, and the frame still fits', async () => {
+		const plan = {...samplePlan(), outDir: `/srv/exports/${'very-long-folder-name/'.repeat(5)}calls`};
+		const manifestPath = `${plan.outDir}/manifest.csv`;
+		const {rendered} = await renderSummary(withFailures(plan, 2), plan, {manifestPath});
+		const frame = await rendered.waitFor(text => text.includes('Row 1 of 2') && fits(text, 80, 24));
+		const joined = frame.replaceAll('\n', '');
+		expect(joined).toContain(`Folder: ${plan.outDir}`);
+		expect(joined).toContain(`Manifest: ${manifestPath}`);
+		rendered.unmount();
+	});
+
+	test('contacts held back by a limit are said, and the title is no longer green', async () => {
+		const plan = samplePlan();
+		const admission = {limited: ['1', '2', '3'], busy: [], lines: []} as unknown as Admission;
+		const {rendered} = await renderSummary(withFailures(plan, 0), plan, {extra: {result: {admission}}});
+		const frame = await rendered.waitFor('3 contacts held back by a limit');
+		expect(frame.replaceAll('\n', ' ')).toContain('run the same search again later');
+		expect(fits(frame, 80, 24)).toBe(true);
+		rendered.unmount();
+		const hu = await renderSummary(withFailures(plan, 0), plan, {lang: 'hu', extra: {result: {admission}}});
+		expect(await hu.rendered.waitFor('3 kontaktust egy korlát visszatartott')).toBeTruthy();
+		hu.rendered.unmount();
+	});
+
+	test('where the platform has no archived mark, archived is said to mean the journal', async () => {
+		const plan = samplePlan();
+		const summary = withFailures(plan, 0);
+		summary.archivedAt.set('100001', '2026-03-05T09:15:00Z');
+		summary.archivedAt.set('100002', '2026-03-05T09:15:00Z');
+		const {rendered} = await renderSummary(summary, plan, {extra: {archivedByJournal: true}});
+		const frame = await rendered.waitFor('Archived: 2 contacts.');
+		expect(frame.replaceAll('\n', ' ')).toContain('archived = exported and verified by ccdl before (its journal)');
+		rendered.unmount();
+		const platform = await renderSummary(summary, plan);
+		expect(platform.rendered.frame()).not.toContain('journal');
+		platform.rendered.unmount();
+		const hu = await renderSummary(summary, plan, {lang: 'hu', extra: {archivedByJournal: true}});
+		expect(await hu.rendered.waitFor('Archivált: 2 kontakt.')).toBeTruthy();
+		hu.rendered.unmount();
+	});
+
+	test('wrappedLines counts lines as words wrap', () => {
+		expect(wrappedLines('', 10)).toBe(1);
+		expect(wrappedLines('0123456789', 10)).toBe(1);
+		expect(wrappedLines('01234 6789 abc', 10)).toBe(2);
+		expect(wrappedLines('a'.repeat(25), 10)).toBe(3);
+		expect(wrappedLines(`ab ${'c'.repeat(12)}`, 10)).toBe(3);
 	});
 
 	test('in Hungarian', async () => {
