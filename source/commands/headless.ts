@@ -71,10 +71,13 @@ export interface HeadlessOptions {
 export async function runHeadless(request: RunRequest, secret: string, options: HeadlessOptions = {}): Promise<number> {
 	const controller = new AbortController();
 	let cancel: (() => void) | undefined;
+	let flush: (() => void) | undefined;
 	let interrupts = 0;
 	const onSignal = () => {
 		interrupts++;
 		if (interrupts > 1) {
+			// Whatever finished is told to the journal first, so the next run's manifest names it.
+			flush?.();
 			process.stderr.write('\nccdl: stopped at once; partial files are kept for the next run.\n');
 			process.exit(exitCodes.interrupted);
 		}
@@ -94,6 +97,9 @@ export async function runHeadless(request: RunRequest, secret: string, options: 
 		const started = await startRun(source, plan, request, options.profiles ? {profiles: options.profiles} : {});
 		cancel = () => {
 			started.run.cancel();
+		};
+		flush = () => {
+			started.run.flushEvents?.();
 		};
 
 		if (controller.signal.aborted) {

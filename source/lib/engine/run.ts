@@ -90,6 +90,8 @@ export interface RunEvents {
 	snapshot(): RunSnapshot;
 	files(): IterableIterator<FileSnapshot>;
 	cancel(): void;
+	/** Delivers pending events now (before a hard exit, so the journal hears every finished file). */
+	flushEvents?(): void;
 }
 
 export class DownloadRun implements RunEvents {

@@ -230,6 +230,9 @@ export function watchRun(run: RunEvents): RunHandle {
 		cancel() {
 			run.cancel();
 		},
+		flushEvents() {
+			run.flushEvents?.();
+		},
 		close() {
 			unsubscribe();
 			listeners.clear();
