@@ -7,18 +7,25 @@
  * goes in CCDL_PASSWORD, never in arguments. Its CPU time and peak RSS come from /usr/bin/time when present (else
  * from /proc, sampled).
  * Each round starts a fresh demo server, since a download marks contacts archived and so changes the next listing;
- * --include-archived keeps the set the same anyway. All downloads (ccdl, curl, aria2c) write files into fresh
- * folders under the system temporary folder, on the same file system, and are deleted afterwards.
+ * --include-archived keeps the set the same anyway. All downloads (ccdl, curl, aria2c, wget2) write files into fresh
+ * folders under one set folder in the system temporary folder (the same file system), and the outputs are kept until
+ * the set (every round of every tool) is done; then the set folder is deleted, the disk synced, and the bench pauses
+ * (issue 12: on ext4 with `discard`, deleting the last run's hundreds of MB right before a run slows file creation
+ * in that run, which costs both clients the same seconds and so flatters the slower one's ratio).
+ *
+ * Every ccdl run gets its own temporary HOME, config folder (CCDL_CONFIG_DIR) and data folder (CCDL_DATA_DIR, where
+ * the journal lives), so runs never see each other's journal, claims or limits.
  */
 import {spawn, spawnSync} from 'node:child_process';
 import {closeSync, existsSync, openSync, readFileSync} from 'node:fs';
 import {mkdir, readdir, rm, stat} from 'node:fs/promises';
 import path from 'node:path';
 import {createInterface} from 'node:readline';
+import {loadavg} from 'node:os';
 import {setTimeout as delay} from 'node:timers/promises';
 import {
 	aria2Download, cliPath, curlDownload, hasCommand, listAll, login, measured, nodeBinary, privateDir, processCpuSeconds,
-	procStatusKiB, rootDir, startServer,
+	procStatusKiB, rootDir, startServer, wget2Download,
 } from './demo-server-bench.js';
 
 export const timeBinary = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
@@ -26,10 +33,43 @@ const MiB = 1024 * 1024;
 
 /**
  * The environment of a ccdl process: a clean one, as the interactive app gets in the live scenario (PATH, LANG, TZ,
- * HOME and CCDL_CONFIG_DIR in `home`), so no developer setting (CCDL_*, NODE_OPTIONS, …) leaks in, plus `extra`.
+ * HOME, CCDL_CONFIG_DIR and CCDL_DATA_DIR in `home`), so no developer setting (CCDL_*, NODE_OPTIONS, …) leaks in and
+ * no run reads another's journal, plus `extra`.
  */
 export function ccdlEnv(home, extra = {}) {
-	return {PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, CCDL_CONFIG_DIR: home, LANG: 'C.UTF-8', TZ: 'UTC', ...extra};
+	return {
+		PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, CCDL_CONFIG_DIR: path.join(home, 'config'),
+		CCDL_DATA_DIR: path.join(home, 'data'), LANG: 'C.UTF-8', TZ: 'UTC', ...extra,
+	};
+}
+
+/** Pause after a set's outputs are deleted and synced (seconds); `--pause` of bench/run.js sets it. */
+let pauseSeconds = 5;
+
+export function setPause(seconds) {
+	pauseSeconds = seconds;
+}
+
+/**
+ * A folder for one set's outputs. `done()` deletes it, syncs and pauses, so the next set starts on a settled disk.
+ */
+export async function outputSet(prefix = 'ccdl-bench-set-') {
+	const dir = await privateDir(prefix);
+	let runs = 0;
+	return {
+		dir,
+		/** A fresh folder for one run's outputs, inside the set. */
+		async next(name) {
+			const folder = path.join(dir, `${String(++runs).padStart(2, '0')}-${name}`);
+			await mkdir(folder);
+			return folder;
+		},
+		async done() {
+			await rm(dir, {recursive: true, force: true});
+			settleDisk();
+			await delay(pauseSeconds * 1000);
+		},
+	};
 }
 
 /** The PID of the first child of `pid` (the Node process under /usr/bin/time), or undefined. */
@@ -47,8 +87,10 @@ function firstChild(pid) {
  * wall seconds, CPU seconds (user + system), peak RSS in bytes, the arrival time of each notable stderr line, and
  * the CPU the process had used when the plan summary arrived (to split planning from transferring).
  */
-export async function runCcdl(args, {cli = cliPath, nodeArgs = [], env = {}} = {}) {
+export async function runCcdl(args, {cli = cliPath, nodeArgs = [], env = {}, timeoutSeconds = 0} = {}) {
 	const dir = await privateDir('ccdl-bench-run-');
+	await mkdir(path.join(dir, 'config'));
+	await mkdir(path.join(dir, 'data'));
 	const statsFile = path.join(dir, 'time.txt');
 	const command = timeBinary ?? nodeBinary();
 	const argv = [...timeBinary ? ['-o', statsFile, '-f', '@time %e %U %S %M', nodeBinary()] : [], ...nodeArgs, cli, ...args];
@@ -79,6 +121,16 @@ export async function runCcdl(args, {cli = cliPath, nodeArgs = [], env = {}} = {
 			sampledPeakKiB = Number.isFinite(peak) ? Math.max(peak, Number.isFinite(sampledPeakKiB) ? sampledPeakKiB : 0) : sampledPeakKiB;
 		}
 	}, 50);
+	let timedOut = false;
+	const deadline = timeoutSeconds > 0 ? setTimeout(() => {
+		timedOut = true;
+		const current = pid();
+		if (current !== undefined) {
+			try {
+				process.kill(current, 'SIGKILL');
+			} catch {}
+		}
+	}, timeoutSeconds * 1000) : undefined;
 	const at = () => (performance.now() - startedAt) / 1000;
 	const result = {planAt: Number.NaN, firstFileAt: Number.NaN, doneAt: Number.NaN, cpuAtPlan: Number.NaN, valid: Number.NaN, skipped: Number.NaN, failed: Number.NaN, fileLines: 0};
 	const tail = [];
@@ -111,6 +163,7 @@ export async function runCcdl(args, {cli = cliPath, nodeArgs = [], env = {}} = {
 	});
 	const seconds = at();
 	clearInterval(sampler);
+	clearTimeout(deadline);
 	let cpu = sampledCpu;
 	let peakKiB = sampledPeakKiB;
 	try {
@@ -125,7 +178,7 @@ export async function runCcdl(args, {cli = cliPath, nodeArgs = [], env = {}} = {
 		await rm(dir, {recursive: true, force: true});
 	}
 
-	return {...result, code, signal, seconds, cpu, peakBytes: peakKiB * 1024, stderrTail: tail.join('\n')};
+	return {...result, code, signal, timedOut, seconds, cpu, peakBytes: peakKiB * 1024, stderrTail: tail.join('\n')};
 }
 
 /** Every file a voice/video download fetches: each non-recycled contact's media and screenshots, as {url, size}. */
@@ -195,11 +248,14 @@ export function downloadArgs(url, outDir, {concurrency = 8} = {}) {
 	];
 }
 
-/** One headless `ccdl download` into a fresh folder, measured, checked against the expected files, then deleted. */
-export async function ccdlDownload(server, expected, {cli, cliNodeArgs, concurrency = 8} = {}) {
-	const dir = await privateDir('ccdl-bench-ccdl-');
-	const out = path.join(dir, 'out');
-	await mkdir(out);
+/**
+ * One headless `ccdl download`, measured and checked against the expected files: into `outDir` (kept, for the
+ * caller to delete with its set), else into a fresh folder deleted afterwards.
+ */
+export async function ccdlDownload(server, expected, {cli, cliNodeArgs, concurrency = 8, outDir} = {}) {
+	const dir = outDir ? undefined : await privateDir('ccdl-bench-ccdl-');
+	const out = outDir ?? path.join(dir, 'out');
+	await mkdir(out, {recursive: true});
 	try {
 		const run = await measured(server, () => runCcdl(downloadArgs(server.url, out, {concurrency}), {cli, nodeArgs: cliNodeArgs, env: {CCDL_PASSWORD: 'demo'}}));
 		if (run.code !== 0) {
@@ -220,47 +276,64 @@ export async function ccdlDownload(server, expected, {cli, cliNodeArgs, concurre
 			transferCpu: run.cpu - run.cpuAtPlan,
 		};
 	} finally {
-		await rm(dir, {recursive: true, force: true});
+		if (dir) {
+			await rm(dir, {recursive: true, force: true});
+		}
 	}
 }
 
+/** The byte peers installed here: curl always (the scenarios need it), aria2c and wget2 when present. */
+export function bytePeers() {
+	return ['curl', ...['aria2c', 'wget2'].filter(tool => hasCommand(tool))];
+}
+
 /**
- * Rounds of ccdl vs curl vs aria2c on a fresh server each (the order rotates, so none always runs on a cold cache or
- * right after another's write-back). `serverArgs` shape the data set; `channels` pick what is downloaded.
+ * Rounds of ccdl vs curl vs aria2c vs wget2, each round on a fresh server, the order rotating so that none always
+ * runs first on a cold cache or right after another's write-back. Every run writes into its own folder of one output
+ * set, kept until the last round is done (see the top of this file); a sync before each run keeps one run's
+ * write-back out of the next one's time. `serverArgs` shape the data set; `channels` pick what is downloaded.
  */
 export async function downloadComparison({serverArgs, channels = ['voice', 'video'], rounds = 2, parallel = 8, cli, serverCli, serverNodeArgs, cliNodeArgs, onRound}) {
-	const tools = ['ccdl', 'curl', ...hasCommand('aria2c') ? ['aria2c'] : []];
+	const tools = ['ccdl', ...bytePeers()];
 	const runs = Object.fromEntries(tools.map(tool => [tool, []]));
 	let expected;
 	let serverPeakMiB = 0;
-	for (let round = 0; round < rounds; round++) {
-		const server = await startServer(serverArgs, {nodeArgs: serverNodeArgs, cli: serverCli});
-		try {
-			const token = await login(server.url);
-			expected = await downloadTargets(server.url, token, channels);
-			const order = tools.map((_, index) => tools[(index + round) % tools.length]);
-			const roundRuns = {};
-			for (const tool of order) {
-				await delay(100);
-				settleDisk();
-				let run;
-				if (tool === 'ccdl') {
-					run = await ccdlDownload(server, expected, {cli, cliNodeArgs, concurrency: parallel});
-				} else if (tool === 'curl') {
-					run = await curlDownload(server, token, expected.targets, {parallel, toDisk: true});
-				} else {
-					run = await aria2Download(server, token, expected.targets, {parallel, toDisk: true});
+	const set = await outputSet();
+	try {
+		for (let round = 0; round < rounds; round++) {
+			const server = await startServer(serverArgs, {nodeArgs: serverNodeArgs, cli: serverCli});
+			try {
+				const token = await login(server.url);
+				expected = await downloadTargets(server.url, token, channels);
+				const order = tools.map((_, index) => tools[(index + round) % tools.length]);
+				const roundRuns = {};
+				for (const tool of order) {
+					await delay(100);
+					settleDisk();
+					const outDir = await set.next(`${tool}-round${round + 1}`);
+					let run;
+					if (tool === 'ccdl') {
+						run = await ccdlDownload(server, expected, {cli, cliNodeArgs, concurrency: parallel, outDir});
+					} else if (tool === 'curl') {
+						run = await curlDownload(server, token, expected.targets, {parallel, outDir});
+					} else if (tool === 'aria2c') {
+						run = await aria2Download(server, token, expected.targets, {parallel, outDir});
+					} else {
+						run = await wget2Download(server, token, expected.targets, {parallel, outDir});
+					}
+
+					runs[tool].push(run);
+					roundRuns[tool] = run;
 				}
 
-				runs[tool].push(run);
-				roundRuns[tool] = run;
+				serverPeakMiB = Math.max(serverPeakMiB, server.peakRssMiB());
+				onRound?.(round, order, roundRuns);
+			} finally {
+				await server.stop();
 			}
-
-			serverPeakMiB = Math.max(serverPeakMiB, server.peakRssMiB());
-			onRound?.(round, order, roundRuns);
-		} finally {
-			await server.stop();
 		}
+	} finally {
+		await set.done();
 	}
 
 	const fastest = runs => runs.reduce((chosen, run) => run.seconds < chosen.seconds ? run : chosen);
@@ -289,27 +362,52 @@ export async function ccdlLarge(options = {}) {
 }
 
 /**
- * Planning 100,000 recordings: `ccdl list --json --include-archived` against a fresh `--calls 100000` server, stdout
- * to /dev/null. The server's CPU is reported too: most of the listing's time is the server building pages.
+ * Planning N recordings: `ccdl list --json --include-archived` against a fresh `--calls N` server, stdout to
+ * /dev/null, `rounds` times. The server's CPU is reported too (it builds the pages). A run that takes longer than
+ * `timeoutSeconds` is killed and reported as such (with the peak RSS it had reached); one that crashes (e.g. out of
+ * heap) is reported with its exit, not thrown, so a scaling table still shows how far it got.
  */
-export async function ccdlPlan({calls = 100_000, rounds = 1, cli, serverCli, serverNodeArgs, cliNodeArgs} = {}) {
+export async function ccdlPlan({calls = 100_000, rounds = 1, cli, serverCli, serverNodeArgs, cliNodeArgs, timeoutSeconds = 0, tolerateFailure = false} = {}) {
 	const runs = [];
 	for (let round = 0; round < rounds; round++) {
 		const server = await startServer(['--calls', String(calls), '--seed', '1'], {nodeArgs: serverNodeArgs, cli: serverCli});
 		const dir = await privateDir('ccdl-bench-plan-');
 		try {
 			const args = ['list', '--json', '--server', server.url, '--user', 'admin', '--include-archived', '--out', dir, '--timezone', 'UTC'];
-			const run = await measured(server, () => runCcdl(args, {cli, nodeArgs: cliNodeArgs, env: {CCDL_PASSWORD: 'demo'}}));
-			if (run.code !== 0) {
-				throw new Error(`ccdl list exited with ${run.code ?? run.signal}:\n${run.stderrTail}`);
+			const run = await measured(server, () => runCcdl(args, {cli, nodeArgs: cliNodeArgs, env: {CCDL_PASSWORD: 'demo'}, timeoutSeconds}));
+			const failure = run.timedOut ? `killed after ${timeoutSeconds} s` : run.code === 0 ? undefined : `exit ${run.code ?? run.signal}`;
+			if (failure && !tolerateFailure) {
+				throw new Error(`ccdl list ${failure}:\n${run.stderrTail}`);
 			}
 
-			runs.push({...run, serverPeakMiB: server.peakRssMiB(), startupSeconds: server.startupSeconds});
+			runs.push({...run, failure, calls, serverPeakMiB: server.peakRssMiB(), startupSeconds: server.startupSeconds});
 		} finally {
 			await rm(dir, {recursive: true, force: true});
 			await server.stop();
 		}
 	}
 
-	return {runs, best: runs.reduce((chosen, run) => run.seconds < chosen.seconds ? run : chosen), peakBytes: Math.max(...runs.map(run => run.peakBytes))};
+	const finished = runs.filter(run => !run.failure);
+	return {
+		runs,
+		best: (finished.length > 0 ? finished : runs).reduce((chosen, run) => run.seconds < chosen.seconds ? run : chosen),
+		peakBytes: Math.max(...runs.map(run => run.peakBytes)),
+	};
 }
+
+/**
+ * How planning grows with the job (issue 12): `ccdl list --json` against `demo-server --calls N` for each N, one
+ * round each, a fresh server each. Memory should stay flat and time grow linearly.
+ */
+export async function ccdlScaling({sizes = [10_000, 100_000, 1_000_000], timeoutSeconds = 600, onRun, ...options} = {}) {
+	const rows = [];
+	for (const calls of sizes) {
+		const {best} = await ccdlPlan({...options, calls, rounds: 1, timeoutSeconds, tolerateFailure: true});
+		rows.push(best);
+		onRun?.(best);
+	}
+
+	return rows;
+}
+
+export const loadNow = () => loadavg()[0];

@@ -16,7 +16,7 @@ import {existsSync, readFileSync} from 'node:fs';
 import {chmod, mkdir, rm, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {setTimeout as delay} from 'node:timers/promises';
-import {ccdlDownload, ccdlEnv, downloadTargets, folderContents, settleDisk} from './ccdl-bench.js';
+import {ccdlDownload, ccdlEnv, downloadTargets, folderContents, outputSet, settleDisk} from './ccdl-bench.js';
 import {cliPath, login, measured, nodeBinary, privateDir, processCpuSeconds, procStatusKiB, startServer} from './demo-server-bench.js';
 
 const smallServerArgs = ['--calls', '2800', '--media-size', '262144', '--seed', '1'];
@@ -147,13 +147,15 @@ async function driveToList(app) {
  * The app's download of the small set: seconds from the Enter on the list to "Download finished.", CPU, peak RSS.
  * `env` adds variables to the app's clean environment (e.g. NODE_ENV or NO_COLOR, to see what they change).
  */
-export async function appDownload(server, expected, {cli = cliPath, cliNodeArgs = [], env: extraEnv = {}} = {}) {
+export async function appDownload(server, expected, {cli = cliPath, cliNodeArgs = [], env: extraEnv = {}, outDir} = {}) {
 	const dir = await privateDir('ccdl-bench-app-');
-	const out = path.join(dir, 'out');
+	const out = outDir ?? path.join(dir, 'out');
 	const home = path.join(dir, 'home');
-	await mkdir(out);
+	await mkdir(out, {recursive: true});
 	await mkdir(home);
 	const env = ccdlEnv(home, extraEnv);
+	await mkdir(env.CCDL_CONFIG_DIR);
+	await mkdir(env.CCDL_DATA_DIR);
 	const command = [nodeBinary(), ...cliNodeArgs, cli, '--server', server.url, '--company', 'demo', '--user', 'admin', '--out', out, '--timezone', 'UTC', '--lang', 'en'];
 	const app = await startApp(command, env);
 	try {
@@ -191,25 +193,35 @@ export async function appDownload(server, expected, {cli = cliPath, cliNodeArgs 
 	}
 }
 
-/** Headless and live, each on a fresh server, `rounds` times (alternating which goes first); best of each (the machine is shared: single runs swing by ±30 %). */
+/**
+ * Headless and live, each on a fresh server, `rounds` times (alternating which goes first); best of each (the machine
+ * is shared: single runs swing by ±30 %). Outputs are kept until every run is done, then deleted, synced and paused
+ * on (see ccdl-bench.js), so no run pays for the previous run's deletion.
+ */
 export async function ccdlLive({rounds = 1, cli, serverCli, serverNodeArgs, cliNodeArgs, onRun} = {}) {
 	const runs = {headless: [], app: []};
-	for (let round = 0; round < rounds; round++) {
-		const order = round % 2 === 0 ? ['headless', 'app'] : ['app', 'headless'];
-		for (const mode of order) {
-			const server = await startServer(smallServerArgs, {nodeArgs: serverNodeArgs, cli: serverCli});
-			try {
-				const token = await login(server.url);
-				const expected = await downloadTargets(server.url, token, ['voice', 'video']);
-				const run = mode === 'app'
-					? await appDownload(server, expected, {cli, cliNodeArgs})
-					: await ccdlDownload(server, expected, {cli, cliNodeArgs});
-				runs[mode].push(run);
-				onRun?.(mode, run);
-			} finally {
-				await server.stop();
+	const set = await outputSet();
+	try {
+		for (let round = 0; round < rounds; round++) {
+			const order = round % 2 === 0 ? ['headless', 'app'] : ['app', 'headless'];
+			for (const mode of order) {
+				const server = await startServer(smallServerArgs, {nodeArgs: serverNodeArgs, cli: serverCli});
+				try {
+					const token = await login(server.url);
+					const expected = await downloadTargets(server.url, token, ['voice', 'video']);
+					const outDir = await set.next(`${mode}-round${round + 1}`);
+					const run = mode === 'app'
+						? await appDownload(server, expected, {cli, cliNodeArgs, outDir})
+						: await ccdlDownload(server, expected, {cli, cliNodeArgs, outDir});
+					runs[mode].push(run);
+					onRun?.(mode, run);
+				} finally {
+					await server.stop();
+				}
 			}
 		}
+	} finally {
+		await set.done();
 	}
 
 	const best = (list, key) => list.reduce((chosen, run) => run[key] < chosen[key] ? run : chosen);

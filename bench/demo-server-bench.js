@@ -9,7 +9,7 @@ import {spawn, spawnSync} from 'node:child_process';
 import {once} from 'node:events';
 import {existsSync, readFileSync} from 'node:fs';
 import {chmod, mkdir, mkdtemp, readdir, rm, stat, writeFile} from 'node:fs/promises';
-import {tmpdir} from 'node:os';
+import {loadavg, tmpdir} from 'node:os';
 import path from 'node:path';
 import {createInterface} from 'node:readline';
 import {fileURLToPath} from 'node:url';
@@ -19,11 +19,13 @@ export const cliPath = path.join(rootDir, 'dist', 'cli.js');
 const clockTicks = 100; // USER_HZ on Linux.
 const MiB = 1024 * 1024;
 
-/** The Node that runs the bench (npm puts the project's Node 24 first on PATH), else the project's own binary. */
+/**
+ * The project's Node 24 (`node_modules/.bin/node`, from the `node` dev dependency) when installed, so ccdl and the
+ * server run on the Node the project targets whatever Node runs the bench; else the Node running the bench.
+ */
 export function nodeBinary() {
 	const local = path.join(rootDir, 'node_modules', '.bin', 'node');
-	const major = Number(process.versions.node.split('.')[0]);
-	return major >= 24 || !existsSync(local) ? process.execPath : local;
+	return existsSync(local) ? local : process.execPath;
 }
 
 export function hasCommand(name) {
@@ -233,6 +235,7 @@ function runProcess(command, args, {cwd} = {}) {
 
 /** Runs a transfer and measures wall time and CPU (server process and whole machine) around it. */
 export async function measured(server, transfer) {
+	const load = loadavg()[0];
 	const machineBefore = machineCpu();
 	const serverBefore = server.cpuSeconds();
 	const startedAt = performance.now();
@@ -243,23 +246,62 @@ export async function measured(server, transfer) {
 	const machineBusy = machineAfter.busy - machineBefore.busy;
 	const clientCpu = result.cpu;
 	const otherCpu = Math.max(0, machineBusy - serverCpu - (Number.isFinite(clientCpu) ? clientCpu : 0));
-	return {...result, seconds, serverCpu, clientCpu, machineBusy, otherCpu};
+	return {...result, seconds, serverCpu, clientCpu, machineBusy, otherCpu, load};
 }
 
 /**
- * Downloads `targets` ({url, size}) to /dev/null with `curl --parallel --parallel-max N`, or, with `toDisk`, to files
- * in a private folder under the system temporary folder (deleted afterwards). The URLs, the outputs and the
- * Authorization header are in a 0600 config file. Checks that every transfer was a 200 of the listed size.
+ * Count and bytes of the regular files under `dir` (recursive), for checking what a peer wrote. Names starting with
+ * one of `skip` are left out.
  */
-export async function curlDownload(server, token, targets, {parallel = 8, toDisk = false} = {}) {
+export async function filesUnder(dir, skip = []) {
+	let files = 0;
+	let bytes = 0;
+	for (const entry of await readdir(dir, {withFileTypes: true, recursive: true})) {
+		if (entry.isFile() && !skip.some(prefix => entry.name.startsWith(prefix))) {
+			files++;
+			bytes += (await stat(path.join(entry.parentPath ?? entry.path, entry.name))).size;
+		}
+	}
+
+	return {files, bytes};
+}
+
+/**
+ * Where a peer writes: `outDir` when given (created, and kept: the caller deletes a whole set's outputs at once, so
+ * one run's deletion never lands in another run's time), else /dev/null (curl), tmpfs (aria2c) or a private folder
+ * under the system temporary folder, deleted when the run ends.
+ */
+async function outputFolder(dir, {outDir, toDisk, tmpfs = false}) {
+	if (outDir) {
+		await mkdir(outDir, {recursive: true});
+		return {folder: outDir, owned: false};
+	}
+
+	if (tmpfs && !toDisk && existsSync('/dev/shm')) {
+		return {folder: await mkdtemp('/dev/shm/ccdl-bench-'), owned: true};
+	}
+
+	if (!toDisk && !tmpfs) {
+		return {folder: undefined, owned: false};
+	}
+
+	const folder = path.join(dir, 'out');
+	await mkdir(folder, {recursive: true});
+	return {folder, owned: true};
+}
+
+const sizeOf = targets => targets.reduce((sum, target) => sum + target.size, 0);
+
+/**
+ * Downloads `targets` ({url, size}) to /dev/null with `curl --parallel --parallel-max N`, or, with `toDisk`, to files
+ * in a private folder under the system temporary folder (deleted afterwards), or into `outDir` (kept). The URLs, the
+ * outputs and the Authorization header are in a 0600 config file. Checks that every transfer was a 200 of the listed size.
+ */
+export async function curlDownload(server, token, targets, {parallel = 8, toDisk = false, outDir} = {}) {
 	const dir = await privateDir('ccdl-bench-curl-');
+	const {folder, owned} = await outputFolder(dir, {outDir, toDisk});
 	try {
 		const config = path.join(dir, 'curl.conf');
-		const out = path.join(dir, 'out');
-		if (toDisk) {
-			await mkdir(out);
-		}
-
 		const lines = [
 			`header = ${quoteConfig(`Authorization: Bearer ${token}`)}`,
 			'silent',
@@ -267,7 +309,7 @@ export async function curlDownload(server, token, targets, {parallel = 8, toDisk
 			String.raw`write-out = "%{http_code} %{size_download}\n"`,
 		];
 		for (const [index, target] of targets.entries()) {
-			lines.push(`url = ${quoteConfig(target.url)}`, `output = ${quoteConfig(toDisk ? path.join(out, String(index)) : '/dev/null')}`);
+			lines.push(`url = ${quoteConfig(target.url)}`, `output = ${quoteConfig(folder ? path.join(folder, String(index)) : '/dev/null')}`);
 		}
 
 		await writeFile(config, `${lines.join('\n')}\n`, {mode: 0o600});
@@ -280,26 +322,29 @@ export async function curlDownload(server, token, targets, {parallel = 8, toDisk
 		const transfers = result.stdout.trim().split('\n').filter(Boolean).map(line => line.split(' ').map(Number));
 		const failed = transfers.filter(([status]) => status !== 200).length;
 		const bytes = transfers.reduce((sum, [, size]) => sum + size, 0);
-		const expected = targets.reduce((sum, target) => sum + target.size, 0);
+		const expected = sizeOf(targets);
 		if (transfers.length !== targets.length || failed > 0 || bytes !== expected) {
 			throw new Error(`curl: ${transfers.length}/${targets.length} transfers, ${failed} not 200, ${bytes}/${expected} bytes`);
 		}
 
-		return {count: transfers.length, bytes, seconds: result.seconds, serverCpu: result.serverCpu, clientCpu: result.clientCpu, otherCpu: result.otherCpu};
+		return {count: transfers.length, bytes, seconds: result.seconds, serverCpu: result.serverCpu, clientCpu: result.clientCpu, otherCpu: result.otherCpu, load: result.load};
 	} finally {
+		if (owned) {
+			await rm(folder, {recursive: true, force: true});
+		}
+
 		await rm(dir, {recursive: true, force: true});
 	}
 }
 
 /**
  * Downloads `targets` with `aria2c -j N` into a tmpfs folder (/dev/shm when present), or with `toDisk` into a
- * private folder under the system temporary folder; checks the sizes and deletes the files. The header is in the
+ * private folder under the system temporary folder, or into `outDir` (kept); checks the sizes. The header is in the
  * input file (per-URI option), not in the arguments.
  */
-export async function aria2Download(server, token, targets, {parallel = 8, toDisk = false} = {}) {
+export async function aria2Download(server, token, targets, {parallel = 8, toDisk = false, outDir} = {}) {
 	const dir = await privateDir('ccdl-bench-aria2-');
-	const shm = existsSync('/dev/shm') && !toDisk ? await mkdtemp('/dev/shm/ccdl-bench-') : path.join(dir, 'out');
-	await mkdir(shm, {recursive: true});
+	const {folder, owned} = await outputFolder(dir, {outDir, toDisk, tmpfs: true});
 	try {
 		const input = path.join(dir, 'input.txt');
 		const lines = [];
@@ -309,7 +354,7 @@ export async function aria2Download(server, token, targets, {parallel = 8, toDis
 
 		await writeFile(input, `${lines.join('\n')}\n`, {mode: 0o600});
 		const result = await measured(server, () => runProcess('aria2c', [
-			'--input-file', input, '--dir', shm, '--max-concurrent-downloads', String(parallel),
+			'--input-file', input, '--dir', folder, '--max-concurrent-downloads', String(parallel),
 			'--max-connection-per-server', '1', '--split', '1', '--file-allocation', 'none', '--allow-overwrite', 'true',
 			'--auto-file-renaming', 'false', '--continue', 'false', '--remote-time', 'false', '--console-log-level', 'error',
 			'--summary-interval', '0', '--download-result', 'hide', '--quiet', 'true', '--no-conf', 'true',
@@ -318,20 +363,56 @@ export async function aria2Download(server, token, targets, {parallel = 8, toDis
 			throw new Error(`aria2c exited with ${result.code ?? result.signal}: ${(result.stderr + result.stdout).trim().slice(0, 500)}`);
 		}
 
-		let bytes = 0;
-		const files = await readdir(shm);
-		for (const file of files) {
-			bytes += (await stat(path.join(shm, file))).size;
+		const found = await filesUnder(folder);
+		const expected = sizeOf(targets);
+		if (found.files !== targets.length || found.bytes !== expected) {
+			throw new Error(`aria2c: ${found.files}/${targets.length} files, ${found.bytes}/${expected} bytes`);
 		}
 
-		const expected = targets.reduce((sum, target) => sum + target.size, 0);
-		if (files.length !== targets.length || bytes !== expected) {
-			throw new Error(`aria2c: ${files.length}/${targets.length} files, ${bytes}/${expected} bytes`);
-		}
-
-		return {count: files.length, bytes, seconds: result.seconds, serverCpu: result.serverCpu, clientCpu: result.clientCpu, otherCpu: result.otherCpu};
+		return {count: found.files, bytes: found.bytes, seconds: result.seconds, serverCpu: result.serverCpu, clientCpu: result.clientCpu, otherCpu: result.otherCpu, load: result.load};
 	} finally {
-		await rm(shm, {recursive: true, force: true});
+		if (owned) {
+			await rm(folder, {recursive: true, force: true});
+		}
+
+		await rm(dir, {recursive: true, force: true});
+	}
+}
+
+/**
+ * Downloads `targets` with `wget2 --max-threads N` into `outDir` (kept) or a private folder (deleted), one file per
+ * URL under its URL path (the media URLs all end in /media, so the paths keep them apart). The header is in a 0600
+ * config file; no server timestamps are set (curl sets none either). Checks the count and the bytes.
+ */
+export async function wget2Download(server, token, targets, {parallel = 8, outDir} = {}) {
+	const dir = await privateDir('ccdl-bench-wget2-');
+	const {folder, owned} = await outputFolder(dir, {outDir, toDisk: true});
+	try {
+		const config = path.join(dir, 'wget2rc');
+		const input = path.join(dir, 'urls.txt');
+		await writeFile(config, `header = Authorization: Bearer ${token}\n`, {mode: 0o600});
+		await writeFile(input, `${targets.map(target => target.url).join('\n')}\n`, {mode: 0o600});
+		const result = await measured(server, () => runProcess('wget2', [
+			`--config=${config}`, '--quiet', '--progress=none', `--max-threads=${parallel}`, '--input-file', input,
+			'--directory-prefix', folder, '--force-directories', '--no-host-directories', '--no-use-server-timestamps',
+			'--no-robots', '--compression=identity', '--tries=1',
+		]));
+		if (result.code !== 0) {
+			throw new Error(`wget2 exited with ${result.code ?? result.signal}: ${(result.stderr + result.stdout).trim().slice(0, 500)}`);
+		}
+
+		const found = await filesUnder(folder);
+		const expected = sizeOf(targets);
+		if (found.files !== targets.length || found.bytes !== expected) {
+			throw new Error(`wget2: ${found.files}/${targets.length} files, ${found.bytes}/${expected} bytes`);
+		}
+
+		return {count: found.files, bytes: found.bytes, seconds: result.seconds, serverCpu: result.serverCpu, clientCpu: result.clientCpu, otherCpu: result.otherCpu, load: result.load};
+	} finally {
+		if (owned) {
+			await rm(folder, {recursive: true, force: true});
+		}
+
 		await rm(dir, {recursive: true, force: true});
 	}
 }
