@@ -332,18 +332,22 @@ describe('<FiltersScreen>: export mode and archived per platform', () => {
 	it('says what archived means where the platform keeps no mark (the journal)', async () => {
 		const plain = renderScreen(<FiltersScreen {...props()} />);
 		expect(await plain.waitFor('› From')).toContain('also list recordings already archived');
-		const journal = renderScreen(<FiltersScreen {...props({archivedByJournal: true})} />, {columns: 140});
-		const frame = await journal.waitFor('archived = exported and verified by ccdl before');
-		expect(frame).not.toContain('already archived');
+		const journal = sized(renderScreen(<FiltersScreen {...props({archivedByJournal: true})} />), 80, 24);
+		const frame = await journal.waitFor(text => text.includes('archived = exported and verified by ccdl before (journal)') && fits(80, 24)(text));
+		// Under the toggle, where it has the room to be read whole.
+		expect(frame).toMatch(/Archived too .*\n {15,}archived = exported/);
+		// At 40×20 it takes the toggle's hint instead of a line of its own.
+		const small = sized(renderScreen(<FiltersScreen {...props({archivedByJournal: true})} />), 40, 20);
+		await small.waitFor(text => /Archived too \[ \] no +archived =/.test(text) && fits(40, 17)(text));
 	});
 
 	it('speaks Hungarian', async () => {
-		const screen = renderScreen(<FiltersScreen {...props({archivedByJournal: true})} />, {lang: 'hu', columns: 140});
+		const screen = sized(renderScreen(<FiltersScreen {...props({archivedByJournal: true})} />, {lang: 'hu'}), 80, 24);
 		const frame = await screen.waitFor('Exportálás');
 		expect(frame).toContain('(•) minden');
 		expect(frame).toContain('csak átiratok');
 		expect(frame).toContain('csak metaadatok');
-		expect(frame).toContain('archivált = a ccdl korábban letöltötte és ellenőrizte');
+		expect(await screen.waitFor('archivált = a ccdl korábban letöltötte és ellenőrizte (napló)')).toBeTruthy();
 	});
 });
 

@@ -121,7 +121,8 @@ export function FiltersScreen(props: FiltersScreenProps) {
 			<Choice {...common} width={width} label={t(labelKeys.mode)} options={modeOptions} value={values.mode ?? 'full'} isOneLine={isCompact}
 				isFocused={focus === 'mode'} onChange={(mode: ExportMode) => dispatch({type: 'set', values: {mode}})} />
 			<Toggle {...common} label={t(labelKeys.archived)} value={values.includeArchived} isFocused={focus === 'archived'}
-				hint={t(archivedByJournal ? 'filters.archived.hint.journal' : 'filters.archived.hint')} onChange={includeArchived => dispatch({type: 'set', values: {includeArchived}})} />
+				hint={t(archivedByJournal && isCompact ? 'filters.archived.journal' : 'filters.archived.hint')} onChange={includeArchived => dispatch({type: 'set', values: {includeArchived}})} />
+			{archivedByJournal && !isCompact ? <InlineMessage tone="muted" text={t('filters.archived.journal')} width={width} indent={labelWidth + 3} maxLines={2} /> : null}
 			<Toggle {...common} label={t(labelKeys.overwrite)} value={values.overwrite} isFocused={focus === 'overwrite'}
 				hint={t(values.overwrite ? 'filters.overwrite.on' : 'filters.overwrite.off')} onChange={overwrite => dispatch({type: 'set', values: {overwrite}})} />
 			<TextField {...common} width={width} label={t(labelKeys.folder)} value={values.outDir} isFocused={focus === 'folder'} isReserved={isHelpKey}
