@@ -265,6 +265,15 @@ describe('<CampaignsScreen> on other platforms', () => {
 		await vi.waitFor(() => expect(onBack).toHaveBeenCalledWith([]));
 	});
 
+	it('Webex with no queue found: nothing to choose either, Enter goes on with every queue', async () => {
+		const onSubmit = vi.fn();
+		const screen = renderScreen(<CampaignsScreen {...props({campaigns: [], groups: 'queues', onSubmit})} />);
+		const frame = await screen.waitFor('No queue was found');
+		expect(frame).not.toContain('Select at least one');
+		await screen.press(keys.enter);
+		await vi.waitFor(() => expect(onSubmit).toHaveBeenCalledWith([]));
+	});
+
 	it('fits 80×24 and speaks Hungarian for queues and for none', async () => {
 		const queues = sized(renderScreen(<CampaignsScreen {...props({groups: 'queues'})} />, {lang: 'hu'}), 80, 24);
 		await queues.waitFor(text => text.includes('a szervezet összes várólistája') && fits(80, 24)(text));

@@ -65,7 +65,9 @@ export function CampaignsScreen({campaigns, selected, user, onSubmit, onBack, on
 	const {columns, rows} = useWindowSize();
 	const [state, dispatch, get] = useMachine(campaignsReducer, () => initialCampaignsState(campaigns, selected));
 	const pageSize = Math.max(3, rows - frameRows - ownRows);
-	const hasGroups = groups !== 'none';
+	// No groups at all, or no queue found (Webex names queues only in its queue list or recent tasks): nothing to
+	// choose, and going on without a choice lists every contact.
+	const hasGroups = groups === 'campaigns' || (groups === 'queues' && campaigns.length > 0);
 	useCampaignsKeys({dispatch, get, pageSize, onSubmit, onBack, onHelp, isActive, hasGroups});
 	// Queues say "queue" where campaigns say "campaign": the same messages under `campaigns.queues.`.
 	const t = (key: string, params?: Record<string, string | number>) =>
@@ -76,7 +78,7 @@ export function CampaignsScreen({campaigns, selected, user, onSubmit, onBack, on
 		return (
 			<Box flexDirection="column" width={width}>
 				<Text wrap="truncate-end">{t('campaigns.user', {name: visible(user.displayName || user.username), role: t(`role.${user.role}`)})}</Text>
-				<Text wrap="wrap">{t('campaigns.none')}</Text>
+				<Text wrap="wrap">{t(groups === 'queues' ? 'campaigns.queues.none' : 'campaigns.none')}</Text>
 				<Text color={theme.muted} wrap="truncate-end">{t('campaigns.none.keys')}</Text>
 			</Box>
 		);

@@ -26,6 +26,7 @@ export const campaigns: MessageSet = {
 		'campaigns.queues.keys': 'Space select queue · Ctrl-A all · Ctrl-N none · type to filter · Enter continue',
 		'campaigns.none': 'This platform has no campaigns or queues: there is nothing to choose here. Every recording of the account is listed; the filters come next.',
 		'campaigns.none.keys': 'Enter continue · Esc back · ? keys',
+		'campaigns.queues.none': 'No queue was found (neither the queue list nor the last 30 days\' tasks name one): there is nothing to choose here. Every task is listed; the filters come next.',
 		'help.campaigns': [
 			'Letters and digits: filter by campaign name or ID (case and accents do not matter) · Backspace edits the filter, Ctrl-W a word, Ctrl-U all',
 			'↑ ↓ move · PgUp PgDn page · Home End first / last',
@@ -61,6 +62,7 @@ export const campaigns: MessageSet = {
 		'campaigns.queues.keys': 'Szóköz várólistát kijelöl · Ctrl-A mind · Ctrl-N egyik sem · gépelés szűr · Enter tovább',
 		'campaigns.none': 'Ezen a platformon nincsenek kampányok vagy várólisták: itt nincs mit választani. A fiók minden felvétele listázódik; a szűrők következnek.',
 		'campaigns.none.keys': 'Enter tovább · Esc vissza · ? billentyűk',
+		'campaigns.queues.none': 'Nem található várólista (sem a várólisták listája, sem az elmúlt 30 nap feladatai nem neveznek meg egyet): itt nincs mit választani. Minden feladat listázódik; a szűrők következnek.',
 		'help.campaigns': [
 			'Betűk és számok: szűrés kampánynévre vagy azonosítóra (kis- és nagybetű, ékezet nem számít) · Backspace javítja a szűrőt, Ctrl-W egy szót, Ctrl-U az egészet',
 			'↑ ↓ mozgás · PgUp PgDn lapozás · Home End első / utolsó',
