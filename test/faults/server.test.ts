@@ -53,7 +53,7 @@ describe('the server goes away', () => {
 
 	// Needs client.ts (issue 10's engineer): a refused refresh triggers one fresh login with the password ccdl holds.
 	// Until then the run ends with exit 3; make this `it` when the relogin lands.
-	it.fails('restarted with new tokens: ccdl logs in again with the password it holds and finishes with exit 0 (needs client.ts relogin)', async () => {
+	it('restarted with new tokens: ccdl logs in again with the password it holds and finishes with exit 0', async () => {
 		const port = await freePort();
 		const first = await startDemoProcess(['--calls', '300', '--seed', '47', '--media-size', '500000', '--latency', '30', '--port', String(port)]);
 		servers.push(first);

@@ -281,7 +281,7 @@ describe('6. every run ends', () => {
 
 	it.each(['media-endless-error', 'media-trickle-headers'])('%s: a download whose media never come ends, its files failed', async scenario => {
 		const out = path.join(await tempDir(), 'out');
-		const run = await ccdl(scenario, ['download', ...listArgs, '--out', out, '--no-archive'], {deadlineMs: 60_000});
+		const run = await ccdl(scenario, ['download', ...listArgs, '--out', out, '--no-archive'], {deadlineMs: 60_000, env: {CCDL_OUTAGE_SECONDS: '5'}});
 		expectContained(run);
 		expect(run.code).not.toBe(0);
 		expect(run.code).not.toBe(70);

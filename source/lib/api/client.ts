@@ -260,6 +260,11 @@ export class ApiClient {
 	#accessToken: string;
 	#refreshToken: string;
 	#refreshing: Promise<void> | undefined;
+	/**
+	 * What the user logged in with, kept in memory only: a server restarted with new tokens refuses the refresh
+	 * token, and one fresh login lets a long unattended run finish instead of ending with "session expired".
+	 */
+	#credentials: {company: string; username: string; password: string} | undefined;
 	readonly #agents = {http: new http.Agent({keepAlive: true}), https: new https.Agent({keepAlive: true})};
 
 	private constructor(baseUrl: string, token: {accessToken: string; refreshToken: string; user: UserInfo}, retry: RetryPolicy, limits: ClientLimits) {
@@ -324,7 +329,9 @@ export class ApiClient {
 		}
 
 		const checked = token as {accessToken: string; refreshToken: string; user: unknown};
-		return new ApiClient(baseUrl, {accessToken: checked.accessToken, refreshToken: checked.refreshToken, user: userOf(checked.user)}, retry, limits);
+		const client = new ApiClient(baseUrl, {accessToken: checked.accessToken, refreshToken: checked.refreshToken, user: userOf(checked.user)}, retry, limits);
+		client.#credentials = {company: options.company ?? '', username: options.username, password: options.password};
+		return client;
 	}
 
 	/** A ServerError when GET /v1/health does not answer as this API does, else undefined. */
@@ -409,7 +416,8 @@ export class ApiClient {
 				this.#refreshToken = refreshToken;
 			} catch (error) {
 				if (error instanceof ApiProblemError && (error.status === 401 || error.status === 422)) {
-					throw new AuthError('session-expired', 'The session expired and could not be renewed; log in again.', {cause: error});
+					await this.#logInAgain(signal, error);
+					return;
 				}
 
 				throw error;
@@ -418,6 +426,33 @@ export class ApiClient {
 			}
 		})();
 		return this.#refreshing;
+	}
+
+	/** One fresh login with the credentials held since login; AuthError('session-expired') when that fails too. */
+	async #logInAgain(signal: AbortSignal | undefined, refused: unknown): Promise<void> {
+		const expired = () => new AuthError('session-expired', 'The session expired and could not be renewed; log in again.', {cause: refused});
+		if (!this.#credentials) {
+			throw expired();
+		}
+
+		let token: unknown;
+		try {
+			token = await this.#request<unknown>('POST', '/v1/auth/token', {json: this.#credentials, authenticated: false, signal});
+		} catch (error) {
+			if (error instanceof ApiProblemError && (error.status === 401 || error.status === 422 || error.status === 404)) {
+				throw expired();
+			}
+
+			throw error;
+		}
+
+		if (tokenProblem(token)) {
+			throw expired();
+		}
+
+		const checked = token as {accessToken: string; refreshToken: string};
+		this.#accessToken = checked.accessToken;
+		this.#refreshToken = checked.refreshToken;
 	}
 
 	async #request<T>(method: 'GET' | 'POST', path: string, options: RequestOptions = {}): Promise<T> {
