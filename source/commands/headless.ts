@@ -7,6 +7,7 @@ import type {PreparedProfiles} from '../lib/profiles/run-profiles.js';
 import {profileSummaryLines} from '../lib/profiles/run-profiles.js';
 import {listForRun, login, planRun, type RunResult, startRun} from '../lib/run/pipeline.js';
 import type {RunRequest} from '../lib/run/request.js';
+import {isQuiet, isVerbose} from '../lib/output/verbosity.js';
 import {visible} from '../lib/text/visible.js';
 import {planSummaryLines} from './plan-report.js';
 import {type ProgressMode, reportProgress} from './progress.js';
@@ -106,7 +107,7 @@ export async function runHeadless(request: RunRequest, secret: string, options: 
 			cancel();
 		}
 
-		if (!options.json) {
+		if (!options.json && !isQuiet()) {
 			process.stderr.write(`${[
 				...planSummaryLines(started.run.plan),
 				...profileSummaryLines(started.run.plan, started.profiles, request.concurrency),
@@ -114,7 +115,7 @@ export async function runHeadless(request: RunRequest, secret: string, options: 
 			].join('\n')}\n`);
 		}
 
-		const mode: ProgressMode = options.json ? 'json' : process.stderr.isTTY ? 'live' : 'lines';
+		const mode: ProgressMode = options.json ? 'json' : isQuiet() ? 'quiet' : process.stderr.isTTY && !isVerbose() ? 'live' : 'lines';
 		const stopReporting = reportProgress(started.run, mode);
 		const result = await started.result;
 		stopReporting();
@@ -135,7 +136,10 @@ export async function runHeadless(request: RunRequest, secret: string, options: 
 				process.stderr.write(`ccdl: ${visible(summary.fatal.message)}\n`);
 			}
 		} else {
-			process.stderr.write(`${summaryLines(result).join('\n')}\n`);
+			// Quiet: a run that went well says nothing at all (cron mails only what needs a look).
+			if (!isQuiet() || result.exitCode !== exitCodes.ok) {
+				process.stderr.write(`${summaryLines(result).join('\n')}\n`);
+			}
 		}
 
 		return result.exitCode;

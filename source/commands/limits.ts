@@ -1,4 +1,6 @@
 /** `ccdl limits show|set`: daily and per-run limits on the contacts exported, and how much of today is used. */
+import {visible} from '../lib/text/visible.js';
+import {didYouMean} from '../lib/text/suggest.js';
 import {safeJson} from '../lib/text/safe-json.js';
 import {systemTimeZone} from '../lib/dates.js';
 import {exitCodes, UsageError} from '../lib/errors.js';
@@ -74,5 +76,5 @@ export async function runLimits(argv: string[]): Promise<number> {
 		return set(rest);
 	}
 
-	throw new UsageError(`"ccdl limits" has no command "${subcommand}"; use show or set.`);
+	throw new UsageError(`"ccdl limits" has no command "${visible(subcommand)}"${didYouMean(subcommand, ['show', 'set'])}; use show or set.`);
 }

@@ -4,7 +4,8 @@ import {listForRun, login, planRun} from '../lib/run/pipeline.js';
 import type {RunRequest} from '../lib/run/request.js';
 import {connectionHelp, connectionOptionSpecs, connectionTarget, readSecret} from './connection.js';
 import {parseOptions} from './options.js';
-import {planSummaryLines, planTable, writePlanJson} from './plan-report.js';
+import {isQuiet} from '../lib/output/verbosity.js';
+import {planSummaryLines, planTable, planTsv, writePlanJson} from './plan-report.js';
 import {profileOptionHelp, profileOptionSpecs} from './profile-options.js';
 import {checkDestinationOptions, checkSelection, selectionHelp, selectionOptionSpecs} from './selection.js';
 
@@ -48,8 +49,14 @@ export async function runList(argv: string[]): Promise<number> {
 		const profiles = runProfiles(prepared, loginCompany({company: request.company}, source));
 		if (values.json) {
 			await writePlanJson(plan, process.stdout, {uses: profileUses(plan, profiles), profileFor: profiles.profileFor});
+		} else if (!process.stdout.isTTY) {
+			// Piped (gh's habit): every value in full, one tab-separated row per file; the summary goes to stderr.
+			process.stdout.write(`${planTsv(plan, {uses: [], profileFor: profiles.profileFor}).join('\n')}\n`);
+			if (!isQuiet()) {
+				process.stderr.write(`${[...planSummaryLines(plan), ...profileSummaryLines(plan, profiles, request.concurrency)].join('\n')}\n`);
+			}
 		} else {
-			const width = process.stdout.isTTY ? process.stdout.columns : 160;
+			const width = process.stdout.columns;
 			const lines = [...planTable(plan, width), '', ...planSummaryLines(plan), ...profileSummaryLines(plan, profiles, request.concurrency)];
 			process.stdout.write(`${lines.join('\n')}\n`);
 		}

@@ -1,4 +1,5 @@
 /** `ccdl profile …`: download profiles — list, show, create, edit, activate, deactivate, delete, assign, unassign. */
+import {didYouMean} from '../lib/text/suggest.js';
 import {safeJson} from '../lib/text/safe-json.js';
 import {type Channel, channels} from '../lib/api/wire.js';
 import {exitCodes, UsageError} from '../lib/errors.js';
@@ -186,7 +187,7 @@ export async function runProfile(argv: string[]): Promise<number> {
 	}
 
 	if (!Object.hasOwn(subcommands, command)) {
-		throw new UsageError(`"ccdl profile" has no command "${visible(command)}"; use ${Object.keys(subcommands).join(', ')}.`);
+		throw new UsageError(`"ccdl profile" has no command "${visible(command)}"${didYouMean(command, [...Object.keys(subcommands), 'import'])}; use ${Object.keys(subcommands).join(', ')}, import.`);
 	}
 
 	const sub = command as Subcommand;

@@ -5,10 +5,11 @@
 import type {EngineEvent, RunSnapshot} from '../lib/engine/events.js';
 import type {RunHandle} from '../lib/run/state.js';
 import {formatBytes} from '../lib/errors.js';
+import {isVerbose} from '../lib/output/verbosity.js';
 import {safeJson} from '../lib/text/safe-json.js';
 import {visible} from '../lib/text/visible.js';
 
-export type ProgressMode = 'json' | 'lines' | 'live';
+export type ProgressMode = 'json' | 'lines' | 'live' | 'quiet';
 
 function clock(seconds: number): string {
 	const whole = Math.max(0, Math.round(seconds));
@@ -39,6 +40,10 @@ export function statusLine(snapshot: RunSnapshot, width: number): string {
 function eventLine(event: EngineEvent, run: RunHandle): string | undefined {
 	const name = (fileId: string) => visible(run.state.files.get(fileId)?.relativePath ?? fileId);
 	switch (event.type) {
+		case 'started': {
+			return isVerbose() ? `started  ${name(event.fileId)}${event.resumedFrom > 0 ? ` (resuming at ${formatBytes(event.resumedFrom)})` : ''}` : undefined;
+		}
+
 		case 'validated': {
 			return `valid    ${name(event.fileId)} (${formatBytes(event.size)})`;
 		}
@@ -74,9 +79,11 @@ export function reportProgress(run: RunHandle, mode: ProgressMode): () => void {
 		});
 	}
 
-	if (mode === 'lines') {
+	if (mode === 'lines' || mode === 'quiet') {
 		return run.subscribe(events => {
-			const lines = events.map(event => eventLine(event, run)).filter(Boolean);
+			// Quiet: only what went wrong.
+			const lines = events.filter(event => mode === 'lines' || event.type === 'failed' || event.type === 'archive-failed')
+				.map(event => eventLine(event, run)).filter(Boolean);
 			if (lines.length > 0) {
 				process.stderr.write(`${lines.join('\n')}\n`);
 			}

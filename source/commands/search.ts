@@ -1,4 +1,5 @@
 /** `ccdl search save|list|show|delete`: named saved searches, run by `ccdl run NAME` (by hand or on a schedule). */
+import {didYouMean} from '../lib/text/suggest.js';
 import {safeJson} from '../lib/text/safe-json.js';
 import {systemTimeZone} from '../lib/dates.js';
 import {exitCodes, UsageError} from '../lib/errors.js';
@@ -157,7 +158,7 @@ export async function runSearch(argv: string[]): Promise<number> {
 
 	const run = Object.hasOwn(subcommands, subcommand) ? subcommands[subcommand] : undefined;
 	if (!run) {
-		throw new UsageError(`"ccdl search" has no command "${subcommand}"; use save, list, show or delete.`);
+		throw new UsageError(`"ccdl search" has no command "${visible(subcommand)}"${didYouMean(subcommand, ['save', 'list', 'show', 'delete'])}; use save, list, show or delete.`);
 	}
 
 	return run(rest);

@@ -45,7 +45,7 @@ async function seeded() {
 describe('ccdl history', () => {
 	it('lists every run, newest first, with who, when, the filter, counts, bytes, duration, outcome and manifest', async () => {
 		const {env, ids} = await seeded();
-		const result = await ccdl(['history', '--timezone', 'UTC'], env);
+		const result = await ccdl(['history', '--timezone', 'UTC', '--lang', 'en'], env);
 		expect(result.code, result.stderr).toBe(0);
 		expect(result.stdout).toBe([
 			`Run ${ids.killed}  2026-11-04 10:00  admin on http://127.0.0.1:4000  abandoned (the process ended without finishing)`,

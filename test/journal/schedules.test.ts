@@ -237,7 +237,7 @@ describe('ccdl schedule', () => {
 	it('prints the exact crontab entry; without a terminal and without --yes it installs nothing', async () => {
 		const {env, data, config, crontabFile, credentials} = await setUp();
 		const result = await ccdl(['schedule', 'add', 'weekly-calls', '--weekly', 'mon,thu', '--at', '02:00', '--credentials', credentials], env);
-		expect(result.code, result.stderr).toBe(0);
+		expect(result.code, result.stderr).toBe(2);
 		const line = `0 2 * * 1,4 CCDL_CONFIG_DIR=${config} CCDL_DATA_DIR=${data} ${nodePath} ${cli} run weekly-calls --credentials ${credentials} >>${data}/logs/weekly-calls.log 2>&1`;
 		expect(result.stdout).toBe([
 			'The search "weekly-calls" would run every Monday and Thursday at 02:00 (this machine\'s local time) through cron; this goes into your crontab:',
