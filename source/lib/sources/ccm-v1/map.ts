@@ -5,9 +5,39 @@
  */
 import {type Channel, channels, type Contact, type MediaItem, type ScreenshotItem, type TranscriptFormat} from '../model.js';
 
+/**
+ * One copy of each repeated value (campaign, agent, group, termination, zone, …): a listing of a million contacts
+ * repeats a few hundred of them, and holding each once roughly halves the listing's memory.
+ */
+const pool = new Map<string, string>();
+
+function shared(value: string): string {
+	if (value.length > 64) {
+		return value;
+	}
+
+	const known = pool.get(value);
+	if (known !== undefined) {
+		return known;
+	}
+
+	if (pool.size > 200_000) {
+		pool.clear();
+	}
+
+	pool.set(value, value);
+	return value;
+}
+
 function text(value: unknown): string {
 	return typeof value === 'string' ? value : typeof value === 'number' && Number.isFinite(value) ? String(value) : '';
 }
+
+/** Fields whose values repeat across contacts. */
+const repeated = new Set([
+	'direction', 'campaignId', 'campaignName', 'operatorId', 'operatorName', 'agentLastName', 'agentFirstName', 'groupName', 'teamName',
+	'terminationId', 'terminationName', 'timeZone', 'contactType', 'subject',
+]);
 
 function size(value: unknown): number | undefined {
 	return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
@@ -28,7 +58,7 @@ function mediaItem(raw: unknown, fallbackType: string): MediaItem | undefined {
 	const etag = text(item['etag']);
 	return {
 		href: item['href'] as string,
-		contentType: text(item['contentType']) || fallbackType,
+		contentType: shared(text(item['contentType']) || fallbackType),
 		...(bytes === undefined ? {} : {size: bytes}),
 		...(digest ? {sha256: digest} : {}),
 		...(etag ? {etag} : {}),
@@ -56,7 +86,7 @@ export function contactOf(raw: unknown): Contact | undefined {
 	const channel = channels.includes(item['channel'] as Channel) ? item['channel'] as Channel : 'voice';
 	const contact = {id, channel} as Contact;
 	for (const key of stringKeys) {
-		contact[key] = text(item[key]);
+		contact[key] = repeated.has(key) ? shared(text(item[key])) : text(item[key]);
 	}
 
 	contact.durationSeconds = size(item['durationSeconds']) ?? 0;
