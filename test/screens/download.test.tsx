@@ -72,6 +72,8 @@ describe('DownloadScreen', () => {
 		expect(frame).not.toContain('100003');
 		expect(frame).toContain('Row 1 of 3');
 		expect(frame).toContain('Downloading, 8 at a time · Esc/q cancel · ? keys');
+		// The table's keys, whole at 80 columns.
+		expect(frame).toContain('/ filter · f failed · Enter detail · s follow · j k g G · ←→ columns · ? keys');
 		expect(frame).toContain('elapsed 00:00:');
 		rendered.unmount();
 	});
@@ -333,7 +335,7 @@ describe('DownloadScreen', () => {
 		test('in Hungarian: the key line, the filter, the detail', async () => {
 			const run = sampleRun();
 			const {rendered} = await renderDownload(run, {lang: 'hu'});
-			let frame = await rendered.waitFor('f csak hibások');
+			let frame = await rendered.waitFor('/ szűrő · f hibások · Enter részletek · s követ · j k g G · ←→ oszlopok · ? súgó');
 			run.batch([{type: 'started', fileId: '100001:recording', resumedFrom: 0}]);
 			frame = await rendered.waitFor('folyamatban: 1. sor');
 			frame = await rendered.press('f', 'Csak a hibások (f: mind)');
