@@ -293,7 +293,7 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, platfor
 
 		case 'campaigns': {
 			screen = (
-				<CampaignsScreen campaigns={state.campaigns} selected={state.selectedCampaigns} user={user!}
+				<CampaignsScreen campaigns={state.campaigns} selected={state.selectedCampaigns} user={user!} groups={state.session?.source.capabilities.groups}
 					onSubmit={ids => {
 						dispatch({type: 'campaigns-chosen', ids});
 					}} onBack={backFromCampaigns} onHelp={help} isActive={active}/>
@@ -303,7 +303,7 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, platfor
 
 		case 'filters': {
 			screen = (
-				<FiltersScreen value={state.filters} timeZone={timeZone} busy={state.busy !== undefined}
+				<FiltersScreen value={state.filters} timeZone={timeZone} busy={state.busy !== undefined} archivedByJournal={state.session?.source.capabilities.markArchived === false}
 					busyText={state.busy ? t(state.busy.key, state.busy.params) : undefined} error={state.error}
 					onSubmit={filters => void list(filters)} onBack={backFromFilters} onHelp={help} isActive={!state.showHelp}/>
 			);
@@ -320,7 +320,7 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, platfor
 		}
 
 		case 'list': {
-			screen = <ListScreen plan={state.plan!} onDownload={() => void download(state.plan!)} onBack={back} onHelp={help} isActive={active}/>;
+			screen = <ListScreen plan={state.plan!} archivedByJournal={state.session?.source.capabilities.markArchived === false} onDownload={() => void download(state.plan!)} onBack={back} onHelp={help} isActive={active}/>;
 			break;
 		}
 
@@ -368,7 +368,7 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, platfor
 					includeArchived: filters.includeArchived,
 					overwrite: filters.overwrite,
 					transcripts: filters.transcripts,
-					mode: 'full',
+					mode: filters.mode ?? 'full',
 					noArchive: false,
 					csvBom: false,
 					...(from && to ? {dateRule: `${from.slice(0, 10)}..${to.slice(0, 10)}`} : {}),
@@ -379,7 +379,8 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, platfor
 
 		case 'summary': {
 			screen = (
-				<SummaryScreen summary={state.summary!} plan={state.plan!} manifestPath={state.manifestPath ?? ''}
+				<SummaryScreen summary={state.summary!} plan={state.plan!} manifestPath={state.manifestPath ?? ''} result={state.result}
+					archivedByJournal={state.session?.source.capabilities.markArchived === false}
 					onRetryFailed={retryFailed} onNewSearch={() => {
 						dispatch({type: 'new-search'});
 					}} onQuit={() => {
@@ -405,8 +406,9 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, platfor
 			{state.step === 'login' && hint ? <Text color={theme.muted}>{hint}</Text> : null}
 			{/* Limits are said before the run starts and again after it: a trimmed run must never look complete. */}
 			{state.step === 'list' && state.limitPreview?.reason ? <Text color={theme.warn} wrap='wrap'>{visible(state.limitPreview.reason)}</Text> : null}
-			{state.step === 'summary' && state.result && state.result.admission.lines.length > 0
-				? <Text color={theme.warn} wrap='wrap'>{visible(state.result.admission.lines.join(' '))}</Text> : null}
+			{/* The summary screen says what a limit held back; the claims (another ccdl on the folder) are said here. */}
+			{state.step === 'summary' && state.result && state.result.admission.busy.length > 0
+				? <Text color={theme.warn} wrap='wrap'>{visible(state.result.admission.lines.filter(line => !/limit/i.test(line)).join(' '))}</Text> : null}
 			{state.error && state.step !== 'login' && state.step !== 'filters' && state.step !== 'file-name'
 				? <Text color={theme.bad}>{state.error}</Text> : null}
 			{state.busy && state.step !== 'login' && state.step !== 'filters' && state.step !== 'file-name'

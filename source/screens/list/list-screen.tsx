@@ -17,6 +17,8 @@ import {useScreenSize} from './screen-size.js';
 import {useListKeys} from './use-list-keys.js';
 
 export interface ListScreenProps {
+	/** The platform keeps no archived mark: "archived" is the journal's. @default false */
+	readonly archivedByJournal?: boolean;
 	readonly plan: Plan;
 	/** d: start the download (not offered when nothing matched). */
 	readonly onDownload: () => void;
@@ -48,7 +50,7 @@ function detailOf(t: ReturnType<typeof useI18n>['t'], row: ContactRow | undefine
 	return `${row.contact.id} · ${text}${row.files.some(file => file.replaces) ? ` · ${t('list.detail-replaces')}` : ''}`;
 }
 
-export function ListScreen({plan, onDownload, onBack, onHelp, isActive, height}: ListScreenProps) {
+export function ListScreen({plan, onDownload, onBack, onHelp, isActive, height, archivedByJournal = false}: ListScreenProps) {
 	const translator = useI18n();
 	const {t, number} = translator;
 	const theme = useTheme();
@@ -93,7 +95,8 @@ export function ListScreen({plan, onDownload, onBack, onHelp, isActive, height}:
 		onDisk: number(plan.collisions.onDisk),
 		identical: number(plan.identical),
 		archived: number(plan.archivedSkipped),
-	}) + (plan.recycled > 0 ? ` · ${t('list.recycled', {count: number(plan.recycled)})}` : '');
+	}) + (plan.recycled > 0 ? ` · ${t('list.recycled', {count: number(plan.recycled)})}` : '')
+		+ (archivedByJournal ? ` · ${t('list.archived.journal')}` : '');
 	const line = (text: string) => fit(visible(text), width).trimEnd() || ' ';
 	if (isDetailOpen && selectedRow) {
 		const fullPath = (relative: string) => plan.outDir.includes('://') ? `${plan.outDir.replace(/\/+$/, '')}/${relative}` : path.join(plan.outDir, relative);
