@@ -321,3 +321,15 @@ describe('login messages', () => {
 		expect(login.en['help.login']).toBeTruthy();
 	});
 });
+
+describe('switching platforms on the login screen', () => {
+	it('keeps what was typed with its platform: another platform never gets this one\'s server or secret', () => {
+		let state = initialLoginState({platform: 'ccm', company: 'demo', username: 'admin', server: 'https://cc.example.com'});
+		state = loginReducer(state, {type: 'edit', field: 'password', value: 'ccm-secret'});
+		expect(state.values.password).toBe('ccm-secret');
+		state = loginReducer(state, {type: 'platform', platform: 'twilio'});
+		expect(state.values).toEqual({platform: 'twilio', company: '', username: '', password: '', server: ''});
+		state = loginReducer(state, {type: 'platform', platform: 'ccm'});
+		expect(state.values).toEqual({platform: 'ccm', company: 'demo', username: 'admin', password: 'ccm-secret', server: 'https://cc.example.com'});
+	});
+});

@@ -22,6 +22,11 @@ export interface LoginState {
 	readonly errors: Partial<Record<LoginField, string>>;
 	/** True right after an Enter that found everything filled in: the hook then submits `loginPayload`. */
 	readonly submitted: boolean;
+	/**
+	 * What was typed for each other platform, kept aside while another is chosen: a server URL or a secret typed for
+	 * one platform must never be sent to another's login.
+	 */
+	readonly stash?: Readonly<Record<string, Omit<LoginValues, 'platform'>>>;
 }
 
 export type LoginAction =
@@ -173,8 +178,12 @@ export function loginReducer(state: LoginState, action: LoginAction): LoginState
 				return state;
 			}
 
-			// Another platform asks for other things: messages of the old one no longer apply.
-			return {...state, values: {...state.values, platform: action.platform}, errors: {}, submitted: false};
+			// Another platform asks for other things: messages of the old one no longer apply, and what was typed for it
+			// (its server, its secret) stays with it.
+			const {platform, ...typed} = state.values;
+			const stash = {...state.stash, [platform]: typed};
+			const restored = stash[action.platform] ?? {company: '', username: '', password: '', server: ''};
+			return {...state, values: {...restored, platform: action.platform}, stash, errors: {}, submitted: false};
 		}
 
 		case 'focus-next': {
