@@ -102,37 +102,52 @@ class DestinationIndex {
 		this.#sink = sink;
 	}
 
-	async #folder(relativeDir: string): Promise<FolderIndex> {
-		let index = this.#folders.get(relativeDir);
-		if (!index) {
-			index = this.#sink.list(relativeDir).then(entries => {
-				const folder: FolderIndex = {names: new Set(), variants: new Map()};
-				for (const entry of entries) {
+	readonly #loaded = new Map<string, FolderIndex>();
+
+	/**
+	 * Reads every folder the plan names, a few at a time, before the plan is made: the plan then asks about names
+	 * synchronously, which matters with hundreds of thousands of files.
+	 */
+	async preload(folders: Iterable<string>): Promise<void> {
+		const queue = [...new Set(folders)].filter(folder => !this.#loaded.has(folder));
+		const worker = async () => {
+			for (let folder = queue.pop(); folder !== undefined; folder = queue.pop()) {
+				const index: FolderIndex = {names: new Set(), variants: new Map()};
+				for (const entry of await this.#sink.list(folder)) {
 					const folded = entry.name.normalize('NFC').toLowerCase();
-					folder.names.add(folded);
+					index.names.add(folded);
 					const {stem} = variantKey(folded);
-					const list = folder.variants.get(stem) ?? [];
+					const list = index.variants.get(stem) ?? [];
 					list.push(entry.name);
-					folder.variants.set(stem, list);
+					index.variants.set(stem, list);
 				}
 
-				return folder;
-			});
-			this.#folders.set(relativeDir, index);
+				this.#loaded.set(folder, index);
+			}
+		};
+
+		await Promise.all(Array.from({length: Math.min(8, queue.length)}, worker));
+	}
+
+	#folder(relativeDir: string): FolderIndex {
+		const index = this.#loaded.get(relativeDir);
+		if (!index) {
+			throw new Error(`plan: folder ${relativeDir} was not preloaded`);
 		}
 
 		return index;
 	}
 
-	async exists(relativePath: string): Promise<boolean> {
-		const parts = relativePath.split('/');
-		return (await this.#folder(parts.slice(0, -1).join('/'))).names.has(parts.at(-1)!.normalize('NFC').toLowerCase());
+	exists(relativePath: string): boolean {
+		const slash = relativePath.lastIndexOf('/');
+		const index = this.#folder(slash < 0 ? '' : relativePath.slice(0, slash));
+		return index.names.size > 0 && index.names.has(relativePath.slice(slash + 1).normalize('NFC').toLowerCase());
 	}
 
 	/** Files named `stem.ext` or `stem_N.ext` in the segments' folder, as relative paths, shortest first. */
-	async variants(segments: readonly string[], extension: string): Promise<string[]> {
+	variants(segments: readonly string[], extension: string): string[] {
 		const folder = segments.slice(0, -1).join('/');
-		const index = await this.#folder(folder);
+		const index = this.#folder(folder);
 		if (index.names.size === 0) {
 			return [];
 		}
@@ -204,6 +219,7 @@ export async function buildPlan(listed: readonly Contact[], options: PlanOptions
 	const fold = (name: string) => name.normalize('NFC').toLowerCase();
 	const taken = new Set([...names.values()].map(fold));
 	const disk = new DestinationIndex(sink);
+	await disk.preload(pending.map(({segments}) => segments.slice(0, -1).join('/')));
 	// Pass 1: files this batch already has on disk, wherever an earlier run's collision suffixes put them (a run
 	// with more contacts in a name group shifts the suffixes). A claimed file is skipped and never replaced.
 	const claimed = new Map<string, string>();
@@ -218,7 +234,7 @@ export async function buildPlan(listed: readonly Contact[], options: PlanOptions
 		}
 
 		let corrupt: string | undefined;
-		for (const candidate of await disk.variants(segments, extension)) {
+		for (const candidate of disk.variants(segments, extension)) {
 			if (claimedPaths.has(fold(candidate))) {
 				continue;
 			}
@@ -256,11 +272,11 @@ export async function buildPlan(listed: readonly Contact[], options: PlanOptions
 		let action: PlannedFile['action'] = claimed.has(file.fileId) ? 'skip' : 'download';
 		let replaces = repairs.has(file.fileId);
 		const compareWith: string[] = [];
-		const occupied = async (candidate: string) => claimedPaths.has(fold(candidate)) || await disk.exists(candidate);
+		const occupied = (candidate: string) => claimedPaths.has(fold(candidate)) || disk.exists(candidate);
 		if (replaces) {
 			onDisk++;
 		} else if (action === 'download' && options.overwrite && !claimedPaths.has(fold(relativePath))) {
-			if (await disk.exists(relativePath)) {
+			if (disk.exists(relativePath)) {
 				replaces = true;
 				onDisk++;
 			}
@@ -269,7 +285,7 @@ export async function buildPlan(listed: readonly Contact[], options: PlanOptions
 			// file without a listed digest is compared after download with what is in the way.
 			const wantedSegments = wanted.split('/');
 			const stem = wantedSegments.at(-1)!.slice(0, wantedSegments.at(-1)!.length - extension.length);
-			for (let n = 2; await occupied(relativePath); n++) {
+			for (let n = 2; occupied(relativePath); n++) {
 				if (n === 2) {
 					onDisk++;
 				}
