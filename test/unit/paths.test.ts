@@ -1,8 +1,10 @@
+import {spawnSync} from 'node:child_process';
 import {chmod, mkdir, mkdtemp, rm, symlink, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {checkFolder, completeFolder, expandHome, homeOf, refuseLiteralTilde} from '../../source/lib/text/paths.js';
+import {nodePath} from '../helpers/ccdl.js';
 
 let root: string;
 
@@ -109,8 +111,20 @@ describe('checkFolder', () => {
 		expect(await checkFolder(path.join(root, 'exports.txt/x'))).toEqual({kind: 'not-folder', path: path.join(root, 'exports.txt')});
 	});
 
-	it.runIf(process.getuid?.() !== 0)('says "not writable" for a folder without write access', async () => {
+	it('says "not writable" for a folder without write access (as nobody when the tests run as root)', async () => {
 		await chmod(path.join(root, 'only'), 0o555);
-		expect(await checkFolder(path.join(root, 'only/new'))).toEqual({kind: 'not-writable', path: path.join(root, 'only')});
+		const target = path.join(root, 'only/new');
+		if (process.getuid?.() !== 0) {
+			expect(await checkFolder(target)).toEqual({kind: 'not-writable', path: path.join(root, 'only')});
+			return;
+		}
+
+		// Root may write anywhere: the same check in a child process running as nobody, from the build.
+		await chmod(root, 0o755);
+		const script = `const {checkFolder} = await import(${JSON.stringify(new URL('../../dist/lib/text/paths.js', import.meta.url).href)});`
+			+ `process.stdout.write(JSON.stringify(await checkFolder(${JSON.stringify(target)}) ?? null));`;
+		const child = spawnSync(nodePath, ['--input-type=module', '-e', script], {uid: 65_534, gid: 65_534, encoding: 'utf8', cwd: '/'});
+		expect(child.status, child.stderr).toBe(0);
+		expect(JSON.parse(child.stdout)).toEqual({kind: 'not-writable', path: path.join(root, 'only')});
 	});
 });
