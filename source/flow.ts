@@ -23,6 +23,8 @@ export interface LoginInput {
 	username: string;
 	/** Overrides the company's URL (from --server). */
 	server: string;
+	/** The server was given on the command line (not remembered): it stays when another platform is chosen. */
+	serverGiven?: boolean;
 }
 
 export interface FilterValues {

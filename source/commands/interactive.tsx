@@ -115,6 +115,7 @@ export async function runInteractive(argv: string[]): Promise<number> {
 		company: values.company ?? (demo ? 'demo' : remembered.company ?? ''),
 		username: values.user ?? (demo ? 'admin' : remembered.username ?? ''),
 		server: values.server ?? demo?.url ?? (values.company ? '' : remembered.server ?? ''),
+		serverGiven: values.server !== undefined || demo !== undefined,
 	};
 	const filters: FilterValues = {
 		from: '', to: '', channels: [], includeArchived: false, overwrite: false, transcripts: 'json', mode: (values.mode ?? 'full') as ExportMode,

@@ -332,4 +332,10 @@ describe('switching platforms on the login screen', () => {
 		state = loginReducer(state, {type: 'platform', platform: 'ccm'});
 		expect(state.values).toEqual({platform: 'ccm', company: 'demo', username: 'admin', password: 'ccm-secret', server: 'https://cc.example.com'});
 	});
+
+	it('keeps a server given on the command line for whichever platform is chosen (a remembered one stays with its platform)', () => {
+		let state = initialLoginState({platform: 'ccm', company: 'demo', username: 'admin', server: 'http://127.0.0.1:4000', serverGiven: true});
+		state = loginReducer(state, {type: 'platform', platform: 'twilio'});
+		expect(state.values).toMatchObject({platform: 'twilio', server: 'http://127.0.0.1:4000', password: '', username: ''});
+	});
 });

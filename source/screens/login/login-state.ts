@@ -27,6 +27,8 @@ export interface LoginState {
 	 * one platform must never be sent to another's login.
 	 */
 	readonly stash?: Readonly<Record<string, Omit<LoginValues, 'platform'>>>;
+	/** A server given on the command line: the user's choice for whichever platform they pick. */
+	readonly serverGiven?: boolean;
 }
 
 export type LoginAction =
@@ -69,7 +71,7 @@ export function initialLoginState(initial: LoginInput): LoginState {
 	const values: LoginValues = {
 		platform: initial.platform ?? defaultLoginPlatform, company: initial.company, username: initial.username, password: '', server: initial.server,
 	};
-	return {values, focus: firstFocus(values), errors: {}, submitted: false};
+	return {values, focus: firstFocus(values), errors: {}, submitted: false, ...(initial.serverGiven ? {serverGiven: true} : {})};
 }
 
 function isHttpUrl(text: string): boolean {
@@ -183,7 +185,8 @@ export function loginReducer(state: LoginState, action: LoginAction): LoginState
 			const {platform, ...typed} = state.values;
 			const stash = {...state.stash, [platform]: typed};
 			const restored = stash[action.platform] ?? {company: '', username: '', password: '', server: ''};
-			return {...state, values: {...restored, platform: action.platform}, stash, errors: {}, submitted: false};
+			const server = state.serverGiven ? typed.server : restored.server;
+			return {...state, values: {...restored, server, platform: action.platform}, stash, errors: {}, submitted: false};
 		}
 
 		case 'focus-next': {

@@ -5,13 +5,13 @@
  * at a signed, time-limited storage URL that needs none). Every answer is untrusted: read with deadlines and size
  * caps, JSON checked for depth before parsing, error text made visible before anyone can print it.
  */
-import http, {type IncomingMessage, type OutgoingHttpHeaders} from 'node:http';
-import https from 'node:https';
+import type {IncomingMessage, OutgoingHttpHeaders} from 'node:http';
 import {setTimeout as delay} from 'node:timers/promises';
 import {BodyLimitError, bodyLimitServerError, parseJsonBytes, readBody} from '../../api/body.js';
 import {clientLimits, type ClientLimits} from '../../api/client.js';
 import {ApiProblemError, AuthError, describeNetworkError, parseRetryAfter, ServerError} from '../../api/errors.js';
 import {backoffDelay, RateGate, type RetryPolicy} from '../../api/retry.js';
+import {keepAliveAgents, sendRequest, withBodyDeadline} from '../../api/transport.js';
 import type {ProblemCode} from '../../api/wire.js';
 import {visible} from '../../text/visible.js';
 
@@ -95,15 +95,6 @@ export function problemOf(status: number, headers: IncomingMessage['headers'], b
 	return new TwilioProblemError(status, problemCodeOf(status), `${where} answered ${status}${twilioCode ? ` (Twilio error ${twilioCode})` : ''}: ${shown}`, retryAfter, twilioCode);
 }
 
-/** A network failure of ccdl's own making: a deadline that passed. */
-class DeadlineError extends Error {
-	readonly code: string;
-	constructor(code: string, message: string) {
-		super(message);
-		this.code = code;
-	}
-}
-
 export interface JsonOptions {
 	signal?: AbortSignal | undefined;
 	/** Decoded-size cap; the limits' maxJsonBytes by default. */
@@ -127,7 +118,7 @@ export class TwilioHttp {
 	readonly limits: ClientLimits;
 	readonly #apiOrigins: ReadonlySet<string>;
 	readonly #authorization: string;
-	readonly #agents = {http: new http.Agent({keepAlive: true}), https: new https.Agent({keepAlive: true})};
+	readonly #agents = keepAliveAgents();
 
 	constructor(options: TwilioHttpOptions) {
 		this.#apiOrigins = new Set(options.apiOrigins);
@@ -167,7 +158,7 @@ export class TwilioHttp {
 				response = await this.send(method, url, this.#headers(url, {accept: 'application/json', 'accept-encoding': 'gzip, deflate, br'}), options.signal);
 				const status = response.statusCode ?? 0;
 				const ok = status >= 200 && status < 300;
-				bytes = await this.#withDeadline(response, what, async () => ok
+				bytes = await withBodyDeadline(response, this.limits.bodyTimeoutMs, what, async () => ok
 					? readBody(response, options.maxBytes ?? this.limits.maxJsonBytes)
 					: readBody(response, this.limits.maxErrorBodyBytes, {truncate: true}));
 			} catch (error) {
@@ -272,7 +263,7 @@ export class TwilioHttp {
 	async problemOfResponse(response: IncomingMessage, where: string): Promise<TwilioProblemError> {
 		let text: Buffer;
 		try {
-			text = await this.#withDeadline(response, 'an error answer', async () => readBody(response, this.limits.maxErrorBodyBytes, {truncate: true}));
+			text = await withBodyDeadline(response, this.limits.bodyTimeoutMs, 'an error answer', async () => readBody(response, this.limits.maxErrorBodyBytes, {truncate: true}));
 		} catch {
 			// The status says enough; a broken error body must not hide it.
 			text = Buffer.alloc(0);
@@ -282,41 +273,9 @@ export class TwilioHttp {
 		return problemOf(response.statusCode ?? 0, response.headers, text, where);
 	}
 
-	/** Runs `read` on a response's body, destroying the response if it takes longer than the body deadline. */
-	async #withDeadline<T>(response: IncomingMessage, what: string, read: () => Promise<T>): Promise<T> {
-		const timer = setTimeout(() => {
-			response.destroy(new DeadlineError('EBODYTIMEOUT', `${what} took longer than ${Math.round(this.limits.bodyTimeoutMs / 1000)} s`));
-		}, this.limits.bodyTimeoutMs);
-		try {
-			return await read();
-		} finally {
-			clearTimeout(timer);
-		}
-	}
-
 	/** One request; resolves once the headers are in (within the headers deadline; a minute without a byte fails it). */
 	async send(method: string, url: URL, headers: OutgoingHttpHeaders, signal: AbortSignal | undefined): Promise<IncomingMessage> {
-		const secure = url.protocol === 'https:';
-		const deadlineMs = this.limits.headersTimeoutMs;
-		return new Promise<IncomingMessage>((resolve, reject) => {
-			const request = (secure ? https : http).request(url, {
-				method, headers, agent: secure ? this.#agents.https : this.#agents.http, timeout: 60_000, ...(signal ? {signal} : {}),
-			}, response => {
-				clearTimeout(deadline);
-				resolve(response);
-			});
-			const deadline = setTimeout(() => {
-				request.destroy(new DeadlineError('EHEADERSTIMEOUT', `no answer within ${Math.round(deadlineMs / 1000)} s`));
-			}, deadlineMs);
-			request.once('timeout', () => {
-				request.destroy(new DeadlineError('ETIMEDOUT', 'no data for 60 s'));
-			});
-			request.once('error', error => {
-				clearTimeout(deadline);
-				reject(error);
-			});
-			request.end();
-		});
+		return sendRequest(url, {method, headers, signal, agents: this.#agents, headersTimeoutMs: this.limits.headersTimeoutMs});
 	}
 }
 

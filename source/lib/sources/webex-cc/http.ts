@@ -8,27 +8,18 @@
  * read only up to a few KiB and made visible before they can reach a message; redirects are not followed with the
  * token.
  */
-import http, {type IncomingMessage, type OutgoingHttpHeaders} from 'node:http';
-import https from 'node:https';
+import type {IncomingMessage, OutgoingHttpHeaders} from 'node:http';
 import {setTimeout as delay} from 'node:timers/promises';
 import {BodyLimitError, bodyLimitServerError, parseJsonBytes, readBody} from '../../api/body.js';
 import {clientLimits, type ClientLimits} from '../../api/client.js';
 import {ApiProblemError, AuthError, describeNetworkError, parseRetryAfter, ServerError} from '../../api/errors.js';
 import {backoffDelay, type RateGate, type RetryPolicy} from '../../api/retry.js';
+import {DeadlineError, keepAliveAgents, sendRequest} from '../../api/transport.js';
 import {visible} from '../../text/visible.js';
 import {expiredWithoutRefresh, type TokenKeeper} from './oauth.js';
 
 const userAgent = 'ccdl/0.1 (+https://github.com/ccdl)';
 const maxStorageRedirects = 5;
-
-/** A deadline of ccdl's own that passed (network-level, so it is retried like a reset). */
-class DeadlineError extends Error {
-	readonly code: string;
-	constructor(code: string, message: string) {
-		super(message);
-		this.code = code;
-	}
-}
 
 /** The description in Webex's ApiErrorResponse (`error.message[].description`), or S3's XML `<Message>`. */
 export function errorText(body: Buffer): string {
@@ -66,7 +57,7 @@ export class WebexHttp {
 	readonly gate: RateGate;
 	readonly tokens: TokenKeeper;
 	readonly #orgId: string;
-	readonly #agents = {http: new http.Agent({keepAlive: true}), https: new https.Agent({keepAlive: true})};
+	readonly #agents = keepAliveAgents();
 
 	constructor(options: {baseUrl: string; orgId: string; retry: RetryPolicy; gate: RateGate; tokens: (http: WebexHttp) => TokenKeeper; limits?: Partial<ClientLimits>}) {
 		this.baseUrl = options.baseUrl;
@@ -79,27 +70,7 @@ export class WebexHttp {
 
 	/** One request; resolves once the answer's headers are in (within the headers deadline). */
 	async send(method: 'GET' | 'POST', url: URL, headers: OutgoingHttpHeaders, body: Buffer | undefined, signal: AbortSignal | undefined): Promise<IncomingMessage> {
-		const secure = url.protocol === 'https:';
-		const {headersTimeoutMs} = this.limits;
-		return new Promise<IncomingMessage>((resolve, reject) => {
-			const request = (secure ? https : http).request(url, {
-				method, headers: {'user-agent': userAgent, ...headers}, agent: secure ? this.#agents.https : this.#agents.http, timeout: 60_000, ...(signal ? {signal} : {}),
-			}, response => {
-				clearTimeout(deadline);
-				resolve(response);
-			});
-			const deadline = setTimeout(() => {
-				request.destroy(new DeadlineError('EHEADERSTIMEOUT', `no answer within ${Math.round(headersTimeoutMs / 1000)} s`));
-			}, headersTimeoutMs);
-			request.once('timeout', () => {
-				request.destroy(new DeadlineError('ETIMEDOUT', 'no data for 60 s'));
-			});
-			request.once('error', error => {
-				clearTimeout(deadline);
-				reject(error);
-			});
-			request.end(body);
-		});
+		return sendRequest(url, {method, headers: {'user-agent': userAgent, ...headers}, body, signal, agents: this.#agents, headersTimeoutMs: this.limits.headersTimeoutMs});
 	}
 
 	/** Reads a whole body within the body deadline; a trickled one is cut off. */
