@@ -494,7 +494,7 @@ export async function listing({calls = 100_000, rounds = 2, nodeArgs, cli} = {})
 
 			runs.push({
 				count: run.count, pages: run.pages, bytes: run.bytes, seconds: run.seconds, serverCpu: run.serverCpu,
-				clientCpu: run.clientCpu, otherCpu: run.otherCpu,
+				clientCpu: run.clientCpu, otherCpu: run.otherCpu, load: run.load,
 			});
 		}
 
