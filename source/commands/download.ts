@@ -1,5 +1,6 @@
 /** `ccdl download`: the run pipeline from flags, headless — for terminals and cron. */
 import type {RunRequest} from '../lib/run/request.js';
+import {defaultMinimumSpeed} from '../lib/engine/transfer.js';
 import {UsageError} from '../lib/errors.js';
 import {prepareProfiles} from '../lib/profiles/run-profiles.js';
 import {connectionHelp, connectionOptionSpecs, connectionTarget, readSecret} from './connection.js';
@@ -28,6 +29,8 @@ ${profileOptionHelp}  --no-archive        do not mark downloaded contacts archiv
                       journaled (platforms that allow it, e.g. twilio); never a failed one, never one whose
                       transcript was asked for and is missing; in the journal, the manifest and the history
   --dry-run           with --delete-after: download as usual, delete nothing, list what would be deleted
+  --speed-limit B     a file whose body comes slower than B bytes/s for --speed-time seconds is cut and
+  --speed-time S      retried, as curl does (default 1024 bytes/s for 60 s; 0 turns it off)
   --json              progress as JSON lines on stdout
 
 Exit codes: 0 all valid, 1 some failed, 2 usage, 3 authentication, 4 server, 5 file system,
@@ -43,6 +46,8 @@ export const downloadOptionSpecs = {
 	'csv-bom': {type: 'boolean'},
 	'delete-after': {type: 'boolean'},
 	'dry-run': {type: 'boolean'},
+	'speed-limit': {type: 'integer', min: 0, max: 1_000_000_000},
+	'speed-time': {type: 'integer', min: 1, max: 86_400},
 	json: {type: 'boolean'},
 } as const;
 
@@ -60,6 +65,9 @@ export async function runDownload(argv: string[]): Promise<number> {
 	const request: RunRequest = {
 		...target, ...selection, concurrency: values.concurrency ?? 8, profile: values.profile, archive: !values['no-archive'], csvBom: values['csv-bom'],
 		deleteAfter: values['delete-after'], dryRun: values['dry-run'],
+		...values['speed-limit'] === undefined && values['speed-time'] === undefined ? {} : {
+			minimumSpeed: {bytesPerSecond: values['speed-limit'] ?? defaultMinimumSpeed.bytesPerSecond, seconds: values['speed-time'] ?? defaultMinimumSpeed.seconds},
+		},
 	};
 	return runHeadless(request, await readSecret(values, target.username, target.platform), {json: values.json, profiles});
 }

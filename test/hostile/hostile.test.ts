@@ -279,6 +279,14 @@ describe('6. every run ends', () => {
 		expect(run.code, run.stderr).toBe(4);
 	});
 
+	it('media-trickle-body: a body slower than --speed-limit for --speed-time is cut; the run ends with the file failed, saying why', async () => {
+		const out = path.join(await tempDir(), 'out');
+		const run = await ccdl('media-trickle-body', ['download', ...listArgs, '--out', out, '--no-archive', '--speed-limit', '100', '--speed-time', '1'], {deadlineMs: 60_000});
+		expectContained(run);
+		expect(run.code, run.stderr).toBe(1);
+		expect(run.stderr).toMatch(/below the minimum of 100 bytes\/s/);
+	});
+
 	it.each(['media-endless-error', 'media-trickle-headers'])('%s: a download whose media never come ends, its files failed', async scenario => {
 		const out = path.join(await tempDir(), 'out');
 		const run = await ccdl(scenario, ['download', ...listArgs, '--out', out, '--no-archive'], {deadlineMs: 60_000, env: {CCDL_OUTAGE_SECONDS: '5'}});

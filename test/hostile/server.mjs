@@ -460,6 +460,24 @@ async function mediaAnswer(scenario, request, response, id, other) {
 			return;
 		}
 
+		case 'media-trickle-body': {
+			// Honest headers, then a byte a second: slower than any minimum speed.
+			response.writeHead(200, {'content-type': 'audio/mpeg', 'content-length': v1.length, etag, 'repr-digest': reprDigest(v1)});
+			response.flushHeaders();
+			let sent = 0;
+			const timer = setInterval(() => {
+				if (sent >= v1.length || response.destroyed) {
+					clearInterval(timer);
+					return;
+				}
+
+				response.write(v1.subarray(sent, sent + 1));
+				sent++;
+			}, 1000);
+			response.once('close', () => clearInterval(timer));
+			return;
+		}
+
 		case 'foreign-body': {
 			// The body and digest of another recording: both agree with each other, not with the listing.
 			const otherBytes = media[id === '900001' ? '900002' : '900001'];

@@ -21,7 +21,7 @@ import {sweepPartials} from './partial.js';
 import type {Profile} from '../profiles/model.js';
 import type {Plan, PlannedFile} from './plan.js';
 import {type Deferral, Scheduler} from './scheduler.js';
-import {destinationFailure, partialPaths, ThrottledError, transferFile, TransferError} from './transfer.js';
+import {destinationFailure, type MinimumSpeed, partialPaths, ThrottledError, transferFile, TransferError} from './transfer.js';
 
 export interface RunOptions {
 	/** Files transferred at once when no download profile applies. @default 8 */
@@ -45,6 +45,8 @@ export interface RunOptions {
 	 * @default CCDL_OUTAGE_SECONDS, else 60
 	 */
 	outageSeconds?: number;
+	/** The slowest a body may be, for how long, before it is cut and retried. @default 1 kB/s for 60 s */
+	minimumSpeed?: MinimumSpeed;
 }
 
 export interface FileOutcome {
@@ -309,6 +311,7 @@ export class DownloadRun implements RunEvents {
 					overwrite: file.replaces || this.#options.overwrite,
 					ensureFolder,
 					outage,
+					...(this.#options.minimumSpeed ? {minimumSpeed: this.#options.minimumSpeed} : {}),
 					hooks: {
 						onStart: resumedFrom => {
 							// Bytes from an earlier run are not this run's traffic: counting them made the rate

@@ -10,7 +10,7 @@ import {createHash, type Hash} from 'node:crypto';
 import {createWriteStream} from 'node:fs';
 import {rm, unlink, writeFile} from 'node:fs/promises';
 import path from 'node:path';
-import {Transform} from 'node:stream';
+import {type Readable, Transform} from 'node:stream';
 import {pipeline} from 'node:stream/promises';
 import {setTimeout as delay} from 'node:timers/promises';
 import {ApiProblemError, AuthError, ServerError} from '../api/errors.js';
@@ -103,6 +103,43 @@ function header(value: string | string[] | undefined): string | undefined {
 	return Array.isArray(value) ? value[0] : value;
 }
 
+/** The slowest a body may be for how long before it is cut (curl's --speed-limit and --speed-time). */
+export interface MinimumSpeed {
+	bytesPerSecond: number;
+	seconds: number;
+}
+
+/** A server that trickles a body must not hold a cron job forever: under 1 kB/s for a minute is cut. */
+export const defaultMinimumSpeed: MinimumSpeed = {bytesPerSecond: 1024, seconds: 60};
+
+/**
+ * Cuts `body` when fewer than `bytesPerSecond × seconds` bytes arrive in any `seconds`-long window. Returns the
+ * function to call per chunk and one to stop watching.
+ */
+function watchSpeed(body: Readable, minimum: MinimumSpeed): {count: (bytes: number) => void; stop: () => void} {
+	if (minimum.bytesPerSecond <= 0 || minimum.seconds <= 0) {
+		return {count() {}, stop() {}};
+	}
+
+	let inWindow = 0;
+	const timer = setInterval(() => {
+		if (inWindow < minimum.bytesPerSecond * minimum.seconds) {
+			body.destroy(new TransferError('too-slow', `the server sent ${inWindow} bytes in ${minimum.seconds} s, below the minimum of ${minimum.bytesPerSecond} bytes/s (--speed-limit, --speed-time)`));
+		}
+
+		inWindow = 0;
+	}, minimum.seconds * 1000);
+	timer.unref();
+	return {
+		count(bytes) {
+			inWindow += bytes;
+		},
+		stop() {
+			clearInterval(timer);
+		},
+	};
+}
+
 /** Errors of the local disk (staging or the destination folder): no retry of the download helps against these. */
 const diskErrorCodes = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM', 'ENOENT', 'ENOTDIR', 'EIO', 'EISDIR', 'EFBIG']);
 
@@ -143,8 +180,11 @@ export async function transferFile(source: Source, sink: Sink, file: PlannedFile
 	ensureFolder?: (folder: string) => Promise<void>;
 	/** The run's watch on the server: unanswered requests wait for it instead of using up the file's tries. */
 	outage?: OutageWatch;
+	/** Like curl's --speed-limit/--speed-time: a body slower than `bytesPerSecond` for `seconds` is cut and retried. */
+	minimumSpeed?: MinimumSpeed;
 }): Promise<TransferResult> {
 	const {signal, hooks = {}, outage} = options;
+	const minimumSpeed = options.minimumSpeed ?? defaultMinimumSpeed;
 	const policy = source.retry;
 	const {part, meta: metaPath} = partialPaths(file.path);
 	await (options.ensureFolder ?? makeFolder)(path.dirname(file.path));
@@ -368,8 +408,10 @@ export async function transferFile(source: Source, sink: Sink, file: PlannedFile
 			let lastLife = 0;
 			const head: Buffer[] = [];
 			let headBytes = 0;
+			const speed = watchSpeed(body, minimumSpeed);
 			const meter = new Transform({
 				transform(chunk: Buffer, _encoding, callback) {
+					speed.count(chunk.length);
 					digestState.update(chunk);
 					received += chunk.length;
 					transferred += chunk.length;
@@ -405,7 +447,9 @@ export async function transferFile(source: Source, sink: Sink, file: PlannedFile
 			});
 			try {
 				await pipeline(body, meter, createWriteStream(part, {flags: offset > 0 ? 'a' : 'w', mode: 0o600, highWaterMark: 256 * 1024}), {signal});
+				speed.stop();
 			} catch (error) {
+				speed.stop();
 				if (error instanceof TransferError && error.code === 'too-big') {
 					await discard();
 					throw error;
@@ -432,7 +476,8 @@ export async function transferFile(source: Source, sink: Sink, file: PlannedFile
 					await discard();
 				}
 
-				await retry(`connection lost after ${received} bytes (${(error as {code?: string}).code ?? (error as Error).message})`);
+				await retry(error instanceof TransferError && error.code === 'too-slow' ? error.message
+					: `connection lost after ${received} bytes (${(error as {code?: string}).code ?? (error as Error).message})`);
 				continue;
 			}
 

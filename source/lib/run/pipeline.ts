@@ -297,6 +297,7 @@ export async function startRun(source: Source, plan: Plan, request: RunRequest, 
 			...(profiles.any ? {profileFor: profiles.profileFor} : {}),
 			overwrite: request.overwrite,
 			...(mark ? {markArchived: mark} : {}),
+			...(request.minimumSpeed ? {minimumSpeed: request.minimumSpeed} : {}),
 			...(options.eventIntervalMs === undefined ? {} : {eventIntervalMs: options.eventIntervalMs}),
 		});
 	} catch (error) {

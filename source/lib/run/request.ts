@@ -50,6 +50,8 @@ export interface RunRequest {
 	deleteAfter?: boolean | undefined;
 	/** With deleteAfter: only say what would be deleted. */
 	dryRun?: boolean | undefined;
+	/** A body slower than this for this long is cut and retried (curl's --speed-limit/--speed-time). @default 1024 B/s, 60 s */
+	minimumSpeed?: {bytesPerSecond: number; seconds: number} | undefined;
 	/** The saved search this run performs, recorded with it. */
 	search?: {name: string; dateRule?: string | undefined} | undefined;
 }
