@@ -129,4 +129,22 @@ describe('one pipeline for every run', () => {
 		expect(rows.filter(row => row.status === 'failed')).toEqual([]);
 		expect(new Set(rows.filter(row => row.file.endsWith('.mp3')).map(row => row.file)).size).toBe(media.length);
 	});
+
+	it('dates in file names and the manifest are in the zone the user chose, and the manifest says which', async () => {
+		const {out, env} = await isolated();
+		const result = await runCcdl(['download', ...connection(demo.url), '--channel', 'voice', '--include-archived', '--no-archive', '--timezone', 'Asia/Tokyo', '--out', out], {env});
+		expect(result.code, result.stderr).toBe(0);
+		const rows = (await readManifestJsonl(out)).filter(row => row.status === 'valid');
+		expect(rows.length).toBeGreaterThan(0);
+		for (const row of rows) {
+			const record = row as unknown as {timeZone: string; date: string; time: string; callStart: string; file: string};
+			expect(record.timeZone).toBe('Asia/Tokyo');
+			const tokyo = new Intl.DateTimeFormat('en-GB', {timeZone: 'Asia/Tokyo', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23'})
+				.formatToParts(new Date(record.callStart));
+			const part = (type: string) => tokyo.find(item => item.type === type)!.value;
+			expect(record.date).toBe(`${part('day')}/${part('month')}/${part('year')}`);
+			// The default template starts with the call start, as YYYY-MM-DD_HH-mm-ss in the chosen zone.
+			expect(record.file.startsWith(`${part('year')}-${part('month')}-${part('day')}_${part('hour')}-${part('minute')}-${part('second')}-`), record.file).toBe(true);
+		}
+	});
 });

@@ -116,8 +116,13 @@ function localParts(iso: string, timeZone: string): {date: string; time: string}
 	return {date: date.format(instant), time: time.format(instant)};
 }
 
-export function contactColumns(contact: Contact): Omit<ManifestRow, 'file' | 'fileKind' | 'fileType' | 'size' | 'sha256' | 'archivedAt' | 'status' | 'error'> {
-	const {date, time} = contact.recycled ? {date: contact.callStart, time: contact.callStart} : localParts(contact.callStart, contact.timeZone);
+/**
+ * The contact's columns. Date and Time are in `timeZone` — the zone the user chose for the run (file names use it too)
+ * — and the Time Zone column says which; without one, the contact's own zone.
+ */
+export function contactColumns(contact: Contact, timeZone?: string): Omit<ManifestRow, 'file' | 'fileKind' | 'fileType' | 'size' | 'sha256' | 'archivedAt' | 'status' | 'error'> {
+	const zone = contact.recycled ? contact.timeZone : timeZone || contact.timeZone;
+	const {date, time} = contact.recycled ? {date: contact.callStart, time: contact.callStart} : localParts(contact.callStart, zone);
 	return {
 		contactId: contact.id,
 		recordId: contact.recordId,
@@ -139,7 +144,7 @@ export function contactColumns(contact: Contact): Omit<ManifestRow, 'file' | 'fi
 		terminationName: contact.terminationName,
 		date,
 		time,
-		timeZone: contact.timeZone,
+		timeZone: zone,
 		callStart: contact.callStart,
 		connectedAt: contact.connectedAt,
 		callEnd: contact.callEnd,
@@ -148,21 +153,22 @@ export function contactColumns(contact: Contact): Omit<ManifestRow, 'file' | 'fi
 }
 
 /** The rows describing what a run did (or, without a summary, what a plan would do). */
-export function manifestRows(plan: Plan, summary?: RunSummary, extra: {limited?: readonly Contact[]; deleted?: ReadonlyMap<string, string>} = {}): ManifestRow[] {
+export function manifestRows(plan: Plan, summary?: RunSummary, extra: {limited?: readonly Contact[]; deleted?: ReadonlyMap<string, string>; timeZone?: string} = {}): ManifestRow[] {
+	const columnsOf = (contact: Contact) => contactColumns(contact, extra.timeZone);
 	const rows: ManifestRow[] = [];
 	for (const contact of extra.limited ?? []) {
-		rows.push({...contactColumns(contact), file: '', fileKind: '', fileType: '', size: '', sha256: '', archivedAt: '', status: 'limited', error: 'left for a later run by a limit'});
+		rows.push({...columnsOf(contact), file: '', fileKind: '', fileType: '', size: '', sha256: '', archivedAt: '', status: 'limited', error: 'left for a later run by a limit'});
 	}
 
 	const outcomes = new Map(summary?.outcomes.map(outcome => [outcome.file.fileId, outcome]));
 	// Contacts with nothing to download in this run (metadata-only, or a chat without transcripts) still get a row.
 	const withFiles = new Set(plan.files.map(file => file.contactId));
 	for (const contact of plan.contacts.filter(item => !item.recycled && !withFiles.has(item.id))) {
-		rows.push({...contactColumns(contact), file: '', fileKind: '', fileType: '', size: '', sha256: '', archivedAt: contact.archivedAt ?? '', status: 'metadata', error: ''});
+		rows.push({...columnsOf(contact), file: '', fileKind: '', fileType: '', size: '', sha256: '', archivedAt: contact.archivedAt ?? '', status: 'metadata', error: ''});
 	}
 
 	for (const contact of plan.contacts.filter(item => item.recycled)) {
-		rows.push({...contactColumns(contact), file: '', fileKind: '', fileType: '', size: '', sha256: '', archivedAt: '', status: 'recycled', error: ''});
+		rows.push({...columnsOf(contact), file: '', fileKind: '', fileType: '', size: '', sha256: '', archivedAt: '', status: 'recycled', error: ''});
 	}
 
 	for (const file of plan.files) {
@@ -170,7 +176,7 @@ export function manifestRows(plan: Plan, summary?: RunSummary, extra: {limited?:
 		const status: ManifestStatus = !outcome ? 'planned'
 			: outcome.state === 'skipped' ? outcome.skipReason === 'profile' ? 'skipped-profile' : 'skipped-identical' : outcome.state;
 		rows.push({
-			...contactColumns(file.contact),
+			...columnsOf(file.contact),
 			file: outcome?.relativePath ?? file.relativePath,
 			fileKind: file.kind,
 			fileType: file.extension.slice(1),

@@ -326,6 +326,7 @@ export async function startRun(source: Source, plan: Plan, request: RunRequest, 
 		const limited = new Set(admission.limited);
 		const rows = manifestRows(admitted, summary, {
 			limited: plan.contacts.filter(contact => limited.has(contact.id)),
+			timeZone: request.timeZone,
 			deleted: new Map(deletions.map(deletion => [deletion.contactId, deletion.status === 'deleted' ? deletion.at! : deletion.status === 'would-delete' ? 'would delete (dry run)' : ''])),
 		});
 		// Files an earlier, killed run left without manifest rows (the journal has them) are described again.
