@@ -21,7 +21,7 @@ import {formatDuration} from '../../lib/export/manifest.js';
 import type {Translator} from '../../lib/i18n/index.js';
 import {fit, visible} from '../../lib/text/visible.js';
 import {type ContactRow, contactColumns, contactRows} from '../list/contact-rows.js';
-import {useScreenSize} from '../list/screen-size.js';
+import {useScreenSize} from '../../hooks/use-screen-size.js';
 import {downloadReducer} from './download-state.js';
 import {liveProgress, progressBar, shareDone} from './live-progress.js';
 import {type RetryHistory, useRetryHistory} from './retry-history.js';

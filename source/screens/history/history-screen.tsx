@@ -9,7 +9,7 @@ import {useI18n} from '../../hooks/use-i18n.js';
 import {useTheme} from '../../hooks/use-theme.js';
 import type {RunRecord} from '../../lib/journal/journal.js';
 import {fit, visible} from '../../lib/text/visible.js';
-import {useScreenSize} from '../list/screen-size.js';
+import {useScreenSize} from '../../hooks/use-screen-size.js';
 import {historyColumns, runDetail} from './history-rows.js';
 import {useHistoryKeys} from './use-history-keys.js';
 

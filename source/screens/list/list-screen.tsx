@@ -13,7 +13,7 @@ import type {Plan} from '../../lib/engine/plan.js';
 import {formatBytes} from '../../lib/errors.js';
 import {fit, visible} from '../../lib/text/visible.js';
 import {type ContactRow, contactColumns, contactRows, plannedProgress} from './contact-rows.js';
-import {useScreenSize} from './screen-size.js';
+import {useScreenSize} from '../../hooks/use-screen-size.js';
 import {useListKeys} from './use-list-keys.js';
 
 export interface ListScreenProps {

@@ -15,7 +15,7 @@ import {parseDateRule, resolveDateRule} from '../../lib/searches/date-rules.js';
 import {checkComplete, checkSearchName, foldSearchName} from '../../lib/searches/model.js';
 import {SearchStore, searchesPath} from '../../lib/searches/store.js';
 import {fit, visible} from '../../lib/text/visible.js';
-import {useScreenSize} from '../list/screen-size.js';
+import {useScreenSize} from '../../hooks/use-screen-size.js';
 import {
 	draftMissing, initialSaveState, nameProblem, relativeRules, ruleChoices, saveReducer, type SaveState, type SearchDraft, searchOf,
 } from './save-search-state.js';

@@ -15,7 +15,7 @@ import type {RunResult} from '../../lib/run/pipeline.js';
 import {formatBytes} from '../../lib/errors.js';
 import {formatDuration} from '../../lib/export/manifest.js';
 import {fit, visible} from '../../lib/text/visible.js';
-import {useScreenSize} from '../list/screen-size.js';
+import {useScreenSize} from '../../hooks/use-screen-size.js';
 import {useSummaryKeys} from './use-summary-keys.js';
 
 export interface SummaryScreenProps {
