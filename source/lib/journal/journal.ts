@@ -357,7 +357,7 @@ export class Journal {
 			// Reading the header first: a file that is not a database fails here, before anything is written.
 			this.#db.exec('PRAGMA foreign_keys = ON');
 			const tables = (this.#db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{name: string}>).map(row => row.name);
-			const mode = this.#db.prepare('PRAGMA journal_mode = WAL').get() as {journal_mode?: string} | undefined;
+			const mode = this.#switchToWal();
 			if (mode?.journal_mode?.toLowerCase() !== 'wal') {
 				throw new JournalError('journal-unwritable', `The journal ${this.file} cannot use write-ahead logging (${mode?.journal_mode ?? 'unknown mode'}); put it on a local disk (CCDL_DATA_DIR).`);
 			}
@@ -388,6 +388,25 @@ export class Journal {
 				this.#db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(journalSchemaVersion);
 			});
 		});
+	}
+
+	/**
+	 * Turns on write-ahead logging. Two processes opening a new journal at the same moment both ask for it, and SQLite
+	 * then answers one of them "busy" at once, without waiting: that one tries again for a while.
+	 */
+	#switchToWal(): {journal_mode?: string} | undefined {
+		const deadline = Date.now() + 10_000;
+		for (let wait = 5; ; wait = Math.min(wait * 2, 200)) {
+			try {
+				return this.#db.prepare('PRAGMA journal_mode = WAL').get() as {journal_mode?: string} | undefined;
+			} catch (error) {
+				if ((error as {errcode?: number}).errcode !== 5 || Date.now() > deadline) {
+					throw error;
+				}
+
+				Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, wait);
+			}
+		}
 	}
 
 	#readVersion(): number {
