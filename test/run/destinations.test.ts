@@ -72,6 +72,14 @@ describe('remote destinations', () => {
 		const again = await runCcdl(args, {env: {...env, ...s3.env}});
 		expect(again.code, again.stderr).toBe(0);
 		expect(again.stderr).toMatch(/Done: 0 valid, \d+ already there/);
+
+		// Uploads report their progress (JSON lines carry it as "uploading" events, the app as ↑N%).
+		const other = await runCcdl([...args.map(arg => arg === out ? `s3://${s3.bucket}/json` : arg), '--json'], {env: {...env, ...s3.env}});
+		expect(other.code, other.stderr).toBe(0);
+		const events = other.stdout.trim().split('\n').map(line => JSON.parse(line) as {type: string; bytes?: number; size?: number});
+		const uploads = events.filter(event => event.type === 'uploading');
+		expect(uploads.length).toBeGreaterThan(0);
+		expect(uploads.every(event => event.bytes! <= event.size!)).toBe(true);
 	}, 120_000);
 
 	it('demo server → SFTP with known_hosts checked: files land identical; verify passes; an unknown host is refused', async () => {

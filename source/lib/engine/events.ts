@@ -12,6 +12,8 @@ export type EngineEvent =
 	| {type: 'queued'; fileId: string; contactId: string; path: string; size?: number}
 	| {type: 'started'; fileId: string; resumedFrom: number}
 	| {type: 'progress'; fileId: string; bytes: number; size?: number}
+	/** A validated file on its way to a remote destination. */
+	| {type: 'uploading'; fileId: string; bytes: number; size: number}
 	| {type: 'retrying'; fileId: string; attempt: number; reason: string; delayMs: number}
 	| {type: 'validated'; fileId: string; path: string; sha256: string; size: number; storedSha256?: string; storedSize?: number}
 	| {type: 'archived'; contactId: string; archivedAt: string}
@@ -80,12 +82,14 @@ export class CoalescingEmitter {
 	}
 
 	emit(event: EngineEvent): void {
-		if (event.type === 'progress') {
-			const at = this.#progressAt.get(event.fileId);
+		if (event.type === 'progress' || event.type === 'uploading') {
+			// One progress of each kind per file and batch: the latest says it all.
+			const key = `${event.type}:${event.fileId}`;
+			const at = this.#progressAt.get(key);
 			if (at !== undefined) {
 				this.#pending[at] = event;
 			} else {
-				this.#progressAt.set(event.fileId, this.#pending.length);
+				this.#progressAt.set(key, this.#pending.length);
 				this.#pending.push(event);
 			}
 		} else {

@@ -331,6 +331,9 @@ export class DownloadRun implements RunEvents {
 						onRetry: (attempt, reason, delayMs) => {
 							this.#emit({type: 'retrying', fileId: file.fileId, attempt, reason, delayMs});
 						},
+						onUpload: (bytes, size) => {
+							this.#emit({type: 'uploading', fileId: file.fileId, bytes, size});
+						},
 					},
 				});
 				if (result.identicalTo) {

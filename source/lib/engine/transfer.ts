@@ -54,6 +54,8 @@ export interface TransferHooks {
 	/** Bytes of the file on disk so far (including resumed bytes). */
 	onProgress?: (bytes: number, size: number | undefined) => void;
 	onRetry?: (attempt: number, reason: string, delayMs: number) => void;
+	/** Bytes of the validated file sent on to a remote destination. */
+	onUpload?: (bytes: number, size: number) => void;
 }
 
 export interface TransferResult {
@@ -270,7 +272,7 @@ export async function transferFile(source: Source, sink: Sink, file: PlannedFile
 			// Cancelled (or killed) while validating: every byte is already there, and a matching digest needs no request.
 			if (offset > 0 && meta?.href === file.href && meta.size === offset && meta.sha256 && (file.etag === undefined || meta.etag === file.etag)
 				&& (!file.sha256 || meta.sha256 === file.sha256) && await hashFile(part) === meta.sha256 && !(await mediaTypeProblem(part, file.contentType, offset))) {
-				const published = await sink.publish(part, file.relativePath, {overwrite: options.overwrite, size: offset, sha256: meta.sha256, signal});
+				const published = await sink.publish(part, file.relativePath, {overwrite: options.overwrite, size: offset, sha256: meta.sha256, signal, ...(hooks.onUpload ? {onProgress: hooks.onUpload} : {})});
 				await rm(metaPath, {force: true});
 				return {sha256: meta.sha256, size: offset, relativePath: published.relativePath, published, transferred: 0};
 			}
@@ -519,7 +521,7 @@ export async function transferFile(source: Source, sink: Sink, file: PlannedFile
 				await unlink(part);
 			} else {
 				try {
-					published = await sink.publish(part, file.relativePath, {overwrite: options.overwrite, size: received, sha256: digest, signal});
+					published = await sink.publish(part, file.relativePath, {overwrite: options.overwrite, size: received, sha256: digest, signal, ...(hooks.onUpload ? {onProgress: hooks.onUpload} : {})});
 				} catch (error) {
 					// The name was taken meanwhile — by these very bytes (another process finished the same file): already there.
 					if ((error as {code?: unknown}).code !== 'name-taken' || await sink.digest(file.relativePath).catch(() => undefined) !== digest) {

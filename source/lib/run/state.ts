@@ -34,6 +34,8 @@ export interface FileView {
 	/** Each retry, in order: the file's history for its detail view and the journal's attempt count. */
 	readonly retries: readonly RetryView[];
 	readonly archivedAt?: string;
+	/** A validated file on its way to a remote destination: bytes sent of how many. */
+	readonly upload?: {readonly bytes: number; readonly size: number};
 }
 
 export interface RunState {
@@ -79,6 +81,10 @@ export function applyFileEvent(file: FileView, event: EngineEvent): FileView {
 
 		case 'progress': {
 			return {...file, state: 'running', bytes: event.bytes, ...(event.size === undefined ? {} : {size: event.size})};
+		}
+
+		case 'uploading': {
+			return {...file, upload: {bytes: event.bytes, size: event.size}};
 		}
 
 		case 'retrying': {

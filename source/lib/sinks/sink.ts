@@ -19,6 +19,8 @@ export interface PublishOptions {
 	/** Plaintext SHA-256 of the staged file, for verification where it lands. */
 	sha256: string;
 	signal?: AbortSignal;
+	/** Bytes sent so far to a remote destination (uploads can take as long as the download did). */
+	onProgress?: (bytes: number, total: number) => void;
 }
 
 export interface PublishResult {

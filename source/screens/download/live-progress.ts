@@ -24,8 +24,12 @@ export function liveProgress(t: Translator, view: Pick<RunView, 'files' | 'archi
 	let skipped = 0;
 	let failed = 0;
 	let running = 0;
+	let uploading: {bytes: number; size: number} | undefined;
 	for (const file of row.files) {
 		const state = view.files.get(file.fileId);
+		if (state?.state === 'running' && state.upload && state.upload.bytes < state.upload.size) {
+			uploading = {bytes: (uploading?.bytes ?? 0) + state.upload.bytes, size: (uploading?.size ?? 0) + state.upload.size};
+		}
 		const fileSize = state?.size ?? file.size;
 		bytes += state?.bytes ?? 0;
 		if (fileSize === undefined) {
@@ -62,6 +66,8 @@ export function liveProgress(t: Translator, view: Pick<RunView, 'files' | 'archi
 	const done = valid + skipped === row.files.length;
 	const downloaded = done
 		? '100%'
+		: uploading && uploading.size > 0
+			? t.t('cell.uploading', {percent: Math.min(99, Math.floor(uploading.bytes / uploading.size * 100))})
 		: sizeKnown && size > 0
 			? `${Math.min(99, Math.floor(bytes / size * 100))}%`
 			: bytes > 0 ? formatBytes(bytes) : '0%';

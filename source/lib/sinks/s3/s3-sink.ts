@@ -438,6 +438,12 @@ export class S3Sink implements Sink {
 					...(!options.overwrite && capabilities.conditionalWrites ? {IfNoneMatch: '*'} : {}),
 				},
 			});
+			if (options.onProgress) {
+				upload.on('httpUploadProgress', progress => {
+					options.onProgress!(progress.loaded ?? 0, progress.total ?? size);
+				});
+			}
+
 			await upload.done();
 		} catch (error) {
 			if (isPreconditionFailed(error)) {

@@ -359,7 +359,7 @@ export class SftpSink implements Sink {
 		await this.#ensureFolder(remote);
 		const temporary = path.posix.join(path.posix.dirname(remote), `.ccdl-upload-${createHash('sha256').update(remote).digest('hex').slice(0, 16)}.part`);
 		try {
-			await client.fastPut(staged, temporary);
+			await client.fastPut(staged, temporary, options.onProgress ? {step: (sent: number, _chunk: number, total: number) => options.onProgress!(sent, total)} : {});
 			if (!options.overwrite && await this.#size(remote) !== undefined) {
 				throw new PublishError('name-taken', `${relativePath} appeared on the server during the run; run again to keep both`);
 			}
