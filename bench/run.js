@@ -146,7 +146,7 @@ async function scenario(name, run) {
 	} catch (error) {
 		crashed = true;
 		console.log(`FAILED: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
-		rows.push([name, 'crashed', '', '', '', 'CRASH']);
+		rows.push([name.split(':')[0], 'crashed', '', '', '', 'CRASH']);
 	}
 
 	console.log(`  (${fixed((performance.now() - startedAt) / 1000, 1)} s)`);
@@ -329,7 +329,7 @@ if (only.has('ccdl-live')) {
 	await scenario('ccdl live: the app in tmux 120×40 vs headless download, same ≈2,000 recordings, fresh server each', async () => {
 		const result = await ccdlLive({...ccdlOptions, rounds: rounds ?? 2, onRun(mode, run) {
 			if (mode === 'app') {
-				console.log(`  app      Enter on the list → "Download finished." ${fixed(run.seconds, 2)} s; CPU s: ccdl ${fixed(run.clientCpu)}, server ${fixed(run.serverCpu)}, rest ${fixed(run.otherCpu)}; app peak RSS ${MBytes(run.peakBytes)}; load ${fixed(run.load)}`);
+				console.log(`  app      d on the list → "Download finished." ${fixed(run.seconds, 2)} s; CPU s: ccdl ${fixed(run.clientCpu)}, server ${fixed(run.serverCpu)}, rest ${fixed(run.otherCpu)}; app peak RSS ${MBytes(run.peakBytes)}; load ${fixed(run.load)}`);
 			} else {
 				console.log(`  headless plan summary → exit ${fixed(run.transferSeconds, 2)} s (whole process ${fixed(run.seconds)} s); CPU s after plan: ccdl ${fixed(run.transferCpu)}; whole run: ccdl ${fixed(run.clientCpu)}, server ${fixed(run.serverCpu)}, rest ${fixed(run.otherCpu)}; peak RSS ${MBytes(run.peakBytes)}; load ${fixed(run.load)}`);
 			}
