@@ -45,7 +45,7 @@ export interface AppProps {
 	/** The platform to log in to. @default 'ccm' */
 	readonly platform?: string;
 	/** Called once with the exit code when the user quits. */
-	readonly onExit: (code: number) => void;
+	readonly onExit: (code: number, message?: string) => void;
 }
 
 const previewSamples = 5;
@@ -62,8 +62,9 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, platfor
 	const listingAbort = useRef<AbortController | undefined>(undefined);
 	const quitAfterRun = useRef(false);
 
-	const quit = useCallback((code: number) => {
-		onExit(code);
+	/** Quits; `message` is printed on the terminal's own screen once the app's screen is gone (so it stays). */
+	const quit = useCallback((code: number, message?: string) => {
+		onExit(code, message);
 		exit();
 	}, [exit, onExit]);
 
@@ -260,8 +261,7 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, platfor
 			const result = await started.result;
 			dispatch({type: 'download-finished', result});
 			if (quitAfterRun.current) {
-				process.stderr.write(`ccdl: interrupted; run the same again to finish (bytes already downloaded into ${result.plan.outDir} are kept).\n`);
-				quit(130);
+				quit(130, `ccdl: interrupted: ${result.summary.valid} files valid; run the same again to finish (bytes already downloaded into ${result.plan.outDir} are kept).`);
 			}
 		} catch (error) {
 			fail(error);
@@ -384,7 +384,10 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, platfor
 					onRetryFailed={retryFailed} onNewSearch={() => {
 						dispatch({type: 'new-search'});
 					}} onQuit={() => {
-						quit(state.result?.exitCode ?? (state.summary && state.summary.failed > 0 ? 1 : 0));
+						const {result} = state;
+						quit(result?.exitCode ?? (state.summary && state.summary.failed > 0 ? 1 : 0), result
+							? `ccdl: ${result.summary.valid} valid, ${result.summary.skipped} already there, ${result.summary.failed} failed → ${result.plan.outDir}${result.manifest ? `; manifest ${result.manifest.csv}` : ''}`
+							: undefined);
 					}} onHelp={help} isActive={active}/>
 			);
 			break;

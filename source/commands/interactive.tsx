@@ -123,6 +123,7 @@ export async function runInteractive(argv: string[]): Promise<number> {
 	};
 	const naming: NamingValues = {template: remembered.template ?? defaultTemplate, dateFormat: remembered.dateFormat ?? defaultDateFormat};
 	let exitCode = 0;
+	let farewell: string | undefined;
 	const theme = themeFor();
 	const {isDumb} = theme.terminal;
 	const instance = render(
@@ -130,8 +131,9 @@ export async function runInteractive(argv: string[]): Promise<number> {
 			<ThemeContext.Provider value={theme}>
 				<App initial={{login, filters, naming}} timeZone={timeZone} settings={demo ? {get: () => ({}), set() {}} : settings}
 					hint={demo ? translator.t('demo.hint') : undefined} concurrency={values.concurrency ?? 8}
-					onExit={code => {
+					onExit={(code, message) => {
 						exitCode = code;
+						farewell = message;
 					}}/>
 			</ThemeContext.Provider>
 		</I18nContext.Provider>,
@@ -145,6 +147,12 @@ export async function runInteractive(argv: string[]): Promise<number> {
 		await instance.waitUntilExit();
 	} finally {
 		await demo?.close();
+	}
+
+	// After the app's screen is gone: what happened stays on the terminal (and in its scroll-back).
+	if (farewell) {
+		// On the stream Ink drew on, so it comes after Ink has left the alternate screen (stderr could overtake it).
+		process.stdout.write(`${theme.terminal.hasUnicode ? farewell : toAscii(farewell)}\n`);
 	}
 
 	return exitCode;

@@ -68,6 +68,8 @@ describe('the interactive app at 80×24, end to end', () => {
 
 			await app.press('q', screen => !screen.includes('[Summary]'), {resend: /\[Summary\]/});
 			expect(await app.exitCode()).toBe(0);
+			// What was done stays on the terminal after the app's screen is gone.
+			expect(await app.capture({join: true, history: true})).toContain(`ccdl: ${files.length} valid, 0 already there, 0 failed → ${out}`);
 		} finally {
 			await app.kill();
 		}

@@ -27,6 +27,8 @@ export interface CaptureOptions {
 	escapes?: boolean;
 	/** Join lines the terminal wrapped, keeping trailing spaces: `capture-pane -J`. @default false */
 	join?: boolean;
+	/** Include what scrolled off the top (the scroll-back): `capture-pane -S -`. @default false */
+	history?: boolean;
 }
 
 export interface WaitOptions extends CaptureOptions {
@@ -238,7 +240,7 @@ export async function startTmux(options: TmuxOptions): Promise<TmuxSession> {
 			return existsSync(recording) ? (await readFile(recording)).toString('latin1') : '';
 		},
 		async capture(captureOptions = {}) {
-			const flags = ['-p', ...captureOptions.escapes ? ['-e'] : [], ...captureOptions.join ? ['-J'] : []];
+			const flags = ['-p', ...captureOptions.escapes ? ['-e'] : [], ...captureOptions.join ? ['-J'] : [], ...captureOptions.history ? ['-S', '-'] : []];
 			const text = await tmux(socket, ['capture-pane', ...flags, '-t', 'ccdl']);
 			return text.replace(/\n$/, '');
 		},
