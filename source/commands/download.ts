@@ -2,6 +2,7 @@
 import type {RunRequest} from '../lib/run/request.js';
 import {defaultMinimumSpeed} from '../lib/engine/transfer.js';
 import {UsageError} from '../lib/errors.js';
+import {checkLang} from '../lib/i18n/index.js';
 import {prepareProfiles} from '../lib/profiles/run-profiles.js';
 import {connectionHelp, connectionOptionSpecs, connectionTarget, readSecret} from './connection.js';
 import {runHeadless} from './headless.js';
@@ -31,6 +32,7 @@ ${profileOptionHelp}  --no-archive        do not mark downloaded contacts archiv
   --dry-run           with --delete-after: download as usual, delete nothing, list what would be deleted
   --speed-limit B     a file whose body comes slower than B bytes/s for --speed-time seconds is cut and
   --speed-time S      retried, as curl does (default 1024 bytes/s for 60 s; 0 turns it off)
+  --lang en|hu        language of what is printed for people (default from LC_ALL / LC_MESSAGES / LANG)
   --json              progress as JSON lines on stdout
 
 Exit codes: 0 all valid, 1 some failed, 2 usage, 3 authentication, 4 server, 5 file system,
@@ -48,6 +50,7 @@ export const downloadOptionSpecs = {
 	'dry-run': {type: 'boolean'},
 	'speed-limit': {type: 'integer', min: 0, max: 1_000_000_000},
 	'speed-time': {type: 'integer', min: 1, max: 86_400},
+	lang: {type: 'string'},
 	json: {type: 'boolean'},
 } as const;
 
@@ -55,6 +58,7 @@ export async function runDownload(argv: string[]): Promise<number> {
 	const {values} = parseOptions(argv, downloadOptionSpecs, 'download');
 	// Everything that needs no network is checked before the password is asked.
 	const target = connectionTarget(values);
+	checkLang(values.lang);
 	const selection = checkSelection(values);
 	await checkDestinationOptions(selection);
 	const profiles = await prepareProfiles(values);
@@ -69,5 +73,5 @@ export async function runDownload(argv: string[]): Promise<number> {
 			minimumSpeed: {bytesPerSecond: values['speed-limit'] ?? defaultMinimumSpeed.bytesPerSecond, seconds: values['speed-time'] ?? defaultMinimumSpeed.seconds},
 		},
 	};
-	return runHeadless(request, await readSecret(values, target.username, target.platform), {json: values.json, profiles});
+	return runHeadless(request, await readSecret(values, target.username, target.platform), {json: values.json, profiles, lang: values.lang});
 }

@@ -9,22 +9,25 @@ import {listForRun, login, planRun, type RunResult, startRun} from '../lib/run/p
 import type {RunRequest} from '../lib/run/request.js';
 import {isQuiet, isVerbose} from '../lib/output/verbosity.js';
 import {visible} from '../lib/text/visible.js';
+import {createTranslator, detectLang, type Translator} from '../lib/i18n/index.js';
 import {planSummaryLines} from './plan-report.js';
 import {type ProgressMode, reportProgress} from './progress.js';
 import {safeJson} from '../lib/text/safe-json.js';
 
-function summaryLines(result: RunResult): string[] {
+function summaryLines(result: RunResult, {t}: Translator): string[] {
 	const {summary, plan} = result;
 	const seconds = summary.durationMs / 1000;
 	const byProfile = summary.outcomes.filter(outcome => outcome.skipReason === 'profile').length;
 	const lines = [
-		`${summary.interrupted ? 'Interrupted' : 'Done'}: ${summary.valid} valid, ${summary.skipped - byProfile} already there, `
-		+ `${byProfile ? `${byProfile} skipped by profile, ` : ''}${summary.failed} failed`
-		+ `${result.admission.limited.length ? `, ${result.admission.limited.length} contacts held back by a limit` : ''}; `
-		+ `${formatBytes(summary.bytesTransferred)} in ${seconds.toFixed(1)} s → ${plan.outDir}`,
+		t('run.summary', {
+			state: t(summary.interrupted ? 'run.interrupted' : 'run.done'), valid: summary.valid, there: summary.skipped - byProfile,
+			profile: byProfile ? t('run.by-profile', {count: byProfile}) : '', failed: summary.failed,
+			limited: result.admission.limited.length ? t('run.limited', {count: result.admission.limited.length}) : '',
+			bytes: formatBytes(summary.bytesTransferred), seconds: seconds.toFixed(1), destination: plan.outDir,
+		}),
 		result.manifest
-			? `Manifest: ${result.manifest.csv}${result.manifest.fallback ? ` (the destination could not take it)` : ''}`
-			: `Manifest: not written (${visible(result.manifestError ?? 'unknown error')})`,
+			? t(result.manifest.fallback ? 'run.manifest.fallback' : 'run.manifest', {path: result.manifest.csv})
+			: t('run.manifest.none', {reason: visible(result.manifestError ?? 'unknown error')}),
 	];
 	for (const outcome of summary.outcomes.filter(item => item.state === 'failed')) {
 		lines.push(`  failed: ${visible(outcome.file.relativePath)}: ${visible(outcome.reason ?? '')}`);
@@ -57,7 +60,7 @@ function summaryLines(result: RunResult): string[] {
 	}
 
 	if (summary.interrupted && !summary.fatal) {
-		lines.push(`Run the same command again to finish; bytes already downloaded into ${plan.outDir} are kept.`);
+		lines.push(t('run.resume', {destination: plan.outDir}));
 	}
 
 	return lines;
@@ -65,6 +68,8 @@ function summaryLines(result: RunResult): string[] {
 
 export interface HeadlessOptions {
 	json?: boolean;
+	/** en or hu (else the locale's). */
+	lang?: string | undefined;
 	profiles?: PreparedProfiles;
 }
 
@@ -88,6 +93,7 @@ export async function runHeadless(request: RunRequest, secret: string, options: 
 		cancel?.();
 	};
 
+	const translator = createTranslator(detectLang(options.lang), request.timeZone);
 	process.on('SIGINT', onSignal);
 	process.on('SIGTERM', onSignal);
 	try {
@@ -109,14 +115,14 @@ export async function runHeadless(request: RunRequest, secret: string, options: 
 
 		if (!options.json && !isQuiet()) {
 			process.stderr.write(`${[
-				...planSummaryLines(started.run.plan),
+				...planSummaryLines(started.run.plan, translator),
 				...profileSummaryLines(started.run.plan, started.profiles, request.concurrency),
 				...started.admission.lines,
 			].join('\n')}\n`);
 		}
 
 		const mode: ProgressMode = options.json ? 'json' : isQuiet() ? 'quiet' : process.stderr.isTTY && !isVerbose() ? 'live' : 'lines';
-		const stopReporting = reportProgress(started.run, mode);
+		const stopReporting = reportProgress(started.run, mode, translator);
 		const result = await started.result;
 		stopReporting();
 		const {summary} = result;
@@ -138,7 +144,7 @@ export async function runHeadless(request: RunRequest, secret: string, options: 
 		} else {
 			// Quiet: a run that went well says nothing at all (cron mails only what needs a look).
 			if (!isQuiet() || result.exitCode !== exitCodes.ok) {
-				process.stderr.write(`${summaryLines(result).join('\n')}\n`);
+				process.stderr.write(`${summaryLines(result, translator).join('\n')}\n`);
 			}
 		}
 

@@ -5,7 +5,7 @@ import {exitCodes, formatBytes, UsageError} from '../lib/errors.js';
 import type {RunFilter} from '../lib/journal/download.js';
 import {openJournal, type RunRecord} from '../lib/journal/journal.js';
 import {journalPath} from '../lib/journal/paths.js';
-import {createTranslator, detectLang, type Lang, type Translator} from '../lib/i18n/index.js';
+import {createTranslator, detectLang, type Lang, type Translator, checkLang} from '../lib/i18n/index.js';
 import {formatLocal} from '../lib/searches/date-rules.js';
 import {visible} from '../lib/text/visible.js';
 import {describeCounts as describeCountsIn, describeFilter as describeFilterIn, formatDuration} from '../screens/history/history-rows.js';
@@ -131,19 +131,11 @@ export function historyLinesIn(translator: Translator, runs: readonly RunRecord[
 	return lines;
 }
 
-/** --lang, else the locale: en or hu; anything else is a usage error rather than silently English. */
-function historyLang(flag: string | undefined): Lang {
-	if (flag !== undefined && !/^(en|hu)([-_].*)?$/i.test(flag)) {
-		throw new UsageError(`--lang must be en or hu, not "${visible(flag)}".`);
-	}
-
-	return detectLang(flag);
-}
 
 export async function runHistory(argv: string[]): Promise<number> {
 	const {values} = parseOptions(argv, specs, 'history');
 	const timeZone = checkTimeZone(values.timezone ?? systemTimeZone());
-	const lang = historyLang(values.lang);
+	const lang = checkLang(values.lang);
 	const translator = lang === 'en' ? undefined : createTranslator(lang, timeZone);
 	const journal = openJournal();
 	try {

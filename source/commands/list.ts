@@ -4,6 +4,7 @@ import {listForRun, login, planRun} from '../lib/run/pipeline.js';
 import type {RunRequest} from '../lib/run/request.js';
 import {connectionHelp, connectionOptionSpecs, connectionTarget, readSecret} from './connection.js';
 import {parseOptions} from './options.js';
+import {checkLang, createTranslator} from '../lib/i18n/index.js';
 import {isQuiet} from '../lib/output/verbosity.js';
 import {planSummaryLines, planTable, planTsv, writePlanJson} from './plan-report.js';
 import {profileOptionHelp, profileOptionSpecs} from './profile-options.js';
@@ -21,15 +22,18 @@ Download profiles:
 ${profileOptionHelp}
 Output:
   --json              the plan as one JSON document on stdout (with "profiles", and each item's "profile")
+  --lang en|hu        language of the summary (default from LC_ALL / LC_MESSAGES / LANG)
 `;
 
 const specs = {
 	...connectionOptionSpecs, ...selectionOptionSpecs, ...profileOptionSpecs, concurrency: {type: 'integer', min: 1, max: 64}, json: {type: 'boolean'},
+	lang: {type: 'string'},
 } as const;
 
 export async function runList(argv: string[]): Promise<number> {
 	const {values} = parseOptions(argv, specs, 'list');
 	const target = connectionTarget(values);
+	const translator = createTranslator(checkLang(values.lang), 'UTC');
 	const selection = checkSelection(values);
 	await checkDestinationOptions(selection);
 	const prepared = await prepareProfiles(values);
@@ -53,11 +57,11 @@ export async function runList(argv: string[]): Promise<number> {
 			// Piped (gh's habit): every value in full, one tab-separated row per file; the summary goes to stderr.
 			process.stdout.write(`${planTsv(plan, {uses: [], profileFor: profiles.profileFor}).join('\n')}\n`);
 			if (!isQuiet()) {
-				process.stderr.write(`${[...planSummaryLines(plan), ...profileSummaryLines(plan, profiles, request.concurrency)].join('\n')}\n`);
+				process.stderr.write(`${[...planSummaryLines(plan, translator), ...profileSummaryLines(plan, profiles, request.concurrency)].join('\n')}\n`);
 			}
 		} else {
 			const width = process.stdout.columns;
-			const lines = [...planTable(plan, width), '', ...planSummaryLines(plan), ...profileSummaryLines(plan, profiles, request.concurrency)];
+			const lines = [...planTable(plan, width), '', ...planSummaryLines(plan, translator), ...profileSummaryLines(plan, profiles, request.concurrency)];
 			process.stdout.write(`${lines.join('\n')}\n`);
 		}
 

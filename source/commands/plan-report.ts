@@ -4,27 +4,38 @@ import type {Plan, PlannedFile} from '../lib/engine/plan.js';
 import type {Profile} from '../lib/profiles/model.js';
 import type {Contact} from '../lib/sources/model.js';
 import {formatBytes} from '../lib/errors.js';
+import {createTranslator, type Translator} from '../lib/i18n/index.js';
 import {formatDuration} from '../lib/export/manifest.js';
 import {fit, visible} from '../lib/text/visible.js';
 
-export function planSummaryLines(plan: Plan): string[] {
+/** English, for callers that do not say: what the commands print without --lang or a Hungarian locale. */
+export const english = createTranslator('en', 'UTC');
+
+export function planSummaryLines(plan: Plan, translator: Translator = english): string[] {
+	const {t} = translator;
 	const lines = [
-		`${plan.contacts.length} contacts, ${plan.files.length} files, ${formatBytes(plan.bytes)}${plan.unknownSizes ? ` (+${plan.unknownSizes} of unknown size)` : ''} → ${plan.outDir}`,
-		`to download: ${plan.files.length - plan.identical} files, ${formatBytes(plan.downloadBytes)}; free: ${plan.freeBytes === undefined ? 'unknown' : formatBytes(plan.freeBytes)}`,
+		t('plan.total', {
+			contacts: plan.contacts.length, files: plan.files.length, size: formatBytes(plan.bytes),
+			unknown: plan.unknownSizes ? t('plan.unknown', {count: plan.unknownSizes}) : '', destination: plan.outDir,
+		}),
+		t('plan.to-download', {
+			files: plan.files.length - plan.identical, size: formatBytes(plan.downloadBytes),
+			free: plan.freeBytes === undefined ? t('plan.free-unknown') : formatBytes(plan.freeBytes),
+		}),
 	];
 	const extras = [
-		plan.identical ? `${plan.identical} already on disk (identical)` : '',
-		plan.archivedSkipped ? `${plan.archivedSkipped} archived left out (--include-archived to add)` : '',
-		plan.recycled ? `${plan.recycled} recycled (manifest only)` : '',
-		plan.collisions.inBatch ? `${plan.collisions.inBatch} name collisions in the batch (suffixed _2, _3, …)` : '',
-		plan.collisions.onDisk ? `${plan.collisions.onDisk} names already on disk (${plan.files.some(file => file.replaces) ? 'replaced' : 'kept, new ones suffixed'})` : '',
+		plan.identical ? t('plan.identical', {count: plan.identical}) : '',
+		plan.archivedSkipped ? t('plan.archived', {count: plan.archivedSkipped}) : '',
+		plan.recycled ? t('plan.recycled', {count: plan.recycled}) : '',
+		plan.collisions.inBatch ? t('plan.in-batch', {count: plan.collisions.inBatch}) : '',
+		plan.collisions.onDisk ? t(plan.files.some(file => file.replaces) ? 'plan.on-disk.replaced' : 'plan.on-disk.kept', {count: plan.collisions.onDisk}) : '',
 	].filter(Boolean);
 	if (extras.length > 0) {
 		lines.push(extras.join('; '));
 	}
 
-	lines.push(`by channel: ${Object.entries(plan.byChannel).map(([channel, count]) => `${channel} ${count}`).join(', ') || 'none'}`);
-	lines.push(`by campaign: ${Object.entries(plan.byCampaign).map(([name, count]) => `${visible(name)} ${count}`).join(', ') || 'none'}`);
+	lines.push(t('plan.by-channel', {list: Object.entries(plan.byChannel).map(([channel, count]) => `${channel} ${count}`).join(', ') || t('plan.none')}));
+	lines.push(t('plan.by-campaign', {list: Object.entries(plan.byCampaign).map(([name, count]) => `${visible(name)} ${count}`).join(', ') || t('plan.none')}));
 	return lines;
 }
 

@@ -6,7 +6,9 @@ import type {EngineEvent, RunSnapshot} from '../lib/engine/events.js';
 import type {RunHandle} from '../lib/run/state.js';
 import {formatBytes} from '../lib/errors.js';
 import {isVerbose} from '../lib/output/verbosity.js';
+import type {Translator} from '../lib/i18n/index.js';
 import {safeJson} from '../lib/text/safe-json.js';
+import {english} from './plan-report.js';
 import {visible} from '../lib/text/visible.js';
 
 export type ProgressMode = 'json' | 'lines' | 'live' | 'quiet';
@@ -19,7 +21,8 @@ function clock(seconds: number): string {
 		: `${minutes}:${String(whole % 60).padStart(2, '0')}`;
 }
 
-export function statusLine(snapshot: RunSnapshot, width: number): string {
+export function statusLine(snapshot: RunSnapshot, width: number, translator: Translator = english): string {
+	const {t} = translator;
 	const done = snapshot.valid + snapshot.skipped + snapshot.failed;
 	const share = snapshot.bytesTotal > 0 ? Math.min(1, snapshot.bytesDone / snapshot.bytesTotal) : snapshot.files > 0 ? done / snapshot.files : 1;
 	const barWidth = Math.max(10, Math.min(30, width - 70));
@@ -28,40 +31,41 @@ export function statusLine(snapshot: RunSnapshot, width: number): string {
 	const parts = [
 		bar,
 		`${Math.floor(share * 100)}%`,
-		`${done}/${snapshot.files} files`,
+		t('status.files', {done, total: snapshot.files}),
 		`${formatBytes(snapshot.rate)}/s`,
 		snapshot.etaSeconds === undefined ? '' : `ETA ${clock(snapshot.etaSeconds)}`,
-		snapshot.failed ? `${snapshot.failed} failed` : '',
-		snapshot.skipped ? `${snapshot.skipped} skipped` : '',
+		snapshot.failed ? t('status.failed', {count: snapshot.failed}) : '',
+		snapshot.skipped ? t('status.skipped', {count: snapshot.skipped}) : '',
 	].filter(Boolean);
 	return parts.join('  ').slice(0, Math.max(20, width - 1));
 }
 
-function eventLine(event: EngineEvent, run: RunHandle): string | undefined {
+function eventLine(event: EngineEvent, run: RunHandle, {t}: Translator): string | undefined {
 	const name = (fileId: string) => visible(run.state.files.get(fileId)?.relativePath ?? fileId);
 	switch (event.type) {
 		case 'started': {
-			return isVerbose() ? `started  ${name(event.fileId)}${event.resumedFrom > 0 ? ` (resuming at ${formatBytes(event.resumedFrom)})` : ''}` : undefined;
+			return !isVerbose() ? undefined
+				: event.resumedFrom > 0 ? t('event.resuming', {name: name(event.fileId), size: formatBytes(event.resumedFrom)}) : t('event.started', {name: name(event.fileId)});
 		}
 
 		case 'validated': {
-			return `valid    ${name(event.fileId)} (${formatBytes(event.size)})`;
+			return t('event.valid', {name: name(event.fileId), size: formatBytes(event.size)});
 		}
 
 		case 'skipped': {
-			return `skipped  ${name(event.fileId)} (${event.reason})`;
+			return t('event.skipped', {name: name(event.fileId), reason: event.reason});
 		}
 
 		case 'failed': {
-			return `FAILED   ${name(event.fileId)}: ${visible(event.reason)}`;
+			return t('event.failed', {name: name(event.fileId), reason: visible(event.reason)});
 		}
 
 		case 'retrying': {
-			return `retry    ${name(event.fileId)}: ${visible(event.reason)}`;
+			return t('event.retry', {name: name(event.fileId), reason: visible(event.reason)});
 		}
 
 		case 'archive-failed': {
-			return `ARCHIVE  contact ${visible(event.contactId)} not marked archived: ${visible(event.reason)}`;
+			return t('event.archive-failed', {contact: visible(event.contactId), reason: visible(event.reason)});
 		}
 
 		default: {
@@ -71,7 +75,7 @@ function eventLine(event: EngineEvent, run: RunHandle): string | undefined {
 }
 
 /** Subscribes a reporter to the run; returns a function that ends it (clears the live line). */
-export function reportProgress(run: RunHandle, mode: ProgressMode): () => void {
+export function reportProgress(run: RunHandle, mode: ProgressMode, translator: Translator = english): () => void {
 	if (mode === 'json') {
 		return run.subscribe(events => {
 			const at = new Date().toISOString();
@@ -83,7 +87,7 @@ export function reportProgress(run: RunHandle, mode: ProgressMode): () => void {
 		return run.subscribe(events => {
 			// Quiet: only what went wrong.
 			const lines = events.filter(event => mode === 'lines' || event.type === 'failed' || event.type === 'archive-failed')
-				.map(event => eventLine(event, run)).filter(Boolean);
+				.map(event => eventLine(event, run, translator)).filter(Boolean);
 			if (lines.length > 0) {
 				process.stderr.write(`${lines.join('\n')}\n`);
 			}
@@ -94,8 +98,8 @@ export function reportProgress(run: RunHandle, mode: ProgressMode): () => void {
 	const unsubscribe = run.subscribe((events, snapshot) => {
 		const width = process.stderr.columns || 80;
 		const lines = events.filter(event => event.type === 'failed' || event.type === 'archive-failed')
-			.map(event => eventLine(event, run)).filter(Boolean);
-		process.stderr.write(`\r\u001B[2K${lines.length > 0 ? `${lines.join('\n')}\n` : ''}${statusLine(snapshot, width)}`);
+			.map(event => eventLine(event, run, translator)).filter(Boolean);
+		process.stderr.write(`\r\u001B[2K${lines.length > 0 ? `${lines.join('\n')}\n` : ''}${statusLine(snapshot, width, translator)}`);
 		shown = true;
 	});
 	return () => {

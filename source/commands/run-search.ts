@@ -5,6 +5,7 @@
  * CCDL_PASSWORD, or a prompt on a terminal; it is handed to the login directly, never through the environment.
  */
 import {exitCodes, UsageError} from '../lib/errors.js';
+import {checkLang} from '../lib/i18n/index.js';
 import {prepareProfiles} from '../lib/profiles/run-profiles.js';
 import {requestFromSearch} from '../lib/run/from-search.js';
 import {readCredentials} from '../lib/schedules/credentials.js';
@@ -27,6 +28,7 @@ Options:
                       yours and readable only by you (chmod 600), else it is refused
                       (without it: CCDL_PASSWORD, or a prompt on a terminal)
   --json              progress as JSON lines on stdout (as "ccdl download --json")
+  --lang en|hu        language of what is printed for people (default from the locale)
 
 Exit codes: those of "ccdl download" (0 all valid, 1 some failed, 2 usage or an incomplete search,
 3 authentication, 4 server, 5 file system, 6 a limit left contacts for a later run, 130 interrupted).
@@ -35,11 +37,13 @@ Exit codes: those of "ccdl download" (0 all valid, 1 some failed, 2 usage or an 
 const specs = {
 	credentials: {type: 'string'},
 	json: {type: 'boolean'},
+	lang: {type: 'string'},
 } as const;
 
 export interface RunFromSearchOptions {
 	credentials?: string | undefined;
 	json?: boolean;
+	lang?: string | undefined;
 	/** The moment the date rule is resolved against. @default now */
 	now?: Date;
 	/** The saved searches (else the user's). */
@@ -66,7 +70,7 @@ export async function runDownloadFromSearch(name: string, options: RunFromSearch
 		process.stderr.write(`${formatLocal(now, search.timeZone, true)} ccdl run ${search.name}: ${description}\n`);
 	}
 
-	return runHeadless(request, secret, {json: options.json ?? false, profiles});
+	return runHeadless(request, secret, {json: options.json ?? false, profiles, lang: options.lang});
 }
 
 export async function runRunSearch(argv: string[]): Promise<number> {
@@ -77,5 +81,6 @@ export async function runRunSearch(argv: string[]): Promise<number> {
 			: '"ccdl run" takes one saved search name.');
 	}
 
-	return await runDownloadFromSearch(positionals[0]!, {credentials: values.credentials, json: values.json}) ?? exitCodes.ok;
+	checkLang(values.lang);
+	return await runDownloadFromSearch(positionals[0]!, {credentials: values.credentials, json: values.json, lang: values.lang}) ?? exitCodes.ok;
 }

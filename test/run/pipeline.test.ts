@@ -147,4 +147,17 @@ describe('one pipeline for every run', () => {
 			expect(record.file.startsWith(`${part('year')}-${part('month')}-${part('day')}_${part('hour')}-${part('minute')}-${part('second')}-`), record.file).toBe(true);
 		}
 	});
+
+	it('speaks Hungarian with --lang hu (or a Hungarian locale), and refuses a language it does not have', async () => {
+		const {out, env} = await isolated();
+		const result = await runCcdl(['download', ...connection(demo.url), ...voice, '--no-archive', '--out', out, '--lang', 'hu'], {env});
+		expect(result.code, result.stderr).toBe(0);
+		expect(result.stderr).toMatch(/^\d+ kapcsolat, \d+ fájl/m);
+		expect(result.stderr).toMatch(/^Kész: \d+ érvényes, \d+ már megvolt, 0 hibás/m);
+		const byLocale = await runCcdl(['list', ...connection(demo.url), ...voice, '--out', out], {env: {...env, LC_ALL: 'hu_HU.UTF-8'}});
+		expect(byLocale.stderr + byLocale.stdout).toMatch(/csatornánként: voice \d+/);
+		const refused = await runCcdl(['download', ...connection(demo.url), '--lang', 'de'], {env});
+		expect(refused.code).toBe(2);
+		expect(refused.stderr).toMatch(/--lang must be en or hu/);
+	});
 });

@@ -3,6 +3,8 @@
  * language). Each screen keeps its messages in messages/<screen>.ts; this module merges them, picks the language
  * (--lang, else the locale from LC_ALL / LC_MESSAGES / LANG) and formats dates and numbers the locale's way.
  */
+import {UsageError} from '../errors.js';
+import {visible} from '../text/visible.js';
 import {common} from './messages/common.js';
 import {screens} from './messages/screens.js';
 
@@ -33,6 +35,15 @@ export function missingKeys(): Record<Lang, string[]> {
 		en: [...catalogues.hu.keys()].filter(key => !catalogues.en.has(key)),
 		hu: [...catalogues.en.keys()].filter(key => !catalogues.hu.has(key)),
 	};
+}
+
+/** --lang, else the locale: en or hu; anything else is a usage error rather than silently English. */
+export function checkLang(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): Lang {
+	if (flag !== undefined && !/^(en|hu)([-_].*)?$/i.test(flag)) {
+		throw new UsageError(`--lang must be en or hu, not "${visible(flag)}".`);
+	}
+
+	return detectLang(flag, env);
 }
 
 export function detectLang(flag?: string, env: NodeJS.ProcessEnv = process.env): Lang {

@@ -3,6 +3,7 @@ import {campaigns} from './campaigns.js';
 import {download} from './download.js';
 import {fileName} from './file-name.js';
 import {filters} from './filters.js';
+import {headless} from './headless.js';
 import {history} from './history.js';
 import {list} from './list.js';
 import {login} from './login.js';
@@ -11,5 +12,5 @@ import {saveSearch} from './save-search.js';
 import {summary} from './summary.js';
 import {table} from './table.js';
 
-/** Each screen's message set, registered here (one import per screen). */
-export const screens: MessageSet[] = [list, download, summary, login, campaigns, filters, fileName, profiles, history, saveSearch, table];
+/** Each screen's message set, and the headless commands', registered here (one import each). */
+export const screens: MessageSet[] = [list, download, summary, login, campaigns, filters, fileName, profiles, history, saveSearch, table, headless];
