@@ -124,10 +124,11 @@ const maxCursorLength = 8 * 1024;
 
 /**
  * The IDs a listing has sent, as 64-bit hashes in an open-addressing table: 8 bytes an ID (16 at most, with the
- * table half full) instead of a string and a Set entry, so a listing of 1,000,000 recordings keeps 16 MiB here, not
- * ~40 MiB. The hashes are seeded per listing, so a server cannot choose IDs that collide or pile up in one part of
- * the table. Two IDs sharing both 32-bit hashes (odds about n²/2⁶⁵: 1 in 10⁷ for 5,000,000 IDs) would only make one
- * look listed before, and the check that uses this set needs a whole page of such IDs.
+ * table half full) instead of a string and a Set entry, so a listing of 1,000,000 recordings keeps 16 MiB here (off
+ * the JS heap), not ~50 MiB. The hashes are seeded per listing, so a server cannot choose IDs that collide or pile up
+ * in one part of the table. Two IDs sharing both 32-bit hashes (odds about n²/2⁶⁵ for the whole listing: 1 in
+ * 1.5 million for 5,000,000 IDs) would only make one look listed before, and the check that uses this set needs a
+ * whole page of such IDs.
  */
 class IdSet {
 	#table = new Uint32Array(2 * 4096);
