@@ -106,7 +106,7 @@ if (cores <= 2) {
 	console.log(`Note: only ${cores} cores; the server and the client share them, so figures are lower bounds for the server.`);
 }
 
-console.log('CPU s per run: server process, client (ccdl / curl / aria2c / this Node for listing), rest = other processes and kernel work\n'
+console.log('CPU s per run: server process, client (ccdl / curl / aria2c / wget2 / this Node for listing), rest = other processes and kernel work\n'
 	+ '(including write-back of the files just written). Wall-clock figures are the best of the rounds.');
 const benchStartedAt = performance.now();
 
