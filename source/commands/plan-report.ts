@@ -170,11 +170,17 @@ export async function writePlanJson(plan: Plan, output: NodeJS.WritableStream, p
 
 	const summary = safeJson({...planJsonSummary(plan), ...(profiles ? {profiles: profiles.uses} : {})}, 2);
 	await write(`${summary.slice(0, -2)},\n  "items": [`);
+	// Items go out in chunks of about 64 kB: one write per item costs a system call each.
 	let first = true;
+	let chunk = '';
 	for (const file of plan.files) {
-		await write(`${first ? '' : ','}\n    ${safeJson(planJsonItem(file, profiles))}`);
+		chunk += `${first ? '' : ','}\n    ${safeJson(planJsonItem(file, profiles))}`;
 		first = false;
+		if (chunk.length >= 64 * 1024) {
+			await write(chunk);
+			chunk = '';
+		}
 	}
 
-	await write(`${first ? '' : '\n  '}]\n}\n`);
+	await write(`${chunk}${first ? '' : '\n  '}]\n}\n`);
 }

@@ -105,6 +105,17 @@ function header(value: string | string[] | undefined): string | undefined {
 	return Array.isArray(value) ? value[0] : value;
 }
 
+/** unlink without rm's extra lstat: a missing file is fine. */
+async function removeIfThere(file: string): Promise<void> {
+	try {
+		await unlink(file);
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+			throw error;
+		}
+	}
+}
+
 /** The slowest a body may be for how long before it is cut (curl's --speed-limit and --speed-time). */
 export interface MinimumSpeed {
 	bytesPerSecond: number;
@@ -218,7 +229,7 @@ export async function transferFile(source: Source, sink: Sink, file: PlannedFile
 			await writeFile(metaPath, JSON.stringify(ownerless), {mode: 0o600});
 		} else {
 			await rm(part, {force: true});
-			await rm(metaPath, {force: true});
+			await removeIfThere(metaPath);
 		}
 	};
 
@@ -228,7 +239,7 @@ export async function transferFile(source: Source, sink: Sink, file: PlannedFile
 		if (!file.replaces && file.sha256 && (claim.waited || await fileSize(file.path) !== undefined)
 			&& await sink.digest(file.relativePath).catch(() => undefined) === file.sha256) {
 			owned = false;
-			await rm(metaPath, {force: true});
+			await removeIfThere(metaPath);
 			return {sha256: file.sha256, size: file.size ?? 0, relativePath: file.relativePath, transferred: 0, identicalTo: file.relativePath};
 		}
 
@@ -273,7 +284,7 @@ export async function transferFile(source: Source, sink: Sink, file: PlannedFile
 			if (offset > 0 && meta?.href === file.href && meta.size === offset && meta.sha256 && (file.etag === undefined || meta.etag === file.etag)
 				&& (!file.sha256 || meta.sha256 === file.sha256) && await hashFile(part) === meta.sha256 && !(await mediaTypeProblem(part, file.contentType, offset))) {
 				const published = await sink.publish(part, file.relativePath, {overwrite: options.overwrite, size: offset, sha256: meta.sha256, signal, ...(hooks.onUpload ? {onProgress: hooks.onUpload} : {})});
-				await rm(metaPath, {force: true});
+				await removeIfThere(metaPath);
 				return {sha256: meta.sha256, size: offset, relativePath: published.relativePath, published, transferred: 0};
 			}
 
@@ -529,13 +540,13 @@ export async function transferFile(source: Source, sink: Sink, file: PlannedFile
 					}
 
 					await rm(part, {force: true});
-					await rm(metaPath, {force: true});
+					await removeIfThere(metaPath);
 					return {sha256: digest, size: received, relativePath: file.relativePath, transferred, identicalTo: file.relativePath};
 				}
 			}
 
 			// The sidecar goes last: a crash before this leaves a partial whose final name exists, which a sweep removes.
-			await rm(metaPath, {force: true});
+			await removeIfThere(metaPath);
 			return {
 				sha256: digest, size: received, relativePath: twin ?? published!.relativePath, transferred,
 				...(published ? {published} : {}), ...(twin ? {identicalTo: twin} : {}),

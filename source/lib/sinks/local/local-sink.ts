@@ -1,10 +1,12 @@
 /**
  * The local folder as a sink. Downloads are staged as hidden partials beside their final names, so publishing is a
- * link (never clobbering a file that appeared meanwhile) or, when overwriting, a rename — atomic either way, and
- * then read back: the bytes at the final name are hashed again, so a second writer or a bad disk cannot slip a
- * different file under a validated name. Files are owner-only (0600, folders 0700) unless the run widens it.
+ * link (never clobbering a file that appeared meanwhile) or, when overwriting, a rename — atomic either way. A partial
+ * has one writer (engine/partial.ts) and its bytes were hashed as they were written (resumed bytes read back from the
+ * disk); publishing then proves the final name is that very file, of the validated length, so a second writer or
+ * another program cannot slip a different file under a validated name. Files are owner-only (0600, folders 0700)
+ * unless the run widens it.
  */
-import {chmod, link, readdir, readFile, rename, rm, unlink, writeFile} from 'node:fs/promises';
+import {chmod, link, readdir, readFile, rename, rm, stat, unlink, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {FilesystemError} from '../../errors.js';
 import {ensureWritableFolder, fileSize, freeSpace, hashFile, nearestExisting} from '../../engine/disk.js';
@@ -87,7 +89,18 @@ export class LocalSink implements Sink {
 
 	async publish(staged: string, relativePath: string, options: PublishOptions): Promise<PublishResult> {
 		const target = this.#absolute(relativePath);
-		await chmod(staged, this.fileMode);
+		// The staged file is this run's own (one writer per partial) and was hashed as it was written: what must be
+		// proved now is that the final name is that very file, whole — the same inode and length — not its bytes again.
+		const before = await stat(staged);
+		if (before.size !== options.size) {
+			throw new PublishError('changed-on-disk', `${relativePath} is ${before.size} bytes in staging, ${options.size} were validated; it will be fetched again`);
+		}
+
+		// Partials are made owner-only; only a wider mode needs a change.
+		if ((before.mode & 0o777) !== this.fileMode) {
+			await chmod(staged, this.fileMode);
+		}
+
 		if (options.overwrite) {
 			await rename(staged, target);
 		} else {
@@ -105,10 +118,13 @@ export class LocalSink implements Sink {
 			await unlink(staged);
 		}
 
-		// Read back what is now under the final name: validation streamed through memory, this checks the disk.
-		if (await fileSize(target) !== options.size || await hashFile(target) !== options.sha256) {
-			await rm(target, {force: true});
-			throw new PublishError('changed-on-disk', `${relativePath} did not read back as downloaded (another program wrote to it); it was removed`);
+		const after = await stat(target).catch(() => undefined);
+		if (!after || after.ino !== before.ino || after.dev !== before.dev || after.size !== options.size) {
+			if (after?.ino === before.ino) {
+				await rm(target, {force: true});
+			}
+
+			throw new PublishError('changed-on-disk', `${relativePath} is not the file that was validated (another program replaced or changed it); it will be fetched again`);
 		}
 
 		return {relativePath, location: target};
