@@ -7,8 +7,7 @@
  * before it is parsed, server text that can end up in a message is made visible, and credentials are never sent to
  * an origin other than the one the user named (see {@link isAllowedRedirect}).
  */
-import http, {type IncomingMessage, type OutgoingHttpHeaders} from 'node:http';
-import https from 'node:https';
+import type {IncomingMessage, OutgoingHttpHeaders} from 'node:http';
 import {createHash, randomInt} from 'node:crypto';
 import type {Readable} from 'node:stream';
 import {setTimeout as delay} from 'node:timers/promises';
@@ -17,6 +16,7 @@ import {visible} from '../text/visible.js';
 import {BodyLimitError, bodyLimitServerError, parseJsonBytes, readBody} from './body.js';
 import {ApiProblemError, AuthError, describeNetworkError, parseRetryAfter, ServerError} from './errors.js';
 import {backoffDelay, defaultRetryPolicy, RateGate, type RetryPolicy} from './retry.js';
+import {keepAliveAgents, sendRequest, withBodyDeadline} from './transport.js';
 import type {
 	ArchiveResult, BatchArchiveResponse, Campaign, Channel, Problem, ProblemCode, Recording, RecordingPage, TokenResponse,
 	UserInfo,
@@ -312,14 +312,6 @@ interface RequestOptions {
 	once?: boolean;
 }
 
-/** A network failure of ccdl's own making: a deadline that passed. */
-class DeadlineError extends Error {
-	readonly code: string;
-	constructor(code: string, message: string) {
-		super(message);
-		this.code = code;
-	}
-}
 
 export class ApiClient {
 	readonly baseUrl: string;
@@ -335,7 +327,7 @@ export class ApiClient {
 	 * token, and one fresh login lets a long unattended run finish instead of ending with "session expired".
 	 */
 	#credentials: {company: string; username: string; password: string} | undefined;
-	readonly #agents = {http: new http.Agent({keepAlive: true}), https: new https.Agent({keepAlive: true})};
+	readonly #agents = keepAliveAgents();
 
 	private constructor(baseUrl: string, token: {accessToken: string; refreshToken: string; user: UserInfo}, retry: RetryPolicy, limits: ClientLimits) {
 		this.baseUrl = baseUrl;
@@ -572,7 +564,7 @@ export class ApiClient {
 				status = response.statusCode ?? 0;
 				headers = response.headers;
 				const ok = status >= 200 && status < 300;
-				bytes = await this.#withDeadline(response, what, async () => ok
+				bytes = await withBodyDeadline(response, this.limits.bodyTimeoutMs, what, async () => ok
 					? readBody(response, maxBytes)
 					: readBody(response, this.limits.maxErrorBodyBytes, {truncate: true}));
 			} catch (error) {
@@ -634,17 +626,7 @@ export class ApiClient {
 		}
 	}
 
-	/** Runs `read` on a response's body, destroying the response if it takes longer than the body deadline. */
-	async #withDeadline<T>(response: IncomingMessage, what: string, read: () => Promise<T>): Promise<T> {
-		const timer = setTimeout(() => {
-			response.destroy(new DeadlineError('EBODYTIMEOUT', `${what} took longer than ${Math.round(this.limits.bodyTimeoutMs / 1000)} s`));
-		}, this.limits.bodyTimeoutMs);
-		try {
-			return await read();
-		} finally {
-			clearTimeout(timer);
-		}
-	}
+
 
 	async me(signal?: AbortSignal): Promise<UserInfo> {
 		const user = await this.#request<unknown>('GET', '/v1/me', {signal});
@@ -838,7 +820,7 @@ export class ApiClient {
 
 			let text: Buffer;
 			try {
-				text = await this.#withDeadline(response, 'an error answer', async () => readBody(response, this.limits.maxErrorBodyBytes, {truncate: true}));
+				text = await withBodyDeadline(response, this.limits.bodyTimeoutMs, 'an error answer', async () => readBody(response, this.limits.maxErrorBodyBytes, {truncate: true}));
 			} catch (error) {
 				// The status says enough; a broken error body must not hide it.
 				text = Buffer.alloc(0);
@@ -861,31 +843,9 @@ export class ApiClient {
 		}
 	}
 
-	/**
-	 * One request; resolves with the response once its headers are in. Headers must arrive within `headersTimeoutMs`
-	 * (a server that trickles them would otherwise hold the run forever); a minute without a byte fails it too.
-	 */
+	/** One request through the shared transport (keep-alive, header deadline, a minute without a byte fails it). */
 	async #send(method: 'GET' | 'POST', url: URL, headers: OutgoingHttpHeaders, body: Buffer | undefined, signal: AbortSignal | undefined, headersTimeoutMs: number): Promise<IncomingMessage> {
-		const secure = url.protocol === 'https:';
-		return new Promise<IncomingMessage>((resolve, reject) => {
-			const request = (secure ? https : http).request(url, {
-				method, headers: {'user-agent': userAgent, ...headers}, agent: secure ? this.#agents.https : this.#agents.http, timeout: 60_000, ...(signal ? {signal} : {}),
-			}, response => {
-				clearTimeout(deadline);
-				resolve(response);
-			});
-			const deadline = setTimeout(() => {
-				request.destroy(new DeadlineError('EHEADERSTIMEOUT', `no answer within ${Math.round(headersTimeoutMs / 1000)} s`));
-			}, headersTimeoutMs);
-			request.once('timeout', () => {
-				request.destroy(new DeadlineError('ETIMEDOUT', 'no data for 60 s'));
-			});
-			request.once('error', error => {
-				clearTimeout(deadline);
-				reject(error);
-			});
-			request.end(body);
-		});
+		return sendRequest(url, {method, headers: {'user-agent': userAgent, ...headers}, body, signal, agents: this.#agents, headersTimeoutMs});
 	}
 }
 
