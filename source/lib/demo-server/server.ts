@@ -14,6 +14,7 @@ import {TokenStore} from './auth.js';
 import {ByteWriter} from './byte-writer.js';
 import {Dataset, type DatasetOptions, etagOf, type RecordingQuery, sha256Hex} from './dataset.js';
 import {type FaultDecision, FaultInjector, type FaultSpec, parseFaultSpec} from './faults.js';
+import {streamBody} from './stream-body.js';
 import {HttpProblem, parseRange, problemBody, readJson, sendJson} from './http.js';
 import {transcriptJson, transcriptXml} from './media/transcripts.js';
 import {type DemoUser, users} from './people.js';
@@ -363,40 +364,13 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
 		stats.mediaRequests++;
 		stats.inFlight[channel]++;
 		stats.maxInFlight[channel] = Math.max(stats.maxInFlight[channel], stats.inFlight[channel]);
-		let closed = false;
-		response.once('close', () => {
-			closed = true;
-		});
-		const cutAfter = fault && (fault.kind === 'reset' || fault.kind === 'truncate') ? Math.floor(length * fault.cutAt) : Infinity;
-		let sent = 0;
 		try {
-			for (const chunk of served.chunks(start, end)) {
-				if (closed) {
-					return;
-				}
-
-				const piece = sent + chunk.length > cutAfter ? chunk.subarray(0, cutAfter - sent) : chunk;
-				sent += piece.length;
-				stats.bytesSent += piece.length;
-				stats.mediaBytesSent += piece.length;
-				if (!response.write(piece) && !closed) {
-					await Promise.race([once(response, 'drain'), once(response, 'close')]);
-				}
-
-				if (sent >= cutAfter) {
-					const socket = response.socket;
-					if (fault?.kind === 'reset') {
-						socket?.resetAndDestroy();
-					} else {
-						socket?.end();
-						socket?.destroySoon();
-					}
-
-					return;
-				}
-			}
-
-			response.end();
+			await streamBody(response, served.chunks(start, end), {
+				length, fault, onBytes: bytes => {
+					stats.bytesSent += bytes;
+					stats.mediaBytesSent += bytes;
+				},
+			});
 		} finally {
 			stats.inFlight[channel]--;
 		}

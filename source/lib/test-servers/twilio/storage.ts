@@ -9,6 +9,7 @@ import type {AddressInfo} from 'node:net';
 import {setTimeout as delay} from 'node:timers/promises';
 import {parseRange} from '../../demo-server/http.js';
 import type {FaultDecision, FaultInjector} from '../../demo-server/faults.js';
+import {streamBody} from '../../demo-server/stream-body.js';
 import type {TwilioDataset} from './dataset.js';
 import {mediaBody, type AudioFormat, type MediaBody} from './media.js';
 import type {UrlSigner} from './signing.js';
@@ -92,38 +93,11 @@ export async function startStorage(options: StorageOptions): Promise<StorageOrig
 			return;
 		}
 
-		let closed = false;
-		response.once('close', () => {
-			closed = true;
+		await streamBody(response, body.chunks(start, end), {
+			length, fault, onBytes: bytes => {
+				stats.mediaBytes += bytes;
+			},
 		});
-		const cutAfter = fault && (fault.kind === 'reset' || fault.kind === 'truncate') ? Math.floor(length * fault.cutAt) : Infinity;
-		let sent = 0;
-		for (const piece of body.chunks(start, end)) {
-			if (closed) {
-				return;
-			}
-
-			const slice = sent + piece.length > cutAfter ? piece.subarray(0, cutAfter - sent) : piece;
-			sent += slice.length;
-			stats.mediaBytes += slice.length;
-			if (!response.write(slice) && !closed) {
-				await Promise.race([once(response, 'drain'), once(response, 'close')]);
-			}
-
-			if (sent >= cutAfter) {
-				const socket = response.socket;
-				if (fault?.kind === 'reset') {
-					socket?.resetAndDestroy();
-				} else {
-					socket?.end();
-					socket?.destroySoon();
-				}
-
-				return;
-			}
-		}
-
-		response.end();
 	}
 
 	async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {

@@ -11,6 +11,7 @@ import {createServer, type IncomingMessage, type Server, type ServerResponse} fr
 import type {AddressInfo} from 'node:net';
 import {setTimeout as delay} from 'node:timers/promises';
 import {type FaultDecision, FaultInjector, parseFaultSpec} from '../../demo-server/faults.js';
+import {streamBody} from '../../demo-server/stream-body.js';
 import {parseRange} from '../../demo-server/http.js';
 import type {RunningTestServer, TestServerOptions} from '../types.js';
 import {channelTypes, type ChannelType, type WebexRecording, type WebexTask, type WebexTranscription, WebexDataset} from './dataset.js';
@@ -674,42 +675,15 @@ export async function start(options: TestServerOptions): Promise<RunningTestServ
 		}
 
 		stats.storage.mediaRequests++;
-		let closed = false;
-		response.once('close', () => {
-			closed = true;
-		});
-		const cutAfter = fault && (fault.kind === 'reset' || fault.kind === 'truncate') ? Math.floor(length * fault.cutAt) : Infinity;
-		let sent = 0;
-		for (const chunk of served.chunks(start, end)) {
-			if (closed) {
-				return;
-			}
-
-			const piece = sent + chunk.length > cutAfter ? chunk.subarray(0, cutAfter - sent) : chunk;
-			sent += piece.length;
-			if (served.kind === 'media') {
-				stats.storage.mediaBytes += piece.length;
-			} else {
-				stats.storage.transcriptBytes += piece.length;
-			}
-
-			if (!response.write(piece) && !closed) {
-				await Promise.race([once(response, 'drain'), once(response, 'close')]);
-			}
-
-			if (sent >= cutAfter) {
-				if (fault?.kind === 'reset') {
-					response.socket?.resetAndDestroy();
+		await streamBody(response, served.chunks(start, end), {
+			length, fault, onBytes: bytes => {
+				if (served.kind === 'media') {
+					stats.storage.mediaBytes += bytes;
 				} else {
-					response.socket?.end();
-					response.socket?.destroySoon();
+					stats.storage.transcriptBytes += bytes;
 				}
-
-				return;
-			}
-		}
-
-		response.end();
+			},
+		});
 	}
 
 	// --- The two servers -----------------------------------------------------------------------------------------------
