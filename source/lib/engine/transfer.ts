@@ -278,7 +278,8 @@ export async function transferFile(source: Source, sink: Sink, file: PlannedFile
 		const compareWith = claim.waited && !file.sha256 ? [...file.compareWith, file.relativePath] : file.compareWith;
 		for (;;) {
 			signal.throwIfAborted();
-			const partSize = await fileSize(part);
+			// Without a sidecar to resume from, whatever is there is started over: no need to look at its size.
+			const partSize = meta ? await fileSize(part) : undefined;
 			let offset = meta ? partSize ?? 0 : 0;
 			// Cancelled (or killed) while validating: every byte is already there, and a matching digest needs no request.
 			if (offset > 0 && meta?.href === file.href && meta.size === offset && meta.sha256 && (file.etag === undefined || meta.etag === file.etag)
