@@ -9,20 +9,21 @@ import {visible} from '../lib/text/visible.js';
 export const mainHelp = `Usage: ccdl [command] [options]
 
 Bulk-downloads contact-center media (call recordings, video calls with their screenshots, chat and e-mail
-transcripts) over the Contact Center Media API.
+transcripts) from ccdl's Contact Center Media API, Twilio or Webex Contact Center (--platform), to a folder,
+S3-compatible storage or SFTP (--out), encrypted with age if asked (--encrypt-to).
 
 Commands:
   list             show what a download would fetch (the plan); piped, one tab-separated row per file
   download         download, validate and archive recordings; writes a manifest
-  verify DIR       re-check a download folder against its manifest
+  verify DEST      re-check a folder, s3:// or sftp:// destination against its manifest
   profile          download profiles: how many files of each channel at once (list, show, create, edit,
-                   activate, deactivate, delete, assign, unassign, which); see "ccdl profile --help"
+                   activate, deactivate, delete, assign, unassign, which, import); see "ccdl profile --help"
   search           saved searches: save, list, show, delete (filters, template, folder, options, a date rule)
   run NAME         run a saved search headless (what schedules call)
   schedule         weekly or monthly runs of a saved search through cron or a systemd user timer
   history          every run: who, when, the filter, counts, bytes, outcome, manifest
   limits           daily and per-run limits on exported contacts (presets standard, performance)
-  demo-server      run the built-in demo contact-center server
+  demo-server      run the built-in demo contact-center server, or a Twilio or Webex test server
   completion SHELL a completion script for bash, zsh or fish
   help [COMMAND]   this help, or a command's (the same as "ccdl COMMAND --help")
 
