@@ -1,4 +1,5 @@
 /** `ccdl search save|list|show|delete`: named saved searches, run by `ccdl run NAME` (by hand or on a schedule). */
+import {validateRecipients} from '../lib/sinks/encrypt/encrypting-sink.js';
 import {didYouMean} from '../lib/text/suggest.js';
 import {safeJson} from '../lib/text/safe-json.js';
 import {systemTimeZone} from '../lib/dates.js';
@@ -24,9 +25,10 @@ Commands:
   show NAME [--json]         one search, and the dates it means now
   delete NAME                (a scheduled search: remove its schedule first)
 
-Options of save (besides those of "ccdl download": --server/--company, --user, --channel, --include-archived,
---overwrite, --out, --template, --date-format, --timezone, --transcripts, --concurrency, --profile, --no-archive,
---csv-bom):
+Options of save (besides those of "ccdl download": --platform, --server/--company, --user, --channel,
+--include-archived, --overwrite, --out (a folder, s3:// or sftp://), --encrypt-to, --s3-endpoint, --sftp-identity,
+--group-readable, --audio-format, --template, --date-format, --timezone, --transcripts, --concurrency, --profile,
+--no-archive, --csv-bom):
   --date-rule RULE    ${dateRuleHelp}
                       (or a fixed range with --from DATE --to DATE)
   --all-campaigns     every campaign you may see (say it: a search without campaigns is refused)
@@ -41,6 +43,8 @@ Names: letters a-z, digits, "-", "_" and "." (1 to 64). Saved in ${searchesPath(
 `;
 
 const saveSpecs = {
+	platform: {type: 'string'},
+	'audio-format': {type: 'string'},
 	server: {type: 'string'},
 	company: {type: 'string'},
 	user: {type: 'string', short: 'u'},
@@ -72,6 +76,10 @@ async function save(argv: string[]): Promise<number> {
 	const name = checkSearchName(oneName(positionals, 'save'));
 	const search = searchFromFlags(name, values, {timeZone: systemTimeZone(), template: defaultTemplate});
 	checkComplete(search, 'save');
+	if (search.encryptTo) {
+		await validateRecipients(search.encryptTo);
+	}
+
 	const store = await SearchStore.load();
 	const result = store.put(search, values.replace);
 	await store.save();

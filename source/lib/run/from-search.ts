@@ -1,5 +1,6 @@
 /** A saved search as a run request at a moment: its date rule resolved, its options taken as saved. */
 import {companyUrl} from '../sources/company-url.js';
+import {platformInfo} from '../sources/registry.js';
 import {defaultDateFormat} from '../naming/index.js';
 import {checkComplete, type SavedSearch, searchRange} from '../searches/model.js';
 import type {RunRequest} from './request.js';
@@ -11,8 +12,8 @@ export function requestFromSearch(search: SavedSearch, now: Date): {request: Run
 	return {
 		description: `${range.description}, ${search.timeZone}`,
 		request: {
-			platform: 'ccm',
-			server: search.server ?? companyUrl(search.company!),
+			platform: search.platform ?? 'ccm',
+			server: search.server ?? platformInfo(search.platform ?? 'ccm').defaultServer ?? companyUrl(search.company!),
 			...(search.company ? {company: search.company} : {}),
 			username: search.user!,
 			from: range.from,
@@ -23,6 +24,13 @@ export function requestFromSearch(search: SavedSearch, now: Date): {request: Run
 			includeArchived: search.includeArchived,
 			overwrite: search.overwrite,
 			out: search.outDir,
+			sinkOptions: {
+				...search.encryptTo?.length ? {encryptTo: search.encryptTo} : {},
+				...search.s3Endpoint ? {s3Endpoint: search.s3Endpoint} : {},
+				...search.sftpIdentity ? {sftpIdentity: search.sftpIdentity} : {},
+				...search.groupReadable ? {fileMode: 0o640} : {},
+			},
+			...search.audioFormat ? {audioFormat: search.audioFormat} : {},
 			template: search.template,
 			dateFormat: search.dateFormat ?? defaultDateFormat,
 			transcripts: search.transcripts,

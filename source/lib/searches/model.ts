@@ -6,7 +6,9 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import {type Channel, channels} from '../api/wire.js';
+import {type AudioFormat, audioFormats, type Channel, channels} from '../sources/model.js';
+import {platformInfo} from '../sources/registry.js';
+import {isRemoteDestination} from '../sinks/registry.js';
 import {checkTimeZone} from '../dates.js';
 import {UsageError} from '../errors.js';
 import {defaultDateFormat, formatDate, parseTemplate} from '../naming/index.js';
@@ -18,7 +20,9 @@ export type TranscriptSetting = 'json' | 'xml' | 'none';
 
 export interface SavedSearch {
 	name: string;
-	/** Where and as whom (no password, ever). One of server and company is needed. */
+	/** The platform's key (ccm, twilio, webex-cc). @default 'ccm' */
+	platform?: string;
+	/** Where and as whom (no password, ever). One of server and company is needed (a vendor platform has a default). */
 	server?: string;
 	company?: string;
 	user?: string;
@@ -43,8 +47,26 @@ export interface SavedSearch {
 	profile?: string;
 	noArchive: boolean;
 	csvBom: boolean;
+	/** mp3 or wav where the platform offers both. */
+	audioFormat?: AudioFormat;
+	/** How the destination is written: age recipients, an S3 endpoint, an SFTP key file, group-readable files. No secrets. */
+	encryptTo?: string[];
+	s3Endpoint?: string;
+	sftpIdentity?: string;
+	groupReadable?: boolean;
 	createdAt: string;
 	updatedAt: string;
+}
+
+/** A vendor platform's public API base, which a search then need not name. */
+function platformDefault(platform: string | undefined): string | undefined {
+	return platform ? platformInfo(platform).defaultServer : undefined;
+}
+
+/** A known platform's key (a usage error otherwise). */
+function platformKey(platform: string): string {
+	platformInfo(platform);
+	return platform;
 }
 
 /** A search that lacks a part (or has one that cannot work); `missing` lists each, as a phrase. Exit code 2. */
@@ -80,7 +102,7 @@ export function foldSearchName(name: string): string {
  */
 export function missingParts(search: SavedSearch): string[] {
 	const missing: string[] = [];
-	if (!search.server && !search.company) {
+	if (!search.server && !search.company && !platformDefault(search.platform)) {
 		missing.push('no server (give --server URL or --company NAME)');
 	}
 
@@ -166,6 +188,12 @@ export function checkComplete(search: SavedSearch, when: 'save' | 'run' | 'sched
 
 /** The flags `ccdl search save` reads (those of `ccdl download`, less the password ones, plus the search's own). */
 export interface SearchFlags {
+	platform?: string | undefined;
+	'audio-format'?: string | undefined;
+	'encrypt-to'?: string[];
+	's3-endpoint'?: string | undefined;
+	'sftp-identity'?: string | undefined;
+	'group-readable'?: boolean;
 	server: string | undefined;
 	company: string | undefined;
 	user: string | undefined;
@@ -229,8 +257,15 @@ export function searchFromFlags(name: string, flags: SearchFlags, defaults: Sear
 	const company = flags.company ?? env['CCDL_COMPANY'];
 	const user = flags.user ?? env['CCDL_USER'];
 	const now = (defaults.now ?? new Date()).toISOString();
+	const platform = flags.platform ?? env['CCDL_PLATFORM'];
+	const audioFormat = flags['audio-format'];
+	if (audioFormat !== undefined && !(audioFormats as readonly string[]).includes(audioFormat)) {
+		throw new UsageError(`--audio-format must be ${audioFormats.join(' or ')}, not "${audioFormat}".`);
+	}
+
 	return {
 		name,
+		...platform && platform !== 'ccm' ? {platform: platformKey(platform)} : {},
 		...server ? {server} : {},
 		...company ? {company} : {},
 		...user ? {user} : {},
@@ -241,7 +276,8 @@ export function searchFromFlags(name: string, flags: SearchFlags, defaults: Sear
 		timeZone: flags.timezone ?? defaults.timeZone,
 		includeArchived: flags['include-archived'],
 		overwrite: flags.overwrite,
-		outDir: path.resolve(flags.out ?? path.join(defaults.homeDir ?? os.homedir(), 'Downloads')),
+		// A remote destination is kept as typed; a folder is made absolute (cron runs elsewhere).
+		outDir: flags.out !== undefined && isRemoteDestination(flags.out) ? flags.out : path.resolve(flags.out ?? path.join(defaults.homeDir ?? os.homedir(), 'Downloads')),
 		template: flags.template ?? defaults.template,
 		...flags['date-format'] === undefined ? {} : {dateFormat: flags['date-format']},
 		transcripts: (flags.transcripts ?? 'json') as TranscriptSetting,
@@ -250,6 +286,11 @@ export function searchFromFlags(name: string, flags: SearchFlags, defaults: Sear
 		...flags.profile === undefined ? {} : {profile: flags.profile},
 		noArchive: flags['no-archive'],
 		csvBom: flags['csv-bom'],
+		...audioFormat ? {audioFormat: audioFormat as AudioFormat} : {},
+		...flags['encrypt-to']?.length ? {encryptTo: [...new Set(flags['encrypt-to'])]} : {},
+		...flags['s3-endpoint'] ? {s3Endpoint: flags['s3-endpoint']} : {},
+		...flags['sftp-identity'] ? {sftpIdentity: path.resolve(flags['sftp-identity'])} : {},
+		...flags['group-readable'] ? {groupReadable: true} : {},
 		createdAt: now,
 		updatedAt: now,
 	};
@@ -272,12 +313,13 @@ export function describeSearch(search: SavedSearch, now: Date = new Date()): str
 
 	return [
 		`Search "${search.name}"`,
-		`  server:      ${search.server ?? (search.company ? `company ${search.company}` : '(none)')}`,
+		...search.platform ? [`  platform:    ${search.platform}`] : [],
+		`  server:      ${search.server ?? (search.company ? `company ${search.company}` : platformDefault(search.platform) ?? '(none)')}`,
 		`  user:        ${search.user ?? '(none)'}`,
 		`  campaigns:   ${search.allCampaigns ? 'all you may see' : search.campaigns.length > 0 ? search.campaigns.join(', ') : '(none)'}`,
 		`  channels:    ${search.channels.length > 0 ? search.channels.join(', ') : 'all'}`,
 		`  dates:       ${search.dateRule ?? '(none)'}${range} (${search.timeZone})`,
-		`  folder:      ${search.outDir}`,
+		`  folder:      ${search.outDir}${search.encryptTo?.length ? `, encrypted to ${search.encryptTo.length} age recipient${search.encryptTo.length === 1 ? '' : 's'}` : ''}`,
 		`  template:    ${search.template}${search.dateFormat ? ` (dates ${search.dateFormat})` : ''}`,
 		`  export:      ${search.mode}, transcripts ${search.transcripts}${search.includeArchived ? ', archived too' : ''}${search.overwrite ? ', overwrite' : ''}${search.noArchive ? ', not marked archived' : ''}`,
 		...search.profile || search.concurrency || search.csvBom ? [`  run:         ${[
