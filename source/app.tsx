@@ -354,6 +354,7 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, platfor
 			const to = filters.to.trim();
 			screen = (
 				<SaveSearchScreen draft={{
+					...(session && session.source.platform !== 'ccm' ? {platform: session.source.platform} : {}),
 					...(login.server.trim() ? {server: login.server.trim()} : {}),
 					...(login.company.trim() ? {company: login.company.trim()} : {}),
 					user: session?.user.username ?? login.username,
