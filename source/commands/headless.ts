@@ -70,6 +70,8 @@ export interface HeadlessOptions {
 	json?: boolean;
 	/** en or hu (else the locale's). */
 	lang?: string | undefined;
+	/** Renewal secrets from a credentials file (see SourceLogin.secrets). */
+	secrets?: Readonly<Record<string, string>>;
 	profiles?: PreparedProfiles;
 }
 
@@ -97,7 +99,7 @@ export async function runHeadless(request: RunRequest, secret: string, options: 
 	process.on('SIGINT', onSignal);
 	process.on('SIGTERM', onSignal);
 	try {
-		const source = await login(request, secret, controller.signal);
+		const source = await login(request, secret, controller.signal, options.secrets);
 		const contacts = await listForRun(source, request, {signal: controller.signal});
 		const plan = await planRun(contacts, request);
 		// startRun closes the sink when the run ends, and when it cannot start.

@@ -8,7 +8,7 @@ import {exitCodes, UsageError} from '../lib/errors.js';
 import {checkLang} from '../lib/i18n/index.js';
 import {prepareProfiles} from '../lib/profiles/run-profiles.js';
 import {requestFromSearch} from '../lib/run/from-search.js';
-import {readCredentials} from '../lib/schedules/credentials.js';
+import {readCredentials, readCredentialsFile} from '../lib/schedules/credentials.js';
 import {formatLocal} from '../lib/searches/date-rules.js';
 import {SearchStore} from '../lib/searches/store.js';
 import {readSecret} from './connection.js';
@@ -58,8 +58,15 @@ export async function runDownloadFromSearch(name: string, options: RunFromSearch
 	const {request, description} = requestFromSearch(search, now);
 	const profiles = await prepareProfiles({profile: request.profile});
 	let secret: string;
+	let secrets: Record<string, string> | undefined;
 	if (options.credentials !== undefined) {
-		secret = await readCredentials(options.credentials);
+		const file = await readCredentialsFile(options.credentials);
+		secrets = file.secrets;
+		if (file.password === undefined && Object.keys(file.secrets).length === 0) {
+			secret = await readCredentials(options.credentials);
+		} else {
+			secret = file.password ?? '';
+		}
 	} else if (process.env['CCDL_PASSWORD'] === undefined && !(process.stdin.isTTY && process.stderr.isTTY)) {
 		throw new UsageError(`No password for the saved search "${search.name}": give --credentials FILE (a file only you can read, chmod 600) or set CCDL_PASSWORD.`);
 	} else {
@@ -70,7 +77,7 @@ export async function runDownloadFromSearch(name: string, options: RunFromSearch
 		process.stderr.write(`${formatLocal(now, search.timeZone, true)} ccdl run ${search.name}: ${description}\n`);
 	}
 
-	return runHeadless(request, secret, {json: options.json ?? false, profiles, lang: options.lang});
+	return runHeadless(request, secret, {json: options.json ?? false, profiles, lang: options.lang, ...(secrets ? {secrets} : {})});
 }
 
 export async function runRunSearch(argv: string[]): Promise<number> {

@@ -3,7 +3,7 @@
  * format and how the destination is written (encryption) — so `ccdl run` from cron does what `ccdl download` did.
  */
 import {execFile} from 'node:child_process';
-import {readdir, readFile} from 'node:fs/promises';
+import {chmod, readdir, readFile, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {promisify} from 'node:util';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
@@ -53,4 +53,28 @@ describe('a saved search on another platform', () => {
 		expect(result.code).toBe(2);
 		expect(result.stderr).toMatch(/not-a-key/);
 	});
+
+	it('runs a Webex search from cron with only the token-renewal secrets in its credentials file', async () => {
+		const webex = await startVendorServer('webex-cc', ['--calls', '20', '--days', '5', '--seed', '6']);
+		try {
+			const line = await webex.waitForInfo(text => text.startsWith('oauth:'));
+			const oauth = Object.fromEntries([...line.matchAll(/(\w+)=(\S+)/g)].map(match => [match[1]!, match[2]!]));
+			const home = await tempDir('ccdl-saved-');
+			const env = {CCDL_CONFIG_DIR: path.join(home, 'config'), CCDL_DATA_DIR: path.join(home, 'data'), CCDL_PASSWORD: undefined};
+			const credentials = path.join(home, 'webex.credentials');
+			await writeFile(credentials, [
+				`CCDL_WEBEX_REFRESH_TOKEN=${oauth['refresh_token']}`, `CCDL_WEBEX_CLIENT_ID=${oauth['client_id']}`, `CCDL_WEBEX_CLIENT_SECRET=${oauth['client_secret']}`, '',
+			].join('\n'));
+			await chmod(credentials, 0o600);
+			const out = path.join(home, 'tasks');
+			const saved = await runCcdl(['search', 'save', 'webex-nightly', '--platform', 'webex-cc', '--server', webex.url, '--user', webex.user,
+				'--all-campaigns', '--date-rule', 'previous-30-days', '--timezone', 'UTC', '--out', out], {env});
+			expect(saved.code, saved.stderr).toBe(0);
+			const result = await runCcdl(['run', 'webex-nightly', '--credentials', credentials], {env});
+			expect(result.code, result.stderr).toBe(0);
+			expect((await readdir(out)).some(name => name.endsWith('.mp3'))).toBe(true);
+		} finally {
+			await webex.stop();
+		}
+	}, 60_000);
 });

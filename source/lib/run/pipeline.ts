@@ -28,11 +28,11 @@ import {rowsFromJournal} from './recover.js';
 import {type RunHandle, watchRun} from './state.js';
 
 /** Logs in to the request's platform. The secret is used for this login (and the platform's renewals) only. */
-export async function login(request: Pick<RunRequest, 'platform' | 'server' | 'company' | 'username' | 'audioFormat'>, secret: string, signal?: AbortSignal): Promise<Source> {
+export async function login(request: Pick<RunRequest, 'platform' | 'server' | 'company' | 'username' | 'audioFormat'>, secret: string, signal?: AbortSignal, secrets?: Readonly<Record<string, string>>): Promise<Source> {
 	const platform = await platformOf(request.platform);
 	return platform.login({
 		server: request.server, username: request.username, secret, ...(request.company ? {company: request.company} : {}), ...(signal ? {signal} : {}),
-		...(request.audioFormat ? {audioFormat: request.audioFormat} : {}),
+		...(request.audioFormat ? {audioFormat: request.audioFormat} : {}), ...(secrets ? {secrets} : {}),
 	});
 }
 

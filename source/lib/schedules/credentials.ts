@@ -63,6 +63,39 @@ export function passwordFromText(text: string): string | undefined {
 	return first === undefined || first === '' ? undefined : first;
 }
 
+/** Names a credentials file may set besides the password: the secrets of a platform's token renewal. */
+export const credentialNames = ['CCDL_WEBEX_REFRESH_TOKEN', 'CCDL_WEBEX_CLIENT_ID', 'CCDL_WEBEX_CLIENT_SECRET'] as const;
+
+/** The `NAME=value` lines of a credentials file for the names above. */
+export function secretsFromText(text: string): Record<string, string> {
+	const secrets: Record<string, string> = {};
+	for (const line of text.replace(/^\uFEFF/, '').split(/\r?\n/)) {
+		const match = /^\s*(?:export\s+)?([A-Z_]+)=(.*)$/.exec(line);
+		if (match && (credentialNames as readonly string[]).includes(match[1]!)) {
+			const quoted = /^(["'])(.*)\1\s*$/.exec(match[2]!);
+			secrets[match[1]!] = quoted ? quoted[2]! : match[2]!.replace(/\s+$/, '');
+		}
+	}
+
+	return secrets;
+}
+
+/** Checks the file (mode 0600, owner) and reads the password, and any renewal secrets, from it. */
+export async function readCredentialsFile(file: string): Promise<{password: string | undefined; secrets: Record<string, string>}> {
+	const absolute = await checkCredentialsFile(file);
+	let text: string;
+	try {
+		text = await readFile(absolute, 'utf8');
+	} catch (error) {
+		throw new CredentialsError(`Cannot read the credentials file ${absolute} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
+	}
+
+	const secrets = secretsFromText(text);
+	// A file of renewal secrets alone has no password; its first line is then one of them, not a password.
+	const password = Object.keys(secrets).length > 0 && !/^\s*(?:export\s+)?CCDL_PASSWORD=/m.test(text) ? undefined : passwordFromText(text);
+	return {password, secrets};
+}
+
 /** Checks the file (mode 0600, owner) and reads the password from it. */
 export async function readCredentials(file: string): Promise<string> {
 	const absolute = await checkCredentialsFile(file);

@@ -182,6 +182,11 @@ export interface SourceLogin {
 	retry?: RetryPolicy;
 	/** Audio container to ask for where the platform offers several (Twilio: mp3 or wav). */
 	audioFormat?: AudioFormat;
+	/**
+	 * Further named secrets from a credentials file (e.g. CCDL_WEBEX_REFRESH_TOKEN): the platform reads them as it
+	 * would the environment, so unattended runs need them neither in a crontab line nor in the process environment.
+	 */
+	secrets?: Readonly<Record<string, string>>;
 }
 
 export type AudioFormat = 'mp3' | 'wav';

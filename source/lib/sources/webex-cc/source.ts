@@ -102,7 +102,7 @@ export class WebexCcSource implements Source {
 			throw new UsageError(`For Webex Contact Center, --user is the organisation ID (a UUID such as 97cdbf45-ebe2-4687-8341-44d5c7abf101), not "${visible(login.username.slice(0, 80))}".`);
 		}
 
-		const refresh = refreshCredentialsFromEnv(env);
+		const refresh = refreshCredentialsFromEnv({...env, ...login.secrets});
 		const secret = login.secret.trim();
 		if (!isToken(secret) && !refresh) {
 			throw new AuthError('invalid-credentials', 'The Webex access token given as the password is not a token (printable characters without spaces, at most 8 KiB); paste the whole access token.');
