@@ -8,7 +8,7 @@ import {exitCodes, UsageError} from '../lib/errors.js';
 import {checkLang} from '../lib/i18n/index.js';
 import {prepareProfiles} from '../lib/profiles/run-profiles.js';
 import {requestFromSearch} from '../lib/run/from-search.js';
-import {readCredentials, readCredentialsFile} from '../lib/schedules/credentials.js';
+import {readRunCredentials} from '../lib/schedules/credentials.js';
 import {formatLocal} from '../lib/searches/date-rules.js';
 import {SearchStore} from '../lib/searches/store.js';
 import {readSecret} from './connection.js';
@@ -60,13 +60,7 @@ export async function runDownloadFromSearch(name: string, options: RunFromSearch
 	let secret: string;
 	let secrets: Record<string, string> | undefined;
 	if (options.credentials !== undefined) {
-		const file = await readCredentialsFile(options.credentials);
-		secrets = file.secrets;
-		if (file.password === undefined && Object.keys(file.secrets).length === 0) {
-			secret = await readCredentials(options.credentials);
-		} else {
-			secret = file.password ?? '';
-		}
+		({secret, secrets} = await readRunCredentials(options.credentials));
 	} else if (process.env['CCDL_PASSWORD'] === undefined && !(process.stdin.isTTY && process.stderr.isTTY)) {
 		throw new UsageError(`No password for the saved search "${search.name}": give --credentials FILE (a file only you can read, chmod 600) or set CCDL_PASSWORD.`);
 	} else {

@@ -3,6 +3,7 @@
  * checked against Twilio's own OpenAPI documents (twilio-support.ts), media against ffprobe, and what the server
  * saw against its /_test/stats.
  */
+import type {TwilioStats} from '../../source/lib/test-servers/twilio/stats.js';
 import {mkdtemp, rm, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,19 +22,8 @@ const transcriptsPath = '/v2/Transcripts';
 const transcriptPath = '/v2/Transcripts/{Sid}';
 const sentencesPath = '/v2/Transcripts/{TranscriptSid}/Sentences';
 
-interface Stats {
-	apiRequests: number;
-	redirects: number;
-	storageRequests: number;
-	storageRequestsWithAuthorization: number;
-	mediaBytes: number;
-	expiredUrls: number;
-	badSignatures: number;
-	tooManyRequests: number;
-	deletions: number;
-	deleted: string[];
-	faults: Record<string, number>;
-}
+/** What `GET /_test/stats` answers: the server's counters and the SIDs it deleted. */
+type Stats = TwilioStats & {deleted: string[]};
 
 let server: VendorServer;
 let client: TwilioClient;

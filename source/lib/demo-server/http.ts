@@ -102,3 +102,30 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
 	response.end(bytes);
 	return bytes.length;
 }
+
+/**
+ * Writes the head of a whole or ranged answer (206 with Content-Range, else 200) and returns the byte span to send;
+ * undefined when no body follows (a HEAD request, or a client gone during a delay). `range` must be satisfiable:
+ * each server answers an unsatisfiable one in its own error shape.
+ */
+export function writeRangeHead(request: IncomingMessage, response: ServerResponse, headers: Record<string, string | number>,
+	range: Exclude<RangeRequest, {kind: 'unsatisfiable'}>, size: number): {start: number; end: number; length: number} | undefined {
+	const [start, end] = range.kind === 'partial' ? [range.start, range.end] : [0, size - 1];
+	const length = end - start + 1;
+	if (range.kind === 'partial') {
+		headers['content-range'] = `bytes ${start}-${end}/${size}`;
+	}
+
+	headers['content-length'] = length;
+	if (response.destroyed) {
+		return undefined;
+	}
+
+	response.writeHead(range.kind === 'partial' ? 206 : 200, headers);
+	if (request.method === 'HEAD') {
+		response.end();
+		return undefined;
+	}
+
+	return {start, end, length};
+}

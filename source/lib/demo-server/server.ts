@@ -15,7 +15,7 @@ import {ByteWriter} from './byte-writer.js';
 import {Dataset, type DatasetOptions, etagOf, type RecordingQuery, sha256Hex} from './dataset.js';
 import {type FaultDecision, FaultInjector, type FaultSpec, parseFaultSpec} from './faults.js';
 import {streamBody} from './stream-body.js';
-import {HttpProblem, parseRange, problemBody, readJson, sendJson} from './http.js';
+import {HttpProblem, parseRange, problemBody, readJson, sendJson, writeRangeHead} from './http.js';
 import {transcriptJson, transcriptXml} from './media/transcripts.js';
 import {type DemoUser, users} from './people.js';
 
@@ -343,24 +343,13 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
 			});
 		}
 
-		const [start, end] = range.kind === 'partial' ? [range.start, range.end] : [0, served.size - 1];
-		const length = end - start + 1;
-		if (range.kind === 'partial') {
-			headers['content-range'] = `bytes ${start}-${end}/${served.size}`;
-		}
-
-		headers['content-length'] = length;
 		// The client may have gone during a --latency or slow-fault delay: then there is nobody to send to.
-		if (response.destroyed) {
+		const span = writeRangeHead(request, response, headers, range, served.size);
+		if (!span) {
 			return;
 		}
 
-		response.writeHead(range.kind === 'partial' ? 206 : 200, headers);
-		if (request.method === 'HEAD') {
-			response.end();
-			return;
-		}
-
+		const {start, end, length} = span;
 		stats.mediaRequests++;
 		stats.inFlight[channel]++;
 		stats.maxInFlight[channel] = Math.max(stats.maxInFlight[channel], stats.inFlight[channel]);

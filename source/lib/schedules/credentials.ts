@@ -81,7 +81,7 @@ export function secretsFromText(text: string): Record<string, string> {
 }
 
 /** Checks the file (mode 0600, owner) and reads the password, and any renewal secrets, from it. */
-export async function readCredentialsFile(file: string): Promise<{password: string | undefined; secrets: Record<string, string>}> {
+export async function readCredentialsFile(file: string): Promise<{password: string | undefined; secrets: Record<string, string>; absolute: string}> {
 	const absolute = await checkCredentialsFile(file);
 	let text: string;
 	try {
@@ -93,23 +93,32 @@ export async function readCredentialsFile(file: string): Promise<{password: stri
 	const secrets = secretsFromText(text);
 	// A file of renewal secrets alone has no password; its first line is then one of them, not a password.
 	const password = Object.keys(secrets).length > 0 && !/^\s*(?:export\s+)?CCDL_PASSWORD=/m.test(text) ? undefined : passwordFromText(text);
-	return {password, secrets};
+	return {password, secrets, absolute};
+}
+
+/**
+ * What an unattended run logs in with, from a credentials file (mode 0600, owner): the password, or renewal secrets
+ * standing in for it (Webex); a file with neither is refused.
+ */
+export async function readRunCredentials(file: string): Promise<{secret: string; secrets: Record<string, string>}> {
+	const {password, secrets, absolute} = await readCredentialsFile(file);
+	if (!password && Object.keys(secrets).length === 0) {
+		throw noPassword(absolute);
+	}
+
+	return {secret: password ?? '', secrets};
 }
 
 /** Checks the file (mode 0600, owner) and reads the password from it. */
 export async function readCredentials(file: string): Promise<string> {
-	const absolute = await checkCredentialsFile(file);
-	let text: string;
-	try {
-		text = await readFile(absolute, 'utf8');
-	} catch (error) {
-		throw new CredentialsError(`Cannot read the credentials file ${absolute} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
-	}
-
-	const password = passwordFromText(text);
-	if (password === undefined || password === '') {
-		throw new CredentialsError(`The credentials file ${absolute} holds no password; write the password on its first line, or a line CCDL_PASSWORD=....`);
+	const {password, absolute} = await readCredentialsFile(file);
+	if (!password) {
+		throw noPassword(absolute);
 	}
 
 	return password;
+}
+
+function noPassword(absolute: string): CredentialsError {
+	return new CredentialsError(`The credentials file ${absolute} holds no password; write the password on its first line, or a line CCDL_PASSWORD=....`);
 }

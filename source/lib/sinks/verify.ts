@@ -4,12 +4,12 @@
  * metadata. An encrypted row (one with a ciphertext digest) is checked by its ciphertext without a key, and also by
  * its plaintext when identities are given (the file is decrypted as it streams, in the same single read).
  */
-import {createHash} from 'node:crypto';
 import {createReadStream} from 'node:fs';
 import {readdir, stat} from 'node:fs/promises';
 import path from 'node:path';
-import {Transform, type Readable, type TransformCallback} from 'node:stream';
+import type {Readable} from 'node:stream';
 import {ageSuffix, EncryptingSink, plaintextDigest} from './encrypt/encrypting-sink.js';
+import {HashCounter} from './hash-counter.js';
 import type {Sink, SinkEntry} from './sink.js';
 
 /** The manifest columns verification needs (a ManifestRow has them; the stored* ones only for encrypted files). */
@@ -83,17 +83,6 @@ async function openStored(sink: ReadableSink, relativePath: string): Promise<Rea
 	return createReadStream(file);
 }
 
-class Tap extends Transform {
-	readonly hash = createHash('sha256');
-	bytes = 0;
-
-	override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-		this.hash.update(chunk);
-		this.bytes += chunk.length;
-		callback(null, chunk);
-	}
-}
-
 async function drain(stream: Readable): Promise<void> {
 	for await (const chunk of stream) {
 		void chunk;
@@ -148,7 +137,7 @@ async function checkRow(sink: ReadableSink, row: VerifyRow, identities: readonly
 		return {result: 'missing', decrypted: false};
 	}
 
-	const tap = new Tap();
+	const tap = new HashCounter();
 	const encrypted = Boolean(row.storedSha256);
 	let plain: {sha256: string; size: number} | undefined;
 	let decryptError: Error | undefined;

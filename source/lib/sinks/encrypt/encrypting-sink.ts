@@ -10,15 +10,15 @@
  * plaintext (each file has a fresh key), so `digest()` answers with the plaintext SHA-256 the manifest recorded —
  * and only after hashing the stored ciphertext again and finding the manifest's ciphertext digest.
  */
-import {createHash} from 'node:crypto';
 import {createReadStream, createWriteStream} from 'node:fs';
 import {rm} from 'node:fs/promises';
-import {Readable, Transform, type TransformCallback} from 'node:stream';
+import {Readable} from 'node:stream';
 import {pipeline} from 'node:stream/promises';
 import type {ReadableStream as WebReadableStream} from 'node:stream/web';
 import {Decrypter, Encrypter} from 'age-encryption';
 import {UsageError} from '../../errors.js';
 import {PublishError} from '../local/local-sink.js';
+import {HashCounter} from '../hash-counter.js';
 import type {PublishOptions, PublishResult, Sink, SinkEntry} from '../sink.js';
 
 /** The suffix of encrypted files. */
@@ -65,17 +65,6 @@ export function parseIdentities(text: string): string[] {
 	return text.split(/\r?\n/).map(line => line.trim()).filter(line => line.startsWith('AGE-SECRET-KEY-'));
 }
 
-class Counter extends Transform {
-	readonly hash = createHash('sha256');
-	bytes = 0;
-
-	override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-		this.hash.update(chunk);
-		this.bytes += chunk.length;
-		callback(null, chunk);
-	}
-}
-
 /** Encrypts a file to another, streaming; returns the SHA-256 and size of both sides. */
 export async function encryptFile(source: string, target: string, recipients: readonly string[]): Promise<{plain: {sha256: string; size: number}; cipher: {sha256: string; size: number}}> {
 	const encrypter = new Encrypter();
@@ -83,10 +72,10 @@ export async function encryptFile(source: string, target: string, recipients: re
 		encrypter.addRecipient(recipient);
 	}
 
-	const plain = new Counter();
+	const plain = new HashCounter();
 	const input = Readable.toWeb(createReadStream(source).pipe(plain)) as unknown as ReadableStream<Uint8Array>;
 	const output = await encrypter.encrypt(input);
-	const cipher = new Counter();
+	const cipher = new HashCounter();
 	await pipeline(Readable.fromWeb(output as unknown as WebReadableStream<Uint8Array>), cipher, createWriteStream(target, {mode: 0o600}));
 	return {
 		plain: {sha256: plain.hash.digest('hex'), size: plain.bytes},
@@ -102,7 +91,7 @@ export async function plaintextDigest(ciphertext: Readable, identities: readonly
 	}
 
 	const plain = await decrypter.decrypt(Readable.toWeb(ciphertext) as unknown as ReadableStream<Uint8Array>);
-	const counter = new Counter();
+	const counter = new HashCounter();
 	for await (const chunk of Readable.fromWeb(plain as unknown as WebReadableStream<Uint8Array>).pipe(counter)) {
 		void chunk;
 	}

@@ -7,7 +7,7 @@ import {once} from 'node:events';
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {setTimeout as delay} from 'node:timers/promises';
-import {parseRange} from '../../demo-server/http.js';
+import {parseRange, writeRangeHead} from '../../demo-server/http.js';
 import type {FaultDecision, FaultInjector} from '../../demo-server/faults.js';
 import {streamBody} from '../../demo-server/stream-body.js';
 import type {TwilioDataset} from './dataset.js';
@@ -76,23 +76,12 @@ export async function startStorage(options: StorageOptions): Promise<StorageOrig
 			throw new StorageError(416, 'InvalidRange', 'The requested range is not satisfiable', {'content-range': `bytes */${body.size}`});
 		}
 
-		const [start, end] = range.kind === 'partial' ? [range.start, range.end] : [0, body.size - 1];
-		const length = end - start + 1;
-		if (range.kind === 'partial') {
-			headers['content-range'] = `bytes ${start}-${end}/${body.size}`;
-		}
-
-		headers['content-length'] = length;
-		if (response.destroyed) {
+		const span = writeRangeHead(request, response, headers, range, body.size);
+		if (!span) {
 			return;
 		}
 
-		response.writeHead(range.kind === 'partial' ? 206 : 200, headers);
-		if (request.method === 'HEAD') {
-			response.end();
-			return;
-		}
-
+		const {start, end, length} = span;
 		await streamBody(response, body.chunks(start, end), {
 			length, fault, onBytes: bytes => {
 				stats.mediaBytes += bytes;

@@ -12,7 +12,7 @@ import type {AddressInfo} from 'node:net';
 import {setTimeout as delay} from 'node:timers/promises';
 import {type FaultDecision, FaultInjector, parseFaultSpec} from '../../demo-server/faults.js';
 import {streamBody} from '../../demo-server/stream-body.js';
-import {parseRange} from '../../demo-server/http.js';
+import {parseRange, writeRangeHead} from '../../demo-server/http.js';
 import type {RunningTestServer, TestServerOptions} from '../types.js';
 import {channelTypes, type ChannelType, type WebexRecording, type WebexTask, type WebexTranscription, WebexDataset} from './dataset.js';
 import {apiErrorBody, readBody, sendJson, StorageError, storageErrorBody, WebexApiError} from './http.js';
@@ -649,31 +649,23 @@ export async function start(options: TestServerOptions): Promise<RunningTestServ
 			throw new StorageError(416, 'InvalidRange', 'The requested range is not satisfiable', {'content-range': `bytes */${served.size}`});
 		}
 
-		const [start, end] = range.kind === 'partial' ? [range.start, range.end] : [0, served.size - 1];
-		const length = end - start + 1;
 		const headers: Record<string, string | number> = {
 			'content-type': served.contentType,
-			'content-length': length,
 			etag: served.etag,
 			'last-modified': served.lastModified.toUTCString(),
 			'accept-ranges': 'bytes',
 			'x-amz-request-id': randomUUID().replaceAll('-', '').slice(0, 16).toUpperCase(),
 		};
 		if (range.kind === 'partial') {
-			headers['content-range'] = `bytes ${start}-${end}/${served.size}`;
 			stats.storage.partialResponses++;
 		}
 
-		if (response.destroyed) {
+		const span = writeRangeHead(request, response, headers, range, served.size);
+		if (!span) {
 			return;
 		}
 
-		response.writeHead(range.kind === 'partial' ? 206 : 200, headers);
-		if (request.method === 'HEAD') {
-			response.end();
-			return;
-		}
-
+		const {start, end, length} = span;
 		stats.storage.mediaRequests++;
 		await streamBody(response, served.chunks(start, end), {
 			length, fault, onBytes: bytes => {
