@@ -7,7 +7,7 @@ import {safeJson} from '../lib/text/safe-json.js';
 import {existsSync} from 'node:fs';
 import {createInterface} from 'node:readline/promises';
 import {exitCodes, UsageError} from '../lib/errors.js';
-import {readCredentials} from '../lib/schedules/credentials.js';
+import {readRunCredentials} from '../lib/schedules/credentials.js';
 import {installCron, installSystemd, readCrontab, removeCron, removeSystemd, systemdFiles} from '../lib/schedules/install.js';
 import {describeRecurrence, parseScheduler, parseTimeOfDay, recurrenceFrom, type Schedule} from '../lib/schedules/model.js';
 import {ScheduleStore, schedulesPath} from '../lib/schedules/store.js';
@@ -113,7 +113,7 @@ async function add(argv: string[]): Promise<number> {
 	checkComplete(search, 'schedule');
 	let credentials: string | undefined;
 	if (values.credentials !== undefined) {
-		await readCredentials(values.credentials);
+		await readRunCredentials(values.credentials);
 		credentials = values.credentials;
 	}
 

@@ -70,6 +70,10 @@ describe('a saved search on another platform', () => {
 			const saved = await runCcdl(['search', 'save', 'webex-nightly', '--platform', 'webex-cc', '--server', webex.url, '--user', webex.user,
 				'--all-campaigns', '--date-rule', 'previous-30-days', '--timezone', 'UTC', '--out', out], {env});
 			expect(saved.code, saved.stderr).toBe(0);
+			// A schedule takes the same file: it is checked as the run will read it (without a terminal nothing is installed).
+			const scheduled = await runCcdl(['schedule', 'add', 'webex-nightly', '--weekly', 'mon', '--at', '02:00', '--credentials', credentials], {env});
+			expect(scheduled.stderr).not.toMatch(/holds no password/);
+			expect(scheduled.stdout).toMatch(/run webex-nightly --credentials/);
 			const result = await runCcdl(['run', 'webex-nightly', '--credentials', credentials], {env});
 			expect(result.code, result.stderr).toBe(0);
 			expect((await readdir(out)).some(name => name.endsWith('.mp3'))).toBe(true);
