@@ -4,7 +4,6 @@
  * earlier runs into the same folder are kept unless this run wrote the same file, so the manifest always describes
  * the whole folder. Both files are replaced atomically.
  */
-import {readFile} from 'node:fs/promises';
 import path from 'node:path';
 import type {Plan} from '../engine/plan.js';
 import type {RunSummary} from '../engine/run.js';
@@ -232,17 +231,6 @@ export function toCsv(rows: readonly ManifestRow[], options: {bom?: boolean} = {
 	}
 
 	return `${options.bom ? '\uFEFF' : ''}${lines.join('\r\n')}\r\n`;
-}
-
-export async function readManifest(folder: string): Promise<ManifestRow[] | undefined> {
-	let text: string;
-	try {
-		text = await readFile(path.join(folder, manifestJsonName), 'utf8');
-	} catch {
-		return undefined;
-	}
-
-	return parseManifest(text);
 }
 
 /** The rows of a manifest.jsonl text; damaged lines are skipped. */

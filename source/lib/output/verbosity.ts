@@ -27,9 +27,6 @@ export function isVerbose(): boolean {
 	return current === 'verbose';
 }
 
-/** The global flags cli.tsx takes out of the arguments before a command sees them. */
-export const verbosityFlags = {quiet: ['-q', '--quiet'], verbose: ['-v', '--verbose']} as const;
-
 /**
  * `argv` without the global verbosity flags (anywhere before a `--`), and the verbosity they ask for: the last one
  * given wins, as with most tools. `-qv`-style bundles of only q and v count too.

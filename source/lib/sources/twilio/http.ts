@@ -18,12 +18,6 @@ import {visible} from '../../text/visible.js';
 const userAgent = 'ccdl/0.1 (+https://github.com/ccdl)';
 const maxRedirects = 5;
 
-/** Twilio's error body (twilio.com/docs/api/errors): `{code, message, more_info, status}`; the OpenAPI documents describe none. */
-export interface TwilioError {
-	code?: number;
-	message?: string;
-}
-
 /** Twilio's own error code of an answer, kept on the error so callers can tell 20404 from a proxy's 404. */
 export class TwilioProblemError extends ApiProblemError {
 	readonly twilioCode: number | undefined;

@@ -59,9 +59,7 @@ const specs: Spec[] = [
 	},
 ];
 
-/** The names of the profiles that break ccdl's ranges, for tests of an importer. */
-export const outOfRangeProfileNames = ['Tul sok hang', 'Ures profil'];
-
+/** The tenant's multimedia profiles (two of them, 'Tul sok hang' and 'Ures profil', break ccdl's ranges on purpose). */
 export function multimediaProfiles(seed: number, orgId: string, untilMs: number): MultimediaProfile[] {
 	return specs.map((spec, index) => {
 		const createdTime = untilMs - (400 - index * 17) * 86_400_000;
