@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 /**
  * Entry point: takes the global flags (-q, -v), picks a command, runs it, and turns what it returns or throws into
- * an exit code. Users see one sentence for a problem they can fix; a stack trace only for a bug, and only with
- * CCDL_DEBUG=1.
+ * an exit code. Users see one sentence for a problem they can fix, in their language (--lang, else the locale); a
+ * stack trace only for a bug, and only with CCDL_DEBUG=1.
  */
 import {readFileSync} from 'node:fs';
 import {CcdlError} from './lib/errors.js';
+import {errorText} from './lib/i18n/error-text.js';
+import {createTranslator, langOf} from './lib/i18n/index.js';
 import {setVerbosity, takeVerbosityFlags} from './lib/output/verbosity.js';
 
 function version(): string {
@@ -56,11 +58,11 @@ async function main(argv: string[]): Promise<number> {
 try {
 	process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
+	const translator = createTranslator(langOf(process.argv.slice(2)), 'UTC');
+	process.stderr.write(`ccdl: ${errorText(error, translator)}\n`);
 	if (error instanceof CcdlError) {
-		process.stderr.write(`ccdl: ${error.message}\n`);
 		process.exitCode = error.exitCode;
 	} else {
-		process.stderr.write(`ccdl: internal error: ${(error as Error)?.message ?? String(error)}. Please report it; CCDL_DEBUG=1 shows details.\n`);
 		if (process.env['CCDL_DEBUG']) {
 			console.error(error);
 		}

@@ -10,11 +10,18 @@ import type {RunRequest} from '../lib/run/request.js';
 import {isQuiet, isVerbose} from '../lib/output/verbosity.js';
 import {visible} from '../lib/text/visible.js';
 import {createTranslator, detectLang, type Translator} from '../lib/i18n/index.js';
+import {errorText, reasonText} from '../lib/i18n/error-text.js';
 import {planSummaryLines} from './plan-report.js';
 import {type ProgressMode, reportProgress} from './progress.js';
 import {safeJson} from '../lib/text/safe-json.js';
 
-function summaryLines(result: RunResult, {t}: Translator): string[] {
+/** The sentence of the error that stopped a run; one that is no CcdlError keeps its own words, as a failed file's do. */
+function fatalText(error: Error, translator: Translator): string {
+	return visible(error instanceof CcdlError ? errorText(error, translator) : error.message);
+}
+
+function summaryLines(result: RunResult, translator: Translator): string[] {
+	const {t} = translator;
 	const {summary, plan} = result;
 	const seconds = summary.durationMs / 1000;
 	const byProfile = summary.outcomes.filter(outcome => outcome.skipReason === 'profile').length;
@@ -29,12 +36,14 @@ function summaryLines(result: RunResult, {t}: Translator): string[] {
 			? t(result.manifest.fallback ? 'run.manifest.fallback' : 'run.manifest', {path: result.manifest.csv})
 			: t('run.manifest.none', {reason: visible(result.manifestError ?? 'unknown error')}),
 	];
+	// Reasons come from the engine and the platforms in English; those the catalogue knows are said in the user's language.
+	const reason = (text: string) => visible(reasonText(text, translator));
 	for (const outcome of summary.outcomes.filter(item => item.state === 'failed')) {
-		lines.push(`  failed: ${visible(outcome.file.relativePath)}: ${visible(outcome.reason ?? '')}`);
+		lines.push(t('run.failed-file', {path: visible(outcome.file.relativePath), reason: reason(outcome.reason ?? '')}));
 	}
 
-	for (const [contactId, reason] of summary.archiveFailures) {
-		lines.push(`  not marked archived: contact ${visible(contactId)}: ${visible(reason)}`);
+	for (const [contactId, text] of summary.archiveFailures) {
+		lines.push(t('run.archive-failed', {contact: visible(contactId), reason: reason(text)}));
 	}
 
 	if (result.admission.limited.length > 0) {
@@ -44,19 +53,19 @@ function summaryLines(result: RunResult, {t}: Translator): string[] {
 	const deleted = result.deletions.filter(item => item.status === 'deleted').length;
 	const wouldDelete = result.deletions.filter(item => item.status === 'would-delete');
 	if (deleted > 0) {
-		lines.push(`Deleted on the platform: ${deleted} recordings (each after its files were validated and journaled).`);
+		lines.push(t('delete.done', {count: deleted}));
 	}
 
 	if (wouldDelete.length > 0) {
-		lines.push(`Dry run: would delete ${wouldDelete.length} recordings on the platform: ${wouldDelete.slice(0, 20).map(item => visible(item.contactId)).join(', ')}${wouldDelete.length > 20 ? ', …' : ''}`);
+		lines.push(t('delete.dry-run', {count: wouldDelete.length, list: `${wouldDelete.slice(0, 20).map(item => visible(item.contactId)).join(', ')}${wouldDelete.length > 20 ? ', …' : ''}`}));
 	}
 
 	for (const item of result.deletions.filter(entry => entry.status === 'delete-failed' || entry.status === 'kept')) {
-		lines.push(`  ${item.status === 'kept' ? 'kept' : 'NOT deleted'}: ${visible(item.contactId)}: ${visible(item.error ?? '')}`);
+		lines.push(t(item.status === 'kept' ? 'delete.kept' : 'delete.failed', {contact: visible(item.contactId), reason: reason(item.error ?? '')}));
 	}
 
 	if (summary.fatal) {
-		lines.push(`ccdl: ${visible(summary.fatal.message)}`);
+		lines.push(`ccdl: ${fatalText(summary.fatal, translator)}`);
 	}
 
 	if (summary.interrupted && !summary.fatal) {
@@ -77,6 +86,8 @@ export interface HeadlessOptions {
 
 /** Logs in, lists, plans and runs `request`; returns the exit code. */
 export async function runHeadless(request: RunRequest, secret: string, options: HeadlessOptions = {}): Promise<number> {
+	const translator = createTranslator(detectLang(options.lang), request.timeZone);
+	const {t} = translator;
 	const controller = new AbortController();
 	let cancel: (() => void) | undefined;
 	let flush: (() => void) | undefined;
@@ -86,16 +97,15 @@ export async function runHeadless(request: RunRequest, secret: string, options: 
 		if (interrupts > 1) {
 			// Whatever finished is told to the journal first, so the next run's manifest names it.
 			flush?.();
-			process.stderr.write('\nccdl: stopped at once; partial files are kept for the next run.\n');
+			process.stderr.write(`\nccdl: ${t('signal.stopped')}\n`);
 			process.exit(exitCodes.interrupted);
 		}
 
-		process.stderr.write('\nccdl: stopping — finishing bookkeeping (Ctrl-C again to quit at once)…\n');
+		process.stderr.write(`\nccdl: ${t('signal.stopping')}\n`);
 		controller.abort();
 		cancel?.();
 	};
 
-	const translator = createTranslator(detectLang(options.lang), request.timeZone);
 	process.on('SIGINT', onSignal);
 	process.on('SIGTERM', onSignal);
 	try {
@@ -141,7 +151,7 @@ export async function runHeadless(request: RunRequest, secret: string, options: 
 				...result.admission.limited.length > 0 ? {limitReason: result.admission.limit.reason ?? null} : {},
 			})}\n`);
 			if (summary.fatal) {
-				process.stderr.write(`ccdl: ${visible(summary.fatal.message)}\n`);
+				process.stderr.write(`ccdl: ${fatalText(summary.fatal, translator)}\n`);
 			}
 		} else {
 			// Quiet: a run that went well says nothing at all (cron mails only what needs a look).
@@ -153,7 +163,7 @@ export async function runHeadless(request: RunRequest, secret: string, options: 
 		return result.exitCode;
 	} catch (error) {
 		if (controller.signal.aborted && !(error instanceof CcdlError)) {
-			process.stderr.write('ccdl: interrupted before the download started; nothing was downloaded.\n');
+			process.stderr.write(`ccdl: ${t('run.interrupted-early')}\n`);
 			return exitCodes.interrupted;
 		}
 

@@ -16,20 +16,40 @@ export const exitCodes = {
 
 export type ExitCode = (typeof exitCodes)[keyof typeof exitCodes];
 
+/**
+ * A sentence of the message catalogue (source/lib/i18n): its key and the values it names. A value may be a phrase
+ * itself, for a clause the catalogue words on its own (a "did you mean" hint, a reason).
+ */
+export interface Phrase {
+	key: string;
+	params?: Readonly<Record<string, string | number | Phrase>>;
+}
+
+export interface CcdlErrorOptions {
+	cause?: unknown;
+	/**
+	 * The message as a catalogue sentence, so it can be printed in the user's language; `message` stays its English
+	 * text (logs, JSON, the journal). i18n's phrased() makes both from one key.
+	 */
+	phrase?: Phrase;
+}
+
 export class CcdlError extends Error {
 	readonly code: string;
 	readonly exitCode: ExitCode;
+	readonly phrase: Phrase | undefined;
 
-	constructor(code: string, message: string, exitCode: ExitCode, options?: {cause?: unknown}) {
-		super(message, options);
+	constructor(code: string, message: string, exitCode: ExitCode, options?: CcdlErrorOptions) {
+		super(message, options && 'cause' in options ? {cause: options.cause} : undefined);
 		this.name = 'CcdlError';
 		this.code = code;
 		this.exitCode = exitCode;
+		this.phrase = options?.phrase;
 	}
 }
 
 export class UsageError extends CcdlError {
-	constructor(message: string, options?: {cause?: unknown}) {
+	constructor(message: string, options?: CcdlErrorOptions) {
 		super('usage', message, exitCodes.usage, options);
 		this.name = 'UsageError';
 	}
@@ -37,7 +57,7 @@ export class UsageError extends CcdlError {
 
 /** The output folder cannot take the files: not writable, not a folder, or not enough space. */
 export class FilesystemError extends CcdlError {
-	constructor(code: string, message: string, options?: {cause?: unknown}) {
+	constructor(code: string, message: string, options?: CcdlErrorOptions) {
 		super(code, message, exitCodes.filesystem, options);
 		this.name = 'FilesystemError';
 	}

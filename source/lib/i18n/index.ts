@@ -3,7 +3,7 @@
  * language). Each screen keeps its messages in messages/<screen>.ts; this module merges them, picks the language
  * (--lang, else the locale from LC_ALL / LC_MESSAGES / LANG) and formats dates and numbers the locale's way.
  */
-import {UsageError} from '../errors.js';
+import {type CcdlErrorOptions, type Phrase, UsageError} from '../errors.js';
 import {visible} from '../text/visible.js';
 import {common} from './messages/common.js';
 import {screens} from './messages/screens.js';
@@ -37,13 +37,40 @@ export function missingKeys(): Record<Lang, string[]> {
 	};
 }
 
+/** The English catalogue, in the order the message sets list their keys (error-text.ts reads sentences back with it). */
+export function englishCatalogue(): ReadonlyMap<string, string> {
+	return catalogues.en;
+}
+
+const langPattern = /^(en|hu)([-_].*)?$/i;
+
 /** --lang, else the locale: en or hu; anything else is a usage error rather than silently English. */
 export function checkLang(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): Lang {
-	if (flag !== undefined && !/^(en|hu)([-_].*)?$/i.test(flag)) {
-		throw new UsageError(`--lang must be en or hu, not "${visible(flag)}".`);
+	if (flag !== undefined && !langPattern.test(flag)) {
+		throw new UsageError(...phrased('cli.error.must-be', {flag: '--lang', allowed: {key: 'cli.part.allowed.or', params: {first: 'en', last: 'hu'}}, value: visible(flag)}));
 	}
 
 	return detectLang(flag, env);
+}
+
+/**
+ * The language of a whole command line, before any command has parsed it: a valid --lang (--lang hu, --lang=hu)
+ * anywhere before "--", else the locale. An error that stops the parsing itself (a mistyped flag) is then already
+ * said in the language asked for; an invalid --lang is the command's to refuse, in the locale's language.
+ */
+export function langOf(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Lang {
+	for (const [index, arg] of argv.entries()) {
+		if (arg === '--') {
+			break;
+		}
+
+		const value = arg === '--lang' ? argv[index + 1] : arg.startsWith('--lang=') ? arg.slice('--lang='.length) : undefined;
+		if (value !== undefined && langPattern.test(value)) {
+			return detectLang(value, env);
+		}
+	}
+
+	return detectLang(undefined, env);
 }
 
 export function detectLang(flag?: string, env: NodeJS.ProcessEnv = process.env): Lang {
@@ -65,6 +92,28 @@ export interface Translator {
 	dateTime(iso: string | null | undefined): string;
 	date(iso: string | null | undefined): string;
 	number(value: number): string;
+}
+
+/** `phrase` in the translator's language; a parameter that is a phrase itself is worded first. */
+export function renderPhrase(phrase: Phrase, translator: Translator): string {
+	const params: Record<string, string | number> = {};
+	for (const [name, value] of Object.entries(phrase.params ?? {})) {
+		params[name] = typeof value === 'object' ? renderPhrase(value, translator) : value;
+	}
+
+	return translator.t(phrase.key, params);
+}
+
+let english: Translator | undefined;
+
+/**
+ * A CcdlError's message and options from one catalogue key: the English text as the message, the phrase to say it in
+ * the user's language when printed. `throw new UsageError(...phrased('cli.error.no-user'))`.
+ */
+export function phrased(key: string, params?: Phrase['params'], options: Omit<CcdlErrorOptions, 'phrase'> = {}): [string, CcdlErrorOptions] {
+	english ??= createTranslator('en', 'UTC');
+	const phrase: Phrase = params ? {key, params} : {key};
+	return [renderPhrase(phrase, english), {...options, phrase}];
 }
 
 export function createTranslator(lang: Lang, timeZone: string): Translator {
