@@ -1,12 +1,12 @@
 /** `ccdl list`: the plan of a download, without downloading — the pipeline's plan step, shown. */
-import {loginCompany, prepareProfiles, profileSummaryLines, profileUses, runProfiles} from '../lib/profiles/run-profiles.js';
-import {listForRun, login, planRun} from '../lib/run/pipeline.js';
+import {loginCompany, prepareProfiles, ProfileTally, profileSummaryLines, runProfiles} from '../lib/profiles/run-profiles.js';
+import {login, planForRun, planListing} from '../lib/run/pipeline.js';
 import type {RunRequest} from '../lib/run/request.js';
 import {connectionHelp, connectionOptionSpecs, connectionTarget, readSecret} from './connection.js';
 import {parseOptions} from './options.js';
 import {checkLang, createTranslator} from '../lib/i18n/index.js';
 import {isQuiet} from '../lib/output/verbosity.js';
-import {planSummaryLines, planTable, planTsv, writePlanJson} from './plan-report.js';
+import {PlanJsonWriter, planSummaryLines, planTable, planTsvHeader, planTsvRows, writeOut} from './plan-report.js';
 import {profileOptionHelp, profileOptionSpecs} from './profile-options.js';
 import {checkDestinationOptions, checkSelection, selectionHelp, selectionOptionSpecs} from './selection.js';
 
@@ -47,19 +47,55 @@ export async function runList(argv: string[]): Promise<number> {
 	process.once('SIGINT', stop);
 	try {
 		const source = await login(request, secret, controller.signal);
-		const contacts = await listForRun(source, request, {signal: controller.signal});
-		const plan = await planRun(contacts, request, {dryRun: true});
-		await plan.sink.close();
 		const profiles = runProfiles(prepared, loginCompany({company: request.company}, source));
-		if (values.json) {
-			await writePlanJson(plan, process.stdout, {uses: profileUses(plan, profiles), profileFor: profiles.profileFor});
-		} else if (!process.stdout.isTTY) {
-			// Piped (gh's habit): every value in full, one tab-separated row per file; the summary goes to stderr.
-			process.stdout.write(`${planTsv(plan, {uses: [], profileFor: profiles.profileFor}).join('\n')}\n`);
-			if (!isQuiet()) {
-				process.stderr.write(`${[...planSummaryLines(plan, translator), ...profileSummaryLines(plan, profiles, request.concurrency)].join('\n')}\n`);
+		const jsonProfiles = {uses: [], profileFor: profiles.profileFor};
+		if (values.json || !process.stdout.isTTY) {
+			// For machines: every page goes out as it is planned, and only the plan's totals are kept, so a listing
+			// of a million recordings streams through in bounded memory.
+			const json = values.json ? new PlanJsonWriter(process.stdout, jsonProfiles) : undefined;
+			const tally = new ProfileTally(profiles);
+			let contactCount = 0;
+			let fileCount = 0;
+			let replacing = false;
+			// Piped (gh's habit): every value in full, one tab-separated row per file; the summary goes to stderr. The
+			// header waits for the first page, so a refused filter leaves stdout empty.
+			let headed = Boolean(json);
+			const head = async () => {
+				if (!headed) {
+					headed = true;
+					await writeOut(process.stdout, `${planTsvHeader}\n`);
+				}
+			};
+
+			const totals = await planListing(source, request, async page => {
+				await head();
+				contactCount += page.contacts.length;
+				fileCount += page.files.length;
+				for (const file of page.files) {
+					tally.add(file);
+					replacing ||= file.replaces;
+				}
+
+				if (json) {
+					await json.items(page.files);
+				} else {
+					const rows = planTsvRows(page, jsonProfiles);
+					if (rows.length > 0) {
+						await writeOut(process.stdout, `${rows.join('\n')}\n`);
+					}
+				}
+			}, {signal: controller.signal, dryRun: true});
+			await totals.sink.close();
+			await head();
+			const figures = {...totals, contactCount, fileCount, replacing};
+			if (json) {
+				await json.end(figures, tally.uses);
+			} else if (!isQuiet()) {
+				process.stderr.write(`${[...planSummaryLines(figures, translator), ...profileSummaryLines(tally.uses, profiles, request.concurrency)].join('\n')}\n`);
 			}
 		} else {
+			const plan = await planForRun(source, request, {signal: controller.signal, dryRun: true});
+			await plan.sink.close();
 			const width = process.stdout.columns;
 			const lines = [...planTable(plan, width), '', ...planSummaryLines(plan, translator), ...profileSummaryLines(plan, profiles, request.concurrency)];
 			process.stdout.write(`${lines.join('\n')}\n`);

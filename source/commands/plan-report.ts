@@ -1,6 +1,7 @@
 /** The plan as people read it (a table and a summary) and as machines read it (JSON). */
+import {type EventEmitter, once} from 'node:events';
 import {safeJson} from '../lib/text/safe-json.js';
-import type {Plan, PlannedFile} from '../lib/engine/plan.js';
+import type {Plan, PlannedFile, PlanPage, PlanTotals} from '../lib/engine/plan.js';
 import type {Profile} from '../lib/profiles/model.js';
 import type {Contact} from '../lib/sources/model.js';
 import {formatBytes} from '../lib/errors.js';
@@ -11,15 +12,24 @@ import {fit, visible} from '../lib/text/visible.js';
 /** English, for callers that do not say: what the commands print without --lang or a Hungarian locale. */
 export const english = createTranslator('en', 'UTC');
 
-export function planSummaryLines(plan: Plan, translator: Translator = english): string[] {
+/** What the summary says of a plan: its totals and counts, whether or not its pages were kept. */
+export type PlanFigures = PlanTotals & {contactCount: number; fileCount: number; replacing: boolean};
+
+export function figuresOf(plan: Plan): PlanFigures {
+	const {contacts, files, ...totals} = plan;
+	return {...totals, contactCount: contacts.length, fileCount: files.length, replacing: files.some(file => file.replaces)};
+}
+
+export function planSummaryLines(of: Plan | PlanFigures, translator: Translator = english): string[] {
 	const {t} = translator;
+	const plan = 'files' in of ? figuresOf(of) : of;
 	const lines = [
 		t('plan.total', {
-			contacts: plan.contacts.length, files: plan.files.length, size: formatBytes(plan.bytes),
+			contacts: plan.contactCount, files: plan.fileCount, size: formatBytes(plan.bytes),
 			unknown: plan.unknownSizes ? t('plan.unknown', {count: plan.unknownSizes}) : '', destination: plan.outDir,
 		}),
 		t('plan.to-download', {
-			files: plan.files.length - plan.identical, size: formatBytes(plan.downloadBytes),
+			files: plan.fileCount - plan.identical, size: formatBytes(plan.downloadBytes),
 			free: plan.freeBytes === undefined ? t('plan.free-unknown') : formatBytes(plan.freeBytes),
 		}),
 	];
@@ -28,7 +38,7 @@ export function planSummaryLines(plan: Plan, translator: Translator = english): 
 		plan.archivedSkipped ? t('plan.archived', {count: plan.archivedSkipped}) : '',
 		plan.recycled ? t('plan.recycled', {count: plan.recycled}) : '',
 		plan.collisions.inBatch ? t('plan.in-batch', {count: plan.collisions.inBatch}) : '',
-		plan.collisions.onDisk ? t(plan.files.some(file => file.replaces) ? 'plan.on-disk.replaced' : 'plan.on-disk.kept', {count: plan.collisions.onDisk}) : '',
+		plan.collisions.onDisk ? t(plan.replacing ? 'plan.on-disk.replaced' : 'plan.on-disk.kept', {count: plan.collisions.onDisk}) : '',
 	].filter(Boolean);
 	if (extras.length > 0) {
 		lines.push(extras.join('; '));
@@ -90,34 +100,38 @@ export function planTable(plan: Plan, width: number): string[] {
  * with every value in full, tab-separated, never cut to a width. Server text goes through visible(), so a tab or a
  * newline in a name can never split a row. Times are the server's ISO instants, lengths in seconds, sizes in bytes.
  */
-export function planTsv(plan: Plan, profiles?: PlanJsonProfiles): string[] {
-	const header = ['ID', 'Record', 'Kind', 'Channel', 'Campaign', 'Operator', 'Phone', 'Termination', 'Call start', 'Length', 'File name', 'Size', 'Action', 'Reason', 'Archived'];
+export const planTsvHeader = ['ID', 'Record', 'Kind', 'Channel', 'Campaign', 'Operator', 'Phone', 'Termination', 'Call start', 'Length', 'File name', 'Size', 'Action', 'Reason', 'Archived'].join('\t');
+
+/** The rows of one page of a plan (or of a whole plan): its files, then its contacts without a file. */
+export function planTsvRows(page: PlanPage, profiles?: PlanJsonProfiles): string[] {
 	const row = (cells: Array<string | number | null | undefined>) => cells.map(cell => visible(String(cell ?? ''))).join('\t');
 	const contactCells = (contact: Contact) => [
 		contact.id, contact.recordId, contact.campaignName, contact.operatorName, contact.phoneNumber || contact.externalParty, contact.terminationName,
 		contact.callStart, contact.recycled ? '' : contact.durationSeconds,
 	];
-	const withFiles = new Set(plan.files.map(file => file.contactId));
-	const lines = [header.join('\t')];
-	for (const file of plan.files) {
+	const withFiles = new Set(page.files.map(file => file.contactId));
+	const lines: string[] = [];
+	for (const file of page.files) {
 		const [id, record, ...rest] = contactCells(file.contact);
 		const item = planJsonItem(file, profiles);
 		lines.push(row([id, record, file.kind, file.channel, ...rest, file.relativePath, file.size, item['action'] as string, item['skipReason'] as string | undefined, file.contact.archivedAt]));
 	}
 
-	for (const contact of plan.contacts.filter(contact => !withFiles.has(contact.id))) {
-		const [id, record, ...rest] = contactCells(contact);
-		lines.push(row([id, record, '', contact.channel, ...rest, '', '', 'none', contact.recycled ? 'recycled' : 'no file', contact.archivedAt]));
+	for (const contact of page.contacts) {
+		if (!withFiles.has(contact.id)) {
+			const [id, record, ...rest] = contactCells(contact);
+			lines.push(row([id, record, '', contact.channel, ...rest, '', '', 'none', contact.recycled ? 'recycled' : 'no file', contact.archivedAt]));
+		}
 	}
 
 	return lines;
 }
 
-function planJsonSummary(plan: Plan): Record<string, unknown> {
+function planJsonSummary(plan: PlanFigures): Record<string, unknown> {
 	return {
 		outDir: plan.outDir,
-		contacts: plan.contacts.length,
-		files: plan.files.length,
+		contacts: plan.contactCount,
+		files: plan.fileCount,
 		bytes: plan.bytes,
 		downloadBytes: plan.downloadBytes,
 		freeBytes: plan.freeBytes,
@@ -158,29 +172,50 @@ function planJsonItem(file: PlannedFile, profiles?: PlanJsonProfiles): Record<st
 }
 
 /**
- * The plan as one JSON document, written item by item with backpressure: a plan of 100,000 files never exists as
- * one string in memory.
+ * The plan as one JSON document, written item by item as pages come, with backpressure: the items first, then the
+ * summary (known only once the last page is planned). A plan of a million files never exists as one string, nor
+ * as one array, in memory.
  */
-export async function writePlanJson(plan: Plan, output: NodeJS.WritableStream, profiles?: PlanJsonProfiles): Promise<void> {
-	const write = async (text: string) => {
-		if (!output.write(text)) {
-			await new Promise(resolve => output.once('drain', resolve));
-		}
-	};
+export class PlanJsonWriter {
+	readonly #output: NodeJS.WritableStream;
+	readonly #profiles: PlanJsonProfiles | undefined;
+	#first = true;
+	#chunk = '{\n  "items": [';
 
-	const summary = safeJson({...planJsonSummary(plan), ...(profiles ? {profiles: profiles.uses} : {})}, 2);
-	await write(`${summary.slice(0, -2)},\n  "items": [`);
-	// Items go out in chunks of about 64 kB: one write per item costs a system call each.
-	let first = true;
-	let chunk = '';
-	for (const file of plan.files) {
-		chunk += `${first ? '' : ','}\n    ${safeJson(planJsonItem(file, profiles))}`;
-		first = false;
-		if (chunk.length >= 64 * 1024) {
-			await write(chunk);
-			chunk = '';
+	constructor(output: NodeJS.WritableStream, profiles?: PlanJsonProfiles) {
+		this.#output = output;
+		this.#profiles = profiles;
+	}
+
+	async #write(text: string): Promise<void> {
+		await writeOut(this.#output, text);
+	}
+
+	async items(files: Iterable<PlannedFile>): Promise<void> {
+		for (const file of files) {
+			this.#chunk += `${this.#first ? '' : ','}\n    ${safeJson(planJsonItem(file, this.#profiles))}`;
+			this.#first = false;
+			// Out in chunks of about 64 kB: one write per item costs a system call each.
+			if (this.#chunk.length >= 64 * 1024) {
+				const chunk = this.#chunk;
+				this.#chunk = '';
+				await this.#write(chunk);
+			}
 		}
 	}
 
-	await write(`${chunk}${first ? '' : '\n  '}]\n}\n`);
+	/** The summary after the items; `uses` are the profiles' counts (`ProfileTally`), when profiles were given. */
+	async end(figures: PlanFigures, uses?: unknown[]): Promise<void> {
+		const summary = safeJson({...planJsonSummary(figures), ...(this.#profiles ? {profiles: uses ?? this.#profiles.uses} : {})}, 2);
+		await this.#write(`${this.#chunk}${this.#first ? '' : '\n  '}],${summary.slice(1)}\n`);
+		this.#chunk = '';
+	}
+}
+
+/** Text to a stream, waiting for it to drain when it asks to (a slow pipe must not fill memory). */
+export async function writeOut(output: NodeJS.WritableStream, text: string): Promise<void> {
+	if (!output.write(text)) {
+		// Rejects when the stream fails instead (a closed pipe), so a reader that went away never leaves this hanging.
+		await once(output as unknown as EventEmitter, 'drain');
+	}
 }

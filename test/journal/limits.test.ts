@@ -12,7 +12,7 @@ import {
 	checkLimit, computeAllowance, describeLimits, limitPresets, limitsFromFlags, loadLimits, loadLimitsSync, reserveWithinLimits, saveLimits,
 } from '../../source/lib/limits/limits.js';
 import {contactsToExport, limitPlan} from '../../source/lib/limits/plan.js';
-import {applyMode} from '../../source/lib/searches/mode.js';
+import {modeWants} from '../../source/lib/searches/mode.js';
 import {cleanup, tempDir} from '../helpers/ccdl.js';
 import {ccdl, expectOneSentence, folders} from './support.js';
 
@@ -142,12 +142,11 @@ describe('cutting a plan to the limit', () => {
 		expect(limitPlan(plan, 0).plan.files.map(item => item.fileId)).toEqual(['2:recording']);
 	});
 
-	it('applies the export modes', () => {
-		expect(applyMode(fakePlan(), 'transcripts-only').files.map(item => item.fileId)).toEqual(['5:transcript']);
-		const metadata = applyMode(fakePlan(), 'metadata-only');
-		expect(metadata.files).toEqual([]);
-		expect(metadata.contacts).toHaveLength(5);
-		expect(metadata.downloadBytes).toBe(0);
+	it('says which kinds of file each export mode plans', () => {
+		const kinds = ['recording', 'screenshot', 'transcript'] as const;
+		expect(kinds.filter(kind => modeWants('transcripts-only')(kind))).toEqual(['transcript']);
+		expect(kinds.filter(kind => modeWants('metadata-only')(kind))).toEqual([]);
+		expect(kinds.filter(kind => modeWants('full')(kind))).toEqual(kinds);
 	});
 });
 

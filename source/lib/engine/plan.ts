@@ -4,10 +4,10 @@
  * the same digest are skipped, and the folder is checked for write access and free space.
  */
 import path from 'node:path';
-import {nameFieldsOf, type RemoteFile, remoteFilesOf, type TranscriptChoice} from '../catalogue/contacts.js';
+import {type FileKind, nameFieldsOf, type RemoteFile, remoteFilesOf, type TranscriptChoice} from '../catalogue/contacts.js';
 import {FilesystemError, formatBytes} from '../errors.js';
 import {
-	type FileNameTemplate, type NameRequest, renderSegments, resolveBatchNames, sanitizeSegment, suffixedPath,
+	type FileNameTemplate, NameResolver, type NameRequest, renderSegments, sanitizeSegment, suffixedPath,
 } from '../naming/index.js';
 import type {Sink} from '../sinks/sink.js';
 import type {Channel, Contact} from '../sources/model.js';
@@ -25,6 +25,8 @@ export interface PlanOptions {
 	transcripts: TranscriptChoice;
 	/** Only look: create no folder and skip the free-space check (`ccdl list`). */
 	dryRun?: boolean;
+	/** The kinds of file wanted (the export mode); the others are not planned. Default: all. */
+	wants?: (kind: FileKind) => boolean;
 }
 
 export interface PlannedFile extends RemoteFile {
@@ -197,153 +199,215 @@ async function manifestOwners(sink: Sink): Promise<Map<string, {contactId: strin
 	return owners;
 }
 
-export async function buildPlan(listed: readonly Contact[], options: PlanOptions): Promise<Plan> {
-	const {sink} = options;
-	await sink.prepare({dryRun: options.dryRun ?? false});
-	const stagingDir = path.resolve(sink.stagingDir);
+/** What a plan says about itself: everything but its contacts and files. */
+export type PlanTotals = Omit<Plan, 'contacts' | 'files'>;
 
-	const contacts = listed.filter(contact => options.includeArchived || !contact.archived);
-	const archivedSkipped = listed.length - contacts.length;
-	const requests: NameRequest[] = [];
-	const pending: Array<{file: RemoteFile; contact: Contact; segments: string[]; extension: string}> = [];
-	for (const contact of contacts) {
-		const base = renderSegments(options.template, nameFieldsOf(contact), {timeZone: options.timeZone, dateFormat: options.dateFormat});
-		for (const file of remoteFilesOf(contact, options.transcripts)) {
-			const {segments, extension} = namesOf(file, base);
-			requests.push({key: file.fileId, segments, extension});
-			pending.push({file, contact, segments, extension});
-		}
+/** One page of a plan: its contacts (archived ones left out unless asked for) and their files. */
+export interface PlanPage {
+	contacts: Contact[];
+	files: PlannedFile[];
+}
+
+/**
+ * A plan made page by page, as the listing arrives: `add` turns each page of contacts into planned files, and
+ * `finish` checks free space and gives the totals. It keeps the names given out and the counters, not the pages,
+ * so `ccdl list` of a million recordings never holds them all. Names are resolved in listing order: a file keeps
+ * its name unless an earlier file of the plan or a file at the destination holds it.
+ */
+export class Planner {
+	readonly #options: PlanOptions;
+	readonly #stagingDir: string;
+	readonly #disk: DestinationIndex;
+	/** Files the destination's manifest says earlier runs exported, and for whom. */
+	readonly #ownEarlier: Map<string, {contactId: string; kind: string}>;
+	readonly #names = new NameResolver();
+	/** Files at the destination this plan keeps (identical) or downloads over (repairs): folded. */
+	readonly #claimed = new Set<string>();
+	/** Names the resolver gave out that no file of the plan ends up at (a file at the destination held them): folded. */
+	readonly #diverted = new Set<string>();
+	readonly #totals: Omit<PlanTotals, 'outDir' | 'sink' | 'freeBytes'> & {contacts: number; files: number} = {
+		contacts: 0, files: 0, recycled: 0, archivedSkipped: 0, bytes: 0, downloadBytes: 0, unknownSizes: 0, byCampaign: {}, byChannel: {},
+		collisions: {inBatch: 0, onDisk: 0}, identical: 0,
+	};
+
+	private constructor(options: PlanOptions, ownEarlier: Map<string, {contactId: string; kind: string}>) {
+		this.#options = options;
+		this.#stagingDir = path.resolve(options.sink.stagingDir);
+		this.#disk = new DestinationIndex(options.sink);
+		this.#ownEarlier = ownEarlier;
 	}
 
-	const names = resolveBatchNames(requests);
-	const fold = (name: string) => name.normalize('NFC').toLowerCase();
-	const taken = new Set([...names.values()].map(fold));
-	const disk = new DestinationIndex(sink);
-	await disk.preload(pending.map(({segments}) => segments.slice(0, -1).join('/')));
-	// Pass 1: files this batch already has on disk, wherever an earlier run's collision suffixes put them (a run
-	// with more contacts in a name group shifts the suffixes). A claimed file is skipped and never replaced.
-	const claimed = new Map<string, string>();
-	const claimedPaths = new Set<string>();
-	// Files the destination's manifest says an earlier run exported for this same contact and kind, whose bytes no
-	// longer match the listing: corrupted since. They are downloaded again over themselves, never beside them.
-	const ownEarlier = await manifestOwners(sink);
-	const repairs = new Map<string, string>();
-	for (const {file, segments, extension} of pending) {
-		if (!file.sha256) {
-			continue;
+	/** Prepares the destination (a dry run creates nothing) and reads what earlier runs left there. */
+	static async open(options: PlanOptions): Promise<Planner> {
+		await options.sink.prepare({dryRun: options.dryRun ?? false});
+		return new Planner(options, await manifestOwners(options.sink));
+	}
+
+	/** Contacts and files planned so far. */
+	get counts(): {contacts: number; files: number} {
+		return {contacts: this.#totals.contacts, files: this.#totals.files};
+	}
+
+	/**
+	 * A file of this plan will be written at `relativePath` (not merely a name the resolver gave out and the plan
+	 * moved away from): a file at the destination there cannot be kept as someone's identical copy.
+	 */
+	#destined(relativePath: string): boolean {
+		const folded = this.#names.fold(relativePath);
+		return this.#names.isTaken(relativePath) && !this.#diverted.has(folded) && !this.#claimed.has(folded);
+	}
+
+	async add(listed: readonly Contact[]): Promise<PlanPage> {
+		const options = this.#options;
+		const totals = this.#totals;
+		const names = this.#names;
+		const contacts = listed.filter(contact => options.includeArchived || !contact.archived);
+		totals.archivedSkipped += listed.length - contacts.length;
+		const requests: NameRequest[] = [];
+		const pending: Array<{file: RemoteFile; contact: Contact; segments: string[]; extension: string}> = [];
+		for (const contact of contacts) {
+			const base = renderSegments(options.template, nameFieldsOf(contact), {timeZone: options.timeZone, dateFormat: options.dateFormat});
+			for (const file of remoteFilesOf(contact, options.transcripts)) {
+				if (options.wants && !options.wants(file.kind)) {
+					continue;
+				}
+
+				const {segments, extension} = namesOf(file, base);
+				requests.push({key: file.fileId, segments, extension});
+				pending.push({file, contact, segments, extension});
+			}
 		}
 
-		let corrupt: string | undefined;
-		for (const candidate of disk.variants(segments, extension)) {
-			if (claimedPaths.has(fold(candidate))) {
+		const disk = this.#disk;
+		await disk.preload(pending.map(({segments}) => segments.slice(0, -1).join('/')));
+		// Pass 1: files this page already has at the destination, wherever an earlier run's collision suffixes put
+		// them (a run with more contacts in a name group shifts the suffixes). A claimed file is skipped and never
+		// replaced; one an earlier page will write is not a candidate.
+		const claimed = new Map<string, string>();
+		const repairs = new Map<string, string>();
+		for (const {file, segments, extension} of pending) {
+			if (!file.sha256) {
 				continue;
 			}
 
-			if (await disk.holds(candidate, file)) {
-				claimed.set(file.fileId, candidate);
-				claimedPaths.add(fold(candidate));
-				corrupt = undefined;
-				break;
-			}
-
-			const owner = ownEarlier.get(fold(candidate));
-			if (!corrupt && owner?.contactId === file.contactId && owner.kind === file.kind) {
-				corrupt = candidate;
-			}
-		}
-
-		if (corrupt && !claimed.has(file.fileId)) {
-			repairs.set(file.fileId, corrupt);
-			claimedPaths.add(fold(corrupt));
-		}
-	}
-
-	const files: PlannedFile[] = [];
-	let inBatch = 0;
-	let onDisk = 0;
-	let identical = 0;
-	for (const {file, contact, segments, extension} of pending) {
-		const wanted = names.get(file.fileId)!;
-		if (wanted !== segments.join('/') + extension) {
-			inBatch++;
-		}
-
-		let relativePath = claimed.get(file.fileId) ?? repairs.get(file.fileId) ?? wanted;
-		let action: PlannedFile['action'] = claimed.has(file.fileId) ? 'skip' : 'download';
-		let replaces = repairs.has(file.fileId);
-		const compareWith: string[] = [];
-		const occupied = (candidate: string) => claimedPaths.has(fold(candidate)) || disk.exists(candidate);
-		if (replaces) {
-			onDisk++;
-		} else if (action === 'download' && options.overwrite && !claimedPaths.has(fold(relativePath))) {
-			if (disk.exists(relativePath)) {
-				replaces = true;
-				onDisk++;
-			}
-		} else if (action === 'download') {
-			// Keep both (or the wanted name holds another recording of this batch): the first free `_n` name; a
-			// file without a listed digest is compared after download with what is in the way.
-			const wantedSegments = wanted.split('/');
-			const stem = wantedSegments.at(-1)!.slice(0, wantedSegments.at(-1)!.length - extension.length);
-			for (let n = 2; occupied(relativePath); n++) {
-				if (n === 2) {
-					onDisk++;
+			let corrupt: string | undefined;
+			for (const candidate of disk.variants(segments, extension)) {
+				if (this.#claimed.has(names.fold(candidate)) || this.#destined(candidate)) {
+					continue;
 				}
 
-				if (!file.sha256 && !claimedPaths.has(fold(relativePath))) {
-					compareWith.push(relativePath);
+				if (await disk.holds(candidate, file)) {
+					claimed.set(file.fileId, candidate);
+					this.#claimed.add(names.fold(candidate));
+					corrupt = undefined;
+					break;
 				}
 
-				do {
-					relativePath = suffixedPath([...wantedSegments.slice(0, -1), stem], extension, n);
-				} while (taken.has(fold(relativePath)) && ++n < 100_000);
+				// Exported earlier for this same contact and kind, and its bytes no longer match the listing: corrupted
+				// since. Downloaded again over itself, never beside it.
+				const owner = this.#ownEarlier.get(candidate.normalize('NFC').toLowerCase());
+				if (!corrupt && owner?.contactId === file.contactId && owner.kind === file.kind) {
+					corrupt = candidate;
+				}
+			}
+
+			if (corrupt && !claimed.has(file.fileId)) {
+				repairs.set(file.fileId, corrupt);
+				this.#claimed.add(names.fold(corrupt));
 			}
 		}
 
-		taken.add(fold(relativePath));
-		if (action === 'skip') {
-			identical++;
+		const wantedNames = names.resolve(requests);
+		const files: PlannedFile[] = [];
+		for (const {file, contact, segments, extension} of pending) {
+			const wanted = wantedNames.get(file.fileId)!;
+			if (wanted !== segments.join('/') + extension) {
+				totals.collisions.inBatch++;
+			}
+
+			let relativePath = claimed.get(file.fileId) ?? repairs.get(file.fileId) ?? wanted;
+			const action: PlannedFile['action'] = claimed.has(file.fileId) ? 'skip' : 'download';
+			let replaces = repairs.has(file.fileId);
+			const compareWith: string[] = [];
+			const kept = (candidate: string) => this.#claimed.has(names.fold(candidate));
+			const occupied = (candidate: string) => kept(candidate) || disk.exists(candidate);
+			if (replaces) {
+				totals.collisions.onDisk++;
+			} else if (action === 'download' && options.overwrite && !kept(relativePath)) {
+				if (disk.exists(relativePath)) {
+					replaces = true;
+					totals.collisions.onDisk++;
+				}
+			} else if (action === 'download') {
+				// Keep both (or the wanted name holds another recording of this plan): the first free `_n` name; a
+				// file without a listed digest is compared after download with what is in the way.
+				const wantedSegments = wanted.split('/');
+				const stem = wantedSegments.at(-1)!.slice(0, wantedSegments.at(-1)!.length - extension.length);
+				for (let n = 2; occupied(relativePath); n++) {
+					if (n === 2) {
+						totals.collisions.onDisk++;
+					}
+
+					if (!file.sha256 && !kept(relativePath)) {
+						compareWith.push(relativePath);
+					}
+
+					do {
+						relativePath = suffixedPath([...wantedSegments.slice(0, -1), stem], extension, n);
+					} while (names.isTaken(relativePath) && ++n < 100_000);
+				}
+			}
+
+			if (relativePath !== wanted) {
+				this.#diverted.add(names.fold(wanted));
+				names.take(relativePath);
+			}
+
+			const absolute = path.join(this.#stagingDir, ...relativePath.split('/'));
+			// Belt and braces: the naming module already guarantees this, but a path outside the folder must never be written.
+			if (!absolute.startsWith(this.#stagingDir + path.sep)) {
+				throw new FilesystemError('unsafe-name', `Refusing a file name that leaves ${options.sink.location}: ${JSON.stringify(relativePath)}.`);
+			}
+
+			if (action === 'skip') {
+				totals.identical++;
+			}
+
+			totals.bytes += file.size ?? 0;
+			totals.downloadBytes += action === 'download' ? file.size ?? 0 : 0;
+			totals.unknownSizes += file.size === undefined ? 1 : 0;
+			files.push({
+				...file, contact, relativePath, path: absolute, action, ...(action === 'skip' ? {skipReason: 'identical' as const} : {}), replaces, compareWith,
+			});
 		}
 
-		const absolute = path.join(stagingDir, ...relativePath.split('/'));
-		// Belt and braces: the naming module already guarantees this, but a path outside the folder must never be written.
-		if (!absolute.startsWith(stagingDir + path.sep)) {
-			throw new FilesystemError('unsafe-name', `Refusing a file name that leaves ${sink.location}: ${JSON.stringify(relativePath)}.`);
+		for (const contact of contacts) {
+			totals.byCampaign[contact.campaignName] = (totals.byCampaign[contact.campaignName] ?? 0) + 1;
+			totals.byChannel[contact.channel] = (totals.byChannel[contact.channel] ?? 0) + 1;
+			totals.recycled += contact.recycled ? 1 : 0;
 		}
 
-		files.push({
-			...file, contact, relativePath, path: absolute, action, ...(action === 'skip' ? {skipReason: 'identical' as const} : {}), replaces, compareWith,
-		});
+		totals.contacts += contacts.length;
+		totals.files += files.length;
+		return {contacts, files};
 	}
 
-	const byCampaign: Record<string, number> = {};
-	const byChannel: Partial<Record<Channel, number>> = {};
-	for (const contact of contacts) {
-		byCampaign[contact.campaignName] = (byCampaign[contact.campaignName] ?? 0) + 1;
-		byChannel[contact.channel] = (byChannel[contact.channel] ?? 0) + 1;
-	}
+	/** The plan's totals, once every page is in; refuses a download the destination has no room for. */
+	async finish(): Promise<PlanTotals> {
+		const {sink} = this.#options;
+		const {contacts: _contacts, files: _files, ...totals} = this.#totals;
+		const freeBytes = await sink.freeSpace();
+		if (!this.#options.dryRun && freeBytes !== undefined && totals.downloadBytes > freeBytes) {
+			throw new FilesystemError('no-space', `Not enough free space in ${sink.location}: the download needs ${formatBytes(totals.downloadBytes)}, ${formatBytes(freeBytes)} is free; free some space or choose another destination.`);
+		}
 
-	const bytes = files.reduce((sum, file) => sum + (file.size ?? 0), 0);
-	const downloadBytes = files.reduce((sum, file) => sum + (file.action === 'download' ? file.size ?? 0 : 0), 0);
-	const freeBytes = await sink.freeSpace();
-	if (!options.dryRun && freeBytes !== undefined && downloadBytes > freeBytes) {
-		throw new FilesystemError('no-space', `Not enough free space in ${sink.location}: the download needs ${formatBytes(downloadBytes)}, ${formatBytes(freeBytes)} is free; free some space or choose another destination.`);
+		return {...totals, outDir: sink.location, sink, freeBytes};
 	}
+}
 
-	return {
-		outDir: sink.location,
-		sink,
-		contacts,
-		files,
-		recycled: contacts.filter(contact => contact.recycled).length,
-		archivedSkipped,
-		bytes,
-		downloadBytes,
-		unknownSizes: files.filter(file => file.size === undefined).length,
-		byCampaign,
-		byChannel,
-		collisions: {inBatch, onDisk},
-		identical,
-		freeBytes,
-	};
+/** The whole plan of a listing at once (what a download runs). */
+export async function buildPlan(listed: readonly Contact[], options: PlanOptions): Promise<Plan> {
+	const planner = await Planner.open(options);
+	const {contacts, files} = await planner.add(listed);
+	return {...await planner.finish(), contacts, files};
 }

@@ -28,70 +28,104 @@ export interface NameRequest {
  * @throws RangeError when two requests share a key or a request has no segments (both are caller bugs).
  */
 export function resolveBatchNames(requests: readonly NameRequest[]): Map<string, string> {
-	const folderSpelling = new Map<string, string>();
-	const folders = new Set<string>();
-	const seenKeys = new Set<string>();
-	// A batch has few distinct folders (campaigns, days) but many files; sanitising and folding each once is enough.
-	const memo = new Map<string, {safe: string; folded: string}>();
-	const folderSegment = (segment: string): {safe: string; folded: string} => {
-		let entry = memo.get(segment);
+	return new NameResolver().resolve(requests);
+}
+
+/**
+ * The names of a plan that arrives page by page. Each `resolve` is one batch with the rules of `resolveBatchNames`;
+ * across batches the names taken, the folders and their spellings carry over, so a later page never takes a name an
+ * earlier one holds. A suffixed name avoids the names its own batch asked for, not those later pages will ask for:
+ * a later file wanting `x_2.mp3` that an earlier collision took gets a suffix of its own. Memory grows with the
+ * names (one folded string each), not with the requests.
+ */
+export class NameResolver {
+	readonly #folderSpelling = new Map<string, string>();
+	readonly #folders = new Set<string>();
+	readonly #taken = new Set<string>();
+	// Per wanted name, the next suffix worth trying: keeps a thousand same-named files linear instead of quadratic.
+	readonly #nextSuffix = new Map<string, number>();
+	// A plan has few distinct folders (campaigns, days) but many files; sanitising and folding each once is enough.
+	readonly #memo = new Map<string, {safe: string; folded: string}>();
+
+	/** The form under which two relative paths are one file on some supported system. */
+	fold(relativePath: string): string {
+		return relativePath.split('/').map(segment => foldSegment(segment)).join('/');
+	}
+
+	/** Whether a relative path is a name given out (or taken with `take`), or a folder of the plan. */
+	isTaken(relativePath: string): boolean {
+		const folded = this.fold(relativePath);
+		return this.#taken.has(folded) || this.#folders.has(folded);
+	}
+
+	/** Reserves a relative path that the plan gives a file by other means (a file on disk it keeps or replaces). */
+	take(relativePath: string): void {
+		this.#taken.add(this.fold(relativePath));
+	}
+
+	#folderSegment(segment: string): {safe: string; folded: string} {
+		let entry = this.#memo.get(segment);
 		if (entry === undefined) {
 			const safe = sanitizeSegment(segment);
 			entry = {safe, folded: foldSegment(safe)};
-			memo.set(segment, entry);
+			this.#memo.set(segment, entry);
 		}
+
 		return entry;
-	};
-	const prepared = requests.map((request) => {
-		if (seenKeys.has(request.key)) {
-			throw new RangeError(`Duplicate name request key ${JSON.stringify(request.key)}.`);
-		}
-		seenKeys.add(request.key);
-		const base = lastSegment(request.segments);
-		let spelled = '';
-		let folded = '';
-		for (const segment of request.segments.slice(0, -1)) {
-			const {safe, folded: foldedSegment} = folderSegment(segment);
-			const prefix = spelled === '' ? safe : `${spelled}/${safe}`;
-			folded = folded === '' ? foldedSegment : `${folded}/${foldedSegment}`;
-			spelled = folderSpelling.get(folded) ?? prefix;
-			folderSpelling.set(folded, spelled);
-			folders.add(folded);
-		}
-		const name = sanitizeSegment(base, request.extension);
-		const wanted = join(spelled, name);
-		return {request, spelled, folded, base, wanted, wantedFolded: join(folded, foldSegment(name))};
-	});
-	const asked = new Set(prepared.map((entry) => entry.wantedFolded));
-	const taken = new Set<string>();
-	// Per wanted name, the next suffix worth trying: keeps a thousand same-named files linear instead of quadratic.
-	const nextSuffix = new Map<string, number>();
-	const result = new Map<string, string>();
-	for (const {request, spelled, folded: folderFolded, base, wanted, wantedFolded} of prepared) {
-		if (!taken.has(wantedFolded) && !folders.has(wantedFolded)) {
-			taken.add(wantedFolded);
-			result.set(request.key, wanted);
-			continue;
-		}
-		// Every suffix gives a different name, so at most |taken| + |asked| + |folders| + 1 tries find a free one.
-		const limit = taken.size + asked.size + folders.size + 1;
-		let n = nextSuffix.get(wantedFolded) ?? 2;
-		for (let tries = 0; ; tries++, n++) {
-			if (tries > limit) {
-				throw new Error(`No free name found for ${JSON.stringify(wanted)} after ${tries} suffixes.`);
-			}
-			const name = sanitizeSegment(base, `_${n}${request.extension}`);
-			const candidate = join(spelled, name);
-			const folded = join(folderFolded, foldSegment(name));
-			if (!taken.has(folded) && !asked.has(folded) && !folders.has(folded)) {
-				taken.add(folded);
-				result.set(request.key, candidate);
-				nextSuffix.set(wantedFolded, n + 1);
-				break;
-			}
-		}
 	}
-	return result;
+
+	resolve(requests: readonly NameRequest[]): Map<string, string> {
+		const seenKeys = new Set<string>();
+		const folders = this.#folders;
+		const prepared = requests.map((request) => {
+			if (seenKeys.has(request.key)) {
+				throw new RangeError(`Duplicate name request key ${JSON.stringify(request.key)}.`);
+			}
+			seenKeys.add(request.key);
+			const base = lastSegment(request.segments);
+			let spelled = '';
+			let folded = '';
+			for (const segment of request.segments.slice(0, -1)) {
+				const {safe, folded: foldedSegment} = this.#folderSegment(segment);
+				const prefix = spelled === '' ? safe : `${spelled}/${safe}`;
+				folded = folded === '' ? foldedSegment : `${folded}/${foldedSegment}`;
+				spelled = this.#folderSpelling.get(folded) ?? prefix;
+				this.#folderSpelling.set(folded, spelled);
+				folders.add(folded);
+			}
+			const name = sanitizeSegment(base, request.extension);
+			const wanted = join(spelled, name);
+			return {request, spelled, folded, base, wanted, wantedFolded: join(folded, foldSegment(name))};
+		});
+		const asked = new Set(prepared.map((entry) => entry.wantedFolded));
+		const taken = this.#taken;
+		const result = new Map<string, string>();
+		for (const {request, spelled, folded: folderFolded, base, wanted, wantedFolded} of prepared) {
+			if (!taken.has(wantedFolded) && !folders.has(wantedFolded)) {
+				taken.add(wantedFolded);
+				result.set(request.key, wanted);
+				continue;
+			}
+			// Every suffix gives a different name, so at most |taken| + |asked| + |folders| + 1 tries find a free one.
+			const limit = taken.size + asked.size + folders.size + 1;
+			let n = this.#nextSuffix.get(wantedFolded) ?? 2;
+			for (let tries = 0; ; tries++, n++) {
+				if (tries > limit) {
+					throw new Error(`No free name found for ${JSON.stringify(wanted)} after ${tries} suffixes.`);
+				}
+				const name = sanitizeSegment(base, `_${n}${request.extension}`);
+				const candidate = join(spelled, name);
+				const folded = join(folderFolded, foldSegment(name));
+				if (!taken.has(folded) && !asked.has(folded) && !folders.has(folded)) {
+					taken.add(folded);
+					result.set(request.key, candidate);
+					this.#nextSuffix.set(wantedFolded, n + 1);
+					break;
+				}
+			}
+		}
+		return result;
+	}
 }
 
 /**

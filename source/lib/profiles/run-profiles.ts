@@ -90,18 +90,24 @@ export interface ProfileUse {
 	skipped: Partial<Record<Channel, number>>;
 }
 
-/** Which profiles apply to the plan's files, and how many files each governs or leaves out. */
-export function profileUses(plan: Plan, profiles: RunProfiles): ProfileUse[] {
-	const uses = new Map<string, ProfileUse>();
-	for (const file of plan.files) {
-		const resolved = profiles.resolvedFor(file);
+/** Which profiles apply to a plan's files, and how many files each governs or leaves out, counted as they come. */
+export class ProfileTally {
+	readonly #profiles: RunProfiles;
+	readonly #uses = new Map<string, ProfileUse>();
+
+	constructor(profiles: RunProfiles) {
+		this.#profiles = profiles;
+	}
+
+	add(file: PlannedFile): void {
+		const resolved = this.#profiles.resolvedFor(file);
 		const key = resolved ? foldName(resolved.profile.name) : '';
-		let use = uses.get(key);
+		let use = this.#uses.get(key);
 		if (!use) {
 			use = resolved
 				? {profile: resolved.profile.name, mode: resolved.profile.mode, counts: {...resolved.profile.counts}, from: [], files: 0, skipped: {}}
 				: {profile: null, mode: null, counts: null, from: [], files: 0, skipped: {}};
-			uses.set(key, use);
+			this.#uses.set(key, use);
 		}
 
 		use.files++;
@@ -117,12 +123,24 @@ export function profileUses(plan: Plan, profiles: RunProfiles): ProfileUse[] {
 		}
 	}
 
-	return [...uses.values()];
+	get uses(): ProfileUse[] {
+		return [...this.#uses.values()];
+	}
+}
+
+/** Which profiles apply to the plan's files, and how many files each governs or leaves out. */
+export function profileUses(plan: Pick<Plan, 'files'>, profiles: RunProfiles): ProfileUse[] {
+	const tally = new ProfileTally(profiles);
+	for (const file of plan.files) {
+		tally.add(file);
+	}
+
+	return tally.uses;
 }
 
 /** Lines for the plan summary: which profile governs how many files, and what it leaves out. */
-export function profileSummaryLines(plan: Plan, profiles: RunProfiles, concurrency: number): string[] {
-	const uses = profileUses(plan, profiles);
+export function profileSummaryLines(plan: Plan | readonly ProfileUse[], profiles: RunProfiles, concurrency: number): string[] {
+	const uses = 'files' in plan ? profileUses(plan, profiles) : plan;
 	if (uses.length === 0) {
 		return [`profile: none — up to ${concurrency} files of any channel at once`];
 	}

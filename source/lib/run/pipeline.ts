@@ -5,8 +5,8 @@
  * (journaled, limited, claimed, audited) lives here, so no caller can forget one.
  */
 import path from 'node:path';
-import {listContacts} from '../catalogue/listing.js';
-import {buildPlan, type Plan} from '../engine/plan.js';
+import {contactBatches, listContacts} from '../catalogue/listing.js';
+import {buildPlan, type Plan, type PlannedFile, type PlanOptions, type PlanPage, Planner, type PlanTotals} from '../engine/plan.js';
 import {DownloadRun, type RunSummary} from '../engine/run.js';
 import type {MarkArchived} from '../engine/archiver.js';
 import {CcdlError, exitCodes, UsageError} from '../errors.js';
@@ -16,10 +16,11 @@ import {type Journal, openJournal, type RunOutcome} from '../journal/journal.js'
 import type {LimitSettings} from '../limits/limits.js';
 import {parseTemplate} from '../naming/index.js';
 import {loginCompany, prepareProfiles, type PreparedProfiles, type RunProfiles, runProfiles} from '../profiles/run-profiles.js';
-import {applyMode} from '../searches/mode.js';
+import {modeWants} from '../searches/mode.js';
 import {dataDir} from '../settings/paths.js';
 import {LocalSink} from '../sinks/local/local-sink.js';
 import {openSink} from '../sinks/registry.js';
+import type {Sink} from '../sinks/sink.js';
 import type {Campaign, Contact, ContactQuery, Source, TranscriptFormat} from '../sources/model.js';
 import {platformInfo, platformOf} from '../sources/registry.js';
 import {visible} from '../text/visible.js';
@@ -100,19 +101,15 @@ export function markExportedFromJournal(source: Source, contacts: Contact[], jou
 	}
 }
 
-/** Every contact of the request's filter, all pages. */
+/** Every contact of the request's filter, all pages (the app lists before the file names are chosen). */
 export async function listForRun(source: Source, request: RunRequest, options: {signal?: AbortSignal; onPage?: (listed: number, total: number | undefined) => void; journal?: Journal} = {}): Promise<Contact[]> {
 	const contacts = await listContacts(source, await queryOf(source, request, options.signal), options);
 	markExportedFromJournal(source, contacts, options.journal);
 	return contacts;
 }
 
-/** The plan of a request: names, collisions and files already there at the destination, cut to the export mode. */
-export async function planRun(contacts: readonly Contact[], request: RunRequest, options: {dryRun?: boolean} = {}): Promise<Plan> {
-	const sink = await openSink(request.out, request.sinkOptions ?? {});
-	let plan: Plan;
-	try {
-		plan = await buildPlan(contacts, {
+function plannerOptions(sink: Sink, request: RunRequest, dryRun: boolean): PlanOptions {
+	return {
 		sink,
 		template: parseTemplate(request.template),
 		dateFormat: request.dateFormat,
@@ -120,14 +117,73 @@ export async function planRun(contacts: readonly Contact[], request: RunRequest,
 		overwrite: request.overwrite,
 		includeArchived: request.includeArchived,
 		transcripts: request.transcripts,
-		...(options.dryRun ? {dryRun: true} : {}),
-		});
+		wants: modeWants(request.mode),
+		...(dryRun ? {dryRun: true} : {}),
+	};
+}
+
+/** The plan of contacts already listed: names, collisions and files already at the destination, cut to the export mode. */
+export async function planRun(contacts: readonly Contact[], request: RunRequest, options: {dryRun?: boolean} = {}): Promise<Plan> {
+	const sink = await openSink(request.out, request.sinkOptions ?? {});
+	try {
+		return await buildPlan(contacts, plannerOptions(sink, request, options.dryRun ?? false));
 	} catch (error) {
 		await sink.close().catch(() => undefined);
 		throw error;
 	}
+}
 
-	return applyMode(plan, request.mode);
+export interface ListingPlanOptions {
+	signal?: AbortSignal;
+	/** Contacts listed so far, and the total when the server says. */
+	onPage?: (listed: number, total: number | undefined) => void;
+	journal?: Journal;
+	/** Only look (`ccdl list`): create nothing at the destination, skip the free-space check. */
+	dryRun?: boolean;
+}
+
+/**
+ * Lists the request's contacts and plans them page by page, while the server prepares the next page: `each` sees
+ * every planned page as it is made, and nothing of a page is kept here once `each` returns. Returns the plan's
+ * totals; their `sink` is open, and the caller closes it.
+ */
+export async function planListing(source: Source, request: RunRequest, each: (page: PlanPage) => void | Promise<void>, options: ListingPlanOptions = {}): Promise<PlanTotals> {
+	const query = await queryOf(source, request, options.signal);
+	const sink = await openSink(request.out, request.sinkOptions ?? {});
+	// One journal for the whole listing, when the platform's "archived" is the journal's record.
+	const journal = options.journal ?? (source.capabilities.markArchived ? undefined : openJournal());
+	try {
+		const planner = await Planner.open(plannerOptions(sink, request, options.dryRun ?? false));
+		for await (const batch of contactBatches(source, query, options)) {
+			markExportedFromJournal(source, batch, journal);
+			await each(await planner.add(batch));
+		}
+
+		return await planner.finish();
+	} catch (error) {
+		await sink.close().catch(() => undefined);
+		throw error;
+	} finally {
+		if (journal && !options.journal) {
+			journal.close();
+		}
+	}
+}
+
+/** The whole plan of a request, planned while the listing arrives (what a download runs). */
+export async function planForRun(source: Source, request: RunRequest, options: ListingPlanOptions = {}): Promise<Plan> {
+	const contacts: Contact[] = [];
+	const files: PlannedFile[] = [];
+	const totals = await planListing(source, request, page => {
+		for (const contact of page.contacts) {
+			contacts.push(contact);
+		}
+
+		for (const file of page.files) {
+			files.push(file);
+		}
+	}, options);
+	return {...totals, contacts, files};
 }
 
 /** What the journal keeps of a request (and `ccdl history` shows). */

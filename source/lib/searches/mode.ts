@@ -1,24 +1,24 @@
 /**
  * Export modes (after the bulk export's "audio/screen file type: none" and "transcript format: none"): `full`
  * downloads recordings, screenshots and transcripts; `transcripts-only` only transcripts; `metadata-only` nothing
- * but the manifest (every contact still gets its rows). Applied to a built plan.
+ * but the manifest (every contact still gets its rows). The plan leaves out the files a mode does not want.
  */
-import type {Plan} from '../engine/plan.js';
-import {narrowPlan} from '../limits/plan.js';
+import type {FileKind} from '../catalogue/contacts.js';
 import type {ExportMode} from './model.js';
 
-export function applyMode(plan: Plan, mode: ExportMode): Plan {
+/** Whether a mode exports files of this kind. */
+export function modeWants(mode: ExportMode): (kind: FileKind) => boolean {
 	switch (mode) {
 		case 'full': {
-			return plan;
+			return () => true;
 		}
 
 		case 'transcripts-only': {
-			return narrowPlan(plan, () => true, file => file.kind === 'transcript');
+			return kind => kind === 'transcript';
 		}
 
 		case 'metadata-only': {
-			return narrowPlan(plan, () => true, () => false);
+			return () => false;
 		}
 	}
 }
