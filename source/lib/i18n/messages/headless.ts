@@ -67,7 +67,7 @@ export const headless: MessageSet = {
 		'run.manifest': 'Manifest: {path}',
 		'run.manifest.fallback': 'Manifest: {path} (a cél nem tudta fogadni)',
 		'run.manifest.none': 'Manifest: nem készült el ({reason})',
-		'run.resume': 'A befejezéshez futtasd újra ugyanazt a parancsot; a(z) {destination} mappába már letöltött bájtok megmaradnak.',
+		'run.resume': 'A befejezéshez futtassa újra ugyanazt a parancsot; a(z) {destination} mappába már letöltött bájtok megmaradnak.',
 		'event.valid': 'érvényes {name} ({size})',
 		'event.skipped': 'kihagyva {name} ({reason})',
 		'event.failed': 'HIBA     {name}: {reason}',
