@@ -5,7 +5,7 @@
 import {CcdlError, exitCodes, formatBytes} from '../lib/errors.js';
 import type {PreparedProfiles} from '../lib/profiles/run-profiles.js';
 import {profileSummaryLines} from '../lib/profiles/run-profiles.js';
-import {listForRun, login, planRun, type RunResult, startRun} from '../lib/run/pipeline.js';
+import {login, planForRun, type RunResult, startRun} from '../lib/run/pipeline.js';
 import type {RunRequest} from '../lib/run/request.js';
 import {isQuiet, isVerbose} from '../lib/output/verbosity.js';
 import {visible} from '../lib/text/visible.js';
@@ -110,8 +110,8 @@ export async function runHeadless(request: RunRequest, secret: string, options: 
 	process.on('SIGTERM', onSignal);
 	try {
 		const source = await login(request, secret, controller.signal, options.secrets);
-		const contacts = await listForRun(source, request, {signal: controller.signal});
-		const plan = await planRun(contacts, request);
+		// Planned page by page while the server prepares the next one.
+		const plan = await planForRun(source, request, {signal: controller.signal});
 		// startRun closes the sink when the run ends, and when it cannot start.
 		const started = await startRun(source, plan, request, options.profiles ? {profiles: options.profiles} : {});
 		cancel = () => {

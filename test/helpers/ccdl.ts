@@ -66,8 +66,9 @@ const ownSettings = ['CCDL_SERVER', 'CCDL_COMPANY', 'CCDL_USER', 'CCDL_COMPANY_U
 
 /** This process's environment without the developer's ccdl settings, plus `values` (undefined removes one). */
 export function childEnvironment(values: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-	const env: NodeJS.ProcessEnv = {...process.env, NO_COLOR: '1'};
-	for (const name of ownSettings) {
+	// English unless a test asks otherwise: a developer's Hungarian locale must not change what the tests read.
+	const env: NodeJS.ProcessEnv = {...process.env, NO_COLOR: '1', LANG: 'C.UTF-8'};
+	for (const name of [...ownSettings, 'LC_ALL', 'LC_MESSAGES']) {
 		delete env[name];
 	}
 

@@ -8,7 +8,8 @@
  * an origin other than the one the user named (see {@link isAllowedRedirect}).
  */
 import type {IncomingMessage, OutgoingHttpHeaders} from 'node:http';
-import {createHash, randomInt} from 'node:crypto';
+import {createHash} from 'node:crypto';
+import {FingerprintSet} from '../text/fingerprint-set.js';
 import type {Readable} from 'node:stream';
 import {setTimeout as delay} from 'node:timers/promises';
 import {UsageError} from '../errors.js';
@@ -121,76 +122,6 @@ const userAgent = 'ccdl/0.1 (+https://github.com/ccdl)';
 const maxPageSize = 1000;
 const maxRedirects = 5;
 const maxCursorLength = 8 * 1024;
-
-/**
- * The IDs a listing has sent, as 64-bit hashes in an open-addressing table: 8 bytes an ID (16 at most, with the
- * table half full) instead of a string and a Set entry, so a listing of 1,000,000 recordings keeps 16 MiB here (off
- * the JS heap), not ~50 MiB. The hashes are seeded per listing, so a server cannot choose IDs that collide or pile up
- * in one part of the table. Two IDs sharing both 32-bit hashes (odds about n²/2⁶⁵ for the whole listing: 1 in
- * 1.5 million for 5,000,000 IDs) would only make one look listed before, and the check that uses this set needs a
- * whole page of such IDs.
- */
-class IdSet {
-	#table = new Uint32Array(2 * 4096);
-	#size = 0;
-	readonly #seed1 = randomInt(2 ** 32 - 1) >>> 0;
-	readonly #seed2 = randomInt(2 ** 32 - 1) >>> 0;
-
-	/** Adds `id`; true when it was not in the set. */
-	add(id: string): boolean {
-		let h1 = this.#seed1 ^ 0x81_1c_9d_c5;
-		let h2 = this.#seed2 ^ 0x9e_37_79_b9;
-		for (let index = 0; index < id.length; index++) {
-			const code = id.charCodeAt(index);
-			h1 = Math.imul(h1 ^ code, 0x01_00_01_93);
-			h2 = Math.imul(h2 ^ code, 0x5b_d1_e9_95);
-			h2 ^= h2 >>> 15;
-		}
-
-		// Final mixing (murmur3's), so that short IDs spread over the whole table.
-		h1 = Math.imul(h1 ^ (h1 >>> 16), 0x85_eb_ca_6b);
-		h1 = (h1 ^ (h1 >>> 13)) >>> 0;
-		h2 = Math.imul(h2 ^ (h2 >>> 16), 0xc2_b2_ae_35);
-		h2 = ((h2 ^ (h2 >>> 16)) | 1) >>> 0; // Never 0: a pair with h2 = 0 marks an empty slot.
-		if ((this.#size + 1) * 2 > this.#table.length / 2) {
-			this.#grow();
-		}
-
-		return this.#insert(this.#table, h1, h2);
-	}
-
-	#insert(table: Uint32Array, h1: number, h2: number): boolean {
-		const mask = table.length / 2 - 1;
-		for (let slot = h1 & mask; ; slot = (slot + 1) & mask) {
-			const stored = table[slot * 2 + 1]!;
-			if (stored === 0) {
-				table[slot * 2] = h1;
-				table[slot * 2 + 1] = h2;
-				if (table === this.#table) {
-					this.#size++;
-				}
-
-				return true;
-			}
-
-			if (stored === h2 && table[slot * 2] === h1) {
-				return false;
-			}
-		}
-	}
-
-	#grow(): void {
-		const old = this.#table;
-		const grown = new Uint32Array(old.length * 2);
-		for (let slot = 0; slot < old.length / 2; slot++) {
-			if (old[slot * 2 + 1] !== 0) {
-				this.#insert(grown, old[slot * 2]!, old[slot * 2 + 1]!);
-			}
-		}
-
-		this.#table = grown;
-	}
-}
 
 /** Checks that a --server value is an http(s) URL and returns it without a trailing slash. */
 export function normaliseServerUrl(server: string): string {
@@ -674,7 +605,7 @@ export class ApiClient {
 		parameters.set('limit', String(pageSize));
 		// Digests, not the cursors: a hostile server's cursors could be large, and there may be many.
 		const seen = new Set<string>();
-		const seenIds = new IdSet();
+		const seenIds = new FingerprintSet();
 		let pages = 0;
 		let items = 0;
 		const fetchPage = async () => this.#request<RecordingPage>('GET', '/v1/recordings', {searchParams: new URLSearchParams(parameters), signal, maxBytes: this.limits.maxPageBytes});
