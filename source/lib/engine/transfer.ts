@@ -7,11 +7,10 @@
  * holding a slot or the whole run; a server that stops answering ends the run through the OutageWatch.
  */
 import {createHash, type Hash} from 'node:crypto';
-import {createWriteStream} from 'node:fs';
-import {rm, unlink, writeFile} from 'node:fs/promises';
+import {statSync, unlinkSync} from 'node:fs';
+import {type FileHandle, open, rm, unlink, writeFile} from 'node:fs/promises';
 import path from 'node:path';
-import {type Readable, Transform} from 'node:stream';
-import {pipeline} from 'node:stream/promises';
+import type {Readable} from 'node:stream';
 import {setTimeout as delay} from 'node:timers/promises';
 import {ApiProblemError, AuthError, ServerError} from '../api/errors.js';
 import {backoffDelay} from '../api/retry.js';
@@ -105,13 +104,38 @@ function header(value: string | string[] | undefined): string | undefined {
 	return Array.isArray(value) ? value[0] : value;
 }
 
-/** unlink without rm's extra lstat: a missing file is fine. */
-async function removeIfThere(file: string): Promise<void> {
+/**
+ * unlink without rm's extra lstat: a missing file is fine. Synchronous, like the other per-file metadata calls here
+ * (a few microseconds each): through the thread pool each cost the main thread more than the call itself.
+ */
+function removeIfThere(file: string): void {
 	try {
-		await unlink(file);
+		unlinkSync(file);
 	} catch (error) {
 		if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
 			throw error;
+		}
+	}
+}
+
+/** Bytes gathered from the body before they are written: one write for most files, few for large ones. */
+const writeBatchBytes = 1024 * 1024;
+
+/** Writes `chunks` at the file's position, however many calls it takes. */
+async function writeAll(handle: FileHandle, chunks: Buffer[]): Promise<void> {
+	let rest = chunks;
+	while (rest.length > 0) {
+		const {bytesWritten} = rest.length === 1 ? await handle.write(rest[0]!) : await handle.writev(rest);
+		let skip = bytesWritten;
+		let index = 0;
+		while (index < rest.length && skip >= rest[index]!.length) {
+			skip -= rest[index]!.length;
+			index++;
+		}
+
+		rest = rest.slice(index);
+		if (skip > 0) {
+			rest[0] = rest[0]!.subarray(skip);
 		}
 	}
 }
@@ -229,17 +253,17 @@ export async function transferFile(source: Source, sink: Sink, file: PlannedFile
 			await writeFile(metaPath, JSON.stringify(ownerless), {mode: 0o600});
 		} else {
 			await rm(part, {force: true});
-			await removeIfThere(metaPath);
+			removeIfThere(metaPath);
 		}
 	};
 
 	try {
 		// Another process may have finished this very file since the plan (a second journal, or claims not shared):
 		// then it is already there. Only a local final name is looked at (a stat); a remote sink's staging holds none.
-		if (!file.replaces && file.sha256 && (claim.waited || await fileSize(file.path) !== undefined)
+		if (!file.replaces && file.sha256 && (claim.waited || statSync(file.path, {throwIfNoEntry: false})?.isFile())
 			&& await sink.digest(file.relativePath).catch(() => undefined) === file.sha256) {
 			owned = false;
-			await removeIfThere(metaPath);
+			removeIfThere(metaPath);
 			return {sha256: file.sha256, size: file.size ?? 0, relativePath: file.relativePath, transferred: 0, identicalTo: file.relativePath};
 		}
 
@@ -285,7 +309,7 @@ export async function transferFile(source: Source, sink: Sink, file: PlannedFile
 			if (offset > 0 && meta?.href === file.href && meta.size === offset && meta.sha256 && (file.etag === undefined || meta.etag === file.etag)
 				&& (!file.sha256 || meta.sha256 === file.sha256) && await hashFile(part) === meta.sha256 && !(await mediaTypeProblem(part, file.contentType, offset))) {
 				const published = await sink.publish(part, file.relativePath, {overwrite: options.overwrite, size: offset, sha256: meta.sha256, signal, ...(hooks.onUpload ? {onProgress: hooks.onUpload} : {})});
-				await removeIfThere(metaPath);
+				removeIfThere(metaPath);
 				return {sha256: meta.sha256, size: offset, relativePath: published.relativePath, published, transferred: 0};
 			}
 
@@ -423,47 +447,77 @@ export async function transferFile(source: Source, sink: Sink, file: PlannedFile
 			const head: Buffer[] = [];
 			let headBytes = 0;
 			const speed = watchSpeed(body, minimumSpeed);
-			const meter = new Transform({
-				transform(chunk: Buffer, _encoding, callback) {
-					speed.count(chunk.length);
-					digestState.update(chunk);
-					received += chunk.length;
-					transferred += chunk.length;
-					if (offset === 0 && headBytes < 16) {
-						head.push(chunk.subarray(0, 16 - headBytes));
-						headBytes += Math.min(chunk.length, 16 - headBytes);
-					}
+			// A cancel stops the body at once; what was written stays for the next run.
+			const onAbort = () => {
+				body.destroy(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+			};
+			signal.addEventListener('abort', onAbort, {once: true});
+			try {
+				signal.throwIfAborted();
+				// Straight from the socket into the partial: each chunk is hashed and counted as it arrives, and written in
+				// batches of up to writeBatchBytes (one write for a small file), with at most one write in flight; while
+				// it is, reading goes on until the next batch is full.
+				const handle = await open(part, offset > 0 ? 'a' : 'w', 0o600);
+				let writing: Promise<void> | undefined;
+				try {
+					let batch: Buffer[] = [];
+					let batchBytes = 0;
+					for await (const chunk of body as AsyncIterable<Buffer>) {
+						speed.count(chunk.length);
+						received += chunk.length;
+						transferred += chunk.length;
+						if (expectedSize !== undefined && received > expectedSize) {
+							throw new TransferError('too-long', 'the server sent more bytes than announced');
+						}
 
-					if (expectedSize !== undefined && received > expectedSize) {
-						callback(new TransferError('too-long', 'the server sent more bytes than announced'));
-						return;
-					}
+						// Neither the listing nor the response gave a size: a body that never ends must not fill the disk.
+						if (expectedSize === undefined && received > maxUnannouncedBytes) {
+							throw new TransferError('too-big', `the server sent more than ${maxUnannouncedBytes} bytes without announcing a size`);
+						}
 
-					// Neither the listing nor the response gave a size: a body that never ends must not fill the disk.
-					if (expectedSize === undefined && received > maxUnannouncedBytes) {
-						callback(new TransferError('too-big', `the server sent more than ${maxUnannouncedBytes} bytes without announcing a size`));
-						return;
-					}
+						digestState.update(chunk);
+						if (offset === 0 && headBytes < 16) {
+							head.push(chunk.subarray(0, 16 - headBytes));
+							headBytes += Math.min(chunk.length, 16 - headBytes);
+						}
 
-					// Progress is coalesced downstream; still, no need to call out for every 16 kB chunk.
-					if (received - lastReport >= 256 * 1024) {
-						lastReport = received;
-						hooks.onProgress?.(received, expectedSize);
-						// A long body is the server alive too (checked at the pace of progress, not of chunks).
-						if (received - lastLife >= 4 * 1024 * 1024) {
-							lastLife = received;
-							outage?.alive();
+						batch.push(chunk);
+						batchBytes += chunk.length;
+						if (batchBytes >= writeBatchBytes) {
+							await writing;
+							writing = writeAll(handle, batch);
+							writing.catch(() => undefined);
+							batch = [];
+							batchBytes = 0;
+						}
+
+						// Progress is coalesced downstream; still, no need to call out for every chunk.
+						if (received - lastReport >= 256 * 1024) {
+							lastReport = received;
+							hooks.onProgress?.(received, expectedSize);
+							// A long body is the server alive too (checked at the pace of progress, not of chunks).
+							if (received - lastLife >= 4 * 1024 * 1024) {
+								lastLife = received;
+								outage?.alive();
+							}
 						}
 					}
 
-					callback(null, chunk);
-				},
-			});
-			try {
-				await pipeline(body, meter, createWriteStream(part, {flags: offset > 0 ? 'a' : 'w', mode: 0o600, highWaterMark: 256 * 1024}), {signal});
+					await writing;
+					writing = undefined;
+					await writeAll(handle, batch);
+				} finally {
+					await writing?.catch(() => undefined);
+					await handle.close();
+				}
+
 				speed.stop();
-			} catch (error) {
+						} catch (error) {
 				speed.stop();
+				if (!body.readableEnded) {
+					body.destroy();
+				}
+
 				if (error instanceof TransferError && error.code === 'too-big') {
 					await discard();
 					throw error;
@@ -493,6 +547,8 @@ export async function transferFile(source: Source, sink: Sink, file: PlannedFile
 				await retry(error instanceof TransferError && error.code === 'too-slow' ? error.message
 					: `connection lost after ${received} bytes (${(error as {code?: string}).code ?? (error as Error).message})`);
 				continue;
+			} finally {
+				signal.removeEventListener('abort', onAbort);
 			}
 
 			hooks.onProgress?.(received, expectedSize);
@@ -541,13 +597,13 @@ export async function transferFile(source: Source, sink: Sink, file: PlannedFile
 					}
 
 					await rm(part, {force: true});
-					await removeIfThere(metaPath);
+					removeIfThere(metaPath);
 					return {sha256: digest, size: received, relativePath: file.relativePath, transferred, identicalTo: file.relativePath};
 				}
 			}
 
 			// The sidecar goes last: a crash before this leaves a partial whose final name exists, which a sweep removes.
-			await removeIfThere(metaPath);
+			removeIfThere(metaPath);
 			return {
 				sha256: digest, size: received, relativePath: twin ?? published!.relativePath, transferred,
 				...(published ? {published} : {}), ...(twin ? {identicalTo: twin} : {}),

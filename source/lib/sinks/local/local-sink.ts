@@ -6,7 +6,8 @@
  * another program cannot slip a different file under a validated name. Files are owner-only (0600, folders 0700)
  * unless the run widens it.
  */
-import {chmod, link, readdir, readFile, rename, rm, stat, unlink, writeFile} from 'node:fs/promises';
+import {chmodSync, linkSync, renameSync, statSync, unlinkSync} from 'node:fs';
+import {readdir, readFile, rename, rm, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {FilesystemError} from '../../errors.js';
 import {ensureWritableFolder, fileSize, freeSpace, hashFile, nearestExisting} from '../../engine/disk.js';
@@ -91,22 +92,24 @@ export class LocalSink implements Sink {
 		const target = this.#absolute(relativePath);
 		// The staged file is this run's own (one writer per partial) and was hashed as it was written: what must be
 		// proved now is that the final name is that very file, whole — the same inode and length — not its bytes again.
-		const before = await stat(staged);
+		// These are metadata calls of a few microseconds each, made synchronously: through the thread pool each cost
+		// the main thread more than the call itself, for every file of a run.
+		const before = statSync(staged);
 		if (before.size !== options.size) {
 			throw new PublishError('changed-on-disk', `${relativePath} is ${before.size} bytes in staging, ${options.size} were validated; it will be fetched again`);
 		}
 
 		// Partials are made owner-only; only a wider mode needs a change.
 		if ((before.mode & 0o777) !== this.fileMode) {
-			await chmod(staged, this.fileMode);
+			chmodSync(staged, this.fileMode);
 		}
 
 		if (options.overwrite) {
-			await rename(staged, target);
+			renameSync(staged, target);
 		} else {
 			try {
 				// link() fails instead of replacing: a file that appeared under this name since planning is never clobbered.
-				await link(staged, target);
+				linkSync(staged, target);
 			} catch (error) {
 				if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
 					throw new PublishError('name-taken', `${relativePath} appeared on disk during the run; run again to keep both`);
@@ -115,10 +118,14 @@ export class LocalSink implements Sink {
 				throw error;
 			}
 
-			await unlink(staged);
+			unlinkSync(staged);
 		}
 
-		const after = await stat(target).catch(() => undefined);
+		let after;
+		try {
+			after = statSync(target, {throwIfNoEntry: false});
+		} catch {}
+
 		if (!after || after.ino !== before.ino || after.dev !== before.dev || after.size !== options.size) {
 			if (after?.ino === before.ino) {
 				await rm(target, {force: true});
