@@ -35,6 +35,8 @@ Options (any command):
   -q, --quiet      say only what went wrong: no plan, no progress, no summary of a run that went well
   -v, --verbose    say more: every file started, resumed and retried, also on a terminal
   -V, --version    show the version
+  --lang en|hu     language of what is printed for people, errors included (default from LC_ALL /
+                   LC_MESSAGES / LANG)
 
 Exit codes: 0 ok, 1 some files failed, 2 usage, 3 authentication, 4 server, 5 file system, 6 limit reached,
 130 interrupted.

@@ -4,6 +4,7 @@
  */
 import {parseArgs} from 'node:util';
 import {UsageError} from '../lib/errors.js';
+import {checkLang} from '../lib/i18n/index.js';
 import {didYouMean} from '../lib/text/suggest.js';
 
 export type OptionSpec =
@@ -82,7 +83,7 @@ export async function captureOptions(run: () => Promise<unknown>): Promise<Captu
 
 /** The long flags of `specs` as typed (`--from`), with the global ones every command takes. */
 export function flagNames(specs: OptionSpecs): string[] {
-	return [...Object.keys(specs).map(name => `--${name}`), '--help', '--quiet', '--verbose'];
+	return [...Object.keys(specs).map(name => `--${name}`), '--help', '--quiet', '--verbose', ...'lang' in specs ? [] : ['--lang']];
 }
 
 export function parseOptions<S extends OptionSpecs>(argv: string[], specs: S, command: string, allowPositionals = false):
@@ -94,6 +95,13 @@ export function parseOptions<S extends OptionSpecs>(argv: string[], specs: S, co
 	const config: Record<string, {type: 'string' | 'boolean'; multiple?: boolean; short?: string}> = {};
 	for (const [name, spec] of Object.entries(specs)) {
 		config[name] = {type: spec.type === 'boolean' ? 'boolean' : 'string', multiple: spec.type === 'strings', ...(spec.short ? {short: spec.short} : {})};
+	}
+
+	// Every command takes --lang: those that print text of their own read it from their specs; for the others it is
+	// the language of their error sentences (cli.tsx reads it from the command line), and only checked here.
+	const globalLang = !('lang' in specs);
+	if (globalLang) {
+		config['lang'] = {type: 'string'};
 	}
 
 	const label = command ? `ccdl ${command}` : 'ccdl';
@@ -125,6 +133,10 @@ export function parseOptions<S extends OptionSpecs>(argv: string[], specs: S, co
 		}
 
 		throw new UsageError(`${message.split('\n')[0]!.replace(/\.$/, '')}; see "${label} --help".`);
+	}
+
+	if (globalLang) {
+		checkLang((parsed.values as Record<string, string | undefined>)['lang']);
 	}
 
 	const values: Record<string, unknown> = {};

@@ -122,6 +122,24 @@ describe('usage errors (exit 2)', () => {
 	});
 });
 
+describe('--lang on every command', () => {
+	it('commands without text of their own take --lang too (their errors use it) and check its value', async () => {
+		const folder = await tempDir();
+		const verify = await runCcdl(['verify', folder, '--lang', 'hu']);
+		expect(verify.code).toBe(2);
+		expect(verify.stderr).not.toMatch(/has no option|nincs .*--lang/);
+		const searches = await runCcdl(['search', 'list', '--json', '--lang=hu']);
+		expect(searches.code, searches.stderr).toBe(0);
+		const bad = await runCcdl(['limits', '--lang', 'xx']);
+		expect(bad.code).toBe(2);
+		expect(bad.stderr).toMatch(/--lang/);
+		expect(bad.stderr).toMatch(/"xx"/);
+		const typo = await runCcdl(['verify', folder, '--lnag', 'hu']);
+		expect(typo.code).toBe(2);
+		expect(typo.stderr).toMatch(/--lang\?/);
+	});
+});
+
 describe('logging in and reaching the server', () => {
 	it('a wrong password → exit 3', async () => {
 		await expectSaid(['list', ...connection(demo.url), ...range], 3, {
