@@ -5,8 +5,9 @@ import type {RunRequest} from '../lib/run/request.js';
 import {connectionHelp, connectionOptionSpecs, connectionTarget, readSecret} from './connection.js';
 import {parseOptions} from './options.js';
 import {checkLang, createTranslator} from '../lib/i18n/index.js';
+import {Spool} from '../lib/output/spool.js';
 import {isQuiet} from '../lib/output/verbosity.js';
-import {PlanJsonWriter, planSummaryLines, planTable, planTsvHeader, planTsvRows, writeOut} from './plan-report.js';
+import {PlanJsonWriter, planSummaryLines, planTable, planTsvHeader, planTsvRows} from './plan-report.js';
 import {profileOptionHelp, profileOptionSpecs} from './profile-options.js';
 import {checkDestinationOptions, checkSelection, selectionHelp, selectionOptionSpecs} from './selection.js';
 
@@ -45,30 +46,28 @@ export async function runList(argv: string[]): Promise<number> {
 	};
 
 	process.once('SIGINT', stop);
+	let spool: Spool | undefined;
 	try {
 		const source = await login(request, secret, controller.signal);
 		const profiles = runProfiles(prepared, loginCompany({company: request.company}, source));
 		const jsonProfiles = {uses: [], profileFor: profiles.profileFor};
 		if (values.json || !process.stdout.isTTY) {
-			// For machines: every page goes out as it is planned, and only the plan's totals are kept, so a listing
-			// of a million recordings streams through in bounded memory.
-			const json = values.json ? new PlanJsonWriter(process.stdout, jsonProfiles) : undefined;
+			// For machines: every page is written out as it is planned, and only the plan's totals are kept, so a
+			// listing of a million recordings goes through in bounded memory. Out to a spool first: stdout gets the
+			// whole plan once it is complete, or nothing.
+			spool = await Spool.open();
+			const out = spool.write;
+			const json = values.json ? new PlanJsonWriter(out, jsonProfiles) : undefined;
 			const tally = new ProfileTally(profiles);
 			let contactCount = 0;
 			let fileCount = 0;
 			let replacing = false;
-			// Piped (gh's habit): every value in full, one tab-separated row per file; the summary goes to stderr. The
-			// header waits for the first page, so a refused filter leaves stdout empty.
-			let headed = Boolean(json);
-			const head = async () => {
-				if (!headed) {
-					headed = true;
-					await writeOut(process.stdout, `${planTsvHeader}\n`);
-				}
-			};
+			// Piped (gh's habit): every value in full, one tab-separated row per file; the summary goes to stderr.
+			if (!json) {
+				await out(`${planTsvHeader}\n`);
+			}
 
 			const totals = await planListing(source, request, async page => {
-				await head();
 				contactCount += page.contacts.length;
 				fileCount += page.files.length;
 				for (const file of page.files) {
@@ -81,16 +80,19 @@ export async function runList(argv: string[]): Promise<number> {
 				} else {
 					const rows = planTsvRows(page, jsonProfiles);
 					if (rows.length > 0) {
-						await writeOut(process.stdout, `${rows.join('\n')}\n`);
+						await out(`${rows.join('\n')}\n`);
 					}
 				}
 			}, {signal: controller.signal, dryRun: true});
 			await totals.sink.close();
-			await head();
 			const figures = {...totals, contactCount, fileCount, replacing};
 			if (json) {
 				await json.end(figures, tally.uses);
-			} else if (!isQuiet()) {
+			}
+
+			await spool.deliver(process.stdout);
+			spool = undefined;
+			if (!json && !isQuiet()) {
 				process.stderr.write(`${[...planSummaryLines(figures, translator), ...profileSummaryLines(tally.uses, profiles, request.concurrency)].join('\n')}\n`);
 			}
 		} else {
@@ -110,6 +112,7 @@ export async function runList(argv: string[]): Promise<number> {
 
 		throw error;
 	} finally {
+		await spool?.discard();
 		process.off('SIGINT', stop);
 	}
 }

@@ -1,5 +1,4 @@
 /** The plan as people read it (a table and a summary) and as machines read it (JSON). */
-import {type EventEmitter, once} from 'node:events';
 import {safeJson} from '../lib/text/safe-json.js';
 import type {Plan, PlannedFile, PlanPage, PlanTotals} from '../lib/engine/plan.js';
 import type {Profile} from '../lib/profiles/model.js';
@@ -177,18 +176,19 @@ function planJsonItem(file: PlannedFile, profiles?: PlanJsonProfiles): Record<st
  * as one array, in memory.
  */
 export class PlanJsonWriter {
-	readonly #output: NodeJS.WritableStream;
+	readonly #output: (text: string) => Promise<void>;
 	readonly #profiles: PlanJsonProfiles | undefined;
 	#first = true;
 	#chunk = '{\n  "items": [';
 
-	constructor(output: NodeJS.WritableStream, profiles?: PlanJsonProfiles) {
+	/** `output` takes text and resolves when more may be written. */
+	constructor(output: (text: string) => Promise<void>, profiles?: PlanJsonProfiles) {
 		this.#output = output;
 		this.#profiles = profiles;
 	}
 
 	async #write(text: string): Promise<void> {
-		await writeOut(this.#output, text);
+		await this.#output(text);
 	}
 
 	async items(files: Iterable<PlannedFile>): Promise<void> {
@@ -209,13 +209,5 @@ export class PlanJsonWriter {
 		const summary = safeJson({...planJsonSummary(figures), ...(this.#profiles ? {profiles: uses ?? this.#profiles.uses} : {})}, 2);
 		await this.#write(`${this.#chunk}${this.#first ? '' : '\n  '}],${summary.slice(1)}\n`);
 		this.#chunk = '';
-	}
-}
-
-/** Text to a stream, waiting for it to drain when it asks to (a slow pipe must not fill memory). */
-export async function writeOut(output: NodeJS.WritableStream, text: string): Promise<void> {
-	if (!output.write(text)) {
-		// Rejects when the stream fails instead (a closed pipe), so a reader that went away never leaves this hanging.
-		await once(output as unknown as EventEmitter, 'drain');
 	}
 }

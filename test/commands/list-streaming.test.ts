@@ -67,4 +67,13 @@ describe('a listing of several pages', () => {
 			expect(path.isAbsolute(item.file)).toBe(false);
 		}
 	});
+
+	it('a temporary folder that cannot hold the plan: exit 5 naming it and TMPDIR, nothing on stdout', async () => {
+		const missing = path.join(await tempDir(), 'no-such-folder');
+		const result = await runCcdl(['list', ...connection(server.url), ...range, '--out', await tempDir(), '--json'], {env: {TMPDIR: missing}});
+		expect(result.code, result.stderr).toBe(5);
+		expect(result.stdout).toBe('');
+		expect(result.stderr).toContain(missing);
+		expect(result.stderr).toMatch(/TMPDIR/);
+	});
 });

@@ -8,7 +8,7 @@
 import {spawn, type ChildProcess} from 'node:child_process';
 import {once} from 'node:events';
 import {mkdtempSync, readFileSync} from 'node:fs';
-import {readFile, rm, stat} from 'node:fs/promises';
+import {readdir, readFile, rm, stat} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {createInterface} from 'node:readline';
@@ -277,6 +277,16 @@ describe('6. every run ends', () => {
 		const run = await ccdl(scenario, [...command, ...listArgs], {deadlineMs: 60_000});
 		expectContained(run);
 		expect(run.code, run.stderr).toBe(4);
+	});
+
+	it('endless-cursor: a listing that breaks after its first page leaves stdout empty (no half plan) and no spool behind', async () => {
+		for (const json of [['--json'], []]) {
+			const spoolDir = await tempDir();
+			const run = await ccdl('endless-cursor', ['list', ...listArgs, ...json], {deadlineMs: 60_000, env: {TMPDIR: spoolDir}});
+			expect(run.code, run.stderr).toBe(4);
+			expect(run.stdout).toBe('');
+			expect(await readdir(spoolDir)).toEqual([]);
+		}
 	});
 
 	it('media-trickle-body: a body slower than --speed-limit for --speed-time is cut; the run ends with the file failed, saying why', async () => {
