@@ -5,10 +5,17 @@
  * stack trace only for a bug, and only with CCDL_DEBUG=1.
  */
 import {readFileSync} from 'node:fs';
+import {setFlagsFromString} from 'node:v8';
 import {CcdlError} from './lib/errors.js';
 import {errorText} from './lib/i18n/error-text.js';
 import {createTranslator, langOf} from './lib/i18n/index.js';
 import {setVerbosity, takeVerbosityFlags} from './lib/output/verbosity.js';
+
+// Downloads (and the app) keep V8's young generation at its first size, unless the user set semi-space flags: peak RSS
+// of 3,011 downloaded files 216 → 140 MB, and less CPU (issue 12). Planning alone (list) keeps V8's default.
+if (['download', 'run', undefined].includes(process.argv.slice(2).find(arg => !arg.startsWith('-'))) && !/semi-space/.test(`${process.execArgv.join(' ')} ${process.env['NODE_OPTIONS'] ?? ''}`)) {
+	setFlagsFromString('--semi-space-growth-factor=1');
+}
 
 function version(): string {
 	const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {version: string};
