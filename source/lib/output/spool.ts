@@ -3,7 +3,6 @@
  * million rows never sits in memory, and a command that fails halfway (a server gone mid-listing, Ctrl-C) leaves
  * nothing half-written on its standard output: `ccdl list --json > plan.json` gives a whole document or none.
  */
-import {once} from 'node:events';
 import {createReadStream, createWriteStream, type WriteStream} from 'node:fs';
 import {mkdtemp, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
@@ -46,7 +45,17 @@ export class Spool {
 	readonly write = async (text: string): Promise<void> => {
 		this.#check();
 		if (!this.#stream.write(text)) {
-			await Promise.race([once(this.#stream, 'drain'), once(this.#stream, 'close')]).catch(() => undefined);
+			// A failed write closes the stream: waiting for 'close' too means an error never leaves this hanging.
+			await new Promise<void>(resolve => {
+				const done = () => {
+					this.#stream.off('drain', done);
+					this.#stream.off('close', done);
+					resolve();
+				};
+
+				this.#stream.on('drain', done);
+				this.#stream.on('close', done);
+			});
 			this.#check();
 		}
 	};
