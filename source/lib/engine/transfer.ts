@@ -7,9 +7,10 @@
  * holding a slot or the whole run; a server that stops answering ends the run through the OutageWatch.
  */
 import {createHash, type Hash} from 'node:crypto';
-import {statSync, unlinkSync} from 'node:fs';
-import {type FileHandle, open, rm, unlink, writeFile} from 'node:fs/promises';
+import {closeSync, openSync, statSync, unlinkSync, writev, writevSync} from 'node:fs';
+import {rm, unlink, writeFile} from 'node:fs/promises';
 import path from 'node:path';
+import {promisify} from 'node:util';
 import type {Readable} from 'node:stream';
 import {setTimeout as delay} from 'node:timers/promises';
 import {ApiProblemError, AuthError, ServerError} from '../api/errors.js';
@@ -121,21 +122,76 @@ function removeIfThere(file: string): void {
 /** Bytes gathered from the body before they are written: one write for most files, few for large ones. */
 const writeBatchBytes = 1024 * 1024;
 
-/** Writes `chunks` at the file's position, however many calls it takes. */
-async function writeAll(handle: FileHandle, chunks: Buffer[]): Promise<void> {
-	let rest = chunks;
-	while (rest.length > 0) {
-		const {bytesWritten} = rest.length === 1 ? await handle.write(rest[0]!) : await handle.writev(rest);
-		let skip = bytesWritten;
-		let index = 0;
-		while (index < rest.length && skip >= rest[index]!.length) {
-			skip -= rest[index]!.length;
-			index++;
-		}
+const writevAsync = promisify(writev);
 
-		rest = rest.slice(index);
-		if (skip > 0) {
-			rest[0] = rest[0]!.subarray(skip);
+/** What of `chunks` is left after `written` bytes of them. */
+function rest(chunks: Buffer[], written: number): Buffer[] {
+	let index = 0;
+	while (index < chunks.length && written >= chunks[index]!.length) {
+		written -= chunks[index]!.length;
+		index++;
+	}
+
+	const left = chunks.slice(index);
+	if (written > 0) {
+		left[0] = left[0]!.subarray(written);
+	}
+
+	return left;
+}
+
+/**
+ * Writes a partial through one descriptor, in batches of up to writeBatchBytes with at most one write in flight
+ * (reading goes on meanwhile). A file that fits one batch (most recordings) costs three system calls on this thread:
+ * open, one writev, close; each round trip through the thread pool cost the main thread more than the call itself.
+ * Larger files are written through the thread pool batch by batch, so the event loop never waits on the disk for them.
+ */
+class PartialWriter {
+	readonly #fd: number;
+	#batch: Buffer[] = [];
+	#batchBytes = 0;
+	#writing: Promise<void> | undefined;
+
+	constructor(file: string, append: boolean) {
+		this.#fd = openSync(file, append ? 'a' : 'w', 0o600);
+	}
+
+	/** Takes a chunk; returns a promise to wait for only when a full batch waits for the write before it. */
+	add(chunk: Buffer): Promise<void> | undefined {
+		this.#batch.push(chunk);
+		this.#batchBytes += chunk.length;
+		return this.#batchBytes >= writeBatchBytes ? this.#startWrite() : undefined;
+	}
+
+	async #startWrite(): Promise<void> {
+		await this.#writing;
+		const batch = this.#take();
+		const fd = this.#fd;
+		this.#writing = (async () => {
+			for (let left = batch; left.length > 0;) {
+				left = rest(left, (await writevAsync(fd, left)).bytesWritten);
+			}
+		})();
+		this.#writing.catch(() => undefined);
+	}
+
+	#take(): Buffer[] {
+		const batch = this.#batch;
+		this.#batch = [];
+		this.#batchBytes = 0;
+		return batch;
+	}
+
+	/** Waits for the write in flight, writes what is left (unless `keep` is false) and closes the descriptor. */
+	async close(keep: boolean): Promise<void> {
+		try {
+			await this.#writing;
+			for (let left = keep ? this.#take() : []; left.length > 0;) {
+				left = rest(left, writevSync(this.#fd, left));
+			}
+		} finally {
+			await this.#writing?.catch(() => undefined);
+			closeSync(this.#fd);
 		}
 	}
 }
@@ -455,23 +511,22 @@ export async function transferFile(source: Source, sink: Sink, file: PlannedFile
 			try {
 				signal.throwIfAborted();
 				// Straight from the socket into the partial: each chunk is hashed and counted as it arrives, and written in
-				// batches of up to writeBatchBytes (one write for a small file), with at most one write in flight; while
-				// it is, reading goes on until the next batch is full.
-				const handle = await open(part, offset > 0 ? 'a' : 'w', 0o600);
-				let writing: Promise<void> | undefined;
+				// batches (see PartialWriter).
+				const writer = new PartialWriter(part, offset > 0);
+				let keep = true;
 				try {
-					let batch: Buffer[] = [];
-					let batchBytes = 0;
 					for await (const chunk of body as AsyncIterable<Buffer>) {
 						speed.count(chunk.length);
 						received += chunk.length;
 						transferred += chunk.length;
 						if (expectedSize !== undefined && received > expectedSize) {
+							keep = false;
 							throw new TransferError('too-long', 'the server sent more bytes than announced');
 						}
 
 						// Neither the listing nor the response gave a size: a body that never ends must not fill the disk.
 						if (expectedSize === undefined && received > maxUnannouncedBytes) {
+							keep = false;
 							throw new TransferError('too-big', `the server sent more than ${maxUnannouncedBytes} bytes without announcing a size`);
 						}
 
@@ -481,14 +536,9 @@ export async function transferFile(source: Source, sink: Sink, file: PlannedFile
 							headBytes += Math.min(chunk.length, 16 - headBytes);
 						}
 
-						batch.push(chunk);
-						batchBytes += chunk.length;
-						if (batchBytes >= writeBatchBytes) {
-							await writing;
-							writing = writeAll(handle, batch);
-							writing.catch(() => undefined);
-							batch = [];
-							batchBytes = 0;
+						const full = writer.add(chunk);
+						if (full) {
+							await full;
 						}
 
 						// Progress is coalesced downstream; still, no need to call out for every chunk.
@@ -502,17 +552,15 @@ export async function transferFile(source: Source, sink: Sink, file: PlannedFile
 							}
 						}
 					}
-
-					await writing;
-					writing = undefined;
-					await writeAll(handle, batch);
-				} finally {
-					await writing?.catch(() => undefined);
-					await handle.close();
+				} catch (error) {
+					// A cut body leaves the bytes it brought (the next attempt resumes after them); too many leave none.
+					await writer.close(keep).catch(() => undefined);
+					throw error;
 				}
 
+				await writer.close(true);
 				speed.stop();
-						} catch (error) {
+			} catch (error) {
 				speed.stop();
 				if (!body.readableEnded) {
 					body.destroy();
