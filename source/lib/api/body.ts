@@ -116,21 +116,28 @@ export async function readBody(response: IncomingMessage, maxBytes: number, opti
 export function jsonShapeProblem(bytes: Uint8Array, limits: Pick<JsonLimits, 'maxDepth' | 'maxContainers'>): BodyLimitError | undefined {
 	let depth = 0;
 	let containers = 0;
-	let inString = false;
-	for (let index = 0; index < bytes.length; index++) {
-		const byte = bytes[index]!;
-		if (inString) {
-			if (byte === 0x5C) {
-				index++;
-			} else if (byte === 0x22) {
-				inString = false;
-			}
-
-			continue;
-		}
-
+	const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+	for (let index = 0; index < buffer.length; index++) {
+		const byte = buffer[index]!;
 		if (byte === 0x22) {
-			inString = true;
+			// Most of a listing is string contents: jump to the closing quote with indexOf (memchr), not byte by byte.
+			// A quote preceded by an odd number of backslashes is escaped and does not close the string.
+			for (;;) {
+				const close = buffer.indexOf(0x22, index + 1);
+				if (close < 0) {
+					return undefined;
+				}
+
+				let backslashes = 0;
+				while (buffer[close - 1 - backslashes] === 0x5C) {
+					backslashes++;
+				}
+
+				index = close;
+				if (backslashes % 2 === 0) {
+					break;
+				}
+			}
 		} else if (byte === 0x7B || byte === 0x5B) {
 			if (++depth > limits.maxDepth) {
 				return new BodyLimitError('too-deep', `JSON nested deeper than ${limits.maxDepth} levels`);
