@@ -119,8 +119,11 @@ function removeIfThere(file: string): void {
 	}
 }
 
-/** Bytes gathered from the body before they are written: one write for most files, few for large ones. */
-const writeBatchBytes = 1024 * 1024;
+/**
+ * Bytes gathered from the body before they are written: one write for a file up to this size. Larger batches kept more
+ * chunks alive for no measurable CPU gain (peak RSS of 9 × 64 MiB at 8 at a time: 1 MiB 186 MB, 256 KiB 164 MB).
+ */
+const writeBatchBytes = 256 * 1024;
 
 const writevAsync = promisify(writev);
 
