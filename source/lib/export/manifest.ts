@@ -225,12 +225,40 @@ function csvField(value: string | number | undefined): string {
 }
 
 export function toCsv(rows: readonly ManifestRow[], options: {bom?: boolean} = {}): string {
-	const lines = [columns.map(([, title]) => csvField(title)).join(',')];
-	for (const row of rows) {
-		lines.push(columns.map(([key]) => csvField(row[key])).join(','));
+	return [...csvChunks(rows, options)].join('');
+}
+
+/** Text in chunks of about 64 kB: a long manifest is written piece by piece, never as one string. */
+function * chunked(lines: Iterable<string>): Generator<string> {
+	let chunk = '';
+	for (const line of lines) {
+		chunk += line;
+		if (chunk.length >= 64 * 1024) {
+			yield chunk;
+			chunk = '';
+		}
 	}
 
-	return `${options.bom ? '\uFEFF' : ''}${lines.join('\r\n')}\r\n`;
+	if (chunk) {
+		yield chunk;
+	}
+}
+
+function * csvChunks(rows: readonly ManifestRow[], options: {bom?: boolean} = {}): Generator<string> {
+	yield * chunked((function * () {
+		yield `${options.bom ? '\uFEFF' : ''}${columns.map(([, title]) => csvField(title)).join(',')}\r\n`;
+		for (const row of rows) {
+			yield `${columns.map(([key]) => csvField(row[key])).join(',')}\r\n`;
+		}
+	})());
+}
+
+function * jsonlChunks(rows: readonly ManifestRow[]): Generator<string> {
+	yield * chunked((function * () {
+		for (const row of rows) {
+			yield `${JSON.stringify(row)}\n`;
+		}
+	})());
 }
 
 /** The rows of a manifest.jsonl text; damaged lines are skipped. */
@@ -276,7 +304,7 @@ export async function writeManifest(sink: Sink, rows: readonly ManifestRow[], op
 	const exported = new Set([...merged.values()].filter(row => row.file).map(row => row.contactId));
 	const all = [...merged.values()].filter(row => row.status !== 'limited' || !exported.has(row.contactId));
 	// jsonl first: it is what `ccdl verify` and the next run read.
-	const jsonl = await sink.writeText(manifestJsonName, all.map(row => JSON.stringify(row)).join('\n') + (all.length > 0 ? '\n' : ''));
-	const csv = await sink.writeText(manifestCsvName, toCsv(all, options));
+	const jsonl = await sink.writeText(manifestJsonName, jsonlChunks(all));
+	const csv = await sink.writeText(manifestCsvName, csvChunks(all, options));
 	return {csv, jsonl};
 }

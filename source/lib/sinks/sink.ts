@@ -56,8 +56,11 @@ export interface Sink {
 	publish(staged: string, relativePath: string, options: PublishOptions): Promise<PublishResult>;
 	/** A small text file (the manifest), or undefined when it is not there. */
 	readText(relativePath: string): Promise<string | undefined>;
-	/** Replaces a small text file atomically; returns its location. */
-	writeText(relativePath: string, content: string): Promise<string>;
+	/**
+	 * Replaces a text file (the manifest) atomically; returns its location. The content may come as chunks, in
+	 * order, read once: a manifest of many thousand rows is then never one string in memory.
+	 */
+	writeText(relativePath: string, content: string | Iterable<string>): Promise<string>;
 	/** A file's location for people (path or URL), whether or not it exists yet. */
 	locate(relativePath: string): string;
 	close(): Promise<void>;

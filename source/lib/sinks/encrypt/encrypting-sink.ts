@@ -196,7 +196,7 @@ export class EncryptingSink implements Sink {
 		return this.inner.readText(relativePath);
 	}
 
-	async writeText(relativePath: string, content: string): Promise<string> {
+	async writeText(relativePath: string, content: string | Iterable<string>): Promise<string> {
 		return this.inner.writeText(relativePath, content);
 	}
 

@@ -15,7 +15,7 @@ import {readFileSync} from 'node:fs';
 import {rm, stat} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type {Readable} from 'node:stream';
+import {Readable} from 'node:stream';
 import SftpClient from 'ssh2-sftp-client';
 import {FilesystemError, UsageError} from '../../errors.js';
 import {PublishError} from '../local/local-sink.js';
@@ -402,13 +402,13 @@ export class SftpSink implements Sink {
 		return (await client.get(remote) as Buffer).toString('utf8');
 	}
 
-	async writeText(relativePath: string, content: string): Promise<string> {
+	async writeText(relativePath: string, content: string | Iterable<string>): Promise<string> {
 		const remote = this.remotePath(relativePath);
 		const client = await this.#connect();
 		await this.#ensureFolder(remote);
 		const temporary = `${path.posix.dirname(remote)}/.ccdl-tmp-${process.pid}-${path.posix.basename(remote)}`;
 		try {
-			await client.put(Buffer.from(content, 'utf8'), temporary);
+			await client.put(typeof content === 'string' ? Buffer.from(content, 'utf8') : Readable.from(content, {objectMode: false}), temporary);
 			await this.#rename(temporary, remote, true);
 		} catch (error) {
 			await client.delete(temporary, true).catch(() => undefined);
