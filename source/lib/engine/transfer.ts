@@ -11,6 +11,8 @@ import {closeSync, openSync, statSync, unlinkSync, writev, writevSync} from 'nod
 import {rm, unlink, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {promisify} from 'node:util';
+import {setFlagsFromString} from 'node:v8';
+import {runInNewContext} from 'node:vm';
 import type {Readable} from 'node:stream';
 import {setTimeout as delay} from 'node:timers/promises';
 import {ApiProblemError, AuthError, ServerError} from '../api/errors.js';
@@ -126,6 +128,43 @@ function removeIfThere(file: string): void {
 const writeBatchBytes = 256 * 1024;
 
 const writevAsync = promisify(writev);
+
+/** Bytes received (by every transfer of the process) between two young-generation collections. */
+const collectEveryBytes = 8 * 1024 * 1024;
+let receivedSinceCollect = 0;
+let collectYoung: ((options: {type: 'minor'}) => void) | null | undefined;
+
+/**
+ * Counts received bytes and, every collectEveryBytes, has V8 collect its young generation. Each body chunk is a
+ * 64 KiB buffer outside the JS heap, freed only when its small JS wrapper is collected; left to itself V8 collected
+ * after tens of MB of them, so the process kept fresh memory for them: on 9 × 64 MiB, peak RSS 158-175 → 111-113 MB
+ * and CPU 1.7-1.8 → 1.25-1.35 s (the buffers are reused while still mapped and in cache), wall 1.3-1.8 → 1.1 s; every
+ * 2 MiB cost more than it saved. A collection of the small young generation takes well under a millisecond.
+ */
+function countReceived(bytes: number): void {
+	receivedSinceCollect += bytes;
+	if (receivedSinceCollect < collectEveryBytes) {
+		return;
+	}
+
+	receivedSinceCollect = 0;
+	if (collectYoung === undefined) {
+		// Node exposes V8's collector only with --expose-gc; a context made after setting the flag carries it.
+		try {
+			const exposed = (globalThis as {gc?: unknown}).gc;
+			if (typeof exposed !== 'function') {
+				setFlagsFromString('--expose-gc');
+			}
+
+			const collect: unknown = typeof exposed === 'function' ? exposed : runInNewContext('gc');
+			collectYoung = typeof collect === 'function' ? collect as (options: {type: 'minor'}) => void : null;
+		} catch {
+			collectYoung = null;
+		}
+	}
+
+	collectYoung?.({type: 'minor'});
+}
 
 /** What of `chunks` is left after `written` bytes of them. */
 function rest(chunks: Buffer[], written: number): Buffer[] {
@@ -534,6 +573,7 @@ export async function transferFile(source: Source, sink: Sink, file: PlannedFile
 						}
 
 						digestState.update(chunk);
+						countReceived(chunk.length);
 						if (offset === 0 && headBytes < 16) {
 							head.push(chunk.subarray(0, 16 - headBytes));
 							headBytes += Math.min(chunk.length, 16 - headBytes);
