@@ -149,10 +149,11 @@ export class LocalSink implements Sink {
 		}
 	}
 
-	async writeText(relativePath: string, content: string): Promise<string> {
+	async writeText(relativePath: string, content: string | Iterable<string>): Promise<string> {
 		const target = this.#absolute(relativePath);
 		const temporary = `${target}.ccdl-tmp-${process.pid}`;
 		try {
+			// writeFile takes the manifest's chunks as they are made (an iterable), not one string of it all.
 			await writeFile(temporary, content, {mode: this.fileMode});
 			await rename(temporary, target);
 		} catch (error) {
