@@ -52,6 +52,7 @@ export class ThrottledError extends CcdlError {
 }
 
 export interface TransferHooks {
+	/** An attempt is under way: from its request when it fetches from the first byte, from the answer when it resumes. */
 	onStart?: (resumedFrom: number) => void;
 	/** Bytes of the file on disk so far (including resumed bytes). */
 	onProgress?: (bytes: number, size: number | undefined) => void;
@@ -422,6 +423,14 @@ export async function transferFile(source: Source, sink: Sink, file: PlannedFile
 				await hashInto(part, hash);
 			}
 
+			// A file fetched from its first byte is under way from its request on (a slow server's wait is part of it, and
+			// the app shows it in flight meanwhile); a resume is announced once the server agreed to it, with what it
+			// resumes from.
+			const startedEarly = offset === 0;
+			if (startedEarly) {
+				hooks.onStart?.(0);
+			}
+
 			let response;
 			try {
 				response = await source.openMedia(file.href, {offset, ...(offset > 0 && meta?.etag ? {ifRange: meta.etag} : {}), signal});
@@ -538,7 +547,10 @@ export async function transferFile(source: Source, sink: Sink, file: PlannedFile
 				...(expectedDigest ? {sha256: expectedDigest} : {}),
 			});
 			meta = sidecar;
-			hooks.onStart?.(offset);
+			if (!startedEarly) {
+				hooks.onStart?.(offset);
+			}
+
 			let received = offset;
 			let lastReport = 0;
 			let lastLife = 0;
