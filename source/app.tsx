@@ -10,18 +10,19 @@ import {type FilterValues, flowReducer, initialFlow, type LoginInput, type Namin
 import {useI18n} from './hooks/use-i18n.js';
 import {useTheme} from './hooks/use-theme.js';
 import {parseUserInstant} from './lib/dates.js';
-import type {Plan} from './lib/engine/plan.js';
+import type {Plan, PlannedFile, Planner} from './lib/engine/plan.js';
 import {describeError} from './lib/i18n/describe-error.js';
 import {openJournal, type RunRecord} from './lib/journal/journal.js';
 import {checkLimit} from './lib/limits/limits.js';
 import {contactsToExport} from './lib/limits/plan.js';
 import {loginCompany} from './lib/profiles/run-profiles.js';
 import {ProfileStore} from './lib/profiles/store.js';
-import {listForRun, login as loginTo, planRun, startRun} from './lib/run/pipeline.js';
+import {listingPages, login as loginTo, openPlanner, queryOf, startRun} from './lib/run/pipeline.js';
 import type {RunRequest} from './lib/run/request.js';
 import {companyUrl} from './lib/sources/company-url.js';
 import {platformInfo} from './lib/sources/registry.js';
 import type {SettingsStore} from './lib/settings/settings.js';
+import type {Contact} from './lib/sources/model.js';
 import {visible} from './lib/text/visible.js';
 import {CampaignsScreen} from './screens/campaigns/campaigns-screen.js';
 import {DownloadScreen} from './screens/download/download-screen.js';
@@ -50,6 +51,42 @@ export interface AppProps {
 
 const previewSamples = 5;
 
+/**
+ * The listing of the current filters, kept outside React state: it goes on after its first page while the user
+ * names the files, and the plan on the list grows page by page as it arrives.
+ */
+interface Listing {
+	contacts: Contact[];
+	done: boolean;
+	/** Why it stopped early; a plan of it can never complete. */
+	error?: unknown;
+	/** The planner's work, one step at a time in the order asked for (a page never overtakes the plan it joins). */
+	queue: Promise<void>;
+	planning?: Planning;
+}
+
+/** The plan being made of a listing under one choice of file names. */
+interface Planning {
+	naming: NamingValues;
+	planner: Planner;
+	/** How many of the listing's contacts the planner has been given. */
+	covered: number;
+	contacts: Contact[];
+	files: PlannedFile[];
+	complete: boolean;
+	/** d was pressed while the plan was still growing: the download starts once it is complete. */
+	downloadWhenComplete: boolean;
+}
+
+/** Drops a listing's plan (the user chose other names or went back); its destination connection is closed. */
+function dropPlanning(listing: Listing | undefined): void {
+	const planning = listing?.planning;
+	if (listing && planning) {
+		listing.planning = undefined;
+		void planning.planner.sink.close().catch(() => undefined);
+	}
+}
+
 export function App({initial, timeZone, settings, hint, concurrency = 8, platform = 'ccm', onExit}: AppProps) {
 	const [state, dispatch] = useReducer(flowReducer, initial, initialFlow);
 	const translator = useI18n();
@@ -60,6 +97,8 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, platfor
 	const stateRef = useRef(state);
 	stateRef.current = state;
 	const listingAbort = useRef<AbortController | undefined>(undefined);
+	const listingRef = useRef<Listing | undefined>(undefined);
+	const [downloadQueued, setDownloadQueued] = useState(false);
 	const quitAfterRun = useRef(false);
 
 	/** Quits; `message` is printed on the terminal's own screen once the app's screen is gone (so it stays). */
@@ -76,8 +115,10 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, platfor
 		dispatch({type: 'toggle-help'});
 	}, []);
 
-	const back = useCallback(() => {
-		listingAbort.current?.abort();
+	// Back from the list keeps the listing going (the names may change, the contacts do not).
+	const backFromList = useCallback(() => {
+		dropPlanning(listingRef.current);
+		setDownloadQueued(false);
 		dispatch({type: 'back'});
 	}, []);
 	const backFromCampaigns = useCallback((ids: string[]) => {
@@ -88,6 +129,8 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, platfor
 		dispatch({type: 'back', keep: {filters}});
 	}, []);
 	const backFromNaming = useCallback((naming: NamingValues) => {
+		listingAbort.current?.abort();
+		dropPlanning(listingRef.current);
 		dispatch({type: 'back', keep: {naming}});
 	}, []);
 
@@ -192,59 +235,154 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, platfor
 		csvBom: false,
 	}), [concurrency, platform, timeZone]);
 
+	/** Runs planner work after what is already queued; a failure is shown, unless the listing was abandoned. */
+	const enqueue = useCallback((listing: Listing, task: () => Promise<void>) => {
+		listing.queue = listing.queue.then(task).catch((error: unknown) => {
+			if (listingRef.current === listing) {
+				fail(error);
+			}
+		});
+	}, [fail]);
+
+	const downloadRef = useRef<(planned: Plan) => Promise<void>>(async () => undefined);
+
+	/**
+	 * Gives the planner the contacts listed since it last ran and shows the plan: on the list the first time
+	 * (`announce`), then as it grows. Once the listing is done the plan is finished (free space, limits).
+	 */
+	const growPlan = useCallback(async (listing: Listing, announce = false) => {
+		const planning = listing.planning;
+		if (!planning || planning.complete) {
+			return;
+		}
+
+		const end = listing.contacts.length;
+		if (!announce && end === planning.covered && !listing.done) {
+			return;
+		}
+
+		if (end > planning.covered) {
+			const page = await planning.planner.add(listing.contacts.slice(planning.covered, end));
+			planning.covered = end;
+			planning.contacts = planning.contacts.concat(page.contacts);
+			planning.files = planning.files.concat(page.files);
+		}
+
+		const complete = listing.done && planning.covered === listing.contacts.length;
+		const totals = complete ? await planning.planner.finish() : planning.planner.current();
+		if (listing.planning !== planning) {
+			return;
+		}
+
+		const built: Plan = {...totals, contacts: planning.contacts, files: planning.files};
+		let limitPreview;
+		const {session} = stateRef.current;
+		if (complete && session) {
+			// What the limits would leave out if the run started now, said before it starts (read only: the
+			// reservation is made when the download starts).
+			const journal = openJournal();
+			try {
+				limitPreview = checkLimit(journal, session.source.baseUrl, contactsToExport(built).length, new Date(), {timeZone});
+			} finally {
+				journal.close();
+			}
+		}
+
+		planning.complete = complete;
+		const preview = limitPreview && !limitPreview.ok ? {limitPreview} : {};
+		dispatch(announce ? {type: 'planned', naming: planning.naming, plan: built, complete, ...preview} : {type: 'plan-grew', plan: built, complete, ...preview});
+		if (complete && planning.downloadWhenComplete) {
+			setDownloadQueued(false);
+			void downloadRef.current(built);
+		}
+	}, [timeZone]);
+
 	const list = useCallback(async (filters: FilterValues) => {
 		const {session, selectedCampaigns} = stateRef.current;
 		if (!session) {
 			return;
 		}
 
+		listingAbort.current?.abort();
+		dropPlanning(listingRef.current);
 		const controller = new AbortController();
 		listingAbort.current = controller;
+		const listing: Listing = {contacts: [], done: false, queue: Promise.resolve()};
+		listingRef.current = listing;
 		dispatch({type: 'busy', key: 'busy.listing', params: {count: 0}});
+		let first = true;
+		const shown = (done: boolean) => {
+			const progress = {count: listing.contacts.length, done};
+			if (first) {
+				// The first page is enough to name the files by: the rest is listed meanwhile.
+				first = false;
+				settings.set({outDir: filters.outDir});
+				dispatch({type: 'listed', filters, contacts: listing.contacts, listing: progress});
+			} else {
+				dispatch({type: 'listing-progress', ...progress});
+			}
+		};
+
 		try {
-			const contacts = await listForRun(session.source, {...requestOf(stateRef.current, filters), campaigns: selectedCampaigns}, {
-				signal: controller.signal,
-				onPage: count => {
-					dispatch({type: 'busy', key: 'busy.listing', params: {count}});
-				},
-			});
-			settings.set({outDir: filters.outDir});
-			dispatch({type: 'listed', filters, contacts});
+			const query = await queryOf(session.source, {...requestOf(stateRef.current, filters), campaigns: selectedCampaigns}, controller.signal);
+			for await (const batch of listingPages(session.source, query, {signal: controller.signal})) {
+				for (const contact of batch) {
+					listing.contacts.push(contact);
+				}
+
+				shown(false);
+				enqueue(listing, async () => growPlan(listing));
+			}
+
+			listing.done = true;
+			shown(true);
+			enqueue(listing, async () => growPlan(listing));
 		} catch (error) {
+			listing.error = error;
 			if (!controller.signal.aborted) {
 				fail(error);
 			}
 		}
-	}, [fail, requestOf, settings]);
+	}, [enqueue, fail, growPlan, requestOf, settings]);
 
 	const plan = useCallback(async (naming: NamingValues) => {
-		const {contacts = [], session} = stateRef.current;
+		const listing = listingRef.current;
+		if (!listing) {
+			return;
+		}
+
+		if (listing.error) {
+			fail(listing.error);
+			return;
+		}
+
+		dropPlanning(listing);
+		setDownloadQueued(false);
 		dispatch({type: 'busy', key: 'busy.planning'});
-		try {
-			const built = await planRun(contacts, requestOf(stateRef.current, undefined, naming));
-			settings.set({template: naming.template, dateFormat: naming.dateFormat});
-			// What the limits would leave out if the run started now, said before it starts (read only: the
-			// reservation is made when the download starts).
-			let limitPreview;
-			if (session) {
-				const journal = openJournal();
-				try {
-					limitPreview = checkLimit(journal, session.source.baseUrl, contactsToExport(built).length, new Date(), {timeZone});
-				} finally {
-					journal.close();
-				}
+		const request = requestOf(stateRef.current, undefined, naming);
+		enqueue(listing, async () => {
+			const planner = await openPlanner(request);
+			if (listingRef.current !== listing) {
+				await planner.sink.close().catch(() => undefined);
+				return;
 			}
 
-			dispatch({type: 'planned', naming, plan: built, ...(limitPreview && !limitPreview.ok ? {limitPreview} : {})});
-		} catch (error) {
-			fail(error);
-		}
-	}, [fail, requestOf, settings, timeZone]);
+			listing.planning = {naming, planner, covered: 0, contacts: [], files: [], complete: false, downloadWhenComplete: false};
+			settings.set({template: naming.template, dateFormat: naming.dateFormat});
+			await growPlan(listing, true);
+		});
+	}, [enqueue, fail, growPlan, requestOf, settings]);
 
 	const download = useCallback(async (planned: Plan) => {
 		const {session} = stateRef.current;
 		if (!session) {
 			return;
+		}
+
+		// The run owns the plan's destination from here (it closes it); the listing's plan is done.
+		const listing = listingRef.current;
+		if (listing) {
+			listing.planning = undefined;
 		}
 
 		// The same pipeline as `ccdl download`: journal, claims, limits, profiles, manifest.
@@ -267,6 +405,23 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, platfor
 			fail(error);
 		}
 	}, [fail, quit, requestOf]);
+	downloadRef.current = download;
+
+	/** d on the list: the run starts now, or (the plan still growing) as soon as the listing is complete. */
+	const downloadFromList = useCallback(() => {
+		const planning = listingRef.current?.planning;
+		// The listing's own record, not React state, which may not have caught up with a plan just completed.
+		if (planning && !planning.complete) {
+			planning.downloadWhenComplete = true;
+			setDownloadQueued(true);
+			return;
+		}
+
+		const {plan: planned} = stateRef.current;
+		if (planned) {
+			void download(planned);
+		}
+	}, [download]);
 
 	const retryFailed = useCallback(() => {
 		const {plan: planned, summary} = stateRef.current;
@@ -320,7 +475,11 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, platfor
 		}
 
 		case 'list': {
-			screen = <ListScreen plan={state.plan!} archivedByJournal={state.session?.source.capabilities.markArchived === false} onDownload={() => void download(state.plan!)} onBack={back} onHelp={help} isActive={active}/>;
+			screen = (
+				<ListScreen plan={state.plan!} archivedByJournal={state.session?.source.capabilities.markArchived === false}
+					growing={state.planComplete === false ? {listed: state.listing?.count ?? state.plan!.contacts.length, downloadQueued} : undefined}
+					onDownload={downloadFromList} onBack={backFromList} onHelp={help} isActive={active}/>
+			);
 			break;
 		}
 
@@ -417,6 +576,9 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, platfor
 				? <Text color={theme.bad}>{state.error}</Text> : null}
 			{state.busy && state.step !== 'login' && state.step !== 'filters' && state.step !== 'file-name'
 				? <Text color={theme.warn}>{t(state.busy.key, state.busy.params)}</Text> : null}
+			{/* The listing goes on while the files are named: say how far it is. */}
+			{state.step === 'file-name' && !state.busy && state.listing && !state.listing.done
+				? <Text color={theme.muted}>{t('busy.listing', {count: state.listing.count})}</Text> : null}
 			<Text color={theme.muted}>{t('keys.hint')}</Text>
 		</Box>
 	);

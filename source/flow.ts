@@ -56,7 +56,14 @@ export interface FlowState {
 	naming: NamingValues;
 	/** Contacts listed for the current filters (preview on the file-name screen, then the plan). */
 	contacts?: Contact[];
+	/**
+	 * The listing behind `contacts`: it goes on after its first page, while the user names the files and watches
+	 * the list fill. A plan is complete only once it is done.
+	 */
+	listing?: {count: number; done: boolean};
 	plan?: Plan;
+	/** The plan has every listed contact, its free space checked: the download may start. */
+	planComplete?: boolean;
 	/** What the limits would leave out of the plan if it started now (shown before starting). */
 	limitPreview?: LimitCheck;
 	run?: RunHandle;
@@ -78,8 +85,13 @@ export type FlowAction =
 	| {type: 'failed'; message: string}
 	| {type: 'logged-in'; login: LoginInput; source: Source; user: SourceUser; campaigns: Campaign[]}
 	| {type: 'campaigns-chosen'; ids: string[]}
-	| {type: 'listed'; filters: FilterValues; contacts: Contact[]}
-	| {type: 'planned'; naming: NamingValues; plan: Plan; limitPreview?: LimitCheck}
+	/** The listing's first page is in: name the files while the rest arrives. */
+	| {type: 'listed'; filters: FilterValues; contacts: Contact[]; listing: {count: number; done: boolean}}
+	| {type: 'listing-progress'; count: number; done: boolean}
+	/** A plan to show on the list (complete, or the pages listed so far). */
+	| {type: 'planned'; naming: NamingValues; plan: Plan; complete: boolean; limitPreview?: LimitCheck}
+	/** The plan on the list grew by the pages listed since (and is complete once the listing is done). */
+	| {type: 'plan-grew'; plan: Plan; complete: boolean; limitPreview?: LimitCheck}
 	| {type: 'download-started'; run: RunHandle}
 	| {type: 'download-finished'; result: RunResult}
 	/** Esc: one step back, keeping what the screen had typed so far. */
@@ -131,11 +143,22 @@ export function flowReducer(state: FlowState, action: FlowAction): FlowState {
 		}
 
 		case 'listed': {
-			return {...state, step: 'file-name', busy: undefined, error: undefined, filters: action.filters, contacts: action.contacts};
+			return {...state, step: 'file-name', busy: undefined, error: undefined, filters: action.filters, contacts: action.contacts, listing: action.listing};
+		}
+
+		case 'listing-progress': {
+			return {...state, listing: {count: action.count, done: action.done}};
 		}
 
 		case 'planned': {
-			return {...state, step: 'list', busy: undefined, error: undefined, naming: action.naming, plan: action.plan, limitPreview: action.limitPreview};
+			return {
+				...state, step: 'list', busy: undefined, error: undefined, naming: action.naming, plan: action.plan, planComplete: action.complete,
+				limitPreview: action.limitPreview,
+			};
+		}
+
+		case 'plan-grew': {
+			return {...state, plan: action.plan, planComplete: action.complete, limitPreview: action.limitPreview};
 		}
 
 		case 'download-started': {

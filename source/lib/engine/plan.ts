@@ -248,6 +248,20 @@ export class Planner {
 		return {contacts: this.#totals.contacts, files: this.#totals.files};
 	}
 
+	/** Where the files go; closed by whoever ends the plan (the run, or the caller that drops it). */
+	get sink(): Sink {
+		return this.#options.sink;
+	}
+
+	/** The totals of the pages planned so far, before free space is known (a plan still growing). */
+	current(): PlanTotals {
+		const {contacts: _contacts, files: _files, ...totals} = this.#totals;
+		return {
+			...totals, byCampaign: {...totals.byCampaign}, byChannel: {...totals.byChannel}, collisions: {...totals.collisions},
+			outDir: this.#options.sink.location, sink: this.#options.sink, freeBytes: undefined,
+		};
+	}
+
 	/**
 	 * A file of this plan will be written at `relativePath` (not merely a name the resolver gave out and the plan
 	 * moved away from): a file at the destination there cannot be kept as someone's identical copy.
@@ -395,13 +409,13 @@ export class Planner {
 	/** The plan's totals, once every page is in; refuses a download the destination has no room for. */
 	async finish(): Promise<PlanTotals> {
 		const {sink} = this.#options;
-		const {contacts: _contacts, files: _files, ...totals} = this.#totals;
+		const totals = this.current();
 		const freeBytes = await sink.freeSpace();
 		if (!this.#options.dryRun && freeBytes !== undefined && totals.downloadBytes > freeBytes) {
 			throw new FilesystemError('no-space', `Not enough free space in ${sink.location}: the download needs ${formatBytes(totals.downloadBytes)}, ${formatBytes(freeBytes)} is free; free some space or choose another destination.`);
 		}
 
-		return {...totals, outDir: sink.location, sink, freeBytes};
+		return {...totals, freeBytes};
 	}
 }
 

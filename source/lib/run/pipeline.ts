@@ -142,6 +142,33 @@ export interface ListingPlanOptions {
 	dryRun?: boolean;
 }
 
+/** The contacts of a resolved query as they are listed, a page at a time, "archived" as the platform or journal says. */
+export async function * listingPages(source: Source, query: ContactQuery, options: Pick<ListingPlanOptions, 'signal' | 'onPage' | 'journal'> = {}): AsyncGenerator<Contact[]> {
+	// One journal for the whole listing, when the platform's "archived" is the journal's record.
+	const journal = options.journal ?? (source.capabilities.markArchived ? undefined : openJournal());
+	try {
+		for await (const batch of contactBatches(source, query, options)) {
+			markExportedFromJournal(source, batch, journal);
+			yield batch;
+		}
+	} finally {
+		if (journal && !options.journal) {
+			journal.close();
+		}
+	}
+}
+
+/** A planner for a request, its destination prepared; whoever drops it without a run closes `planner.sink`. */
+export async function openPlanner(request: RunRequest, options: {dryRun?: boolean} = {}): Promise<Planner> {
+	const sink = await openSink(request.out, request.sinkOptions ?? {});
+	try {
+		return await Planner.open(plannerOptions(sink, request, options.dryRun ?? false));
+	} catch (error) {
+		await sink.close().catch(() => undefined);
+		throw error;
+	}
+}
+
 /**
  * Lists the request's contacts and plans them page by page, while the server prepares the next page: `each` sees
  * every planned page as it is made, and nothing of a page is kept here once `each` returns. Returns the plan's
@@ -149,24 +176,16 @@ export interface ListingPlanOptions {
  */
 export async function planListing(source: Source, request: RunRequest, each: (page: PlanPage) => void | Promise<void>, options: ListingPlanOptions = {}): Promise<PlanTotals> {
 	const query = await queryOf(source, request, options.signal);
-	const sink = await openSink(request.out, request.sinkOptions ?? {});
-	// One journal for the whole listing, when the platform's "archived" is the journal's record.
-	const journal = options.journal ?? (source.capabilities.markArchived ? undefined : openJournal());
+	const planner = await openPlanner(request, options);
 	try {
-		const planner = await Planner.open(plannerOptions(sink, request, options.dryRun ?? false));
-		for await (const batch of contactBatches(source, query, options)) {
-			markExportedFromJournal(source, batch, journal);
+		for await (const batch of listingPages(source, query, options)) {
 			await each(await planner.add(batch));
 		}
 
 		return await planner.finish();
 	} catch (error) {
-		await sink.close().catch(() => undefined);
+		await planner.sink.close().catch(() => undefined);
 		throw error;
-	} finally {
-		if (journal && !options.journal) {
-			journal.close();
-		}
 	}
 }
 

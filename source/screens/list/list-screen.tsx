@@ -20,6 +20,11 @@ export interface ListScreenProps {
 	/** The platform keeps no archived mark: "archived" is the journal's. @default false */
 	readonly archivedByJournal?: boolean;
 	readonly plan: Plan;
+	/**
+	 * The listing is still going: the plan shows the contacts listed so far and grows; d then queues the download
+	 * for when it is complete.
+	 */
+	readonly growing?: {listed: number; downloadQueued: boolean};
 	/** d: start the download (not offered when nothing matched). */
 	readonly onDownload: () => void;
 	/** Esc or q: back to the file names. */
@@ -50,7 +55,7 @@ function detailOf(t: ReturnType<typeof useI18n>['t'], row: ContactRow | undefine
 	return `${row.contact.id} · ${text}${row.files.some(file => file.replaces) ? ` · ${t('list.detail-replaces')}` : ''}`;
 }
 
-export function ListScreen({plan, onDownload, onBack, onHelp, isActive, height, archivedByJournal = false}: ListScreenProps) {
+export function ListScreen({plan, growing, onDownload, onBack, onHelp, isActive, height, archivedByJournal = false}: ListScreenProps) {
 	const translator = useI18n();
 	const {t, number} = translator;
 	const theme = useTheme();
@@ -64,12 +69,12 @@ export function ListScreen({plan, onDownload, onBack, onHelp, isActive, height, 
 	// Header (2), table header and position line (2), detail (1), keys (1), the filter line when there is one;
 	// short terminals drop checks and detail.
 	const compact = lines < 10;
-	const page = Math.max(1, lines - (compact ? 4 : 6) - (hasFilterLine ? 1 : 0));
+	const page = Math.max(1, lines - (compact ? 4 : 6) - (hasFilterLine ? 1 : 0) - (growing ? 1 : 0));
 	const table = useTable({columns, rowCount: rows.length, pageSize: page, width, isActive: isActive && !filter.isEditing && !isDetailOpen});
 	const selectedRow = rows[table.state.selected];
 	useListKeys({
 		isActive: isActive && !filter.isEditing,
-		canDownload: plan.contacts.length > 0,
+		canDownload: plan.contacts.length > 0 || growing !== undefined,
 		isDetailOpen,
 		hasFilter: filter.query !== '',
 		onDownload,
@@ -121,6 +126,11 @@ export function ListScreen({plan, onDownload, onBack, onHelp, isActive, height, 
 					{line(noSpace ? `${t('list.no-space', {download: formatBytes(plan.downloadBytes), free: formatBytes(free)})} ${checks}` : checks)}
 				</Text>
 			)}
+			{growing ? (
+				<Text color={theme.warn} wrap='truncate-end'>
+					{line(t(growing.downloadQueued ? 'list.growing.queued' : 'list.growing', {count: number(growing.listed)}))}
+				</Text>
+			) : null}
 			{hasFilterLine ? <Text color={theme.accent} wrap='truncate-end'>{line(filterLine)}</Text> : null}
 			<Table
 				columns={columns}

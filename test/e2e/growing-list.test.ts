@@ -1,0 +1,61 @@
+/**
+ * A listing of several slow pages in the app, in a real terminal: the file names can be chosen as soon as the first
+ * page is in, the list screen fills while the rest arrives (saying so), d pressed meanwhile waits for the listing to
+ * complete, and the run then covers every contact the server lists.
+ */
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {cleanup, readManifestJsonl, serverListing, tempDir} from '../helpers/ccdl.js';
+import {startDemoProcess, type DemoProcess} from '../helpers/demo-server.js';
+import {killAllTmux} from '../helpers/tmux.js';
+import {continueFromFilters, logIn, selectAllCampaigns, startApp, typeDates} from './flow.js';
+
+const from = '2026-10-01';
+const to = '2026-10-31';
+let server: DemoProcess;
+
+beforeAll(async () => {
+	// About 10,000 contacts in the range: ten pages of 1,000, each answered after 800 ms.
+	server = await startDemoProcess(['--calls', '10400', '--seed', '4', '--latency', '800']);
+});
+
+afterAll(async () => {
+	await killAllTmux();
+	await server?.stop();
+	await cleanup();
+});
+
+describe('a listing that takes a while', () => {
+	it('fills the list as pages arrive; d waits for the whole listing; every contact is in the manifest', async () => {
+		// Archived contacts are left out, as the app's default is.
+		const listed = (await serverListing(server.url, {from: `${from}T00:00:00Z`, to: '2026-11-01T00:00:00Z'})).filter(item => !item.archived);
+		expect(listed.length).toBeGreaterThan(3000);
+		const out = await tempDir('ccdl-e2e-out-');
+		const app = await startApp({server: server.url, out, args: ['--lang', 'en', '--mode', 'metadata-only']});
+		try {
+			await logIn(app);
+			await selectAllCampaigns(app);
+			await typeDates(app, from, to);
+			await continueFromFilters(app);
+			// The names are chosen while the listing goes on, and the screen says how far it is.
+			await app.waitFor(/Listing recordings… [\d,]+/);
+			// Shift-Tab reaches Continue; Enter shows the plan of what is listed so far, still growing.
+			await app.press('BTab', /› \[ Continue \]/);
+			const growing = await app.press('Enter', /\[List\][\s\S]*Still listing: [\d,]+ contacts so far/, {timeoutMs: 30_000});
+			const soFar = Number(/Still listing: ([\d,]+)/.exec(growing)![1]!.replaceAll(',', ''));
+			expect(soFar).toBeLessThan(listed.length);
+			const matched = Number(/([\d,]+) matched/.exec(growing)![1]!.replaceAll(',', ''));
+			expect(matched).toBeLessThan(listed.length);
+			// d while it grows: queued, said so, and not started yet.
+			const queued = await app.press('d', /the download starts when the listing is complete/);
+			expect(queued).toContain('[List]');
+			// Once the listing is complete the run starts by itself and ends on the summary.
+			await app.waitFor(/\[Summary\]/, {timeoutMs: 60_000});
+		} finally {
+			await app.kill();
+		}
+
+		const rows = await readManifestJsonl(out);
+		const ids = new Set(rows.map(row => row.contactId));
+		expect(ids.size).toBe(listed.length);
+	}, 120_000);
+});
