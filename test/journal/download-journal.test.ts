@@ -10,7 +10,7 @@ import {DownloadJournal, type RunFilter} from '../../source/lib/journal/download
 import {openJournal} from '../../source/lib/journal/journal.js';
 import {contactsToExport} from '../../source/lib/limits/plan.js';
 import {defaultDateFormat, defaultTemplate} from '../../source/lib/naming/index.js';
-import {listForRun, login, planRun, startRun} from '../../source/lib/run/pipeline.js';
+import {login, planForRun, startRun} from '../../source/lib/run/pipeline.js';
 import type {RunRequest} from '../../source/lib/run/request.js';
 import {cleanup, sha256File, tempDir} from '../helpers/ccdl.js';
 import {type DemoProcess, startDemoProcess} from '../helpers/demo-server.js';
@@ -38,7 +38,7 @@ function requestFor(outDir: string): RunRequest {
 async function planFor(outDir: string) {
 	const request = requestFor(outDir);
 	const client = await login(request, 'demo');
-	const plan = await planRun(await listForRun(client, request), request);
+	const plan = await planForRun(client, request);
 	return {client, plan, request};
 }
 

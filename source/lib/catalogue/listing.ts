@@ -38,14 +38,3 @@ export async function * contactBatches(source: Source, query: ContactQuery, opti
 		yield fresh;
 	}
 }
-
-export async function listContacts(source: Source, query: ContactQuery, options: ListingOptions = {}): Promise<Contact[]> {
-	const contacts: Contact[] = [];
-	for await (const batch of contactBatches(source, query, options)) {
-		for (const contact of batch) {
-			contacts.push(contact);
-		}
-	}
-
-	return contacts;
-}

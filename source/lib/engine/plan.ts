@@ -418,10 +418,3 @@ export class Planner {
 		return {...totals, freeBytes};
 	}
 }
-
-/** The whole plan of a listing at once (what a download runs). */
-export async function buildPlan(listed: readonly Contact[], options: PlanOptions): Promise<Plan> {
-	const planner = await Planner.open(options);
-	const {contacts, files} = await planner.add(listed);
-	return {...await planner.finish(), contacts, files};
-}

@@ -5,8 +5,8 @@
  * (journaled, limited, claimed, audited) lives here, so no caller can forget one.
  */
 import path from 'node:path';
-import {contactBatches, listContacts} from '../catalogue/listing.js';
-import {buildPlan, type Plan, type PlannedFile, type PlanOptions, type PlanPage, Planner, type PlanTotals} from '../engine/plan.js';
+import {contactBatches} from '../catalogue/listing.js';
+import {type Plan, type PlannedFile, type PlanOptions, type PlanPage, Planner, type PlanTotals} from '../engine/plan.js';
 import {DownloadRun, type RunSummary} from '../engine/run.js';
 import type {MarkArchived} from '../engine/archiver.js';
 import {CcdlError, exitCodes, UsageError} from '../errors.js';
@@ -101,13 +101,6 @@ export function markExportedFromJournal(source: Source, contacts: Contact[], jou
 	}
 }
 
-/** Every contact of the request's filter, all pages (the app lists before the file names are chosen). */
-export async function listForRun(source: Source, request: RunRequest, options: {signal?: AbortSignal; onPage?: (listed: number, total: number | undefined) => void; journal?: Journal} = {}): Promise<Contact[]> {
-	const contacts = await listContacts(source, await queryOf(source, request, options.signal), options);
-	markExportedFromJournal(source, contacts, options.journal);
-	return contacts;
-}
-
 function plannerOptions(sink: Sink, request: RunRequest, dryRun: boolean): PlanOptions {
 	return {
 		sink,
@@ -120,17 +113,6 @@ function plannerOptions(sink: Sink, request: RunRequest, dryRun: boolean): PlanO
 		wants: modeWants(request.mode),
 		...(dryRun ? {dryRun: true} : {}),
 	};
-}
-
-/** The plan of contacts already listed: names, collisions and files already at the destination, cut to the export mode. */
-export async function planRun(contacts: readonly Contact[], request: RunRequest, options: {dryRun?: boolean} = {}): Promise<Plan> {
-	const sink = await openSink(request.out, request.sinkOptions ?? {});
-	try {
-		return await buildPlan(contacts, plannerOptions(sink, request, options.dryRun ?? false));
-	} catch (error) {
-		await sink.close().catch(() => undefined);
-		throw error;
-	}
 }
 
 export interface ListingPlanOptions {
