@@ -122,6 +122,15 @@ function removeIfThere(file: string): void {
 	}
 }
 
+/** Whether a regular file is at `file` now (a synchronous stat: a few microseconds; any error means no). */
+function isFileNow(file: string): boolean {
+	try {
+		return statSync(file, {throwIfNoEntry: false})?.isFile() ?? false;
+	} catch {
+		return false;
+	}
+}
+
 /**
  * Bytes gathered from the body before they are written: one write for a file up to this size. Larger batches kept more
  * chunks alive for no measurable CPU gain (peak RSS of 9 × 64 MiB at 8 at a time: 1 MiB 186 MB, 256 KiB 164 MB).
@@ -359,7 +368,7 @@ export async function transferFile(source: Source, sink: Sink, file: PlannedFile
 	try {
 		// Another process may have finished this very file since the plan (a second journal, or claims not shared):
 		// then it is already there. Only a local final name is looked at (a stat); a remote sink's staging holds none.
-		if (!file.replaces && file.sha256 && (claim.waited || statSync(file.path, {throwIfNoEntry: false})?.isFile())
+		if (!file.replaces && file.sha256 && (claim.waited || isFileNow(file.path))
 			&& await sink.digest(file.relativePath).catch(() => undefined) === file.sha256) {
 			owned = false;
 			removeIfThere(metaPath);
