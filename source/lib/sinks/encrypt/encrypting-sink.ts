@@ -15,11 +15,18 @@ import {rm} from 'node:fs/promises';
 import {Readable} from 'node:stream';
 import {pipeline} from 'node:stream/promises';
 import type {ReadableStream as WebReadableStream} from 'node:stream/web';
-import {Decrypter, Encrypter} from 'age-encryption';
 import {UsageError} from '../../errors.js';
 import {PublishError} from '../local/local-sink.js';
 import {HashCounter} from '../hash-counter.js';
 import type {PublishOptions, PublishResult, Sink, SinkEntry} from '../sink.js';
+
+/**
+ * The age library (and its 40-odd curve modules) is loaded on first use: every download imports this module for
+ * its checks, and most never encrypt.
+ */
+async function age(): Promise<typeof import('age-encryption')> {
+	return import('age-encryption');
+}
 
 /** The suffix of encrypted files. */
 export const ageSuffix = '.age';
@@ -47,7 +54,7 @@ export async function validateRecipients(recipients: readonly string[]): Promise
 
 		try {
 			// The library checks the bech32 checksum and the curve point only when it encrypts.
-			const encrypter = new Encrypter();
+			const encrypter = new (await age()).Encrypter();
 			encrypter.addRecipient(recipient);
 			await encrypter.encrypt('');
 		} catch (error) {
@@ -67,7 +74,7 @@ export function parseIdentities(text: string): string[] {
 
 /** Encrypts a file to another, streaming; returns the SHA-256 and size of both sides. */
 export async function encryptFile(source: string, target: string, recipients: readonly string[]): Promise<{plain: {sha256: string; size: number}; cipher: {sha256: string; size: number}}> {
-	const encrypter = new Encrypter();
+	const encrypter = new (await age()).Encrypter();
 	for (const recipient of recipients) {
 		encrypter.addRecipient(recipient);
 	}
@@ -85,7 +92,7 @@ export async function encryptFile(source: string, target: string, recipients: re
 
 /** Decrypts a stream of an age file and returns the plaintext's SHA-256 and size, streaming. */
 export async function plaintextDigest(ciphertext: Readable, identities: readonly string[]): Promise<{sha256: string; size: number}> {
-	const decrypter = new Decrypter();
+	const decrypter = new (await age()).Decrypter();
 	for (const identity of identities) {
 		decrypter.addIdentity(identity);
 	}
