@@ -113,6 +113,8 @@ export async function canMount(): Promise<boolean> {
 	} catch (error) {
 		console.warn(`fault tests: mount refused (${(error as Error).message.split('\n')[0]}): the disk cases are skipped`);
 		return false;
+	} finally {
+		await rm(probe, {recursive: true, force: true}).catch(() => undefined);
 	}
 }
 
