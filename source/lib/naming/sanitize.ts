@@ -81,6 +81,12 @@ export function sanitizeSegment(text: string, extension = ''): string {
 	return base + extension;
 }
 
+/**
+ * Non-ASCII characters whose folding yields ASCII letters: ß, İ, ı, ŉ, ſ, ǰ, ẖ–ẚ, the Kelvin sign, the Latin
+ * ligatures ﬀ–ﬆ (test/naming/sanitize.test.ts checks every code point against this list).
+ */
+export const foldsIntoAscii = /[\u00DF\u0130\u0131\u0149\u017F\u01F0\u1E96-\u1E9A\u212A\uFB00-\uFB06]/u;
+
 /** ccdl's own files in a download folder; a name from the server must never be one of them. */
 const manifestNames = new Set(['manifest.csv', 'manifest.jsonl']);
 /** `.ccdl-….part` partials and their sidecars, `….ccdl-tmp-…` temporaries, `.ccdl-write-test-…` probes: all ccdl's. */
@@ -96,6 +102,14 @@ const ccdlMark = /\.ccdl/iu;
 export function isReservedName(segment: string): boolean {
 	let folded = segment;
 	if (nonAscii.test(folded)) {
+		// Folding (normalising twice, upper- then lower-casing) is the cost of this check, paid for every name of a
+		// plan. Only the characters below fold into ASCII letters they are not (a test walks every code point); without
+		// them, a name that does not even contain the words cannot fold into them.
+		const lower = folded.toLowerCase();
+		if (!foldsIntoAscii.test(folded) && !lower.includes('ccdl') && !lower.includes('manifest')) {
+			return false;
+		}
+
 		folded = folded.normalize('NFC').toUpperCase().toLowerCase().normalize('NFC');
 	}
 	folded = folded.toLowerCase().replace(/[ .]+$/u, '');
