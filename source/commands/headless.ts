@@ -4,14 +4,14 @@
  */
 import {CcdlError, exitCodes, formatBytes} from '../lib/errors.js';
 import type {PreparedProfiles} from '../lib/profiles/run-profiles.js';
-import {profileSummaryLines} from '../lib/profiles/run-profiles.js';
+import {profileSummaryLines, profileUses} from '../lib/profiles/run-profiles.js';
 import {login, planForRun, type RunResult, startRun} from '../lib/run/pipeline.js';
 import type {RunRequest} from '../lib/run/request.js';
 import {isQuiet, isVerbose} from '../lib/output/verbosity.js';
 import {visible} from '../lib/text/visible.js';
 import {createTranslator, detectLang, type Translator} from '../lib/i18n/index.js';
 import {errorText, reasonText} from '../lib/i18n/error-text.js';
-import {planSummaryLines} from './plan-report.js';
+import {figuresOf, planSummaryLines} from './plan-report.js';
 import {type ProgressMode, reportProgress} from './progress.js';
 import {safeJson} from '../lib/text/safe-json.js';
 
@@ -127,8 +127,8 @@ export async function runHeadless(request: RunRequest, secret: string, options: 
 
 		if (!options.json && !isQuiet()) {
 			process.stderr.write(`${[
-				...planSummaryLines(started.run.plan, translator),
-				...profileSummaryLines(started.run.plan, started.profiles, request.concurrency),
+				...planSummaryLines(figuresOf(started.run.plan), translator),
+				...profileSummaryLines(profileUses(started.run.plan, started.profiles), request.concurrency),
 				...started.admission.lines,
 			].join('\n')}\n`);
 		}

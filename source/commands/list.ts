@@ -1,5 +1,5 @@
 /** `ccdl list`: the plan of a download, without downloading — the pipeline's plan step, shown. */
-import {loginCompany, prepareProfiles, ProfileTally, profileSummaryLines, runProfiles} from '../lib/profiles/run-profiles.js';
+import {loginCompany, prepareProfiles, ProfileTally, profileSummaryLines, profileUses, runProfiles} from '../lib/profiles/run-profiles.js';
 import {login, planForRun, planListing} from '../lib/run/pipeline.js';
 import type {RunRequest} from '../lib/run/request.js';
 import {connectionHelp, connectionOptionSpecs, connectionTarget, readSecret} from './connection.js';
@@ -7,7 +7,7 @@ import {parseOptions} from './options.js';
 import {checkLang, createTranslator} from '../lib/i18n/index.js';
 import {Spool} from '../lib/output/spool.js';
 import {isQuiet} from '../lib/output/verbosity.js';
-import {PlanJsonWriter, planSummaryLines, planTable, planTsvHeader, planTsvRows} from './plan-report.js';
+import {figuresOf, PlanJsonWriter, planSummaryLines, planTable, planTsvHeader, planTsvRows} from './plan-report.js';
 import {profileOptionHelp, profileOptionSpecs} from './profile-options.js';
 import {checkDestinationOptions, checkSelection, selectionHelp, selectionOptionSpecs} from './selection.js';
 
@@ -93,13 +93,13 @@ export async function runList(argv: string[]): Promise<number> {
 			await spool.deliver(process.stdout);
 			spool = undefined;
 			if (!json && !isQuiet()) {
-				process.stderr.write(`${[...planSummaryLines(figures, translator), ...profileSummaryLines(tally.uses, profiles, request.concurrency)].join('\n')}\n`);
+				process.stderr.write(`${[...planSummaryLines(figures, translator), ...profileSummaryLines(tally.uses, request.concurrency)].join('\n')}\n`);
 			}
 		} else {
 			const plan = await planForRun(source, request, {signal: controller.signal, dryRun: true});
 			await plan.sink.close();
 			const width = process.stdout.columns;
-			const lines = [...planTable(plan, width), '', ...planSummaryLines(plan, translator), ...profileSummaryLines(plan, profiles, request.concurrency)];
+			const lines = [...planTable(plan, width), '', ...planSummaryLines(figuresOf(plan), translator), ...profileSummaryLines(profileUses(plan, profiles), request.concurrency)];
 			process.stdout.write(`${lines.join('\n')}\n`);
 		}
 

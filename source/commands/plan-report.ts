@@ -19,9 +19,8 @@ export function figuresOf(plan: Plan): PlanFigures {
 	return {...totals, contactCount: contacts.length, fileCount: files.length, replacing: files.some(file => file.replaces)};
 }
 
-export function planSummaryLines(of: Plan | PlanFigures, translator: Translator = english): string[] {
+export function planSummaryLines(plan: PlanFigures, translator: Translator = english): string[] {
 	const {t} = translator;
-	const plan = 'files' in of ? figuresOf(of) : of;
 	const lines = [
 		t('plan.total', {
 			contacts: plan.contactCount, files: plan.fileCount, size: formatBytes(plan.bytes),

@@ -139,8 +139,7 @@ export function profileUses(plan: Pick<Plan, 'files'>, profiles: RunProfiles): P
 }
 
 /** Lines for the plan summary: which profile governs how many files, and what it leaves out. */
-export function profileSummaryLines(plan: Plan | readonly ProfileUse[], profiles: RunProfiles, concurrency: number): string[] {
-	const uses = 'files' in plan ? profileUses(plan, profiles) : plan;
+export function profileSummaryLines(uses: readonly ProfileUse[], concurrency: number): string[] {
 	if (uses.length === 0) {
 		return [`profile: none — up to ${concurrency} files of any channel at once`];
 	}
