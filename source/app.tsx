@@ -74,6 +74,8 @@ interface Planning {
 	contacts: Contact[];
 	files: PlannedFile[];
 	complete: boolean;
+	/** When the list last got the plan (ms). */
+	shownAt: number;
 	/** d was pressed while the plan was still growing: the download starts once it is complete. */
 	downloadWhenComplete: boolean;
 }
@@ -264,17 +266,32 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, platfor
 		if (end > planning.covered) {
 			const page = await planning.planner.add(listing.contacts.slice(planning.covered, end));
 			planning.covered = end;
-			planning.contacts = planning.contacts.concat(page.contacts);
-			planning.files = planning.files.concat(page.files);
+			// Appended in place: copying a growing plan on every page would be quadratic in the listing.
+			for (const contact of page.contacts) {
+				planning.contacts.push(contact);
+			}
+
+			for (const file of page.files) {
+				planning.files.push(file);
+			}
 		}
 
 		const complete = listing.done && planning.covered === listing.contacts.length;
+		// The list redraws its rows from the whole plan: a few times a second is enough while it grows.
+		if (!announce && !complete && Date.now() - planning.shownAt < 300) {
+			return;
+		}
+
+		planning.shownAt = Date.now();
 		const totals = complete ? await planning.planner.finish() : planning.planner.current();
 		if (listing.planning !== planning) {
 			return;
 		}
 
-		const built: Plan = {...totals, contacts: planning.contacts, files: planning.files};
+		// While it grows, the screen gets copies (a few a second): what it shows then matches the totals beside it.
+		const built: Plan = {
+			...totals, contacts: complete ? planning.contacts : [...planning.contacts], files: complete ? planning.files : [...planning.files],
+		};
 		let limitPreview;
 		const {session} = stateRef.current;
 		if (complete && session) {
@@ -367,7 +384,7 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, platfor
 				return;
 			}
 
-			listing.planning = {naming, planner, covered: 0, contacts: [], files: [], complete: false, downloadWhenComplete: false};
+			listing.planning = {naming, planner, covered: 0, contacts: [], files: [], complete: false, shownAt: 0, downloadWhenComplete: false};
 			settings.set({template: naming.template, dateFormat: naming.dateFormat});
 			await growPlan(listing, true);
 		});
