@@ -133,6 +133,8 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, platfor
 	const backFromNaming = useCallback((naming: NamingValues) => {
 		listingAbort.current?.abort();
 		dropPlanning(listingRef.current);
+		// Abandoned: planner work still queued for it sees this and shows nothing.
+		listingRef.current = undefined;
 		dispatch({type: 'back', keep: {naming}});
 	}, []);
 
