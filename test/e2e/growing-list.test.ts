@@ -58,4 +58,31 @@ describe('a listing that takes a while', () => {
 		const ids = new Set(rows.map(row => row.contactId));
 		expect(ids.size).toBe(listed.length);
 	}, 120_000);
+
+	it('going back while it grows: the names again (the listing goes on), then the filters, where the list never comes back', async () => {
+		const out = await tempDir('ccdl-e2e-out-');
+		const app = await startApp({server: server.url, out, args: ['--lang', 'en', '--mode', 'metadata-only']});
+		try {
+			await logIn(app);
+			await selectAllCampaigns(app);
+			await typeDates(app, from, to);
+			await continueFromFilters(app);
+			await app.press('BTab', /› \[ Continue \]/);
+			await app.press('Enter', /\[List\][\s\S]*Still listing: [\d,]+ contacts so far/, {timeoutMs: 30_000});
+			// Esc: the file names, the listing still counting below them.
+			await app.press('Escape', /\[File names\][\s\S]*Listing recordings… [\d,]+/);
+			// Enter again: a new plan of everything listed so far, still growing.
+			await app.press('BTab', /› \[ Continue \]/);
+			await app.press('Enter', /\[List\][\s\S]*Still listing/, {timeoutMs: 30_000});
+			await app.press('Escape', /\[File names\]/);
+			await app.press('Escape', /\[Filters\]/);
+			// Longer than the rest of the listing would take: nothing queued for it may bring the list back.
+			await new Promise(resolve => setTimeout(resolve, 9000));
+			const screen = await app.capture();
+			expect(screen).toContain('[Filters]');
+			expect(screen).not.toMatch(/Still listing|matched/);
+		} finally {
+			await app.kill();
+		}
+	}, 120_000);
 });
