@@ -72,6 +72,11 @@ async function main(argv: string[]): Promise<number> {
 try {
 	process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
+	// The reader of our output went away (`ccdl list | head`): what it read is what it wanted, as with any Unix tool.
+	if ((error as {code?: unknown}).code === 'EPIPE') {
+		process.exit(0);
+	}
+
 	const translator = createTranslator(langOf(process.argv.slice(2)), 'UTC');
 	process.stderr.write(`ccdl: ${errorText(error, translator)}\n`);
 	if (error instanceof CcdlError) {

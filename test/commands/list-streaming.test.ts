@@ -4,11 +4,14 @@
  * JSON and the piped rows still give every file one name of its own, agree with each other and with the server, and
  * the download plans the very same names.
  */
+import {execFile} from 'node:child_process';
 import path from 'node:path';
+import {promisify} from 'node:util';
+import {readdir} from 'node:fs/promises';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {Recording} from '../../source/lib/api/wire.js';
 import {startDemoProcess, type DemoProcess} from '../helpers/demo-server.js';
-import {cleanup, connection, listedFiles, readManifestJsonl, runCcdl, serverListing, tempDir} from '../helpers/ccdl.js';
+import {ccdlPath, childEnvironment, cleanup, connection, listedFiles, nodePath, readManifestJsonl, runCcdl, serverListing, tempDir} from '../helpers/ccdl.js';
 
 let server: DemoProcess;
 let listing: Recording[];
@@ -77,5 +80,17 @@ describe('a listing of several pages', () => {
 		expect(result.stdout).toBe('');
 		expect(result.stderr).toContain(missing);
 		expect(result.stderr).toMatch(/TMPDIR/);
+	});
+
+	it('a reader that stops early (| head -1): exit 0, no error, no spool left behind', async () => {
+		const spoolDir = await tempDir();
+		const quote = (text: string) => `'${text.replaceAll("'", String.raw`'\''`)}'`;
+		const command = [nodePath, ccdlPath, 'list', ...connection(server.url), ...range, '--out', await tempDir()].map(quote).join(' ');
+		const {stdout, stderr} = await promisify(execFile)('bash', ['-c', `set -o pipefail; ${command} | head -1`], {
+			env: childEnvironment({CCDL_PASSWORD: 'demo', TMPDIR: spoolDir}),
+		});
+		expect(stdout.split('\t')[0]).toBe('ID');
+		expect(stderr).toBe('');
+		expect(await readdir(spoolDir)).toEqual([]);
 	});
 });
