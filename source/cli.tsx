@@ -24,6 +24,15 @@ if ((isApp || command === 'download' || command === 'run') && !/semi-space/.test
 // CPU on a live download table), unless the environment says otherwise. Set before anything loads React.
 process.env['NODE_ENV'] ??= 'production';
 
+// A reader of stdout that goes away (`ccdl download --json | head -1`) must not crash a run halfway: the run goes on
+// and finishes its files, manifest and journal; only what it would still print is dropped. (A command that waits for
+// its output to be read, as `list` does, ends quietly below.)
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+	if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') {
+		throw error;
+	}
+});
+
 function version(): string {
 	const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {version: string};
 	return packageJson.version;

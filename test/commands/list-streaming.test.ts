@@ -93,4 +93,19 @@ describe('a listing of several pages', () => {
 		expect(stderr).toBe('');
 		expect(await readdir(spoolDir)).toEqual([]);
 	});
+
+	it('a reader of download --json that stops early: the run still finishes its files and manifest, exit 0, no crash', async () => {
+		const out = await tempDir();
+		const quote = (text: string) => `'${text.replaceAll("'", String.raw`'\''`)}'`;
+		const command = [nodePath, ccdlPath, 'download', ...connection(server.url), ...range, '--channel', 'chat', '--no-archive', '--json', '--out', out]
+			.map(quote).join(' ');
+		const {stdout, stderr} = await promisify(execFile)('bash', ['-c', `set -o pipefail; ${command} | head -1`], {
+			env: childEnvironment({CCDL_PASSWORD: 'demo', CCDL_DATA_DIR: await tempDir(), CCDL_CONFIG_DIR: await tempDir()}),
+		});
+		expect(JSON.parse(stdout)).toHaveProperty('type');
+		expect(stderr).not.toMatch(/node:events|Unhandled|internal error/);
+		const rows = (await readManifestJsonl(out)).filter(row => row.file);
+		expect(rows.length).toBeGreaterThan(0);
+		expect(rows.every(row => row.status === 'valid')).toBe(true);
+	});
 });
