@@ -5,19 +5,17 @@
  * stack trace only for a bug, and only with CCDL_DEBUG=1.
  */
 import {readFileSync} from 'node:fs';
-import {setFlagsFromString} from 'node:v8';
 import {CcdlError} from './lib/errors.js';
 import {errorText} from './lib/i18n/error-text.js';
 import {createTranslator, langOf} from './lib/i18n/index.js';
 import {setVerbosity, takeVerbosityFlags} from './lib/output/verbosity.js';
+import {holdYoungGeneration} from './lib/runtime/memory.js';
 
-// Downloads (and the app) keep V8's young generation at its first size, unless the user set semi-space flags: peak RSS
-// of 3,011 downloaded files 216 → 140 MB, and less CPU (issue 12). Planning alone (list) keeps V8's default.
-// The command is the first word after the global -q/-v flags; without one (or with a flag first) it is the app.
+// Runs that download (and the app) hold V8's young generation small. The command is the first word after the global
+// -q/-v flags; without one (or with a flag first) it is the app.
 const command = process.argv.slice(2).find(arg => !/^(?:-[qv]+|--quiet|--verbose)$/.test(arg));
-const isApp = command === undefined || command.startsWith('-');
-if ((isApp || command === 'download' || command === 'run') && !/semi-space/.test(`${process.execArgv.join(' ')} ${process.env['NODE_OPTIONS'] ?? ''}`)) {
-	setFlagsFromString('--semi-space-growth-factor=1');
+if (command === undefined || command.startsWith('-') || command === 'download' || command === 'run') {
+	holdYoungGeneration();
 }
 
 // React's production build for the app's screens (its development build checks every render: about a quarter more

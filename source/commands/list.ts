@@ -50,7 +50,7 @@ export async function runList(argv: string[]): Promise<number> {
 	try {
 		const source = await login(request, secret, controller.signal);
 		const profiles = runProfiles(prepared, loginCompany({company: request.company}, source));
-		const jsonProfiles = {uses: [], profileFor: profiles.profileFor};
+		const jsonProfiles = {profileFor: profiles.profileFor};
 		if (values.json || !process.stdout.isTTY) {
 			// For machines: every page is written out as it is planned, and only the plan's totals are kept, so a
 			// listing of a million recordings goes through in bounded memory. Out to a spool first: stdout gets the

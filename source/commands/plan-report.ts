@@ -142,9 +142,8 @@ function planJsonSummary(plan: PlanFigures): Record<string, unknown> {
 	};
 }
 
-/** What the plan's JSON says about download profiles (from `ccdl list`). */
+/** Each file's download profile, for the plan's items (from `ccdl list`). */
 export interface PlanJsonProfiles {
-	uses: unknown[];
 	profileFor: (file: PlannedFile) => Profile | undefined;
 }
 
@@ -203,9 +202,9 @@ export class PlanJsonWriter {
 		}
 	}
 
-	/** The summary after the items; `uses` are the profiles' counts (`ProfileTally`), when profiles were given. */
-	async end(figures: PlanFigures, uses?: unknown[]): Promise<void> {
-		const summary = safeJson({...planJsonSummary(figures), ...(this.#profiles ? {profiles: uses ?? this.#profiles.uses} : {})}, 2);
+	/** The summary after the items; `uses` are the profiles' counts (`ProfileTally`). */
+	async end(figures: PlanFigures, uses?: readonly unknown[]): Promise<void> {
+		const summary = safeJson({...planJsonSummary(figures), ...(uses ? {profiles: uses} : {})}, 2);
 		await this.#write(`${this.#chunk}${this.#first ? '' : '\n  '}],${summary.slice(1)}\n`);
 		this.#chunk = '';
 	}

@@ -6,7 +6,7 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {cleanup, readManifestJsonl, serverListing, tempDir} from '../helpers/ccdl.js';
 import {startDemoProcess, type DemoProcess} from '../helpers/demo-server.js';
-import {killAllTmux} from '../helpers/tmux.js';
+import {killAllTmux, type TmuxSession} from '../helpers/tmux.js';
 import {continueFromFilters, logIn, selectAllCampaigns, startApp, typeDates} from './flow.js';
 
 const from = '2026-10-01';
@@ -24,18 +24,24 @@ afterAll(async () => {
 	await cleanup();
 });
 
+/** The app, metadata only (no media to wait for), walked to the file names while the listing goes on. */
+async function toFileNames(out: string): Promise<TmuxSession> {
+	const app = await startApp({server: server.url, out, args: ['--lang', 'en', '--mode', 'metadata-only']});
+	await logIn(app);
+	await selectAllCampaigns(app);
+	await typeDates(app, from, to);
+	await continueFromFilters(app);
+	return app;
+}
+
 describe('a listing that takes a while', () => {
 	it('fills the list as pages arrive; d waits for the whole listing; every contact is in the manifest', async () => {
 		// Archived contacts are left out, as the app's default is.
 		const listed = (await serverListing(server.url, {from: `${from}T00:00:00Z`, to: '2026-11-01T00:00:00Z'})).filter(item => !item.archived);
 		expect(listed.length).toBeGreaterThan(3000);
 		const out = await tempDir('ccdl-e2e-out-');
-		const app = await startApp({server: server.url, out, args: ['--lang', 'en', '--mode', 'metadata-only']});
+		const app = await toFileNames(out);
 		try {
-			await logIn(app);
-			await selectAllCampaigns(app);
-			await typeDates(app, from, to);
-			await continueFromFilters(app);
 			// The names are chosen while the listing goes on, and the screen says how far it is.
 			await app.waitFor(/Listing recordings… [\d,]+/);
 			// Shift-Tab reaches Continue; Enter shows the plan of what is listed so far, still growing.
@@ -61,12 +67,8 @@ describe('a listing that takes a while', () => {
 
 	it('going back while it grows: the names again (the listing goes on), then the filters, where the list never comes back', async () => {
 		const out = await tempDir('ccdl-e2e-out-');
-		const app = await startApp({server: server.url, out, args: ['--lang', 'en', '--mode', 'metadata-only']});
+		const app = await toFileNames(out);
 		try {
-			await logIn(app);
-			await selectAllCampaigns(app);
-			await typeDates(app, from, to);
-			await continueFromFilters(app);
 			await app.press('BTab', /› \[ Continue \]/);
 			await app.press('Enter', /\[List\][\s\S]*Still listing: [\d,]+ contacts so far/, {timeoutMs: 30_000});
 			// Esc: the file names, the listing still counting below them.

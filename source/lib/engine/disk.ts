@@ -1,5 +1,6 @@
 /** Checks on the output folder and the files in it, shared by planning, transfer and verify. */
 import {createHash, type Hash} from 'node:crypto';
+import {type Stats, statSync} from 'node:fs';
 import {access, constants, mkdir, open, rm, stat, statfs, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {FilesystemError} from '../errors.js';
@@ -27,6 +28,18 @@ export async function hashFile(file: string): Promise<string> {
 	const hash = createHash('sha256');
 	await hashInto(file, hash);
 	return hash.digest('hex');
+}
+
+/**
+ * What is at `file` now, or undefined (nothing there, or it cannot be looked at). Synchronous: a stat is a few
+ * microseconds, less than a round trip through the thread pool costs the main thread, on paths taken for every file.
+ */
+export function statNow(file: string): Stats | undefined {
+	try {
+		return statSync(file, {throwIfNoEntry: false});
+	} catch {
+		return undefined;
+	}
 }
 
 export async function fileSize(file: string): Promise<number | undefined> {

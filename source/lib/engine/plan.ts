@@ -243,11 +243,6 @@ export class Planner {
 		return new Planner(options, await manifestOwners(options.sink));
 	}
 
-	/** Contacts and files planned so far. */
-	get counts(): {contacts: number; files: number} {
-		return {contacts: this.#totals.contacts, files: this.#totals.files};
-	}
-
 	/** Where the files go; closed by whoever ends the plan (the run, or the caller that drops it). */
 	get sink(): Sink {
 		return this.#options.sink;

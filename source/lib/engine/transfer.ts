@@ -7,12 +7,10 @@
  * holding a slot or the whole run; a server that stops answering ends the run through the OutageWatch.
  */
 import {createHash, type Hash} from 'node:crypto';
-import {closeSync, openSync, statSync, unlinkSync, writev, writevSync} from 'node:fs';
+import {closeSync, openSync, unlinkSync, writev, writevSync} from 'node:fs';
 import {rm, unlink, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {promisify} from 'node:util';
-import {setFlagsFromString} from 'node:v8';
-import {runInNewContext} from 'node:vm';
 import type {Readable} from 'node:stream';
 import {setTimeout as delay} from 'node:timers/promises';
 import {ApiProblemError, AuthError, ServerError} from '../api/errors.js';
@@ -20,7 +18,8 @@ import {backoffDelay} from '../api/retry.js';
 import {CcdlError, exitCodes, FilesystemError} from '../errors.js';
 import type {PublishResult, Sink} from '../sinks/sink.js';
 import type {Source} from '../sources/model.js';
-import {fileSize, hashFile, hashInto, makeFolder} from './disk.js';
+import {countReceived} from '../runtime/memory.js';
+import {fileSize, hashFile, hashInto, makeFolder, statNow} from './disk.js';
 import type {OutageWatch} from './outage.js';
 import {claimPartial, ownerIdentity, type PartialMeta} from './partial.js';
 import type {PlannedFile} from './plan.js';
@@ -122,15 +121,6 @@ function removeIfThere(file: string): void {
 	}
 }
 
-/** Whether a regular file is at `file` now (a synchronous stat: a few microseconds; any error means no). */
-function isFileNow(file: string): boolean {
-	try {
-		return statSync(file, {throwIfNoEntry: false})?.isFile() ?? false;
-	} catch {
-		return false;
-	}
-}
-
 /**
  * Bytes gathered from the body before they are written: one write for a file up to this size. Larger batches kept more
  * chunks alive for no measurable CPU gain (peak RSS of 9 × 64 MiB at 8 at a time: 1 MiB 186 MB, 256 KiB 164 MB).
@@ -138,43 +128,6 @@ function isFileNow(file: string): boolean {
 const writeBatchBytes = 256 * 1024;
 
 const writevAsync = promisify(writev);
-
-/** Bytes received (by every transfer of the process) between two young-generation collections. */
-const collectEveryBytes = 8 * 1024 * 1024;
-let receivedSinceCollect = 0;
-let collectYoung: ((options: {type: 'minor'}) => void) | null | undefined;
-
-/**
- * Counts received bytes and, every collectEveryBytes, has V8 collect its young generation. Each body chunk is a
- * 64 KiB buffer outside the JS heap, freed only when its small JS wrapper is collected; left to itself V8 collected
- * after tens of MB of them, so the process kept fresh memory for them: on 9 × 64 MiB, peak RSS 158-175 → 111-113 MB
- * and CPU 1.7-1.8 → 1.25-1.35 s (the buffers are reused while still mapped and in cache), wall 1.3-1.8 → 1.1 s; every
- * 2 MiB cost more than it saved. A collection of the small young generation takes well under a millisecond.
- */
-function countReceived(bytes: number): void {
-	receivedSinceCollect += bytes;
-	if (receivedSinceCollect < collectEveryBytes) {
-		return;
-	}
-
-	receivedSinceCollect = 0;
-	if (collectYoung === undefined) {
-		// Node exposes V8's collector only with --expose-gc; a context made after setting the flag carries it.
-		try {
-			const exposed = (globalThis as {gc?: unknown}).gc;
-			if (typeof exposed !== 'function') {
-				setFlagsFromString('--expose-gc');
-			}
-
-			const collect: unknown = typeof exposed === 'function' ? exposed : runInNewContext('gc');
-			collectYoung = typeof collect === 'function' ? collect as (options: {type: 'minor'}) => void : null;
-		} catch {
-			collectYoung = null;
-		}
-	}
-
-	collectYoung?.({type: 'minor'});
-}
 
 /** What of `chunks` is left after `written` bytes of them. */
 function rest(chunks: Buffer[], written: number): Buffer[] {
@@ -368,7 +321,7 @@ export async function transferFile(source: Source, sink: Sink, file: PlannedFile
 	try {
 		// Another process may have finished this very file since the plan (a second journal, or claims not shared):
 		// then it is already there. Only a local final name is looked at (a stat); a remote sink's staging holds none.
-		if (!file.replaces && file.sha256 && (claim.waited || isFileNow(file.path))
+		if (!file.replaces && file.sha256 && (claim.waited || statNow(file.path)?.isFile() === true)
 			&& await sink.digest(file.relativePath).catch(() => undefined) === file.sha256) {
 			owned = false;
 			removeIfThere(metaPath);

@@ -79,24 +79,17 @@ export async function queryOf(source: Source, request: RunRequest, signal?: Abor
  * Platforms without an archived mark of their own: a contact counts as archived once the journal has recorded it
  * exported and verified (by any earlier run, into any folder) for this account.
  */
-export function markExportedFromJournal(source: Source, contacts: Contact[], journal?: Journal): void {
+export function markExportedFromJournal(source: Source, contacts: Contact[], journal: Journal): void {
 	if (source.capabilities.markArchived || contacts.length === 0) {
 		return;
 	}
 
-	const own = journal ?? openJournal();
-	try {
-		const exported = own.exportedAt(source.baseUrl, contacts.map(contact => contact.id));
-		for (const contact of contacts) {
-			const at = exported.get(contact.id);
-			if (at && !contact.archived) {
-				contact.archived = true;
-				contact.archivedAt = at;
-			}
-		}
-	} finally {
-		if (!journal) {
-			own.close();
+	const exported = journal.exportedAt(source.baseUrl, contacts.map(contact => contact.id));
+	for (const contact of contacts) {
+		const at = exported.get(contact.id);
+		if (at && !contact.archived) {
+			contact.archived = true;
+			contact.archivedAt = at;
 		}
 	}
 }
@@ -130,7 +123,10 @@ export async function * listingPages(source: Source, query: ContactQuery, option
 	const journal = options.journal ?? (source.capabilities.markArchived ? undefined : openJournal());
 	try {
 		for await (const batch of contactBatches(source, query, options)) {
-			markExportedFromJournal(source, batch, journal);
+			if (journal) {
+				markExportedFromJournal(source, batch, journal);
+			}
+
 			yield batch;
 		}
 	} finally {

@@ -10,7 +10,7 @@ import {chmodSync, linkSync, renameSync, statSync, unlinkSync} from 'node:fs';
 import {readdir, readFile, rename, rm, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {FilesystemError} from '../../errors.js';
-import {ensureWritableFolder, fileSize, freeSpace, hashFile, nearestExisting} from '../../engine/disk.js';
+import {ensureWritableFolder, fileSize, freeSpace, hashFile, nearestExisting, statNow} from '../../engine/disk.js';
 import type {PublishOptions, PublishResult, Sink, SinkEntry} from '../sink.js';
 
 /** Why a file could not be published; the run treats it as a failure of that file, or of the destination. */
@@ -121,10 +121,7 @@ export class LocalSink implements Sink {
 			unlinkSync(staged);
 		}
 
-		let after;
-		try {
-			after = statSync(target, {throwIfNoEntry: false});
-		} catch {}
+		const after = statNow(target);
 
 		if (!after || after.ino !== before.ino || after.dev !== before.dev || after.size !== options.size) {
 			if (after?.ino === before.ino) {

@@ -1,0 +1,55 @@
+/**
+ * How ccdl asks V8 to hold memory on runs that move many bytes (issue 12): the young generation kept at its first
+ * size, and collected as body chunks pass. Both are settings of the process, not of any one transfer, so they live
+ * here rather than in the engine or the command line's entry.
+ */
+import {setFlagsFromString} from 'node:v8';
+import {runInNewContext} from 'node:vm';
+
+/**
+ * Keeps V8's young generation at its first size, unless the user set semi-space flags: peak RSS of 3,011 downloaded
+ * files 216 → 140 MB, and less CPU. Only for runs that download (and the app); planning alone keeps V8's default,
+ * where it would save ~90 MB but cost ~20 % CPU. Must run before the heap has grown: at startup.
+ */
+export function holdYoungGeneration(): void {
+	if (!/semi-space/.test(`${process.execArgv.join(' ')} ${process.env['NODE_OPTIONS'] ?? ''}`)) {
+		setFlagsFromString('--semi-space-growth-factor=1');
+	}
+}
+
+/** Bytes received (by every transfer of the process) between two young-generation collections. */
+const collectEveryBytes = 8 * 1024 * 1024;
+let receivedSinceCollect = 0;
+let collectYoung: ((options: {type: 'minor'}) => void) | null | undefined;
+
+/**
+ * Counts received bytes and, every collectEveryBytes, has V8 collect its young generation. Each body chunk is a
+ * 64 KiB buffer outside the JS heap, freed only when its small JS wrapper is collected; left to itself V8 collected
+ * after tens of MB of them, so the process kept fresh memory for them: on 9 × 64 MiB, peak RSS 158-175 → 111-113 MB
+ * and CPU 1.7-1.8 → 1.25-1.35 s (the buffers are reused while still mapped and in cache), wall 1.3-1.8 → 1.1 s; every
+ * 2 MiB cost more than it saved. A collection of the small young generation takes well under a millisecond.
+ */
+export function countReceived(bytes: number): void {
+	receivedSinceCollect += bytes;
+	if (receivedSinceCollect < collectEveryBytes) {
+		return;
+	}
+
+	receivedSinceCollect = 0;
+	if (collectYoung === undefined) {
+		// Node exposes V8's collector only with --expose-gc; a context made after setting the flag carries it.
+		try {
+			const exposed = (globalThis as {gc?: unknown}).gc;
+			if (typeof exposed !== 'function') {
+				setFlagsFromString('--expose-gc');
+			}
+
+			const collect: unknown = typeof exposed === 'function' ? exposed : runInNewContext('gc');
+			collectYoung = typeof collect === 'function' ? collect as (options: {type: 'minor'}) => void : null;
+		} catch {
+			collectYoung = null;
+		}
+	}
+
+	collectYoung?.({type: 'minor'});
+}
