@@ -1,6 +1,6 @@
 /** `ccdl list`: the plan of a download, without downloading — the pipeline's plan step, shown. */
 import {loginCompany, prepareProfiles, ProfileTally, profileSummaryLines, profileUses, runProfiles} from '../lib/profiles/run-profiles.js';
-import {login, planForRun, planListing} from '../lib/run/pipeline.js';
+import {login, planListing, planToShow} from '../lib/run/pipeline.js';
 import type {RunRequest} from '../lib/run/request.js';
 import {connectionHelp, connectionOptionSpecs, connectionTarget, readSecret} from './connection.js';
 import {parseOptions} from './options.js';
@@ -96,7 +96,7 @@ export async function runList(argv: string[]): Promise<number> {
 				process.stderr.write(`${[...planSummaryLines(figures, translator), ...profileSummaryLines(tally.uses, request.concurrency)].join('\n')}\n`);
 			}
 		} else {
-			const plan = await planForRun(source, request, {signal: controller.signal, dryRun: true});
+			const plan = await planToShow(source, request, {signal: controller.signal, dryRun: true});
 			await plan.sink.close();
 			const width = process.stdout.columns;
 			const lines = [...planTable(plan, width), '', ...planSummaryLines(figuresOf(plan), translator), ...profileSummaryLines(profileUses(plan, profiles), request.concurrency)];

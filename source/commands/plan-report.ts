@@ -58,8 +58,8 @@ function timeOf(iso: string): string {
 }
 
 /** One row per contact's main file; screenshots are counted, transcripts named. */
-export function planTable(plan: Plan, width: number): string[] {
-	const main = new Map<string, PlannedFile>();
+export function planTable(plan: Plan<Contact>, width: number): string[] {
+	const main = new Map<string, PlannedFile<Contact>>();
 	const shots = new Map<string, number>();
 	for (const file of plan.files) {
 		if (file.kind === 'screenshot') {
@@ -147,7 +147,7 @@ export interface PlanJsonProfiles {
 	profileFor: (file: PlannedFile) => Profile | undefined;
 }
 
-function planJsonItem(file: PlannedFile, profiles?: PlanJsonProfiles): Record<string, unknown> {
+function planJsonItem(file: PlannedFile<Contact>, profiles?: PlanJsonProfiles): Record<string, unknown> {
 	const profile = profiles?.profileFor(file);
 	const byProfile = file.action === 'download' && profile !== undefined && profile.counts[file.channel] === 0;
 	return {
@@ -189,7 +189,7 @@ export class PlanJsonWriter {
 		await this.#output(text);
 	}
 
-	async items(files: Iterable<PlannedFile>): Promise<void> {
+	async items(files: Iterable<PlannedFile<Contact>>): Promise<void> {
 		for (const file of files) {
 			this.#chunk += `${this.#first ? '' : ','}\n    ${safeJson(planJsonItem(file, this.#profiles))}`;
 			this.#first = false;

@@ -11,6 +11,7 @@ import {
 } from '../naming/index.js';
 import type {Sink} from '../sinks/sink.js';
 import type {Channel, Contact} from '../sources/model.js';
+import type {ContactColumnsSpool} from '../export/contact-spool.js';
 
 export interface PlanOptions {
 	/** Where the files go. */
@@ -29,8 +30,37 @@ export interface PlanOptions {
 	wants?: (kind: FileKind) => boolean;
 }
 
-export interface PlannedFile extends RemoteFile {
-	contact: Contact;
+/**
+ * What a run needs of a contact once it is planned. A listed `Contact` is one. A download keeps only this much of
+ * each (`slimContact`): the manifest's columns wait in a spool on disk (`export/contact-spool.ts`), so a long run's
+ * memory does not grow with every listed record (issues 12 and 16).
+ */
+export type PlannedContact = Pick<Contact, 'id' | 'channel' | 'campaignId' | 'campaignName' | 'recycled' | 'archived' | 'archivedAt' | 'media' | 'transcript'> & {
+	/** Where the spool holds the contact's manifest columns. */
+	readonly spooled?: SpooledRef;
+};
+
+/** A place in a contact spool. */
+export interface SpooledRef {
+	readonly offset: number;
+	readonly length: number;
+}
+
+/** A planned contact that still has every listed field (the app, `ccdl list`), not a download's slim one. */
+export function isListed(contact: PlannedContact): contact is Contact {
+	return 'recordId' in contact;
+}
+
+/** The part of a listed contact a download keeps; `spooled` says where the rest is. */
+export function slimContact(contact: Contact, spooled?: SpooledRef): PlannedContact {
+	return {
+		id: contact.id, channel: contact.channel, campaignId: contact.campaignId, campaignName: contact.campaignName, recycled: contact.recycled,
+		archived: contact.archived, archivedAt: contact.archivedAt, media: contact.media, transcript: contact.transcript, ...(spooled ? {spooled} : {}),
+	};
+}
+
+export interface PlannedFile<C extends PlannedContact = PlannedContact> extends RemoteFile {
+	contact: C;
 	/** '/'-separated, relative to the destination. */
 	relativePath: string;
 	/** Where the file is staged locally while it downloads (for a local folder: its final path). */
@@ -46,13 +76,15 @@ export interface PlannedFile extends RemoteFile {
 	compareWith: string[];
 }
 
-export interface Plan {
+export interface Plan<C extends PlannedContact = PlannedContact> {
 	/** The destination for people: a folder, or a URL such as s3://bucket/prefix. */
 	outDir: string;
 	sink: Sink;
 	/** Contacts to export (recycled ones included: they go into the manifest, nothing is downloaded). */
-	contacts: Contact[];
-	files: PlannedFile[];
+	contacts: C[];
+	files: Array<PlannedFile<C>>;
+	/** Where slim contacts' manifest columns are (a download's plan); its owner closes it with the sink. */
+	spool?: ContactColumnsSpool;
 	recycled: number;
 	/** Archived contacts left out because include-archived is off. */
 	archivedSkipped: number;
@@ -200,12 +232,12 @@ async function manifestOwners(sink: Sink): Promise<Map<string, {contactId: strin
 }
 
 /** What a plan says about itself: everything but its contacts and files. */
-export type PlanTotals = Omit<Plan, 'contacts' | 'files'>;
+export type PlanTotals = Omit<Plan, 'contacts' | 'files' | 'spool'>;
 
 /** One page of a plan: its contacts (archived ones left out unless asked for) and their files. */
 export interface PlanPage {
 	contacts: Contact[];
-	files: PlannedFile[];
+	files: Array<PlannedFile<Contact>>;
 }
 
 /**
@@ -327,7 +359,7 @@ export class Planner {
 		}
 
 		const wantedNames = names.resolve(requests);
-		const files: PlannedFile[] = [];
+		const files: Array<PlannedFile<Contact>> = [];
 		for (const {file, contact, segments, extension} of pending) {
 			const wanted = wantedNames.get(file.fileId)!;
 			if (wanted !== segments.join('/') + extension) {

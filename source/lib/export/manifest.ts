@@ -5,10 +5,12 @@
  * the whole folder. Both files are replaced atomically.
  */
 import path from 'node:path';
-import type {Plan} from '../engine/plan.js';
-import type {RunSummary} from '../engine/run.js';
+import {isListed, type Plan, type PlannedContact, type PlannedFile} from '../engine/plan.js';
+import type {FileOutcome, RunSummary} from '../engine/run.js';
 import type {Sink} from '../sinks/sink.js';
 import type {Contact} from '../sources/model.js';
+import {FingerprintSet} from '../text/fingerprint-set.js';
+import type {ContactColumnsSpool} from './contact-spool.js';
 
 export const manifestCsvName = 'manifest.csv';
 export const manifestJsonName = 'manifest.jsonl';
@@ -151,30 +153,74 @@ export function contactColumns(contact: Contact, timeZone?: string): Omit<Manife
 	};
 }
 
-/** The rows describing what a run did (or, without a summary, what a plan would do). */
-export function manifestRows(plan: Plan, summary?: RunSummary, extra: {limited?: readonly Contact[]; deleted?: ReadonlyMap<string, string>; timeZone?: string} = {}): ManifestRow[] {
-	const columnsOf = (contact: Contact) => contactColumns(contact, extra.timeZone);
-	const rows: ManifestRow[] = [];
-	for (const contact of extra.limited ?? []) {
-		rows.push({...columnsOf(contact), file: '', fileKind: '', fileType: '', size: '', sha256: '', archivedAt: '', status: 'limited', error: 'left for a later run by a limit'});
+/** The columns every row of a contact shares. */
+export type ContactColumns = ReturnType<typeof contactColumns>;
+
+/**
+ * A planned contact's columns: computed from a listed contact, read back from the plan's spool for a download's slim
+ * one. A slim contact without a spool (never made so by the pipeline) still gets what it has.
+ */
+export function plannedColumns(contact: PlannedContact, timeZone?: string, spool?: ContactColumnsSpool): ContactColumns {
+	if (isListed(contact)) {
+		return contactColumns(contact, timeZone);
 	}
 
-	const outcomes = new Map(summary?.outcomes.map(outcome => [outcome.file.fileId, outcome]));
+	if (contact.spooled && spool) {
+		return spool.read(contact.spooled);
+	}
+
+	const blank = Object.fromEntries(columns.map(([key]) => [key, ''])) as unknown as ContactColumns;
+	return {...blank, contactId: contact.id, channel: contact.channel, campaignId: contact.campaignId, campaignName: contact.campaignName};
+}
+
+export interface ManifestExtra {
+	limited?: readonly PlannedContact[];
+	deleted?: ReadonlyMap<string, string>;
+	timeZone?: string;
+}
+
+/**
+ * The rows describing what a run did (or, without a summary, what a plan would do), made one at a time: a manifest
+ * of a long run is written as its rows are made, never held whole.
+ */
+export function * manifestRows(plan: Plan, summary?: RunSummary, extra: ManifestExtra = {}): Generator<ManifestRow> {
+	const columnsOf = (contact: PlannedContact) => plannedColumns(contact, extra.timeZone, plan.spool);
+	for (const contact of extra.limited ?? []) {
+		yield {...columnsOf(contact), file: '', fileKind: '', fileType: '', size: '', sha256: '', archivedAt: '', status: 'limited', error: 'left for a later run by a limit'};
+	}
+
 	// Contacts with nothing to download in this run (metadata-only, or a chat without transcripts) still get a row.
 	const withFiles = new Set(plan.files.map(file => file.contactId));
-	for (const contact of plan.contacts.filter(item => !item.recycled && !withFiles.has(item.id))) {
-		rows.push({...columnsOf(contact), file: '', fileKind: '', fileType: '', size: '', sha256: '', archivedAt: contact.archivedAt ?? '', status: 'metadata', error: ''});
+	for (const contact of plan.contacts) {
+		if (!contact.recycled && !withFiles.has(contact.id)) {
+			yield {...columnsOf(contact), file: '', fileKind: '', fileType: '', size: '', sha256: '', archivedAt: contact.archivedAt ?? '', status: 'metadata', error: ''};
+		}
 	}
 
-	for (const contact of plan.contacts.filter(item => item.recycled)) {
-		rows.push({...columnsOf(contact), file: '', fileKind: '', fileType: '', size: '', sha256: '', archivedAt: '', status: 'recycled', error: ''});
+	withFiles.clear();
+	for (const contact of plan.contacts) {
+		if (contact.recycled) {
+			yield {...columnsOf(contact), file: '', fileKind: '', fileType: '', size: '', sha256: '', archivedAt: '', status: 'recycled', error: ''};
+		}
 	}
 
-	for (const file of plan.files) {
-		const outcome = outcomes.get(file.fileId);
+	// A run's summary lists its outcomes in the plan's order; a lookup only where that does not hold.
+	const outcomes = summary?.outcomes ?? [];
+	let byId: Map<string, FileOutcome> | undefined;
+	const outcomeOf = (file: PlannedFile, index: number) => {
+		if (outcomes[index]?.file.fileId === file.fileId) {
+			return outcomes[index];
+		}
+
+		byId ??= new Map(outcomes.map(outcome => [outcome.file.fileId, outcome]));
+		return byId.get(file.fileId);
+	};
+
+	for (const [index, file] of plan.files.entries()) {
+		const outcome = summary ? outcomeOf(file, index) : undefined;
 		const status: ManifestStatus = !outcome ? 'planned'
 			: outcome.state === 'skipped' ? outcome.skipReason === 'profile' ? 'skipped-profile' : 'skipped-identical' : outcome.state;
-		rows.push({
+		yield {
 			...columnsOf(file.contact),
 			file: outcome?.relativePath ?? file.relativePath,
 			fileKind: file.kind,
@@ -186,24 +232,17 @@ export function manifestRows(plan: Plan, summary?: RunSummary, extra: {limited?:
 			archivedAt: summary?.archivedAt.get(file.contactId) ?? file.contact.archivedAt ?? '',
 			status,
 			error: outcome?.reason ?? '',
-		});
+		};
 	}
-
-	return rows;
 }
 
-/**
- * A CSV cell. Server text that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, carriage return
- * first, per OWASP's CSV-injection advice) is prefixed with `'` — phone numbers such as +36… too, since a
- * spreadsheet reads `+1+cmd|…` as a formula; manifest.jsonl keeps every value as sent.
- */
 /** The row of a file known only from the journal (its contact is no longer listed): what the journal knows. */
-export function journalRow(item: {recordingId: string; fileId: string; relativePath: string; size?: number; sha256?: string; archivedAt?: string}, contact?: Contact): ManifestRow {
+export function journalRow(item: {recordingId: string; fileId: string; relativePath: string; size?: number; sha256?: string; archivedAt?: string}, contact?: {columns: ContactColumns; archivedAt: string | null}): ManifestRow {
 	const kind = item.fileId.split(':')[1] ?? '';
 	const empty = Object.fromEntries(columns.map(([key]) => [key, ''])) as unknown as ManifestRow;
 	return {
 		...empty,
-		...(contact ? contactColumns(contact) : {contactId: item.recordingId}),
+		...(contact ? contact.columns : {contactId: item.recordingId}),
 		file: item.relativePath,
 		fileKind: kind,
 		fileType: path.extname(item.relativePath.replace(/\.age$/, '')).slice(1),
@@ -215,6 +254,11 @@ export function journalRow(item: {recordingId: string; fileId: string; relativeP
 	};
 }
 
+/**
+ * A CSV cell. Server text that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, carriage return
+ * first, per OWASP's CSV-injection advice) is prefixed with `'` — phone numbers such as +36… too, since a
+ * spreadsheet reads `+1+cmd|…` as a formula; manifest.jsonl keeps every value as sent.
+ */
 function csvField(value: string | number | undefined): string {
 	let text = value === undefined ? '' : String(value);
 	if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) {
@@ -224,7 +268,7 @@ function csvField(value: string | number | undefined): string {
 	return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-export function toCsv(rows: readonly ManifestRow[], options: {bom?: boolean} = {}): string {
+export function toCsv(rows: Iterable<ManifestRow>, options: {bom?: boolean} = {}): string {
 	return [...csvChunks(rows, options)].join('');
 }
 
@@ -244,7 +288,7 @@ function * chunked(lines: Iterable<string>): Generator<string> {
 	}
 }
 
-function * csvChunks(rows: readonly ManifestRow[], options: {bom?: boolean} = {}): Generator<string> {
+function * csvChunks(rows: Iterable<ManifestRow>, options: {bom?: boolean} = {}): Generator<string> {
 	yield * chunked((function * () {
 		yield `${options.bom ? '\uFEFF' : ''}${columns.map(([, title]) => csvField(title)).join(',')}\r\n`;
 		for (const row of rows) {
@@ -253,7 +297,7 @@ function * csvChunks(rows: readonly ManifestRow[], options: {bom?: boolean} = {}
 	})());
 }
 
-function * jsonlChunks(rows: readonly ManifestRow[]): Generator<string> {
+function * jsonlChunks(rows: Iterable<ManifestRow>): Generator<string> {
 	yield * chunked((function * () {
 		for (const row of rows) {
 			yield `${JSON.stringify(row)}\n`;
@@ -261,50 +305,103 @@ function * jsonlChunks(rows: readonly ManifestRow[]): Generator<string> {
 	})());
 }
 
-/** The rows of a manifest.jsonl text; damaged lines are skipped. */
-export function parseManifest(text: string): ManifestRow[] {
-	const rows: ManifestRow[] = [];
-	for (const line of text.split('\n')) {
+/** The rows of a manifest.jsonl text, one at a time; damaged lines (hand-edited, cut short) are skipped. */
+export function * manifestLines(text: string): Generator<ManifestRow> {
+	for (let start = 0; start < text.length;) {
+		const newline = text.indexOf('\n', start);
+		const end = newline < 0 ? text.length : newline;
+		const line = text.slice(start, end);
+		start = end + 1;
 		if (line.trim()) {
+			let row: unknown;
 			try {
-				rows.push(JSON.parse(line) as ManifestRow);
+				row = JSON.parse(line);
 			} catch {
-				// A damaged line (e.g. hand-edited) is skipped rather than losing the rest.
+				continue;
+			}
+
+			if (typeof row === 'object' && row !== null && !Array.isArray(row)) {
+				yield row as ManifestRow;
 			}
 		}
 	}
+}
 
-	return rows;
+/** The rows of a manifest.jsonl text; damaged lines are skipped. */
+export function parseManifest(text: string): ManifestRow[] {
+	return [...manifestLines(text)];
+}
+
+/** The file a row describes, NFC, or '' for a contact's own row. */
+export function rowFile(row: ManifestRow): string {
+	return typeof row.file === 'string' ? row.file.normalize('NFC') : '';
 }
 
 function rowKey(row: ManifestRow): string {
-	return row.file ? `file:${row.file.normalize('NFC')}` : `contact:${row.contactId}:${row.status}`;
+	const file = rowFile(row);
+	return file ? `file:${file}` : `contact:${row.contactId}:${row.status}`;
 }
 
-/** Writes both manifest files at the destination, merged with its existing manifest. Returns their locations. */
-export async function writeManifest(sink: Sink, rows: readonly ManifestRow[], options: {bom?: boolean} = {}): Promise<{csv: string; jsonl: string}> {
-	const merged = new Map<string, ManifestRow>();
-	const existing = await sink.readText(manifestJsonName).catch(() => undefined);
-	for (const row of existing === undefined ? [] : parseManifest(existing)) {
-		merged.set(rowKey(row), row);
-	}
+/** A file already valid on disk stays described as such if this run only planned, left or skipped it. */
+function keepsEarlier(status: ManifestStatus): boolean {
+	return status === 'planned' || status === 'interrupted' || status === 'skipped-profile' || status === 'limited';
+}
 
-	for (const row of rows) {
-		const key = rowKey(row);
-		const previous = merged.get(key);
-		// A file that is already valid on disk stays described as such if this run only planned or skipped it.
-		if (previous?.status === 'valid' && (row.status === 'planned' || row.status === 'interrupted' || row.status === 'skipped-profile' || row.status === 'limited')) {
-			continue;
+/**
+ * Writes both manifest files at the destination, merged with its existing manifest: the earlier rows this run does
+ * not replace, then this run's. `rows` gives the run's rows afresh each time it is called (they are read three times),
+ * so neither the rows nor the merge are ever held whole: the merge keeps 64-bit keys (`FingerprintSet`). A false
+ * match (odds about n²/2⁶⁵, 1 in 37 million for a million rows) would leave one row out; the next run puts it back
+ * from the journal (`run/recover.ts`), as it does after a crash. Returns where the two files are.
+ */
+export async function writeManifest(sink: Sink, rows: () => Iterable<ManifestRow>, options: {bom?: boolean} = {}): Promise<{csv: string; jsonl: string}> {
+	const text = await sink.readText(manifestJsonName).catch(() => undefined);
+	const earlier = () => text === undefined ? [] : manifestLines(text);
+	const validBefore = new FingerprintSet();
+	// A contact limited once and exported later is described by its files, not by the old 'limited' row.
+	const exported = new FingerprintSet();
+	for (const row of earlier()) {
+		if (row.status === 'valid') {
+			validBefore.add(rowKey(row));
 		}
 
-		merged.set(key, previous?.status === 'valid' && row.status === 'skipped-identical' ? {...row, status: 'valid'} : row);
+		if (rowFile(row)) {
+			exported.add(String(row.contactId));
+		}
 	}
 
-	// A contact limited once and exported later is described by its files, not by the old 'limited' row.
-	const exported = new Set([...merged.values()].filter(row => row.file).map(row => row.contactId));
-	const all = [...merged.values()].filter(row => row.status !== 'limited' || !exported.has(row.contactId));
+	const replaced = new FingerprintSet();
+	for (const row of rows()) {
+		const key = rowKey(row);
+		if (!(keepsEarlier(row.status) && validBefore.has(key))) {
+			replaced.add(key);
+		}
+
+		if (rowFile(row)) {
+			exported.add(row.contactId);
+		}
+	}
+
+	const merged = function * (): Generator<ManifestRow> {
+		for (const row of earlier()) {
+			if (!replaced.has(rowKey(row)) && !(row.status === 'limited' && exported.has(String(row.contactId)))) {
+				yield row;
+			}
+		}
+
+		const written = new FingerprintSet();
+		for (const row of rows()) {
+			const key = rowKey(row);
+			if (!replaced.has(key) || (row.status === 'limited' && exported.has(row.contactId)) || !written.add(key)) {
+				continue;
+			}
+
+			yield validBefore.has(key) && row.status === 'skipped-identical' ? {...row, status: 'valid'} : row;
+		}
+	};
+
 	// jsonl first: it is what `ccdl verify` and the next run read.
-	const jsonl = await sink.writeText(manifestJsonName, jsonlChunks(all));
-	const csv = await sink.writeText(manifestCsvName, csvChunks(all, options));
+	const jsonl = await sink.writeText(manifestJsonName, jsonlChunks(merged()));
+	const csv = await sink.writeText(manifestCsvName, csvChunks(merged(), options));
 	return {csv, jsonl};
 }

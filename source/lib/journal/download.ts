@@ -14,7 +14,7 @@ import path from 'node:path';
 import type {Plan} from '../engine/plan.js';
 import type {EngineEvent} from '../engine/events.js';
 import type {FileView, RunHandle} from '../run/state.js';
-import type {RunSummary} from '../engine/run.js';
+import type {FileOutcome, RunSummary} from '../engine/run.js';
 import {exitCodes} from '../errors.js';
 import {type LimitCheck, type LimitSettings, loadLimitsSync, reserveWithinLimits} from '../limits/limits.js';
 import {contactsToExport, limitPlan, narrowPlan} from '../limits/plan.js';
@@ -82,6 +82,10 @@ export interface FinishResult {
 }
 
 const contactFileId = (contactId: string) => `${contactId}:contact`;
+
+function itemStatus(outcome: FileOutcome): ItemStatus {
+	return outcome.state === 'skipped' ? (outcome.skipReason === 'profile' ? 'skipped-profile' : 'skipped-identical') : outcome.state;
+}
 
 export class DownloadJournal {
 	readonly journal: Journal;
@@ -229,7 +233,7 @@ export class DownloadJournal {
 	 * relies on must be in the journal before anything is deleted.
 	 */
 	checkpoint(summary: RunSummary): void {
-		this.journal.recordItems(this.runId, this.#outcomeItems(summary).items);
+		this.journal.recordItems(this.runId, this.#outcomeItems(summary));
 	}
 
 	/** Records deletions on the platform (or, in a dry run, what would have been deleted). */
@@ -243,27 +247,22 @@ export class DownloadJournal {
 		}
 	}
 
-	#outcomeItems(summary: RunSummary): {items: ItemInput[]; statuses: Record<string, number>} {
-		const items: ItemInput[] = [];
-		const statuses: Record<string, number> = {};
+	/** The journal's item for each outcome, made as the journal takes them (a long run's are never all held). */
+	* #outcomeItems(summary: RunSummary): Generator<ItemInput> {
 		for (const outcome of summary.outcomes) {
-			const status: ItemStatus = outcome.state === 'skipped' ? (outcome.skipReason === 'profile' ? 'skipped-profile' : 'skipped-identical') : outcome.state;
-			statuses[status] = (statuses[status] ?? 0) + 1;
 			const archivedAt = summary.archivedAt.get(outcome.file.contactId);
-			items.push({
+			yield {
 				recordingId: outcome.file.contactId,
 				fileId: outcome.file.fileId,
 				path: this.#locate(outcome.relativePath ?? outcome.file.relativePath),
-				status,
+				status: itemStatus(outcome),
 				attempts: this.#attempts.get(outcome.file.fileId) ?? (outcome.state === 'skipped' ? 0 : 1),
 				...outcome.size === undefined ? {} : {size: outcome.size},
 				...outcome.sha256 === undefined ? {} : {sha256: outcome.sha256},
 				...outcome.reason === undefined ? {} : {lastError: outcome.reason},
 				...archivedAt === undefined ? {} : {archivedAt},
-			});
+			};
 		}
-
-		return {items, statuses};
 	}
 
 	/**
@@ -272,16 +271,26 @@ export class DownloadJournal {
 	 */
 	finish(plan: Plan, summary: RunSummary, result: {manifestPath?: string} = {}): FinishResult {
 		this.#sink ??= plan.sink;
-		const {items, statuses} = this.#outcomeItems(summary);
-		for (const contact of plan.contacts) {
-			if (contact.recycled) {
-				items.push({recordingId: contact.id, fileId: contactFileId(contact.id), status: 'recycled'});
-			}
+		const statuses: Partial<Record<ItemStatus, number>> = {};
+		for (const outcome of summary.outcomes) {
+			const status = itemStatus(outcome);
+			statuses[status] = (statuses[status] ?? 0) + 1;
 		}
 
-		for (const contactId of this.#limited) {
-			items.push({recordingId: contactId, fileId: contactFileId(contactId), status: 'limited'});
-		}
+		const limited = this.#limited;
+		const outcomes = this.#outcomeItems(summary);
+		const items = function * (): Generator<ItemInput> {
+			yield * outcomes;
+			for (const contact of plan.contacts) {
+				if (contact.recycled) {
+					yield {recordingId: contact.id, fileId: contactFileId(contact.id), status: 'recycled'};
+				}
+			}
+
+			for (const contactId of limited) {
+				yield {recordingId: contactId, fileId: contactFileId(contactId), status: 'limited'};
+			}
+		};
 
 		const counts: Record<string, number> = {
 			contacts: plan.contacts.length,
@@ -303,7 +312,7 @@ export class DownloadJournal {
 				: summary.failed > 0 || summary.archiveFailures.size > 0 ? 'some-failed'
 					: this.#limited.length > 0 ? 'limit' : 'ok';
 		this.#close(() => {
-			this.journal.recordItems(this.runId, items);
+			this.journal.recordItems(this.runId, items());
 			this.journal.finishRun(this.runId, {
 				counts, bytes: summary.bytesTransferred, durationMs: summary.durationMs, outcome,
 				...result.manifestPath ? {manifestPath: result.manifestPath} : {},

@@ -499,7 +499,7 @@ export class Journal {
 	}
 
 	/** Records many items in one transaction (much faster than one by one). */
-	recordItems(runId: number, items: readonly ItemInput[]): void {
+	recordItems(runId: number, items: Iterable<ItemInput>): void {
 		this.#guard(() => this.#immediate(() => {
 			const server = this.#runServer(runId);
 			for (const item of items) {
@@ -675,21 +675,26 @@ export class Journal {
 		});
 	}
 
-	/** The newest `valid` record of each file exported into `outDir` from `server`, by any run. */
-	validItemsIn(server: string, outDir: string): ItemRecord[] {
-		return this.#guard(() => {
-			const latest = new Map<string, ItemRecord>();
-			const rows = this.#all<ItemRow>(
-				`SELECT i.* FROM items i JOIN runs r ON r.id = i.run_id
-				 WHERE i.server = ? AND r.out_dir = ? AND i.status = 'valid' AND i.path IS NOT NULL ORDER BY i.recorded_ms, i.run_id`,
-				serverKey(server), outDir,
-			);
-			for (const row of rows) {
-				latest.set(row.file_id, itemRecord(row));
+	/**
+	 * Each file's latest valid record at `outDir` for `server`, one at a time: a folder with a long history is never
+	 * read into memory whole (the manifest's recovery walks it after every run).
+	 */
+	* validItemsIn(server: string, outDir: string): Generator<ItemRecord> {
+		const rows = this.#guard(() => this.#statement(
+			`SELECT * FROM (
+				SELECT i.*, ROW_NUMBER() OVER (PARTITION BY i.file_id ORDER BY i.recorded_ms DESC, i.run_id DESC) AS newest
+				FROM items i JOIN runs r ON r.id = i.run_id
+				WHERE i.server = ? AND r.out_dir = ? AND i.status = 'valid' AND i.path IS NOT NULL
+			) WHERE newest = 1 ORDER BY recorded_ms, run_id`,
+		).iterate(serverKey(server), outDir));
+		for (;;) {
+			const next = this.#guard(() => rows.next());
+			if (next.done) {
+				return;
 			}
 
-			return [...latest.values()];
-		});
+			yield itemRecord(next.value as unknown as ItemRow);
+		}
 	}
 
 	/**

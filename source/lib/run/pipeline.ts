@@ -6,11 +6,12 @@
  */
 import path from 'node:path';
 import {contactBatches} from '../catalogue/listing.js';
-import {type Plan, type PlannedFile, type PlanOptions, type PlanPage, Planner, type PlanTotals} from '../engine/plan.js';
+import {type Plan, type PlannedContact, type PlannedFile, type PlanOptions, type PlanPage, Planner, type PlanTotals, slimContact} from '../engine/plan.js';
 import {DownloadRun, type RunSummary} from '../engine/run.js';
 import type {MarkArchived} from '../engine/archiver.js';
 import {CcdlError, exitCodes, UsageError} from '../errors.js';
-import {manifestRows, writeManifest} from '../export/manifest.js';
+import {ContactColumnsSpool} from '../export/contact-spool.js';
+import {contactColumns, manifestRows, type ManifestRow, plannedColumns, writeManifest} from '../export/manifest.js';
 import {type Admission, DownloadJournal, type RunFilter} from '../journal/download.js';
 import {type Journal, openJournal, type RunOutcome} from '../journal/journal.js';
 import type {LimitSettings} from '../limits/limits.js';
@@ -167,20 +168,51 @@ export async function planListing(source: Source, request: RunRequest, each: (pa
 	}
 }
 
-/** The whole plan of a request, planned while the listing arrives (what a download runs). */
-export async function planForRun(source: Source, request: RunRequest, options: ListingPlanOptions = {}): Promise<Plan> {
+/** The whole plan of a request with every listed field of its contacts (what `ccdl list` shows as a table). */
+export async function planToShow(source: Source, request: RunRequest, options: ListingPlanOptions = {}): Promise<Plan<Contact>> {
 	const contacts: Contact[] = [];
-	const files: PlannedFile[] = [];
+	const files: Array<PlannedFile<Contact>> = [];
 	const totals = await planListing(source, request, page => {
-		for (const contact of page.contacts) {
-			contacts.push(contact);
-		}
-
-		for (const file of page.files) {
-			files.push(file);
-		}
+		contacts.push(...page.contacts);
+		files.push(...page.files);
 	}, options);
 	return {...totals, contacts, files};
+}
+
+/**
+ * The plan a download runs, planned while the listing arrives. Of each contact it keeps only what the run needs
+ * (`slimContact`, ~10 % of a listed contact); the manifest's columns go to a spool on disk as each page is planned,
+ * so a long run's memory does not grow by ~2 kB for every contact listed. The run closes the plan's spool with its
+ * sink (`closePlan`).
+ */
+export async function planForRun(source: Source, request: RunRequest, options: ListingPlanOptions = {}): Promise<Plan> {
+	const spool = ContactColumnsSpool.open();
+	const contacts: PlannedContact[] = [];
+	const files: PlannedFile[] = [];
+	try {
+		const totals = await planListing(source, request, page => {
+			const slim = new Map<string, PlannedContact>();
+			for (const contact of page.contacts) {
+				const planned = slimContact(contact, spool.put(contactColumns(contact, request.timeZone)));
+				slim.set(contact.id, planned);
+				contacts.push(planned);
+			}
+
+			for (const file of page.files) {
+				files.push({...file, contact: slim.get(file.contactId)!});
+			}
+		}, options);
+		return {...totals, contacts, files, spool};
+	} catch (error) {
+		spool.close();
+		throw error;
+	}
+}
+
+/** Ends what a plan holds open: its destination's connection and its spool. */
+export async function closePlan(plan: Pick<Plan, 'sink' | 'spool'>): Promise<void> {
+	plan.spool?.close();
+	await plan.sink.close().catch(() => undefined);
 }
 
 /** What the journal keeps of a request (and `ccdl history` shows). */
@@ -308,7 +340,7 @@ async function deleteExported(source: Source, plan: Plan, summary: RunSummary, r
 	return deletions;
 }
 
-async function saveManifest(plan: Plan, rows: ReturnType<typeof manifestRows>, request: RunRequest, runId: number): Promise<Pick<RunResult, 'manifest' | 'manifestError'>> {
+async function saveManifest(plan: Plan, rows: () => Iterable<ManifestRow>, request: RunRequest, runId: number): Promise<Pick<RunResult, 'manifest' | 'manifestError'>> {
 	try {
 		return {manifest: {...await writeManifest(plan.sink, rows, {bom: request.csvBom}), fallback: false}};
 	} catch (error) {
@@ -355,7 +387,7 @@ export async function startRun(source: Source, plan: Plan, request: RunRequest, 
 		});
 	} catch (error) {
 		recorder.fail(error);
-		await plan.sink.close().catch(() => undefined);
+		await closePlan(plan);
 		throw error;
 	}
 
@@ -369,7 +401,7 @@ export async function startRun(source: Source, plan: Plan, request: RunRequest, 
 			summary = await engine.start();
 		} catch (error) {
 			detach();
-			await admitted.sink.close().catch(() => undefined);
+			await closePlan(admitted);
 			recorder.fail(error, engine.signal.aborted ? 'interrupted' : 'failed');
 			throw error;
 		}
@@ -377,16 +409,27 @@ export async function startRun(source: Source, plan: Plan, request: RunRequest, 
 		detach();
 		const deletions = request.deleteAfter ? await deleteExported(source, admitted, summary, request, recorder, now) : [];
 		const limited = new Set(admission.limited);
-		const rows = manifestRows(admitted, summary, {
+		const extra = {
 			limited: plan.contacts.filter(contact => limited.has(contact.id)),
 			timeZone: request.timeZone,
 			deleted: new Map(deletions.map(deletion => [deletion.contactId, deletion.status === 'deleted' ? deletion.at! : deletion.status === 'would-delete' ? 'would delete (dry run)' : ''])),
-		});
+		};
+		const rows = () => manifestRows(admitted, summary, extra);
 		// Files an earlier, killed run left without manifest rows (the journal has them) are described again.
-		rows.push(...await rowsFromJournal(recorder.journal, source.baseUrl, admitted.sink, rows, plan.contacts).catch(() => []));
-		const saved = await saveManifest(admitted, rows, request, recorder.runId);
+		let byId: Map<string, PlannedContact> | undefined;
+		const contactOf = (contactId: string) => {
+			byId ??= new Map(plan.contacts.map(contact => [contact.id, contact]));
+			const contact = byId.get(contactId);
+			return contact ? {columns: plannedColumns(contact, request.timeZone, plan.spool), archivedAt: contact.archivedAt} : undefined;
+		};
+
+		const recovered = await rowsFromJournal(recorder.journal, source.baseUrl, admitted.sink, rows, contactOf).catch(() => []);
+		const saved = await saveManifest(admitted, function * () {
+			yield * rows();
+			yield * recovered;
+		}, request, recorder.runId);
 		// A remote sink holds a connection open; the run is over for it.
-		await admitted.sink.close().catch(() => undefined);
+		await closePlan(admitted);
 		const finish = recorder.finish(admitted, summary, saved.manifest ? {manifestPath: saved.manifest.csv} : {});
 		const fatal = summary.fatal;
 		const exitCode = fatal ? (fatal instanceof CcdlError ? fatal.exitCode : exitCodes.server)

@@ -5,10 +5,10 @@
  * file ccdl put at the destination, including contacts the killed run had already marked archived.
  */
 import path from 'node:path';
-import {journalRow, manifestJsonName, type ManifestRow, parseManifest} from '../export/manifest.js';
+import {type ContactColumns, journalRow, manifestJsonName, manifestLines, type ManifestRow, rowFile} from '../export/manifest.js';
 import type {Journal} from '../journal/journal.js';
 import type {Sink} from '../sinks/sink.js';
-import type {Contact} from '../sources/model.js';
+import {FingerprintSet} from '../text/fingerprint-set.js';
 
 /** The destination-relative path of a location the sink gave (`sink.locate`), or undefined when it is elsewhere. */
 function relativeTo(sink: Sink, location: string): string | undefined {
@@ -22,11 +22,27 @@ function relativeTo(sink: Sink, location: string): string | undefined {
 	return undefined;
 }
 
-/** Rows for files the journal knows valid at this destination that neither the manifest nor `rows` name. */
-export async function rowsFromJournal(journal: Journal, server: string, sink: Sink, rows: readonly ManifestRow[], contacts: readonly Contact[]): Promise<ManifestRow[]> {
+/**
+ * Rows for files the journal knows valid at this destination that neither the manifest nor `rows` name. `contactOf`
+ * gives the columns of a contact this run listed (a row then describes it in full); others get what the journal has.
+ */
+export async function rowsFromJournal(journal: Journal, server: string, sink: Sink, rows: () => Iterable<ManifestRow>,
+	contactOf: (contactId: string) => {columns: ContactColumns; archivedAt: string | null} | undefined): Promise<ManifestRow[]> {
 	const text = await sink.readText(manifestJsonName).catch(() => undefined);
-	const named = new Set([...text === undefined ? [] : parseManifest(text), ...rows].filter(row => row.file).map(row => row.file.normalize('NFC')));
-	const byId = new Map(contacts.map(contact => [contact.id, contact]));
+	// Names, kept as 64-bit keys: a false match (odds n²/2⁶⁵) leaves one row for a later run to add.
+	const named = new FingerprintSet();
+	for (const row of text === undefined ? [] : manifestLines(text)) {
+		if (rowFile(row)) {
+			named.add(rowFile(row));
+		}
+	}
+
+	for (const row of rows()) {
+		if (rowFile(row)) {
+			named.add(rowFile(row));
+		}
+	}
+
 	const recovered: ManifestRow[] = [];
 	for (const item of journal.validItemsIn(server, sink.location)) {
 		const relativePath = item.path ? relativeTo(sink, item.path) : undefined;
@@ -44,7 +60,7 @@ export async function rowsFromJournal(journal: Journal, server: string, sink: Si
 		recovered.push(journalRow({
 			recordingId: item.recordingId, fileId: item.fileId, relativePath,
 			...item.size === null ? {} : {size: item.size}, sha256: item.sha256, ...item.archivedAt ? {archivedAt: item.archivedAt} : {},
-		}, byId.get(item.recordingId)));
+		}, contactOf(item.recordingId)));
 	}
 
 	return recovered;

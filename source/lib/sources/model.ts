@@ -168,7 +168,7 @@ export interface Source {
 	/** Marks contacts archived on the platform (only when `capabilities.markArchived`). */
 	markArchived?(ids: readonly string[], signal?: AbortSignal): Promise<ArchiveBatchResult>;
 	/** Deletes a contact's recording on the platform (only when `capabilities.delete`). */
-	deleteRecording?(contact: Contact, signal?: AbortSignal): Promise<void>;
+	deleteRecording?(contact: Pick<Contact, 'id'>, signal?: AbortSignal): Promise<void>;
 }
 
 /** What a user gives to log in to a platform. The secret is never from argv. */

@@ -5,7 +5,7 @@
  */
 import type {Column} from '../../components/table/index.js';
 import {recycledMask, type Contact} from '../../lib/sources/model.js';
-import type {PlannedFile, Plan} from '../../lib/engine/plan.js';
+import {isListed, type PlannedContact, type PlannedFile, type Plan} from '../../lib/engine/plan.js';
 import {formatDuration} from '../../lib/export/manifest.js';
 import type {Translator} from '../../lib/i18n/index.js';
 
@@ -15,6 +15,15 @@ export interface ContactRow {
 	readonly main: PlannedFile | undefined;
 	readonly files: readonly PlannedFile[];
 	readonly screenshots: number;
+}
+
+/** The app's plans keep every listed field; a download's slim contact (never the app's) shows what it kept. */
+function shown(contact: PlannedContact): Contact {
+	return isListed(contact) ? contact : {
+		recordId: '', direction: '', operatorId: '', operatorName: '', agentLastName: '', agentFirstName: '', groupName: '', teamName: '', phoneNumber: '',
+		callingNumber: '', calledNumber: '', externalParty: '', subject: '', terminationId: '', terminationName: '', callStart: '', connectedAt: '',
+		callEnd: '', durationSeconds: 0, timeZone: '', contactType: '', screenshots: [], ...contact,
+	};
 }
 
 /** One row per contact of the plan, in the plan's order. Linear in the number of files. */
@@ -41,7 +50,7 @@ export function contactRows(plan: Plan): ContactRow[] {
 			}
 		}
 
-		return {contact, main: main ?? files[0], files, screenshots};
+		return {contact: shown(contact), main: main ?? files[0], files, screenshots};
 	});
 }
 

@@ -539,7 +539,7 @@ export class TwilioSource implements Source {
 	}
 
 	/** Deletes the recording (Twilio's DELETE answers 204); one already gone (404) is what was wanted. */
-	async deleteRecording(contact: Contact, signal?: AbortSignal): Promise<void> {
+	async deleteRecording(contact: Pick<Contact, 'id'>, signal?: AbortSignal): Promise<void> {
 		if (!isSid('RE', contact.id)) {
 			throw new ServerError('bad-id', `"${visible(contact.id.slice(0, 40))}" is not a Twilio recording SID; nothing was deleted.`);
 		}
