@@ -51,6 +51,10 @@ export class NameResolver {
 
 	/** The form under which two relative paths are one file on some supported system. */
 	fold(relativePath: string): string {
+		// `/` folds to itself: a path that folds by lower-casing alone need not be cut into segments.
+		if (!needsFullFold.test(relativePath)) {
+			return relativePath.toLowerCase();
+		}
 		return relativePath.split('/').map(segment => foldSegment(segment)).join('/');
 	}
 
@@ -87,8 +91,8 @@ export class NameResolver {
 			const base = lastSegment(request.segments);
 			let spelled = '';
 			let folded = '';
-			for (const segment of request.segments.slice(0, -1)) {
-				const {safe, folded: foldedSegment} = this.#folderSegment(segment);
+			for (let index = 0; index < request.segments.length - 1; index++) {
+				const {safe, folded: foldedSegment} = this.#folderSegment(request.segments[index]!);
 				const prefix = spelled === '' ? safe : `${spelled}/${safe}`;
 				folded = folded === '' ? foldedSegment : `${folded}/${foldedSegment}`;
 				spelled = this.#folderSpelling.get(folded) ?? prefix;
@@ -103,8 +107,8 @@ export class NameResolver {
 		const taken = this.#taken;
 		const result = new Map<string, string>();
 		for (const {request, spelled, folded: folderFolded, base, wanted, wantedFolded} of prepared) {
-			if (!taken.has(wantedFolded) && !folders.has(wantedFolded)) {
-				taken.add(wantedFolded);
+			// `add` both tests and takes: one hash of the name, not two.
+			if (!folders.has(wantedFolded) && taken.add(wantedFolded)) {
 				result.set(request.key, wanted);
 				continue;
 			}
@@ -166,10 +170,17 @@ function join(folder: string, name: string): string {
  * only full case folding merges (`ß`/`SS`, `ſ`/`s`, the Kelvin sign and `k`); merging too much only costs a suffix.
  */
 function foldSegment(segment: string): string {
-	if (ascii.test(segment)) {
+	if (!needsFullFold.test(segment)) {
 		return segment.toLowerCase();
 	}
 	return segment.normalize('NFC').toUpperCase().toLowerCase().normalize('NFC');
 }
 
-const ascii = /^[\u0000-\u007F]*$/u;
+/**
+ * A code unit from U+0300 up, or one below whose folding is not its lower case alone (µ ß İ ı ŉ ſ ǰ Ⱥ Ⱦ fold into
+ * several characters, other letters, or above U+0300). Every other character below U+0300 is NFC-stable, combines
+ * with nothing, and folds into its own lower case, one character below U+0300 (test/unit/naming-shortcuts.test.ts
+ * walks them): a text of them folds by `toLowerCase` alone, which spares the usual Latin name two normalisations and
+ * a case mapping.
+ */
+const needsFullFold = /[\u00B5\u00DF\u0130\u0131\u0149\u017F\u01F0\u023A\u023E\u0300-\uFFFF]/;

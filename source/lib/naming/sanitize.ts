@@ -16,12 +16,17 @@ export const maxSegmentBytes = 255;
  * - `/ \ : * ? " < > |`: separators or wildcards on at least one supported system.
  * The zero-width joiner (U+200D) is handled by {@link strayJoiner} instead.
  */
-const unsafeClass =
-	'\\u0000-\\u001F\\u007F-\\u009F\\u061C\\u180E\\u200B\\u200C\\u200E\\u200F\\u202A-\\u202E\\u2060-\\u2064\\u2066-\\u206F\\uFEFF\\uFFF9-\\uFFFB/\\\\:*?"<>|' +
+const unsafeOutsideSurrogates =
+	'\\u0000-\\u001F\\u007F-\\u009F\\u061C\\u180E\\u200B\\u200C\\u200E\\u200F\\u202A-\\u202E\\u2060-\\u2064\\u2066-\\u206F\\uFEFF\\uFFF9-\\uFFFB/\\\\:*?"<>|';
+const unsafeClass = unsafeOutsideSurrogates +
 	// A lone surrogate cannot be written as UTF-8; Node would silently turn it into U+FFFD, so two names could meet.
 	// (With the `u` flag this range matches lone surrogates only, never a pair.)
 	'\\uD800-\\uDFFF';
-const unsafeCharacters = new RegExp(`[${unsafeClass}]`, 'gu');
+// Replaced in two steps: an expression without the `u` flag runs about twice as fast, and only the lone surrogates
+// need it; most names have no surrogate at all.
+const unsafeCharacters = new RegExp(`[${unsafeOutsideSurrogates}]`, 'g');
+const anySurrogate = /[\uD800-\uDFFF]/;
+const loneSurrogates = /[\uD800-\uDFFF]/gu;
 
 /**
  * A zero-width joiner anywhere but inside an emoji sequence (👨‍👩‍👧, 🏳️‍🌈): there it is what draws one family instead of
@@ -35,6 +40,13 @@ const strayJoiner =
  * much cheaper than the chain of replacements, which matters when a plan names 100,000 recordings.
  */
 const needsCleaning = new RegExp(`[${unsafeClass}\\u200D]|[^\\S ]| {2}|^[ .]|[ .]$`, 'u');
+/**
+ * {@link needsCleaning}, or a code point from U+0300 up. Every code point below U+0300 is NFC-stable and none of them
+ * combines with its neighbours (test/unit/naming-shortcuts.test.ts walks them in pairs), so a name without such a code
+ * point is already normalised: the usual Latin name is let through on one test, without asking ICU. Without the `u`
+ * flag (twice as fast), the range takes in every surrogate, lone or not: a name with one gets the full check.
+ */
+const mayNeedCleaning = new RegExp(`[${unsafeOutsideSurrogates}\\u200D\\u0300-\\uFFFF]|[^\\S ]| {2}|^[ .]|[ .]$`);
 const nonAscii = /[^\u0000-\u007F]/u;
 
 /**
@@ -42,6 +54,16 @@ const nonAscii = /[^\u0000-\u007F]/u;
  * LPT0, CONIN$ and CONOUT$ are in Microsoft's current list too; guarding a few extra names costs nothing.
  */
 const windowsReserved = /^(?:CON|PRN|AUX|NUL|CONIN\$|CONOUT\$|COM[0-9¹²³]|LPT[0-9¹²³]) *(?:\..*)?$/iu;
+
+/**
+ * Whether {@link windowsReserved} could match: every device name starts with C, P, A, N or L, and no other character
+ * matches those case-insensitively (test/unit/naming-shortcuts.test.ts checks every code point). A name of digits, as
+ * those of the default template are, is let through without running the expression.
+ */
+function mayBeWindowsReserved(base: string): boolean {
+	const first = base.charCodeAt(0) | 0x20;
+	return first === 0x63 || first === 0x70 || first === 0x61 || first === 0x6E || first === 0x6C;
+}
 
 const graphemes = new Intl.Segmenter(undefined, {granularity: 'grapheme'});
 
@@ -58,20 +80,20 @@ const graphemes = new Intl.Segmenter(undefined, {granularity: 'grapheme'});
  * ends in a dot, or leaves no room for a one-byte base): the extension comes from ccdl, never from the server.
  */
 export function sanitizeSegment(text: string, extension = ''): string {
-	assertSafeExtension(extension);
-	const budget = maxSegmentBytes - utf8Length(extension);
+	const budget = maxSegmentBytes - safeExtensionBytes(extension);
 	let base = text;
-	if (needsCleaning.test(base) || (nonAscii.test(base) && base.normalize('NFC') !== base)) {
+	if (mayNeedCleaning.test(base) && (needsCleaning.test(base) || base.normalize('NFC') !== base)) {
 		base = trim(clean(base));
 	}
-	if (utf8Length(base) > budget) {
+	// A UTF-16 code unit is at most 3 UTF-8 bytes: most names fit without being measured.
+	if (base.length * 3 > budget && utf8Length(base) > budget) {
 		// A cut between code points (see cutToBytes) can leave a joiner without its emoji.
 		base = trim(cutToBytes(base, budget).replace(strayJoiner, '_'));
 	}
 	if (base === '') {
 		base = '_';
 	}
-	if (windowsReserved.test(base + extension)) {
+	if (mayBeWindowsReserved(base) && windowsReserved.test(base + extension)) {
 		// The prefix can push a full-length name over the limit; the cut keeps the `_`, so the result stays unreserved.
 		base = trim(cutToBytes(`_${base}`, budget).replace(strayJoiner, '_'));
 	}
@@ -87,6 +109,14 @@ export function sanitizeSegment(text: string, extension = ''): string {
  */
 export const foldsIntoAscii = /[\u00DF\u0130\u0131\u0149\u017F\u01F0\u1E96-\u1E9A\u212A\uFB00-\uFB06]/u;
 
+/**
+ * Every reserved name contains `ccdl` or `manifest` once folded. Without a character of {@link foldsIntoAscii}, the
+ * only ASCII letters a name folds to are its own (test/unit/naming-shortcuts.test.ts walks every code point), so a
+ * name matching none of this is free: one test instead of lower-casing every name of a plan. Cases spelled out rather
+ * than the `i` flag: with it, the Kelvin sign and `ſ` in the class would match every `k` and `s`.
+ */
+const mayBeReserved = new RegExp(`${foldsIntoAscii.source}|[Cc][Cc][Dd][Ll]|[Mm][Aa][Nn][Ii][Ff][Ee][Ss][Tt]`);
+
 /** ccdl's own files in a download folder; a name from the server must never be one of them. */
 const manifestNames = new Set(['manifest.csv', 'manifest.jsonl']);
 /** `.ccdl-….part` partials and their sidecars, `….ccdl-tmp-…` temporaries, `.ccdl-write-test-…` probes: all ccdl's. */
@@ -100,6 +130,10 @@ const ccdlMark = /\.ccdl/iu;
  * back as ccdl's own data.
  */
 export function isReservedName(segment: string): boolean {
+	if (!mayBeReserved.test(segment)) {
+		return false;
+	}
+
 	let folded = segment;
 	if (nonAscii.test(folded)) {
 		// Folding (normalising twice, upper- then lower-casing) is the cost of this check, paid for every name of a
@@ -139,10 +173,13 @@ function utf8Length(text: string): number {
 
 function clean(text: string): string {
 	let cleaned = text.normalize('NFC').replace(unsafeCharacters, '_');
+	if (anySurrogate.test(cleaned)) {
+		cleaned = cleaned.replace(loneSurrogates, '_');
+	}
 	if (cleaned.includes('\u200D')) {
 		cleaned = cleaned.replace(strayJoiner, '_');
 	}
-	return cleaned.replace(/\s+/gu, ' ');
+	return cleaned.replace(/\s+/g, ' ');
 }
 
 /**
@@ -197,13 +234,18 @@ function cutToBytes(text: string, budget: number): string {
 	return kept;
 }
 
-/** Extensions seen to be safe; a batch uses a handful, and checking each of 100,000 names again would be waste. */
-const safeExtensions = new Set<string>(['']);
+/**
+ * Extensions seen to be safe, with their UTF-8 length; a batch uses a handful, and checking (and measuring) each of
+ * 100,000 names again would be waste.
+ */
+const safeExtensions = new Map<string, number>([['', 0]]);
 const unsafeInExtension = new RegExp(`[${unsafeClass}\\u200D\\s]|\\.$`, 'u');
 
-function assertSafeExtension(extension: string): void {
-	if (safeExtensions.has(extension)) {
-		return;
+/** The UTF-8 length of an extension from ccdl. @throws RangeError when it is not safe (see {@link sanitizeSegment}). */
+function safeExtensionBytes(extension: string): number {
+	const known = safeExtensions.get(extension);
+	if (known !== undefined) {
+		return known;
 	}
 	if (
 		unsafeInExtension.test(extension) ||
@@ -213,7 +255,9 @@ function assertSafeExtension(extension: string): void {
 	) {
 		throw new RangeError(`Unsafe file-name extension ${JSON.stringify(extension)}.`);
 	}
+	const bytes = utf8Length(extension);
 	if (safeExtensions.size < 1000) {
-		safeExtensions.add(extension);
+		safeExtensions.set(extension, bytes);
 	}
+	return bytes;
 }
