@@ -53,6 +53,14 @@ describe('the shortcut for names already normalised (sanitize.ts)', () => {
 		expect(sanitizeSegment('Kovács Éva – őrző', '.mp3')).toBe('Kovács Éva – őrző.mp3');
 	});
 
+	test('a Latin name to clean is cleaned without normalising; one with a combining mark or a joiner still is', () => {
+		expect(sanitizeSegment('Ügyfélszolgálat: Bejövő')).toBe('Ügyfélszolgálat_ Bejövő');
+		expect(sanitizeSegment('Telesales <VIP> "Arany"  |  Őrző\t\u00A0x ', '.mp3')).toBe('Telesales _VIP_ _Arany_ _ Őrző_ x.mp3');
+		expect(sanitizeSegment('Jo\u0301zsef: x\u200Dy')).toBe('József_ x_y');
+		expect(sanitizeSegment('a:\uD800b')).toBe('a__b');
+		expect(sanitizeSegment('a: 👨\u200D👩')).toBe('a_ 👨\u200D👩');
+	});
+
 	test('sanitizing keeps NFC and stays idempotent on any mix of the characters that matter', () => {
 		fc.assert(fc.property(trickyText, text => {
 			const once = sanitizeSegment(text, '.mp3');

@@ -103,7 +103,8 @@ export class NameResolver {
 			const wanted = join(spelled, name);
 			return {request, spelled, folded, base, wanted, wantedFolded: join(folded, foldSegment(name))};
 		});
-		const asked = new Set(prepared.map((entry) => entry.wantedFolded));
+		// Only a collision needs the names the batch asked for; most batches have none, so the set is made on the first.
+		let asked: Set<string> | undefined;
 		const taken = this.#taken;
 		const result = new Map<string, string>();
 		for (const {request, spelled, folded: folderFolded, base, wanted, wantedFolded} of prepared) {
@@ -112,6 +113,7 @@ export class NameResolver {
 				result.set(request.key, wanted);
 				continue;
 			}
+			asked ??= new Set(prepared.map((entry) => entry.wantedFolded));
 			// Every suffix gives a different name, so at most |taken| + |asked| + |folders| + 1 tries find a free one.
 			const limit = taken.size + asked.size + folders.size + 1;
 			let n = this.#nextSuffix.get(wantedFolded) ?? 2;

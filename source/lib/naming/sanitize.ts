@@ -48,6 +48,7 @@ const needsCleaning = new RegExp(`[${unsafeClass}\\u200D]|[^\\S ]| {2}|^[ .]|[ .
  */
 const mayNeedCleaning = new RegExp(`[${unsafeOutsideSurrogates}\\u200D\\u0300-\\uFFFF]|[^\\S ]| {2}|^[ .]|[ .]$`);
 const nonAscii = /[^\u0000-\u007F]/u;
+const beyondLatin = /[\u0300-\uFFFF]/;
 
 /**
  * Windows device names, reserved with any extension (`con.txt`, `nul.tar.gz`) and with spaces before the dot. COM0,
@@ -82,8 +83,13 @@ const graphemes = new Intl.Segmenter(undefined, {granularity: 'grapheme'});
 export function sanitizeSegment(text: string, extension = ''): string {
 	const budget = maxSegmentBytes - safeExtensionBytes(extension);
 	let base = text;
-	if (mayNeedCleaning.test(base) && (needsCleaning.test(base) || base.normalize('NFC') !== base)) {
-		base = trim(clean(base));
+	if (mayNeedCleaning.test(base)) {
+		if (!beyondLatin.test(base)) {
+			// Below U+0300 only, so the test above matched a character or a space to clean, and the text is in NFC.
+			base = trim(clean(base, true));
+		} else if (needsCleaning.test(base) || base.normalize('NFC') !== base) {
+			base = trim(clean(base, false));
+		}
 	}
 	// A UTF-16 code unit is at most 3 UTF-8 bytes: most names fit without being measured.
 	if (base.length * 3 > budget && utf8Length(base) > budget) {
@@ -171,12 +177,13 @@ function utf8Length(text: string): number {
 	return Buffer.byteLength(text, 'utf8');
 }
 
-function clean(text: string): string {
-	let cleaned = text.normalize('NFC').replace(unsafeCharacters, '_');
-	if (anySurrogate.test(cleaned)) {
+/** `latin`: the text has no code unit from U+0300 up, so it is in NFC and has no surrogate and no joiner. */
+function clean(text: string, latin: boolean): string {
+	let cleaned = (latin ? text : text.normalize('NFC')).replace(unsafeCharacters, '_');
+	if (!latin && anySurrogate.test(cleaned)) {
 		cleaned = cleaned.replace(loneSurrogates, '_');
 	}
-	if (cleaned.includes('\u200D')) {
+	if (!latin && cleaned.includes('\u200D')) {
 		cleaned = cleaned.replace(strayJoiner, '_');
 	}
 	return cleaned.replace(/\s+/g, ' ');
