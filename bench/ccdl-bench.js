@@ -396,6 +396,39 @@ export async function ccdlPlan({calls = 100_000, rounds = 1, cli, serverCli, ser
 }
 
 /**
+ * A long run's memory (issue 16, item 8): `ccdl download` of every file of `demo-server --calls N --media-size 2048`
+ * (voice, video, chat, e-mail: recordings, screenshots, transcripts) into a fresh folder under TMPDIR, one round per
+ * size, a fresh server each. The bytes are few, so what grows is what ccdl keeps per contact and per file. Every file
+ * must arrive valid.
+ */
+export async function ccdlSoak({sizes = [5000, 20_000], cli, serverCli, serverNodeArgs, cliNodeArgs, concurrency = 8, onRun} = {}) {
+	const runs = [];
+	for (const calls of sizes) {
+		const server = await startServer(['--calls', String(calls), '--media-size', '2048', '--seed', '1'], {nodeArgs: serverNodeArgs, cli: serverCli});
+		const dir = await privateDir('ccdl-bench-soak-');
+		try {
+			const out = path.join(dir, 'out');
+			await mkdir(out);
+			const args = ['download', '--server', server.url, '--user', 'admin', '--include-archived', '--out', out, '--timezone', 'UTC', '--concurrency', String(concurrency)];
+			const run = await measured(server, () => runCcdl(args, {cli, nodeArgs: cliNodeArgs, env: {CCDL_PASSWORD: 'demo'}}));
+			if (run.code !== 0 || !(run.valid > 0) || run.failed > 0) {
+				throw new Error(`ccdl download of ${calls} contacts exited with ${run.code ?? run.signal} (${run.valid} valid, ${run.failed} failed):\n${run.stderrTail}`);
+			}
+
+			const result = {...run, calls, files: run.valid};
+			runs.push(result);
+			onRun?.(result);
+		} finally {
+			await rm(dir, {recursive: true, force: true});
+			await server.stop();
+			settleDisk();
+		}
+	}
+
+	return runs;
+}
+
+/**
  * How planning grows with the job (issue 12): `ccdl list --json` against `demo-server --calls N` for each N, one
  * round each, a fresh server each. Memory should stay flat and time grow linearly.
  */

@@ -14,10 +14,12 @@
  *   ccdl-plan                ccdl list --json planning 100,000 recordings
  *   ccdl-scale               ccdl list --json planning 10,000 / 100,000 / 1,000,000 recordings (--scale SIZES)
  *   ccdl-live                the interactive app in tmux vs headless ccdl download, same ≈2,000 recordings
+ *   ccdl-soak                ccdl download of every file of 5,000 and 20,000 contacts (2 kB media): a long run's memory
  *
  * Goals (issue 12), each printed with its verdict: small set ≤ 1.0× curl; large set ≤ 1.2× the fastest peer; ccdl
  * peak RSS < 150 MB on both; plan 100,000 < 3 s and < 200 MB; the live app ≤ 1.1× headless; planning 1,000,000
- * under 300 MB, memory flat and time linear from 100,000 to 1,000,000.
+ * under 300 MB, memory flat and time linear from 100,000 to 1,000,000; a download of 20,000 contacts under 150 MB
+ * (issue 16).
  *
  * Every line shows CPU seconds beside the wall time, and the 1-minute load average when the run started: on a shared
  * machine a slow figure with a high load is noise, a slow figure with a low load is ccdl. Download sets keep their
@@ -41,7 +43,7 @@
 import {cpus, loadavg} from 'node:os';
 import path from 'node:path';
 import {parseArgs} from 'node:util';
-import {bytePeers, ccdlLarge, ccdlPlan, ccdlScaling, ccdlSmall, setPause, timeBinary} from './ccdl-bench.js';
+import {bytePeers, ccdlLarge, ccdlPlan, ccdlScaling, ccdlSmall, ccdlSoak, setPause, timeBinary} from './ccdl-bench.js';
 import {ccdlLive} from './ccdl-live-bench.js';
 import {hasCommand, largeFiles, listing, nodeBinary, smallFiles} from './demo-server-bench.js';
 
@@ -60,13 +62,13 @@ const {values} = parseArgs({
 		help: {type: 'boolean', short: 'h'},
 	},
 });
-const usage = 'Usage: node bench/run.js [--only small,large,list,ccdl-small,ccdl-large,ccdl-plan,ccdl-scale,ccdl-live|server|ccdl] [--rounds N] [--pause S] [--scale SIZES] [--scale-timeout S] [--cpu-prof DIR] [--cli PATH] [--ccdl PATH] [--server-node-args=ARGS] [--cli-node-args=ARGS]';
+const usage = 'Usage: node bench/run.js [--only small,large,list,ccdl-small,ccdl-large,ccdl-plan,ccdl-scale,ccdl-live,ccdl-soak|server|ccdl] [--rounds N] [--pause S] [--scale SIZES] [--scale-timeout S] [--cpu-prof DIR] [--cli PATH] [--ccdl PATH] [--server-node-args=ARGS] [--cli-node-args=ARGS]';
 if (values.help) {
 	console.log(usage);
 	process.exit(0);
 }
 
-const groups = {server: ['small', 'large', 'list'], ccdl: ['ccdl-small', 'ccdl-large', 'ccdl-plan', 'ccdl-scale', 'ccdl-live']};
+const groups = {server: ['small', 'large', 'list'], ccdl: ['ccdl-small', 'ccdl-large', 'ccdl-plan', 'ccdl-scale', 'ccdl-live', 'ccdl-soak']};
 const known = [...groups.server, ...groups.ccdl];
 const only = new Set((values.only ?? 'server,ccdl').split(',').map(name => name.trim()).filter(Boolean).flatMap(name => groups[name] ?? [name]));
 for (const name of only) {
@@ -325,6 +327,24 @@ if (only.has('ccdl-scale') && scaleSizes.length > 0) {
 			row(`scaling: peak RSS ${grouped(large.calls)} / peak RSS ${grouped(small.calls)} (flat = 1)`, fixed(memory), '≤ 1.50', memory <= 1.5);
 		} else if (runs.some(run => run.failure)) {
 			row('scaling: linear time, flat memory', 'not measurable', '', false);
+		}
+	});
+}
+
+if (only.has('ccdl-soak')) {
+	await scenario('ccdl soak: ccdl download of every file of demo-server --calls N --media-size 2048, N = 5,000 / 20,000, fresh server each', async () => {
+		const runs = await ccdlSoak({...ccdlOptions, onRun(run) {
+			console.log(`  ${grouped(run.calls).padStart(6)} contacts, ${grouped(run.files)} files: ${fixed(run.seconds, 2)} s; CPU s: ccdl ${fixed(run.clientCpu)}, server ${fixed(run.serverCpu)}, rest ${fixed(run.otherCpu)}; peak RSS ${MBytes(run.peakBytes)}; load ${fixed(run.load)}`);
+			watch(run);
+		}});
+		for (const run of runs) {
+			row(`soak: download ${grouped(run.calls)} contacts (${grouped(run.files)} files), peak RSS`, MBytes(run.peakBytes), run.calls === 20_000 ? '< 150 MB' : '', run.calls === 20_000 ? run.peakBytes < 150 * MB : undefined, run);
+		}
+
+		if (runs.length >= 2) {
+			const [small, large] = runs;
+			row(`soak: peak RSS ${grouped(large.calls)} / ${grouped(small.calls)} contacts (flat = 1)`, fixed(large.peakBytes / small.peakBytes), '', undefined);
+			row(`soak: MB per 1,000 more contacts`, fixed((large.peakBytes - small.peakBytes) / MB / ((large.calls - small.calls) / 1000), 1), '', undefined);
 		}
 	});
 }

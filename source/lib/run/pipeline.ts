@@ -17,6 +17,7 @@ import {type Journal, openJournal, type RunOutcome} from '../journal/journal.js'
 import type {LimitSettings} from '../limits/limits.js';
 import {parseTemplate} from '../naming/index.js';
 import {loginCompany, prepareProfiles, type PreparedProfiles, type RunProfiles, runProfiles} from '../profiles/run-profiles.js';
+import {boundHeapGrowth} from '../runtime/memory.js';
 import {modeWants} from '../searches/mode.js';
 import {dataDir} from '../settings/paths.js';
 import {LocalSink} from '../sinks/local/local-sink.js';
@@ -201,6 +202,8 @@ export async function planForRun(source: Source, request: RunRequest, options: L
 			for (const file of page.files) {
 				files.push({...file, contact: slim.get(file.contactId)!});
 			}
+
+			boundHeapGrowth(files.length);
 		}, options);
 		return {...totals, contacts, files, spool};
 	} catch (error) {
@@ -373,6 +376,7 @@ export async function startRun(source: Source, plan: Plan, request: RunRequest, 
 	let engine: DownloadRun;
 	try {
 		admission = recorder.admit(plan);
+		boundHeapGrowth(admission.plan.files.length);
 		profiles = runProfiles(prepared, company);
 		const mark = !request.archive ? undefined
 			: source.capabilities.markArchived && source.markArchived ? async (ids: readonly string[]) => source.markArchived!(ids)
