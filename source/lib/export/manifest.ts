@@ -153,6 +153,11 @@ export function contactColumns(contact: Contact, timeZone?: string): Omit<Manife
 	};
 }
 
+/** A row with every column empty. */
+function blankRow(): ManifestRow {
+	return Object.fromEntries(columns.map(([key]) => [key, ''])) as unknown as ManifestRow;
+}
+
 /** The columns every row of a contact shares. */
 export type ContactColumns = ReturnType<typeof contactColumns>;
 
@@ -169,8 +174,7 @@ export function plannedColumns(contact: PlannedContact, timeZone?: string, spool
 		return spool.read(contact.spooled);
 	}
 
-	const blank = Object.fromEntries(columns.map(([key]) => [key, ''])) as unknown as ContactColumns;
-	return {...blank, contactId: contact.id, channel: contact.channel, campaignId: contact.campaignId, campaignName: contact.campaignName};
+	return {...blankRow(), contactId: contact.id, channel: contact.channel, campaignId: contact.campaignId, campaignName: contact.campaignName};
 }
 
 export interface ManifestExtra {
@@ -239,9 +243,8 @@ export function * manifestRows(plan: Plan, summary?: RunSummary, extra: Manifest
 /** The row of a file known only from the journal (its contact is no longer listed): what the journal knows. */
 export function journalRow(item: {recordingId: string; fileId: string; relativePath: string; size?: number; sha256?: string; archivedAt?: string}, contact?: {columns: ContactColumns; archivedAt: string | null}): ManifestRow {
 	const kind = item.fileId.split(':')[1] ?? '';
-	const empty = Object.fromEntries(columns.map(([key]) => [key, ''])) as unknown as ManifestRow;
 	return {
-		...empty,
+		...blankRow(),
 		...(contact ? contact.columns : {contactId: item.recordingId}),
 		file: item.relativePath,
 		fileKind: kind,
