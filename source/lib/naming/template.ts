@@ -494,7 +494,9 @@ function clockFor(timeZone: string | undefined): ZoneClock {
 	return clock;
 }
 
-const pad2 = (value: number): string => String(value).padStart(2, '0');
+// Every month, day, hour, minute and second is below 100: its two digits are looked up, not built for each name.
+const twoDigits = Array.from({length: 100}, (_, value) => String(value).padStart(2, '0'));
+const pad2 = (value: number): string => twoDigits[value]!;
 
 /**
  * Formats an ISO 8601 instant with a date format (tokens YYYY, YY, MM, DD, HH, mm, ss; other characters literal) in
