@@ -3,6 +3,7 @@
  * CCDL_PASSWORD, --password-stdin or a prompt — never from a flag value, so it stays out of `ps` and shell history.
  */
 import {UsageError} from '../lib/errors.js';
+import {phrased} from '../lib/i18n/index.js';
 import {companyUrl, defaultCompanyUrl} from '../lib/sources/company-url.js';
 import type {RunRequest} from '../lib/run/request.js';
 import {login} from '../lib/run/pipeline.js';
@@ -43,7 +44,7 @@ export interface ConnectionValues {
 
 async function readStdinPassword(): Promise<string> {
 	if (process.stdin.isTTY) {
-		throw new UsageError('--password-stdin reads a piped password, e.g. `pass show cc | ccdl … --password-stdin`; on a terminal leave the flag out to be prompted.');
+		throw new UsageError(...phrased('cli.error.password-stdin-tty'));
 	}
 
 	const chunks: Buffer[] = [];
@@ -83,7 +84,7 @@ export async function promptPassword(prompt: string): Promise<string> {
 				}
 
 				if (character === '\u0003') {
-					done(new UsageError('Cancelled at the password prompt.'));
+					done(new UsageError(...phrased('cli.error.prompt-cancelled')));
 					return;
 				}
 
@@ -105,20 +106,21 @@ export function connectionTarget(values: ConnectionValues): Pick<RunRequest, 'pl
 	const info = platformInfo(platform);
 	const audioFormat = values['audio-format'];
 	if (audioFormat !== undefined && !(audioFormats as readonly string[]).includes(audioFormat)) {
-		throw new UsageError(`--audio-format must be ${audioFormats.join(' or ')}, not "${audioFormat}".`);
+		const allowed = {key: 'cli.part.allowed.or', params: {first: audioFormats.slice(0, -1).join(' or '), last: audioFormats.at(-1)!}};
+		throw new UsageError(...phrased('cli.error.must-be', {flag: '--audio-format', allowed, value: audioFormat}));
 	}
 
 	const company = values.company ?? process.env['CCDL_COMPANY'];
 	const serverFlag = values.server ?? process.env['CCDL_SERVER'];
 	if (!serverFlag && !company && !info.defaultServer) {
-		throw new UsageError('Say which server to use: --server URL or --company NAME.');
+		throw new UsageError(...phrased('cli.error.no-server'));
 	}
 
 	// A vendor platform's company is an account or organisation, not a host name: its API lives at one address.
 	const server = serverFlag ?? (info.defaultServer ?? companyUrl(company!));
 	const username = values.user ?? process.env['CCDL_USER'];
 	if (!username) {
-		throw new UsageError('Say who logs in: --user NAME (or CCDL_USER).');
+		throw new UsageError(...phrased('cli.error.no-user'));
 	}
 
 	return {platform, server, ...(company ? {company} : {}), username, ...(audioFormat ? {audioFormat: audioFormat as AudioFormat} : {})};
@@ -140,11 +142,11 @@ export async function readSecret(values: Pick<ConnectionValues, 'password-stdin'
 	} else if (process.stdin.isTTY && process.stderr.isTTY) {
 		password = await promptPassword(`Password for ${username}: `);
 	} else {
-		throw new UsageError('No password: set CCDL_PASSWORD, pipe it with --password-stdin, or run in a terminal to be prompted.');
+		throw new UsageError(...phrased('cli.error.no-password'));
 	}
 
 	if (password === '') {
-		throw new UsageError('The password is empty.');
+		throw new UsageError(...phrased('cli.error.empty-password'));
 	}
 
 	return password;

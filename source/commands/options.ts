@@ -4,8 +4,8 @@
  */
 import {parseArgs} from 'node:util';
 import {UsageError} from '../lib/errors.js';
-import {checkLang} from '../lib/i18n/index.js';
-import {didYouMean} from '../lib/text/suggest.js';
+import {checkLang, phrased} from '../lib/i18n/index.js';
+import {suggest} from '../lib/text/suggest.js';
 
 export type OptionSpec =
 	| {type: 'string'; short?: string}
@@ -28,7 +28,7 @@ export type OptionValues<S extends OptionSpecs> = {[K in keyof S]: ValueOf<S[K]>
 export function parseInteger(flag: string, text: string, min: number, max: number): number {
 	const value = /^-?\d+$/.test(text.trim()) ? Number(text) : Number.NaN;
 	if (!Number.isSafeInteger(value) || value < min || value > max) {
-		throw new UsageError(`--${flag} needs a whole number from ${min} to ${max}, not "${text}".`);
+		throw new UsageError(...phrased('cli.error.whole-number', {flag: `--${flag}`, min, max, value: text}));
 	}
 
 	return value;
@@ -38,7 +38,7 @@ function parseDay(flag: string, text: string): Date {
 	const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
 	const date = match ? new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))) : undefined;
 	if (!date || date.toISOString().slice(0, 10) !== text) {
-		throw new UsageError(`--${flag} needs a date as YYYY-MM-DD, not "${text}".`);
+		throw new UsageError(...phrased('cli.error.day', {flag: `--${flag}`, value: text}));
 	}
 
 	return date;
@@ -113,23 +113,24 @@ export function parseOptions<S extends OptionSpecs>(argv: string[], specs: S, co
 		const unknown = /Unknown option '([^']+)'/.exec(message);
 		if (unknown) {
 			const typed = unknown[1]!.split('=')[0]!;
-			const hint = typed.startsWith('--') ? didYouMean(typed, flagNames(specs)) : '';
-			throw new UsageError(`"${label}" has no option ${typed}${hint}; see "${label} --help".`);
+			const near = typed.startsWith('--') ? suggest(typed, flagNames(specs)) : undefined;
+			const hint = near === undefined ? '' : {key: 'cli.part.hint.did-you-mean', params: {word: near}};
+			throw new UsageError(...phrased('cli.error.unknown-option', {command: label, option: typed, hint}));
 		}
 
 		const missing = /Option '(?:-\w, )?(--[\w-]+)[^']*' argument missing/.exec(message);
 		if (missing) {
-			throw new UsageError(`${missing[1]} needs a value; see "${label} --help".`);
+			throw new UsageError(...phrased('cli.error.option-needs-value', {option: missing[1]!, command: label}));
 		}
 
 		const ambiguous = /Option '(?:-\w, )?(--[\w-]+)[^']*' argument is ambiguous/.exec(message);
 		if (ambiguous) {
-			throw new UsageError(`${ambiguous[1]} got a value that looks like a flag; write ${ambiguous[1]}=VALUE.`);
+			throw new UsageError(...phrased('cli.error.option-value-like-flag', {option: ambiguous[1]!}));
 		}
 
 		const positional = /Unexpected argument '([^']+)'/.exec(message);
 		if (positional) {
-			throw new UsageError(`"${label}" takes no argument "${positional[1]}"; see "${label} --help".`);
+			throw new UsageError(...phrased('cli.error.unexpected-argument', {command: label, argument: positional[1]!}));
 		}
 
 		throw new UsageError(`${message.split('\n')[0]!.replace(/\.$/, '')}; see "${label} --help".`);

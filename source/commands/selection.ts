@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {checkTimeZone, parseUserInstant, systemTimeZone} from '../lib/dates.js';
 import {UsageError} from '../lib/errors.js';
+import {phrased} from '../lib/i18n/index.js';
 import {defaultDateFormat, defaultTemplate, formatDate, parseTemplate} from '../lib/naming/index.js';
 import type {RunRequest} from '../lib/run/request.js';
 import {exportModes, type ExportMode} from '../lib/searches/model.js';
@@ -105,23 +106,23 @@ export function checkSelection(values: SelectionValues): Selection {
 	const from = values.from === undefined ? undefined : parseUserInstant('from', values.from, timeZone);
 	const to = values.to === undefined ? undefined : parseUserInstant('to', values.to, timeZone);
 	if (from && to && from >= to) {
-		throw new UsageError(`The date range is empty: --from ${values.from} is not before --to ${values.to}.`);
+		throw new UsageError(...phrased('cli.error.empty-range', {from: values.from!, to: values.to!}));
 	}
 
 	for (const channel of values.channel) {
 		if (!(channels as readonly string[]).includes(channel)) {
-			throw new UsageError(`--channel ${channel} is not a channel; use ${channels.join(', ')}.`);
+			throw new UsageError(...phrased('cli.error.channel', {value: channel, list: channels.join(', ')}));
 		}
 	}
 
 	const transcripts = values.transcripts ?? 'json';
 	if (!['json', 'xml', 'none'].includes(transcripts)) {
-		throw new UsageError(`--transcripts must be json, xml or none, not "${transcripts}".`);
+		throw new UsageError(...phrased('cli.error.must-be', {flag: '--transcripts', allowed: {key: 'cli.part.allowed.or', params: {first: 'json, xml', last: 'none'}}, value: transcripts}));
 	}
 
 	const mode = values.mode ?? 'full';
 	if (!(exportModes as readonly string[]).includes(mode)) {
-		throw new UsageError(`--mode must be ${exportModes.join(', ')}, not "${mode}".`);
+		throw new UsageError(...phrased('cli.error.must-be', {flag: '--mode', allowed: exportModes.join(', '), value: mode}));
 	}
 
 	const dateFormat = values['date-format'] ?? defaultDateFormat;

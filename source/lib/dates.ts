@@ -3,6 +3,7 @@
  * whole of that day, so it becomes the next local midnight (the API's `to` is exclusive for date-times).
  */
 import {UsageError} from './errors.js';
+import {phrased} from './i18n/index.js';
 
 export function systemTimeZone(): string {
 	return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
@@ -13,7 +14,7 @@ export function checkTimeZone(zone: string): string {
 		new Intl.DateTimeFormat('en', {timeZone: zone});
 		return zone;
 	} catch {
-		throw new UsageError(`"${zone}" is not a time zone; use an IANA name such as Europe/Budapest or UTC.`);
+		throw new UsageError(...phrased('cli.error.time-zone', {zone}));
 	}
 }
 
@@ -49,11 +50,10 @@ const dateTimePattern = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))
 export function parseUserInstant(flag: 'from' | 'to', text: string, zone: string): Date {
 	const trimmed = text.trim();
 	const day = datePattern.exec(trimmed);
-	const hint = `--${flag} needs a date like 2026-10-01 or a date and time like "2026-10-01 08:30", not "${text}".`;
 	if (day) {
 		const [year, month, date] = [Number(day[1]), Number(day[2]), Number(day[3])];
 		if (!isRealDate(year, month, date)) {
-			throw new UsageError(`--${flag}: ${trimmed} is not a real date.`);
+			throw new UsageError(...phrased('cli.error.not-a-date', {flag: `--${flag}`, value: trimmed}));
 		}
 
 		return startOfDay(dayAfter({year, month, day: date}, flag === 'to' ? 1 : 0), zone);
@@ -61,12 +61,12 @@ export function parseUserInstant(flag: 'from' | 'to', text: string, zone: string
 
 	const time = dateTimePattern.exec(trimmed);
 	if (!time) {
-		throw new UsageError(hint);
+		throw new UsageError(...phrased('cli.error.date', {flag: `--${flag}`, value: text}));
 	}
 
 	const [year, month, date, hour, minute, second] = [1, 2, 3, 4, 5, 6].map(index => Number(time[index] ?? 0)) as [number, number, number, number, number, number];
 	if (!isRealDate(year, month, date) || hour > 23 || minute > 59 || second > 59) {
-		throw new UsageError(`--${flag}: ${trimmed} is not a real date and time.`);
+		throw new UsageError(...phrased('cli.error.not-a-date-time', {flag: `--${flag}`, value: trimmed}));
 	}
 
 	if (time[7]) {

@@ -12,7 +12,8 @@ import {createHash} from 'node:crypto';
 import {FingerprintSet} from '../text/fingerprint-set.js';
 import type {Readable} from 'node:stream';
 import {setTimeout as delay} from 'node:timers/promises';
-import {UsageError} from '../errors.js';
+import {type Phrase, UsageError} from '../errors.js';
+import {phrased} from '../i18n/index.js';
 import {visible} from '../text/visible.js';
 import {BodyLimitError, bodyLimitServerError, parseJsonBytes, readBody} from './body.js';
 import {ApiProblemError, AuthError, describeNetworkError, parseRetryAfter, ServerError} from './errors.js';
@@ -129,11 +130,11 @@ export function normaliseServerUrl(server: string): string {
 	try {
 		url = new URL(server);
 	} catch {
-		throw new UsageError(`"${visible(server)}" is not a URL; use e.g. https://demo.comnica.cc.`);
+		throw new UsageError(...phrased('cli.error.not-a-url', {server: visible(server)}));
 	}
 
 	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-		throw new UsageError(`"${visible(server)}" is not an http(s) URL; use e.g. https://demo.comnica.cc.`);
+		throw new UsageError(...phrased('cli.error.not-http', {server: visible(server)}));
 	}
 
 	if (url.username || url.password) {
@@ -174,21 +175,33 @@ function problemOf(status: number, headers: IncomingMessage['headers'], body: Bu
 		: typeof problem.title === 'string' && problem.title.trim() !== '' ? problem.title : `HTTP ${status}`;
 	const detail = visible([...text].slice(0, 300).join(''));
 	const retryAfter = parseRetryAfter(typeof headers['retry-after'] === 'string' ? headers['retry-after'] : undefined);
-	return new ApiProblemError(status, code, `The server answered ${status}: ${detail}`, retryAfter);
+	// The catalogue's {status} is three digits; any other status has always been said in English only.
+	if (!/^\d{3}$/.test(String(status))) {
+		return new ApiProblemError(status, code, `The server answered ${status}: ${detail}`, retryAfter);
+	}
+
+	const [message, options] = phrased('cli.error.server-answered', {status, detail});
+	return new ApiProblemError(status, code, message, retryAfter, options);
 }
 
-/** Why a login answer is not this API's, or undefined when it is a token answer. */
-function tokenProblem(token: unknown): string | undefined {
+/** `request answered status`, as an `answer` of cli.error.not-an-api: a clause of the catalogue when status has three digits. */
+function answeredStatus(request: string, status: number): string | Phrase {
+	return /^\d{3}$/.test(String(status)) ? {key: 'cli.part.answer.status', params: {request, status}} : `${request} answered ${status}`;
+}
+
+/** What `request` answered when its answer is not this API's login answer (see notThisApi), or undefined when it is a token answer. */
+function tokenProblem(token: unknown, request: string): string | Phrase | undefined {
 	if (!token || typeof token !== 'object' || Array.isArray(token)) {
-		return 'with something that is not a token';
+		return {key: 'cli.part.answer.not-a-token', params: {request}};
 	}
 
 	const {accessToken, refreshToken, user} = token as Partial<Record<string, unknown>>;
 	if (!isToken(accessToken) || !isToken(refreshToken, true)) {
-		return 'without a usable token';
+		return {key: 'cli.part.answer.no-token', params: {request}};
 	}
 
-	return userProblem(user);
+	const problem = userProblem(user);
+	return problem && `${request} answered ${problem}`;
 }
 
 /**
@@ -285,7 +298,7 @@ export class ApiClient {
 		} catch (error) {
 			if (error instanceof ApiProblemError) {
 				if (error.problemCode === 'unknown-company') {
-					throw new AuthError('unknown-company', `The server does not know the company "${visible(options.company ?? '')}"; check the company name.`);
+					throw new AuthError('unknown-company', ...phrased('cli.error.unknown-company', {company: visible(options.company ?? '')}));
 				}
 
 				if (error.problemCode === 'invalid-credentials') {
@@ -303,11 +316,11 @@ export class ApiClient {
 				}
 
 				if (error.status === 404 && options.company) {
-					throw new AuthError('unknown-company', `The server does not know the company "${visible(options.company)}"; check the company name.`);
+					throw new AuthError('unknown-company', ...phrased('cli.error.unknown-company', {company: visible(options.company)}));
 				}
 
 				if (error.status === 404) {
-					throw notThisApi(baseUrl, 'POST /v1/auth/token answered 404');
+					throw notThisApi(baseUrl, answeredStatus('POST /v1/auth/token', 404));
 				}
 			} else if (error instanceof ServerError && (error.code === 'bad-response' || error.code.startsWith('body-'))) {
 				throw await bootstrap.#notThisApi(options.signal) ?? error;
@@ -316,9 +329,9 @@ export class ApiClient {
 			throw error;
 		}
 
-		const problem = tokenProblem(token);
+		const problem = tokenProblem(token, 'POST /v1/auth/token');
 		if (problem) {
-			throw notThisApi(baseUrl, `POST /v1/auth/token answered ${problem}`);
+			throw notThisApi(baseUrl, problem);
 		}
 
 		const checked = token as {accessToken: string; refreshToken: string; user: unknown};
@@ -335,7 +348,7 @@ export class ApiClient {
 				return undefined;
 			}
 
-			return notThisApi(this.baseUrl, 'GET /v1/health answered 200 without a status');
+			return notThisApi(this.baseUrl, {key: 'cli.part.answer.no-status', params: {request: 'GET /v1/health'}});
 		} catch (error) {
 			if (signal?.aborted) {
 				throw error;
@@ -343,11 +356,11 @@ export class ApiClient {
 
 			if (error instanceof ApiProblemError) {
 				// 503 is this API saying it is down for a moment; any other status is some other server.
-				return error.status === 503 ? undefined : notThisApi(this.baseUrl, `GET /v1/health answered ${error.status}`);
+				return error.status === 503 ? undefined : notThisApi(this.baseUrl, answeredStatus('GET /v1/health', error.status));
 			}
 
 			if (error instanceof ServerError && (error.code === 'bad-response' || error.code.startsWith('body-'))) {
-				return notThisApi(this.baseUrl, 'GET /v1/health answered something that is not JSON');
+				return notThisApi(this.baseUrl, {key: 'cli.part.answer.not-json', params: {request: 'GET /v1/health'}});
 			}
 
 			return error instanceof ServerError ? error : undefined;
@@ -383,7 +396,8 @@ export class ApiClient {
 		}
 
 		if (!isAllowedRedirect(new URL(this.baseUrl), target)) {
-			throw new ServerError('foreign-redirect', `${this.baseUrl} redirected ${what} to ${target.protocol === 'http:' || target.protocol === 'https:' ? target.origin : target.protocol}, another server; ccdl does not send your password or token there, so check --server.`);
+			const shown = target.protocol === 'http:' || target.protocol === 'https:' ? target.origin : target.protocol;
+			throw new ServerError('foreign-redirect', ...phrased('cli.error.foreign-redirect', {url: this.baseUrl, request: what, target: shown}));
 		}
 
 		return target;
@@ -423,7 +437,7 @@ export class ApiClient {
 
 	/** One fresh login with the credentials held since login; AuthError('session-expired') when that fails too. */
 	async #logInAgain(signal: AbortSignal | undefined, refused: unknown): Promise<void> {
-		const expired = () => new AuthError('session-expired', 'The session expired and could not be renewed; log in again.', {cause: refused});
+		const expired = () => new AuthError('session-expired', ...phrased('cli.error.session-expired', undefined, {cause: refused}));
 		if (!this.#credentials) {
 			throw expired();
 		}
@@ -439,7 +453,7 @@ export class ApiClient {
 			throw error;
 		}
 
-		if (tokenProblem(token)) {
+		if (tokenProblem(token, 'POST /v1/auth/token')) {
 			throw expired();
 		}
 
@@ -525,7 +539,7 @@ export class ApiClient {
 						throw bodyLimitServerError(error, what, this.baseUrl);
 					}
 
-					throw new ServerError('bad-response', `${this.baseUrl} answered ${what} with something that is not JSON; check --server.`);
+					throw new ServerError('bad-response', ...phrased('cli.error.not-json', {url: this.baseUrl, request: what}));
 				}
 			}
 
@@ -781,9 +795,10 @@ export class ApiClient {
 }
 
 function wrongPassword(): AuthError {
-	return new AuthError('invalid-credentials', 'The user name or password is wrong (both are case-sensitive).');
+	return new AuthError('invalid-credentials', ...phrased('cli.error.wrong-password'));
 }
 
-function notThisApi(baseUrl: string, answer: string): ServerError {
-	return new ServerError('not-an-api', `${baseUrl} is not a Contact Center Media API server (${answer}); check --server or --company.`);
+/** `answer`: what the server answered, a `cli.part.answer.*` clause where the catalogue words it. */
+function notThisApi(baseUrl: string, answer: string | Phrase): ServerError {
+	return new ServerError('not-an-api', ...phrased('cli.error.not-an-api', {url: baseUrl, answer}));
 }

@@ -1,11 +1,12 @@
 /** What can go wrong talking to the API, as errors a user can act on. */
 import type {ProblemCode} from './wire.js';
-import {CcdlError, exitCodes} from '../errors.js';
+import {CcdlError, type CcdlErrorOptions, exitCodes, type Phrase} from '../errors.js';
+import {phrased} from '../i18n/index.js';
 import {visible} from '../text/visible.js';
 
 /** Wrong password, unknown company, a refresh that was refused: the user must log in again. */
 export class AuthError extends CcdlError {
-	constructor(code: string, message: string, options?: {cause?: unknown}) {
+	constructor(code: string, message: string, options?: CcdlErrorOptions) {
 		super(code, message, exitCodes.auth, options);
 		this.name = 'AuthError';
 	}
@@ -13,7 +14,7 @@ export class AuthError extends CcdlError {
 
 /** The server is unreachable, refused TLS, or answered something that is not this API. */
 export class ServerError extends CcdlError {
-	constructor(code: string, message: string, options?: {cause?: unknown}) {
+	constructor(code: string, message: string, options?: CcdlErrorOptions) {
 		super(code, message, exitCodes.server, options);
 		this.name = 'ServerError';
 	}
@@ -26,8 +27,8 @@ export class ApiProblemError extends CcdlError {
 	/** Seconds from Retry-After, when the server sent one. */
 	readonly retryAfter: number | undefined;
 
-	constructor(status: number, problemCode: ProblemCode | undefined, message: string, retryAfter?: number) {
-		super(problemCode ?? `http-${status}`, message, status === 401 ? exitCodes.auth : exitCodes.server);
+	constructor(status: number, problemCode: ProblemCode | undefined, message: string, retryAfter?: number, options?: CcdlErrorOptions) {
+		super(problemCode ?? `http-${status}`, message, status === 401 ? exitCodes.auth : exitCodes.server, options);
 		this.name = 'ApiProblemError';
 		this.status = status;
 		this.problemCode = problemCode;
@@ -40,32 +41,35 @@ export class ApiProblemError extends CcdlError {
 	}
 }
 
+/** The `cli.part.why.*` clause of each network error code ccdl words itself. */
 const networkCodes: Record<string, string> = {
-	ECONNREFUSED: 'nothing is listening there',
-	ENOTFOUND: 'the host name does not resolve',
-	EAI_AGAIN: 'the host name does not resolve (DNS is not answering)',
-	ETIMEDOUT: 'the connection timed out',
-	EHOSTUNREACH: 'the host is unreachable',
-	ENETUNREACH: 'the network is unreachable',
-	ECONNRESET: 'the connection was reset',
+	ECONNREFUSED: 'refused',
+	ENOTFOUND: 'no-host',
+	EAI_AGAIN: 'no-dns',
+	ETIMEDOUT: 'timed-out',
+	EHOSTUNREACH: 'host-unreachable',
+	ENETUNREACH: 'network-unreachable',
+	ECONNRESET: 'reset',
 };
 
 /** Turns a network-level failure into one sentence. */
 export function describeNetworkError(error: unknown, baseUrl: string): ServerError {
 	const code = (error as {code?: string})?.code ?? '';
 	if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/i.test(code) || /certificate|TLS/i.test(String((error as Error)?.message))) {
-		return new ServerError('tls', `Cannot make a trusted TLS connection to ${baseUrl} (${code || 'certificate problem'}); check the address, or the system's CA certificates.`, {cause: error});
+		const problem = code || {key: 'cli.part.problem.certificate'};
+		return new ServerError('tls', ...phrased('cli.error.tls', {url: baseUrl, problem}, {cause: error}));
 	}
 
 	if (code === 'EHEADERSTIMEOUT' || code === 'EBODYTIMEOUT') {
 		// A deadline of ccdl's own: the server is there but does not finish its answer.
-		const what = code === 'EHEADERSTIMEOUT' ? 'did not send the headers of its answer in time' : 'did not finish its answer in time';
-		return new ServerError(code === 'EHEADERSTIMEOUT' ? 'headers-timeout' : 'body-timeout', `${baseUrl} ${what} (${(error as Error).message}); the server is overloaded or broken, try again later.`, {cause: error});
+		const which = code === 'EHEADERSTIMEOUT' ? 'headers-timeout' : 'body-timeout';
+		return new ServerError(which, ...phrased(`cli.error.${which}`, {url: baseUrl, detail: (error as Error).message}, {cause: error}));
 	}
 
 	// Node's messages can quote what the server sent (a bad header); they are shown, never interpreted.
-	const why = networkCodes[code] ?? visible((error as Error)?.message || 'unknown network error');
-	return new ServerError('unreachable', `Cannot reach ${baseUrl}: ${why}; check --server/--company and your network.`, {cause: error});
+	const clause = Object.hasOwn(networkCodes, code) ? networkCodes[code] : undefined;
+	const why: string | Phrase = clause ? {key: `cli.part.why.${clause}`} : visible((error as Error)?.message || 'unknown network error');
+	return new ServerError('unreachable', ...phrased('cli.error.unreachable', {url: baseUrl, why}, {cause: error}));
 }
 
 /** Parses Retry-After (seconds or an HTTP date) into seconds, capped so a hostile server cannot stall a run forever. */

@@ -4,6 +4,7 @@ import {type Stats, statSync} from 'node:fs';
 import {access, constants, mkdir, open, rm, stat, statfs, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {FilesystemError} from '../errors.js';
+import {phrased} from '../i18n/index.js';
 
 /** Feeds a file's bytes into `hash` through one reused buffer (streams would allocate a chunk per read). */
 export async function hashInto(file: string, hash: Hash): Promise<void> {
@@ -104,7 +105,7 @@ export async function ensureWritableFolder(folder: string, mode = 0o700): Promis
 		await makeFolder(folder, mode);
 		const info = await stat(folder);
 		if (!info.isDirectory()) {
-			throw new FilesystemError('not-a-folder', `${folder} is not a folder; choose another with --out.`);
+			throw new FilesystemError('not-a-folder', ...phrased('cli.error.not-a-folder', {folder}));
 		}
 
 		await access(folder, constants.W_OK);
@@ -117,12 +118,13 @@ export async function ensureWritableFolder(folder: string, mode = 0o700): Promis
 		}
 
 		const code = (error as NodeJS.ErrnoException).code;
-		const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied'
-			: code === 'EROFS' ? 'the file system is read-only'
-				: code === 'ENOTDIR' || code === 'EEXIST' ? 'part of the path is a file, not a folder'
-					: code === 'ENOSPC' ? 'the disk is full'
-						: code === 'ENOENT' ? 'the folder cannot be created there' : (error as Error).message;
-		throw new FilesystemError('not-writable', `Cannot write to ${folder}: ${why}; choose another folder with --out.`, {cause: error});
+		const clause = code === 'EACCES' || code === 'EPERM' ? 'permission'
+			: code === 'EROFS' ? 'read-only'
+				: code === 'ENOTDIR' || code === 'EEXIST' ? 'file-in-path'
+					: code === 'ENOSPC' ? 'disk-full'
+						: code === 'ENOENT' ? 'cannot-create' : undefined;
+		const why = clause ? {key: `cli.part.why.${clause}`} : (error as Error).message;
+		throw new FilesystemError('not-writable', ...phrased('cli.error.not-writable', {folder, why}, {cause: error}));
 	}
 }
 

@@ -10,6 +10,7 @@ import {type Plan, type PlannedContact, type PlannedFile, type PlanOptions, type
 import {DownloadRun, type RunSummary} from '../engine/run.js';
 import type {MarkArchived} from '../engine/archiver.js';
 import {CcdlError, exitCodes, UsageError} from '../errors.js';
+import {phrased} from '../i18n/index.js';
 import {ContactColumnsSpool} from '../export/contact-spool.js';
 import {contactColumns, manifestRows, type ManifestRow, plannedColumns, writeManifest} from '../export/manifest.js';
 import {type Admission, DownloadJournal, type RunFilter} from '../journal/download.js';
@@ -51,7 +52,7 @@ export function resolveCampaigns(wanted: readonly string[], available: readonly 
 			})();
 		if (!match) {
 			const names = available.slice(0, 12).map(campaign => `${campaign.id} "${visible(campaign.name)}"`).join(', ');
-			throw new UsageError(`No campaign "${visible(text)}" among those you may see (${names}${available.length > 12 ? ', …' : ''}).`);
+			throw new UsageError(...phrased('cli.error.unknown-campaign', {name: visible(text), names: `${names}${available.length > 12 ? ', …' : ''}`}));
 		}
 
 		ids.push(match.id);
