@@ -1,24 +1,30 @@
 /**
- * The closing sentence of a failed command in Hungarian (issue 11). Most throwers give their English text only; the
- * catalogue's `cli.error.*` English templates must match what the real throwers say, or the sentence silently stays
- * English. So each thrower a user commonly meets is called here and its error must come out Hungarian, keeping its
- * values; English must stay the error's own message, byte for byte.
+ * The closing sentence of a failed command in Hungarian (issue 11). Throwers name their catalogue sentence where they
+ * throw (CcdlError.phrase): each one a user commonly meets is called here, must carry its `cli.error.*` key, and must
+ * come out Hungarian with its values; English must stay the error's own message, byte for byte. The few sentences
+ * still thrown as English text only (by code outside source/lib/i18n's reach so far, see `thrownAsText`) and the
+ * reasons that reach the summary as text are read back by error-text.ts's matcher, so its templates are checked too.
  */
 import {mkdtemp, rm, writeFile} from 'node:fs/promises';
+import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi} from 'vitest';
+import {ApiClient, normaliseServerUrl} from '../../source/lib/api/client.js';
 import {describeNetworkError} from '../../source/lib/api/errors.js';
-import {connectionTarget} from '../../source/commands/connection.js';
+import {connectionTarget, promptPassword, readSecret} from '../../source/commands/connection.js';
+import {checkSelection, type SelectionValues} from '../../source/commands/selection.js';
 import {loadCommand} from '../../source/commands/help.js';
 import {parseOptions} from '../../source/commands/options.js';
 import {checkTimeZone, parseUserInstant} from '../../source/lib/dates.js';
 import {ensureWritableFolder} from '../../source/lib/engine/disk.js';
 import {destinationFailure} from '../../source/lib/engine/transfer.js';
+import {resolveCampaigns} from '../../source/lib/run/pipeline.js';
 import {CcdlError, UsageError} from '../../source/lib/errors.js';
 import {errorText, reasonText, recognise} from '../../source/lib/i18n/error-text.js';
-import {checkLang, createTranslator, langOf, phrased} from '../../source/lib/i18n/index.js';
+import {checkLang, createTranslator, langOf, phrased, renderPhrase} from '../../source/lib/i18n/index.js';
 import {cliErrors} from '../../source/lib/i18n/messages/cli-errors.js';
+import type {Campaign} from '../../source/lib/sources/model.js';
 import {refuseLiteralTilde} from '../../source/lib/text/paths.js';
 
 const hu = createTranslator('hu', 'UTC');
@@ -35,13 +41,59 @@ async function thrown(action: () => unknown): Promise<CcdlError> {
 	throw new Error('nothing was thrown');
 }
 
-/** The error's Hungarian sentence, after checking that English is its message and Hungarian is not. */
-function inHungarian(error: CcdlError): string {
+/** Every `cli.error.*` key a real thrower below was seen to carry. */
+const carriedKeys = new Set<string>();
+
+/**
+ * The error's Hungarian sentence, after checking that it carries `key`, that the phrase's English is the message and
+ * that Hungarian is not.
+ */
+function inHungarian(error: CcdlError, key: string): string {
+	expect(error.phrase?.key, error.message).toBe(key);
+	carriedKeys.add(key);
+	expect(renderPhrase(error.phrase!, en)).toBe(error.message);
+	return saidInHungarian(error);
+}
+
+/** The same for an error still thrown as English text only: read back by the matcher as `key`. */
+function readBackInHungarian(error: CcdlError, key: string): string {
+	expect(error.phrase?.key ?? recognise(error.message)?.key, error.message).toBe(key);
+	return saidInHungarian(error);
+}
+
+function saidInHungarian(error: CcdlError): string {
 	expect(errorText(error, en)).toBe(error.message);
 	const text = errorText(error, hu);
-	expect(text, `not recognised: ${error.message}`).not.toBe(error.message);
+	expect(text, `not said in Hungarian: ${error.message}`).not.toBe(error.message);
 	return text;
 }
+
+/**
+ * The `cli.error.*` sentences still thrown as English text, each with where: files outside this module's owners' reach
+ * so far. Every other key must be carried by a real thrower called in this file.
+ */
+const thrownAsText: Record<string, string> = {
+	'cli.error.unknown-command': 'commands/help.ts',
+	'cli.error.platform': 'lib/sources/registry.ts',
+	'cli.error.literal-tilde': 'lib/text/paths.ts',
+	'cli.error.dry-run-alone': 'commands/download.ts',
+	'cli.error.not-a-company': 'lib/sources/company-url.ts',
+	'cli.error.run-needs-search': 'commands/run-search.ts',
+	'cli.error.run-one-search': 'commands/run-search.ts',
+	'cli.error.search-password': 'commands/run-search.ts',
+	'cli.error.no-search-yet': 'lib/searches/store.ts',
+	'cli.error.no-such-search': 'lib/searches/store.ts',
+	'cli.error.verify-destination': 'commands/verify.ts',
+	'cli.error.twilio-credentials': 'lib/sources/twilio/http.ts',
+	'cli.error.twilio-account': 'lib/sources/twilio/source.ts',
+	'cli.error.webex-not-a-token': 'lib/sources/webex-cc/source.ts',
+	'cli.error.webex-token-expired': 'lib/sources/webex-cc/oauth.ts',
+	'cli.error.not-twilio': 'lib/sources/twilio/source.ts',
+	'cli.error.not-webex': 'lib/sources/webex-cc/source.ts',
+	'cli.error.server-gone': 'lib/engine/outage.ts',
+	'cli.error.write-failed': 'lib/engine/transfer.ts',
+	'cli.error.no-space': 'lib/engine/plan.ts',
+};
 
 function placeholders(text: string): string[] {
 	return [...new Set([...text.matchAll(/\{(\w+)\}/g)].map(match => match[1]!))].sort();
@@ -54,7 +106,7 @@ describe('the catalogue', () => {
 		}
 	});
 
-	it('every English sentence is read back as itself', () => {
+	it('every English sentence is read back as itself (for what still arrives as text: reasons, the throwers in thrownAsText)', () => {
 		for (const [key, text] of Object.entries(cliErrors.en).filter(([name]) => name.startsWith('cli.error.'))) {
 			// Sample values of a plausible shape: a number where three digits are expected, a word elsewhere.
 			const sample = text.replaceAll(/\{(\w+)\}/g, (_whole, name: string) => name === 'status' ? '404' : name === 'hint' ? '' : `x-${name}`);
@@ -83,34 +135,34 @@ describe('what the real throwers say', () => {
 	});
 
 	it('flags and commands', async () => {
-		expect(inHungarian(await thrown(() => parseOptions(['--form', 'x'], {from: {type: 'string'}}, 'download'))))
+		expect(inHungarian(await thrown(() => parseOptions(['--form', 'x'], {from: {type: 'string'}}, 'download')), 'cli.error.unknown-option'))
 			.toBe('A "ccdl download" parancsnak nincs --form kapcsolója (erre gondolt: --from?); lásd: "ccdl download --help".');
-		expect(inHungarian(await thrown(() => parseOptions(['--out'], {out: {type: 'string'}}, 'list'))))
+		expect(inHungarian(await thrown(() => parseOptions(['--out'], {out: {type: 'string'}}, 'list')), 'cli.error.option-needs-value'))
 			.toBe('--out: hiányzik az érték; lásd: "ccdl list --help".');
-		expect(inHungarian(await thrown(() => parseOptions(['extra'], {}, 'verify'))))
+		expect(inHungarian(await thrown(() => parseOptions(['extra'], {}, 'verify')), 'cli.error.unexpected-argument'))
 			.toBe('A "ccdl verify" parancs nem vár argumentumot, ezt sem: "extra"; lásd: "ccdl verify --help".');
-		expect(inHungarian(await thrown(() => parseOptions(['--concurrency', '0'], {concurrency: {type: 'integer', min: 1, max: 64}}, 'download'))))
+		expect(inHungarian(await thrown(() => parseOptions(['--concurrency', '0'], {concurrency: {type: 'integer', min: 1, max: 64}}, 'download')), 'cli.error.whole-number'))
 			.toBe('--concurrency: 1 és 64 közötti egész számot vár, nem ezt: "0".');
-		expect(inHungarian(await thrown(() => parseOptions(['--day', '2026-1-1'], {day: {type: 'date'}}, 'x'))))
+		expect(inHungarian(await thrown(() => parseOptions(['--day', '2026-1-1'], {day: {type: 'date'}}, 'x')), 'cli.error.day'))
 			.toBe('--day: YYYY-MM-DD alakú dátumot vár, nem ezt: "2026-1-1".');
-		expect(inHungarian(await thrown(async () => loadCommand('lsit'))))
+		expect(readBackInHungarian(await thrown(async () => loadCommand('lsit')), 'cli.error.unknown-command'))
 			.toBe('Ismeretlen parancs: "lsit" (erre gondolt: "list"?); a parancsok listája: "ccdl --help".');
-		expect(inHungarian(await thrown(() => checkLang('de'))))
+		expect(inHungarian(await thrown(() => checkLang('de')), 'cli.error.must-be'))
 			.toBe('--lang: értéke en vagy hu lehet, nem "de".');
-		expect(inHungarian(await thrown(() => connectionTarget({...noConnection, user: 'admin'}))))
+		expect(inHungarian(await thrown(() => connectionTarget({...noConnection, user: 'admin'})), 'cli.error.no-server'))
 			.toBe('Adja meg a szervert: --server URL vagy --company CÉGNÉV.');
-		expect(inHungarian(await thrown(() => connectionTarget({...noConnection, server: 'http://x', 'audio-format': 'ogg'}))))
+		expect(inHungarian(await thrown(() => connectionTarget({...noConnection, server: 'http://x', 'audio-format': 'ogg'})), 'cli.error.must-be'))
 			.toMatch(/^--audio-format: értéke \S+ vagy \S+ lehet, nem "ogg"\.$/);
-		expect(inHungarian(await thrown(() => refuseLiteralTilde('~/x', '--out'))))
+		expect(readBackInHungarian(await thrown(() => refuseLiteralTilde('~/x', '--out')), 'cli.error.literal-tilde'))
 			.toMatch(/^--out ~\/x: a "~" jelet a shell nem bontotta ki \(idézőjelek között volt\), így "~" nevű mappa jönne létre; írja ki a teljes útvonalat, pl\. --out \/\S+\/x\.$/);
 	});
 
 	it('dates and zones', async () => {
-		expect(inHungarian(await thrown(() => parseUserInstant('from', '2026-02-30', 'UTC')))).toBe('--from: 2026-02-30 nem létező dátum.');
-		expect(inHungarian(await thrown(() => parseUserInstant('to', '2026-02-28 25:00', 'UTC')))).toBe('--to: 2026-02-28 25:00 nem létező dátum és időpont.');
-		expect(inHungarian(await thrown(() => parseUserInstant('to', 'tomorrow', 'UTC'))))
+		expect(inHungarian(await thrown(() => parseUserInstant('from', '2026-02-30', 'UTC')), 'cli.error.not-a-date')).toBe('--from: 2026-02-30 nem létező dátum.');
+		expect(inHungarian(await thrown(() => parseUserInstant('to', '2026-02-28 25:00', 'UTC')), 'cli.error.not-a-date-time')).toBe('--to: 2026-02-28 25:00 nem létező dátum és időpont.');
+		expect(inHungarian(await thrown(() => parseUserInstant('to', 'tomorrow', 'UTC')), 'cli.error.date'))
 			.toBe('--to: dátumot vár, pl. 2026-10-01, vagy dátumot és időt, pl. "2026-10-01 08:30", nem ezt: "tomorrow".');
-		expect(inHungarian(await thrown(() => checkTimeZone('Mars/Olympus')))).toBe('"Mars/Olympus" nem időzóna; IANA-nevet adjon meg, pl. Europe/Budapest vagy UTC.');
+		expect(inHungarian(await thrown(() => checkTimeZone('Mars/Olympus')), 'cli.error.time-zone')).toBe('"Mars/Olympus" nem időzóna; IANA-nevet adjon meg, pl. Europe/Budapest vagy UTC.');
 	});
 
 	it('the network, each reason in Hungarian', () => {
@@ -121,16 +173,16 @@ describe('what the real throwers say', () => {
 			ECONNRESET: 'a kapcsolatot a másik fél bontotta',
 		};
 		for (const [code, reason] of Object.entries(reasons)) {
-			expect(inHungarian(describeNetworkError(Object.assign(new Error(code), {code}), url)))
+			expect(inHungarian(describeNetworkError(Object.assign(new Error(code), {code}), url), 'cli.error.unreachable'))
 				.toBe(`Nem érhető el: ${url} (${reason}); ellenőrizze a --server/--company értékét és a hálózatot.`);
 		}
 
-		expect(inHungarian(describeNetworkError(Object.assign(new Error('self-signed certificate'), {code: 'DEPTH_ZERO_SELF_SIGNED_CERT'}), url)))
+		expect(inHungarian(describeNetworkError(Object.assign(new Error('self-signed certificate'), {code: 'DEPTH_ZERO_SELF_SIGNED_CERT'}), url), 'cli.error.tls'))
 			.toBe(`Nem jött létre megbízható TLS-kapcsolat ezzel: ${url} (DEPTH_ZERO_SELF_SIGNED_CERT); ellenőrizze a címet vagy a rendszer CA-tanúsítványait.`);
-		expect(inHungarian(describeNetworkError(Object.assign(new Error('no headers after 30 s'), {code: 'EHEADERSTIMEOUT'}), url)))
+		expect(inHungarian(describeNetworkError(Object.assign(new Error('no headers after 30 s'), {code: 'EHEADERSTIMEOUT'}), url), 'cli.error.headers-timeout'))
 			.toBe(`${url} nem küldte el időben a válasza fejléceit (no headers after 30 s); a szerver túlterhelt vagy hibás, próbálja újra később.`);
 		// Node's own words for an unknown failure are kept as they are, inside a Hungarian sentence.
-		expect(inHungarian(describeNetworkError(new Error('socket hang up'), url))).toContain('(socket hang up); ellenőrizze');
+		expect(inHungarian(describeNetworkError(new Error('socket hang up'), url), 'cli.error.unreachable')).toContain('(socket hang up); ellenőrizze');
 	});
 
 	it('the destination', async () => {
@@ -138,8 +190,8 @@ describe('what the real throwers say', () => {
 		try {
 			const file = path.join(folder, 'a-file');
 			await writeFile(file, 'x');
-			expect(inHungarian(await thrown(async () => ensureWritableFolder(file)))).toBe(`${file} nem mappa; válasszon másikat a --out kapcsolóval.`);
-			expect(inHungarian(await thrown(async () => ensureWritableFolder(path.join(file, 'sub')))))
+			expect(inHungarian(await thrown(async () => ensureWritableFolder(file)), 'cli.error.not-a-folder')).toBe(`${file} nem mappa; válasszon másikat a --out kapcsolóval.`);
+			expect(inHungarian(await thrown(async () => ensureWritableFolder(path.join(file, 'sub'))), 'cli.error.not-writable'))
 				.toBe(`Nem lehet írni ide: ${path.join(file, 'sub')} (az útvonal egy része fájl, nem mappa); válasszon másik mappát a --out kapcsolóval.`);
 		} finally {
 			await rm(folder, {recursive: true, force: true});
@@ -147,7 +199,158 @@ describe('what the real throwers say', () => {
 
 		const full = destinationFailure(Object.assign(new Error('ENOSPC'), {code: 'ENOSPC', syscall: 'write'}), '/srv/calls/a.mp3')!;
 		expect(full.code).toBe('no-space');
-		expect(inHungarian(full)).toBe('Nem lehet írni ide: /srv/calls/a.mp3 (a lemez megtelt); a kész fájlok megmaradnak — szabadítson fel helyet vagy válasszon másik mappát, majd futtassa újra ugyanazt a parancsot.');
+		expect(readBackInHungarian(full, 'cli.error.write-failed')).toBe('Nem lehet írni ide: /srv/calls/a.mp3 (a lemez megtelt); a kész fájlok megmaradnak — szabadítson fel helyet vagy válasszon másik mappát, majd futtassa újra ugyanazt a parancsot.');
+	});
+
+	it('the rest of the flags, the selection and the campaigns', async () => {
+		expect(inHungarian(await thrown(() => parseOptions(['--out', '--from'], {out: {type: 'string'}, from: {type: 'string'}}, 'list')), 'cli.error.option-value-like-flag'))
+			.toBe('--out: az érték kapcsolónak látszik; írja így: --out=ÉRTÉK.');
+		const selection: SelectionValues = {
+			from: undefined, to: undefined, campaign: [], channel: [], 'include-archived': false, overwrite: false, out: undefined, template: undefined,
+			'date-format': undefined, timezone: 'UTC', transcripts: undefined, mode: undefined,
+		};
+		expect(inHungarian(await thrown(() => checkSelection({...selection, from: '2026-10-07', to: '2026-10-05'})), 'cli.error.empty-range'))
+			.toBe('Üres az időszak: a --from 2026-10-07 nem korábbi, mint a --to 2026-10-05.');
+		expect(inHungarian(await thrown(() => checkSelection({...selection, channel: ['fax']})), 'cli.error.channel'))
+			.toBe('--channel fax: nincs ilyen csatorna; ezek közül választhat: voice, video, chat, email, social.');
+		expect(inHungarian(await thrown(() => checkSelection({...selection, transcripts: 'pdf'})), 'cli.error.must-be'))
+			.toBe('--transcripts: értéke json, xml vagy none lehet, nem "pdf".');
+		expect(inHungarian(await thrown(() => checkSelection({...selection, mode: 'all'})), 'cli.error.must-be'))
+			.toBe('--mode: értéke full, metadata-only, transcripts-only lehet, nem "all".');
+		const campaigns: Campaign[] = [{id: '1', name: 'Sales', channels: ['voice']}, {id: '2', name: 'Support', channels: ['chat']}];
+		const unknown = await thrown(() => resolveCampaigns(['Billing'], campaigns));
+		expect(unknown.message).toBe('No campaign "Billing" among those you may see (1 "Sales", 2 "Support").');
+		expect(inHungarian(unknown, 'cli.error.unknown-campaign')).toBe('A látható kampányok között nincs "Billing" (1 "Sales", 2 "Support").');
+		expect(inHungarian(await thrown(() => normaliseServerUrl('demo')), 'cli.error.not-a-url')).toBe('"demo" nem URL; adjon meg ilyet, pl. https://demo.comnica.cc.');
+		expect(inHungarian(await thrown(() => normaliseServerUrl('ftp://demo')), 'cli.error.not-http')).toBe('"ftp://demo" nem http(s) URL; adjon meg ilyet, pl. https://demo.comnica.cc.');
+	});
+
+	it('the user and the password', async () => {
+		expect(inHungarian(await thrown(() => connectionTarget({...noConnection, server: 'http://x'})), 'cli.error.no-user'))
+			.toBe('Adja meg, ki jelentkezik be: --user NÉV (vagy CCDL_USER).');
+		const password = process.env['CCDL_PASSWORD'];
+		const tty = Object.getOwnPropertyDescriptor(process.stdin, 'isTTY');
+		try {
+			delete process.env['CCDL_PASSWORD'];
+			Object.defineProperty(process.stdin, 'isTTY', {value: false, configurable: true});
+			expect(inHungarian(await thrown(async () => readSecret({'password-stdin': false}, 'admin')), 'cli.error.no-password'))
+				.toBe('Nincs jelszó: állítsa be a CCDL_PASSWORD változót, adja át csővezetéken a --password-stdin kapcsolóval, vagy futtassa terminálban, és a ccdl bekéri.');
+			process.env['CCDL_PASSWORD'] = '';
+			expect(inHungarian(await thrown(async () => readSecret({'password-stdin': false}, 'admin')), 'cli.error.empty-password')).toBe('A jelszó üres.');
+			Object.defineProperty(process.stdin, 'isTTY', {value: true, configurable: true});
+			expect(inHungarian(await thrown(async () => readSecret({'password-stdin': true}, 'admin')), 'cli.error.password-stdin-tty'))
+				.toBe('A --password-stdin csővezetékből olvassa a jelszót, pl. `pass show cc | ccdl … --password-stdin`; terminálban hagyja el a kapcsolót, és a ccdl bekéri.');
+		} finally {
+			if (tty) {
+				Object.defineProperty(process.stdin, 'isTTY', tty);
+			} else {
+				delete (process.stdin as {isTTY?: boolean}).isTTY;
+			}
+
+			if (password === undefined) {
+				delete process.env['CCDL_PASSWORD'];
+			} else {
+				process.env['CCDL_PASSWORD'] = password;
+			}
+		}
+	});
+
+	it('Ctrl-C at the password prompt', async () => {
+		// A terminal of its own: raw mode and reading are the prompt's only uses of it.
+		const stdin = process.stdin as unknown as Record<string, unknown>;
+		const saved = {setRawMode: stdin['setRawMode'], resume: stdin['resume'], pause: stdin['pause']};
+		const quiet = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+		Object.assign(stdin, {setRawMode: () => process.stdin, resume: () => process.stdin, pause: () => process.stdin});
+		try {
+			const prompt = promptPassword('Password: ');
+			process.stdin.emit('data', '\u0003');
+			expect(inHungarian(await thrown(async () => prompt), 'cli.error.prompt-cancelled')).toBe('A jelszó bekérése megszakítva.');
+		} finally {
+			Object.assign(stdin, saved);
+			quiet.mockRestore();
+		}
+	});
+
+	it('the network, the other deadline and an unnamed certificate problem', () => {
+		const url = 'https://cc.example.hu';
+		expect(inHungarian(describeNetworkError(Object.assign(new Error('no body after 60 s'), {code: 'EBODYTIMEOUT'}), url), 'cli.error.body-timeout'))
+			.toBe(`${url} nem fejezte be időben a válaszát (no body after 60 s); a szerver túlterhelt vagy hibás, próbálja újra később.`);
+		expect(inHungarian(describeNetworkError(new Error('TLS handshake failed'), url), 'cli.error.tls'))
+			.toBe(`Nem jött létre megbízható TLS-kapcsolat ezzel: ${url} (tanúsítványhiba); ellenőrizze a címet vagy a rendszer CA-tanúsítványait.`);
+	});
+
+	describe('logging in to a server', () => {
+		type Answer = [status: number, body: unknown, headers?: Record<string, string>];
+		/** What the server answers, by path; a path it is not given answers 404. */
+		let answers: Record<string, Answer | Answer[]> = {};
+		let server: Server;
+		let url = '';
+		beforeAll(async () => {
+			server = createServer((request: IncomingMessage, response: ServerResponse) => {
+				const path = (request.url ?? '').replace(/\?.*$/, '');
+				const listed = answers[path];
+				const [status, body, headers] = (Array.isArray(listed?.[0]) ? (listed as Answer[]).shift() : listed as Answer | undefined) ?? [404, {}];
+				response.writeHead(status, {'content-type': 'application/json', ...headers});
+				response.end(typeof body === 'string' ? body : JSON.stringify(body));
+			});
+			await new Promise<void>(resolve => {
+				server.listen(0, '127.0.0.1', resolve);
+			});
+			url = `http://127.0.0.1:${(server.address() as {port: number}).port}`;
+		});
+		afterAll(async () => new Promise(resolve => server.close(resolve)));
+
+		const health: Answer = [200, {status: 'ok'}];
+		const token = {accessToken: 'a', refreshToken: 'r', user: {username: 'admin'}};
+		const retry = {attempts: 1, baseDelayMs: 1, maxDelayMs: 1, maxWaits: 0};
+		const login = async (company?: string) => thrown(async () => ApiClient.login({server: url, username: 'admin', password: 'x', retry, ...(company ? {company} : {})}));
+
+		it('the password, the company, the session', async () => {
+			answers = {'/v1/health': health, '/v1/auth/token': [401, {}]};
+			expect(inHungarian(await login(), 'cli.error.wrong-password')).toBe('Hibás felhasználónév vagy jelszó (kis- és nagybetűérzékeny).');
+			answers = {'/v1/health': health, '/v1/auth/token': [404, {code: 'unknown-company'}]};
+			expect(inHungarian(await login('acme'), 'cli.error.unknown-company')).toBe('A szerver nem ismer "acme" nevű céget; ellenőrizze a cégnevet.');
+			answers = {'/v1/health': health, '/v1/auth/token': [[200, token], [401, {}]], '/v1/me': [401, {}], '/v1/auth/refresh': [401, {}]};
+			const client = await ApiClient.login({server: url, username: 'admin', password: 'x', retry});
+			expect(inHungarian(await thrown(async () => client.me()), 'cli.error.session-expired')).toBe('A munkamenet lejárt és nem újítható meg; jelentkezzen be újra.');
+		});
+
+		it('a server that is not this API, or answers what ccdl refuses', async () => {
+			answers = {'/v1/auth/token': [404, {}]};
+			expect(inHungarian(await login(), 'cli.error.not-an-api'))
+				.toBe(`${url} nem Contact Center Media API szerver (GET /v1/health válasza: 404); ellenőrizze a --server vagy a --company értékét.`);
+			answers = {'/v1/health': health, '/v1/auth/token': [404, {}]};
+			expect(inHungarian(await login(), 'cli.error.not-an-api'))
+				.toBe(`${url} nem Contact Center Media API szerver (POST /v1/auth/token válasza: 404); ellenőrizze a --server vagy a --company értékét.`);
+			answers = {'/v1/health': [200, {}], '/v1/auth/token': [401, {}]};
+			expect(inHungarian(await login(), 'cli.error.not-an-api'))
+				.toBe(`${url} nem Contact Center Media API szerver (GET /v1/health válasza 200, de állapot nélkül); ellenőrizze a --server vagy a --company értékét.`);
+			answers = {'/v1/health': [200, 'nope'], '/v1/auth/token': [401, {}]};
+			expect(inHungarian(await login(), 'cli.error.not-an-api'))
+				.toBe(`${url} nem Contact Center Media API szerver (GET /v1/health válasza nem JSON); ellenőrizze a --server vagy a --company értékét.`);
+			answers = {'/v1/health': health, '/v1/auth/token': [200, []]};
+			expect(inHungarian(await login(), 'cli.error.not-an-api'))
+				.toBe(`${url} nem Contact Center Media API szerver (POST /v1/auth/token válasza nem token); ellenőrizze a --server vagy a --company értékét.`);
+			answers = {'/v1/health': health, '/v1/auth/token': [200, {accessToken: 'a b', refreshToken: ''}]};
+			expect(inHungarian(await login(), 'cli.error.not-an-api'))
+				.toBe(`${url} nem Contact Center Media API szerver (POST /v1/auth/token válaszában nincs használható token); ellenőrizze a --server vagy a --company értékét.`);
+			answers = {'/v1/health': health, '/v1/auth/token': [200, '<html>']};
+			expect(inHungarian(await login(), 'cli.error.not-json')).toBe(`${url} nem JSON-t válaszolt erre: POST /v1/auth/token; ellenőrizze a --server értékét.`);
+			answers = {'/v1/health': health, '/v1/auth/token': [307, '', {location: 'http://elsewhere.invalid/v1/auth/token'}]};
+			expect(inHungarian(await login(), 'cli.error.foreign-redirect'))
+				.toBe(`${url} a(z) POST /v1/auth/token kérést egy másik szerverre irányította át (http://elsewhere.invalid); a ccdl oda nem küldi el a jelszót vagy a tokent, ezért ellenőrizze a --server értékét.`);
+			answers = {'/v1/health': health, '/v1/auth/token': [500, {detail: 'The database is down.'}]};
+			const problem = await login();
+			expect(problem.exitCode).toBe(4);
+			expect(inHungarian(problem, 'cli.error.server-answered')).toBe('A szerver hibával válaszolt (500): The database is down.');
+		});
+	});
+
+	it('every catalogue sentence is either carried by a thrower above or still thrown as text (thrownAsText)', () => {
+		const keys = Object.keys(cliErrors.en).filter(key => key.startsWith('cli.error.'));
+		expect([...carriedKeys].filter(key => key in thrownAsText), 'carried now: take it out of thrownAsText').toEqual([]);
+		expect(keys.filter(key => !carriedKeys.has(key) && !(key in thrownAsText)).sort(), 'no real thrower tested').toEqual([]);
+		expect(Object.keys(thrownAsText).filter(key => !keys.includes(key))).toEqual([]);
 	});
 });
 

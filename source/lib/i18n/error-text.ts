@@ -1,9 +1,12 @@
 /**
  * The sentence a command ends with when it fails (`ccdl: …`), in the user's language. English is the error's own
- * message, unchanged. Another language says the error's phrase (CcdlError.phrase) when the thrower gave one; for the
- * many throwers that give none, the phrase is read back from the English message with the `cli.error.*` templates of
- * the catalogue (messages/cli-errors.ts), which are that English word for word. A message no template fits stays
- * English: a sentence the user can still act on beats a guessed translation.
+ * message, unchanged. Another language says the phrase the thrower gave (CcdlError.phrase, from i18n's phrased()).
+ *
+ * Two kinds of text still arrive without one, and only for them is the phrase read back from the English with the
+ * `cli.error.*` templates of the catalogue (messages/cli-errors.ts), which are that English word for word: the errors
+ * of throwers not yet given phrases (test/unit/error-text.test.ts lists them in `thrownAsText`), and the reasons of
+ * failed files, archive marks and deletions, which the engine's events carry as text. A message no template fits
+ * stays English: a sentence the user can still act on beats a guessed translation.
  */
 import {CcdlError, type Phrase} from '../errors.js';
 import {createTranslator, englishCatalogue, renderPhrase, type Translator} from './index.js';
@@ -105,7 +108,7 @@ export function recognise(text: string, prefix = 'cli.error.'): Phrase | undefin
 	return undefined;
 }
 
-/** What `ccdl: …` says for `error`: a CcdlError's sentence, or an internal error (a bug) as such. */
+/** What `ccdl: …` says for `error`: a CcdlError's sentence (its phrase, else read back), or an internal error (a bug) as such. */
 export function errorText(error: unknown, translator: Translator): string {
 	if (!(error instanceof CcdlError)) {
 		return translator.t('cli.internal-error', {message: (error as Error)?.message ?? String(error)});

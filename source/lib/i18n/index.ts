@@ -37,7 +37,7 @@ export function missingKeys(): Record<Lang, string[]> {
 	};
 }
 
-/** The English catalogue, in the order the message sets list their keys (error-text.ts reads sentences back with it). */
+/** The English catalogue, in the order the message sets list their keys (error-text.ts reads text without a phrase back with it). */
 export function englishCatalogue(): ReadonlyMap<string, string> {
 	return catalogues.en;
 }

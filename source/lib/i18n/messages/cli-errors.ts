@@ -2,10 +2,12 @@
  * The sentence a command ends with when it fails (`ccdl: …` on stderr), in both languages. Unlike the app's
  * `error.*` texts these keep the flag advice: a headless user answers with flags.
  *
- * Each English `cli.error.*` text is word for word what the code that throws says, with `{name}` where it puts a
- * value; error-text.ts reads the values back from an English message this way when the thrower gives no phrase
- * (CcdlError.phrase), so a changed English wording here or there only makes that message stay English. A value
- * named like a family of clauses, `cli.part.<name>.*`, is read as one of them in turn. `{status}` is three digits.
+ * Most throwers name their sentence here (`throw new UsageError(...phrased('cli.error.no-user'))`), so its English
+ * text is the error's message. For text that still arrives without a phrase (see error-text.ts), each English
+ * `cli.error.*` text must stay word for word what the code that throws it says, with `{name}` where it puts a value:
+ * error-text.ts reads the values back this way, and a changed wording here or there only makes that message stay
+ * English. A value named like a family of clauses, `cli.part.<name>.*`, is read as one of them in turn. `{status}`
+ * is three digits.
  */
 import type {MessageSet} from '../index.js';
 
