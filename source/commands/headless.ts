@@ -35,6 +35,7 @@ function summaryLines(result: RunResult, translator: Translator): string[] {
 		result.manifest
 			? t(result.manifest.fallback ? 'run.manifest.fallback' : 'run.manifest', {path: result.manifest.csv})
 			: t('run.manifest.none', {reason: visible(result.manifestError ?? 'unknown error')}),
+		...result.manifest?.damaged ? [t('run.manifest.damaged', {count: result.manifest.damaged})] : [],
 	];
 	// Reasons come from the engine and the platforms in English; those the catalogue knows are said in the user's language.
 	const reason = (text: string) => visible(reasonText(text, translator));

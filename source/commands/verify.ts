@@ -1,8 +1,10 @@
 /** `ccdl verify DEST`: re-checks a destination (folder, s3://, sftp://) against its manifest: missing, changed, extra. */
 import {readFile} from 'node:fs/promises';
 import path from 'node:path';
-import {exitCodes, UsageError} from '../lib/errors.js';
-import {manifestJsonName, parseManifest} from '../lib/export/manifest.js';
+import {CcdlError, exitCodes, FilesystemError, UsageError} from '../lib/errors.js';
+import {manifestJsonName, manifestLines} from '../lib/export/manifest.js';
+import {phrased} from '../lib/i18n/index.js';
+import type {Sink} from '../lib/sinks/sink.js';
 import {parseIdentities} from '../lib/sinks/encrypt/encrypting-sink.js';
 import {isRemoteDestination, openSink} from '../lib/sinks/registry.js';
 import {verifySink} from '../lib/sinks/verify.js';
@@ -22,8 +24,8 @@ a key, and by their plaintext digest too with --identity.
   --sftp-identity F   private key for sftp://
   --json              the report as one JSON document on stdout
 
-Exit codes: 0 everything matches, 1 something is missing, changed or extra, 2 usage (no manifest at DEST),
-5 the destination cannot be read.
+Exit codes: 0 everything matches, 1 something is missing, changed or extra (or lines of the manifest are damaged),
+2 usage (no manifest at DEST), 5 the destination cannot be read.
 `;
 
 const specs = {
@@ -32,6 +34,22 @@ const specs = {
 	's3-endpoint': {type: 'string'},
 	'sftp-identity': {type: 'string'},
 } as const;
+
+/** DEST's manifest.jsonl text; a destination that cannot be read is one sentence and exit 5, never an internal error. */
+export async function readManifestText(sink: Pick<Sink, 'readText' | 'location'>): Promise<string | undefined> {
+	try {
+		return await sink.readText(manifestJsonName);
+	} catch (error) {
+		if (error instanceof CcdlError) {
+			throw error;
+		}
+
+		const code = (error as NodeJS.ErrnoException).code;
+		const clause = code === 'EACCES' || code === 'EPERM' ? 'permission' : code === 'ENOTDIR' ? 'file-in-path' : undefined;
+		const why = clause ? {key: `cli.part.why.${clause}`} : (error as Error).message;
+		throw new FilesystemError('unreadable', ...phrased('cli.error.cannot-read', {folder: sink.location, why}, {cause: error}));
+	}
+}
 
 export async function runVerify(argv: string[]): Promise<number> {
 	const {values, positionals} = parseOptions(argv, specs, 'verify', true);
@@ -58,26 +76,29 @@ export async function runVerify(argv: string[]): Promise<number> {
 		...values['sftp-identity'] ? {sftpIdentity: path.resolve(values['sftp-identity'])} : {},
 	});
 	try {
-		const text = await sink.readText(manifestJsonName);
+		const text = await readManifestText(sink);
 		if (text === undefined) {
 			throw new UsageError(`${sink.location} has no ${manifestJsonName}; verify a destination that "ccdl download" wrote.`);
 		}
 
-		const report = await verifySink(sink, parseManifest(text), {identities});
+		let damaged = 0;
+		const rows = [...manifestLines(text, () => damaged++)];
+		const report = await verifySink(sink, rows, {identities});
 		if (values.json) {
-			process.stdout.write(`${safeJson({folder: report.location, ...report}, 2)}\n`);
+			process.stdout.write(`${safeJson({folder: report.location, ...report, damagedLines: damaged}, 2)}\n`);
 		} else {
 			const lines = [
 				...report.missing.map(file => `missing  ${visible(file)}`),
 				...report.changed.map(item => `changed  ${visible(item.file)}: ${visible(item.reason)}`),
 				...report.extra.map(file => `extra    ${visible(file)}`),
+				...damaged > 0 ? [`damaged  ${damaged} lines of ${manifestJsonName} are not manifest rows (the next download into this folder leaves them out)`] : [],
 				`${report.ok} of ${report.checked} files match the manifest; ${report.missing.length} missing, ${report.changed.length} changed, ${report.extra.length} extra.`
 				+ (report.decrypted > 0 ? ` ${report.decrypted} encrypted files were decrypted and checked too.` : ''),
 			];
 			process.stdout.write(`${lines.join('\n')}\n`);
 		}
 
-		return report.missing.length + report.changed.length + report.extra.length > 0 ? exitCodes.someFailed : exitCodes.ok;
+		return report.missing.length + report.changed.length + report.extra.length + damaged > 0 ? exitCodes.someFailed : exitCodes.ok;
 	} finally {
 		await sink.close();
 	}

@@ -17,7 +17,9 @@ import {checkSelection, type SelectionValues} from '../../source/commands/select
 import {loadCommand} from '../../source/commands/help.js';
 import {parseOptions} from '../../source/commands/options.js';
 import {checkTimeZone, parseUserInstant} from '../../source/lib/dates.js';
+import {readManifestText} from '../../source/commands/verify.js';
 import {ensureWritableFolder} from '../../source/lib/engine/disk.js';
+import {LocalSink} from '../../source/lib/sinks/local/local-sink.js';
 import {destinationFailure} from '../../source/lib/engine/transfer.js';
 import {resolveCampaigns} from '../../source/lib/run/pipeline.js';
 import {CcdlError, UsageError} from '../../source/lib/errors.js';
@@ -193,6 +195,9 @@ describe('what the real throwers say', () => {
 			const file = path.join(folder, 'a-file');
 			await writeFile(file, 'x');
 			expect(inHungarian(await thrown(async () => ensureWritableFolder(file)), 'cli.error.not-a-folder')).toBe(`${file} nem mappa; válasszon másikat a --out kapcsolóval.`);
+			const unreadable = await thrown(async () => readManifestText(new LocalSink(file)));
+			expect(unreadable.exitCode).toBe(5);
+			expect(inHungarian(unreadable, 'cli.error.cannot-read')).toBe(`Nem olvasható: ${file} (az útvonal egy része fájl, nem mappa).`);
 			expect(inHungarian(await thrown(async () => ensureWritableFolder(path.join(file, 'sub'))), 'cli.error.not-writable'))
 				.toBe(`Nem lehet írni ide: ${path.join(file, 'sub')} (az útvonal egy része fájl, nem mappa); válasszon másik mappát a --out kapcsolóval.`);
 		} finally {

@@ -308,36 +308,56 @@ function * jsonlChunks(rows: Iterable<ManifestRow>): Generator<string> {
 	})());
 }
 
-/** The rows of a manifest.jsonl text, one at a time; damaged lines (hand-edited, cut short) are skipped. */
-export function * manifestLines(text: string): Generator<ManifestRow> {
+const statuses: ReadonlySet<unknown> = new Set<ManifestStatus>(['valid', 'skipped-identical', 'skipped-profile', 'failed', 'interrupted', 'recycled', 'planned', 'metadata', 'limited']);
+
+/**
+ * A row as ccdl writes it: a file name (empty for a contact's own row), a contact ID, a known status, and every column
+ * a string or a number. A hand-edited or damaged line that is not one would crash `ccdl verify`, or come back into
+ * every later manifest as "[object Object]".
+ */
+function isRow(value: unknown): value is ManifestRow {
+	if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+		return false;
+	}
+
+	const row = value as Record<string, unknown>;
+	return typeof row['file'] === 'string' && typeof row['contactId'] === 'string' && row['contactId'] !== '' && statuses.has(row['status'])
+		&& columns.every(([key]) => {
+			const cell = row[key];
+			return cell === undefined || typeof cell === 'string' || (typeof cell === 'number' && Number.isFinite(cell));
+		});
+}
+
+/**
+ * The rows of a manifest.jsonl text, one at a time. Lines that are not rows (hand-edited, cut short) are left out and
+ * counted by `onDamaged`.
+ */
+export function * manifestLines(text: string, onDamaged?: () => void): Generator<ManifestRow> {
 	for (let start = 0; start < text.length;) {
 		const newline = text.indexOf('\n', start);
 		const end = newline < 0 ? text.length : newline;
 		const line = text.slice(start, end);
 		start = end + 1;
-		if (line.trim()) {
-			let row: unknown;
-			try {
-				row = JSON.parse(line);
-			} catch {
-				continue;
-			}
+		if (!line.trim()) {
+			continue;
+		}
 
-			if (typeof row === 'object' && row !== null && !Array.isArray(row)) {
-				yield row as ManifestRow;
-			}
+		let row: unknown;
+		try {
+			row = JSON.parse(line);
+		} catch {}
+
+		if (isRow(row)) {
+			yield row;
+		} else {
+			onDamaged?.();
 		}
 	}
 }
 
-/** The rows of a manifest.jsonl text; damaged lines are skipped. */
-export function parseManifest(text: string): ManifestRow[] {
-	return [...manifestLines(text)];
-}
-
 /** The file a row describes, NFC, or '' for a contact's own row. */
 export function rowFile(row: ManifestRow): string {
-	return typeof row.file === 'string' ? row.file.normalize('NFC') : '';
+	return row.file.normalize('NFC');
 }
 
 function rowKey(row: ManifestRow): string {
@@ -357,19 +377,21 @@ function keepsEarlier(status: ManifestStatus): boolean {
  * match (odds about n²/2⁶⁵, 1 in 37 million for a million rows) would leave one row out; the next run puts it back
  * from the journal (`run/recover.ts`), as it does after a crash. Returns where the two files are.
  */
-export async function writeManifest(sink: Sink, rows: () => Iterable<ManifestRow>, options: {bom?: boolean} = {}): Promise<{csv: string; jsonl: string}> {
+export async function writeManifest(sink: Sink, rows: () => Iterable<ManifestRow>, options: {bom?: boolean} = {}): Promise<WrittenManifest> {
 	const text = await sink.readText(manifestJsonName).catch(() => undefined);
-	const earlier = () => text === undefined ? [] : manifestLines(text);
+	let damaged = 0;
+	const earlier = (count = false) => text === undefined ? [] : manifestLines(text, count ? () => damaged++ : undefined);
 	const validBefore = new FingerprintSet();
-	// A contact limited once and exported later is described by its files, not by the old 'limited' row.
+	// A contact limited once, or exported as metadata only, and exported with files later is described by its files.
 	const exported = new FingerprintSet();
-	for (const row of earlier()) {
+	const superseded = (row: ManifestRow) => (row.status === 'limited' || row.status === 'metadata') && exported.has(row.contactId);
+	for (const row of earlier(true)) {
 		if (row.status === 'valid') {
 			validBefore.add(rowKey(row));
 		}
 
 		if (rowFile(row)) {
-			exported.add(String(row.contactId));
+			exported.add(row.contactId);
 		}
 	}
 
@@ -387,7 +409,7 @@ export async function writeManifest(sink: Sink, rows: () => Iterable<ManifestRow
 
 	const merged = function * (): Generator<ManifestRow> {
 		for (const row of earlier()) {
-			if (!replaced.has(rowKey(row)) && !(row.status === 'limited' && exported.has(String(row.contactId)))) {
+			if (!replaced.has(rowKey(row)) && !superseded(row)) {
 				yield row;
 			}
 		}
@@ -395,7 +417,7 @@ export async function writeManifest(sink: Sink, rows: () => Iterable<ManifestRow
 		const written = new FingerprintSet();
 		for (const row of rows()) {
 			const key = rowKey(row);
-			if (!replaced.has(key) || (row.status === 'limited' && exported.has(row.contactId)) || !written.add(key)) {
+			if (!replaced.has(key) || superseded(row) || !written.add(key)) {
 				continue;
 			}
 
@@ -406,5 +428,12 @@ export async function writeManifest(sink: Sink, rows: () => Iterable<ManifestRow
 	// jsonl first: it is what `ccdl verify` and the next run read.
 	const jsonl = await sink.writeText(manifestJsonName, jsonlChunks(merged()));
 	const csv = await sink.writeText(manifestCsvName, csvChunks(merged(), options));
-	return {csv, jsonl};
+	return {csv, jsonl, ...damaged > 0 ? {damaged} : {}};
+}
+
+export interface WrittenManifest {
+	csv: string;
+	jsonl: string;
+	/** Lines of the earlier manifest.jsonl that were not rows, left out (the journal puts back rows for its files). */
+	damaged?: number;
 }

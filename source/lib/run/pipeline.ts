@@ -251,7 +251,7 @@ export interface RunResult {
 	plan: Plan;
 	admission: Admission;
 	/** Where the manifest was written (the destination, or a fallback folder when the destination failed). */
-	manifest?: {csv: string; jsonl: string; fallback: boolean};
+	manifest?: {csv: string; jsonl: string; fallback: boolean; damaged?: number};
 	/** Why the manifest could not be written anywhere. */
 	manifestError?: string;
 	outcome: Exclude<RunOutcome, 'running' | 'abandoned'>;
