@@ -12,7 +12,7 @@ import type {RunRequest} from '../lib/run/request.js';
 import {exportModes, type ExportMode} from '../lib/searches/model.js';
 import {validateRecipients} from '../lib/sinks/encrypt/encrypting-sink.js';
 import {isRemoteDestination} from '../lib/sinks/registry.js';
-import {refuseLiteralTilde} from '../lib/text/paths.js';
+import {localDestination} from '../lib/text/paths.js';
 import {type Channel, channels, type TranscriptChoice} from '../lib/sources/model.js';
 
 export const selectionOptionSpecs = {
@@ -96,8 +96,7 @@ export function checkDestination(out: string | undefined): string {
 		return out;
 	}
 
-	refuseLiteralTilde(out, '--out');
-	return path.resolve(out);
+	return localDestination(out, '--out');
 }
 
 /** Checks everything that needs no server, so bad input fails before a password is asked. */

@@ -56,6 +56,12 @@ describe('incomplete searches', () => {
 		expect(requestFromSearch(search({mode: 'metadata-only'}), new Date()).request.mode).toBe('metadata-only');
 	});
 
+	it('a quoted ~ or an empty --out is refused as it is for ccdl download, not saved as a folder named "~" or the current folder', () => {
+		expect(() => search({out: '~/calls'})).toThrow(/--out ~\/calls has a "~" the shell did not expand/);
+		expect(() => search({out: ''})).toThrow('--out is empty; give the folder to download into (an empty value would mean the current folder).');
+		expect(search({out: 'calls/~/x'}).outDir).toBe(path.resolve('calls/~/x'));
+	});
+
 	it('names each missing part', () => {
 		expect(refusal({campaign: []})).toBe('The search "weekly" is incomplete and was not saved: no campaigns (name them with --campaign, or say --all-campaigns to take every campaign you may see).');
 		expect(missingParts(search({campaign: [], 'all-campaigns': true}))).toEqual([]);

@@ -27,7 +27,7 @@ import {errorText, reasonText, recognise} from '../../source/lib/i18n/error-text
 import {checkLang, createTranslator, langOf, phrased, renderPhrase} from '../../source/lib/i18n/index.js';
 import {cliErrors} from '../../source/lib/i18n/messages/cli-errors.js';
 import type {Campaign} from '../../source/lib/sources/model.js';
-import {refuseLiteralTilde} from '../../source/lib/text/paths.js';
+import {localDestination, refuseLiteralTilde} from '../../source/lib/text/paths.js';
 
 const hu = createTranslator('hu', 'UTC');
 const en = createTranslator('en', 'UTC');
@@ -195,6 +195,8 @@ describe('what the real throwers say', () => {
 			const file = path.join(folder, 'a-file');
 			await writeFile(file, 'x');
 			expect(inHungarian(await thrown(async () => ensureWritableFolder(file)), 'cli.error.not-a-folder')).toBe(`${file} nem mappa; válasszon másikat a --out kapcsolóval.`);
+			expect(inHungarian(await thrown(() => localDestination('', '--out')), 'cli.error.empty-folder'))
+				.toBe('A(z) --out üres; adja meg a letöltési mappát (az üres érték az aktuális mappát jelentené).');
 			const unreadable = await thrown(async () => readManifestText(new LocalSink(file)));
 			expect(unreadable.exitCode).toBe(5);
 			expect(inHungarian(unreadable, 'cli.error.cannot-read')).toBe(`Nem olvasható: ${file} (az útvonal egy része fájl, nem mappa).`);

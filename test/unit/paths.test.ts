@@ -3,7 +3,7 @@ import {chmod, mkdir, mkdtemp, rm, symlink, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {checkFolder, completeFolder, expandHome, homeOf, refuseLiteralTilde} from '../../source/lib/text/paths.js';
+import {checkFolder, completeFolder, expandHome, homeOf, localDestination, refuseLiteralTilde} from '../../source/lib/text/paths.js';
 import {nodePath} from '../helpers/ccdl.js';
 
 let root: string;
@@ -57,15 +57,31 @@ describe('refuseLiteralTilde', () => {
 	it('passes a path without ~ through', () => {
 		expect(refuseLiteralTilde('/srv/exports', '--out')).toBe('/srv/exports');
 		expect(refuseLiteralTilde('exports/a~b', '--out')).toBe('exports/a~b');
+		// A shell expands only a leading ~: one further in is a name like any other.
+		expect(refuseLiteralTilde('exports/~/x', '--out')).toBe('exports/~/x');
 	});
 
-	it('refuses a ~ segment with a usage error that names the flag and the path meant', () => {
+	it('refuses a leading ~ with a usage error that names the flag and the path meant', () => {
 		expect(() => refuseLiteralTilde('~/calls', '--out')).toThrow(`--out ~/calls has a "~" the shell did not expand (it was quoted), which would make a folder named "~"; write the full path, e.g. --out ${path.join(os.homedir(), 'calls')}.`);
-		expect(() => refuseLiteralTilde('exports/~/x', '--out')).toThrow(/exports\/~\/x has a "~"/);
+		expect(() => refuseLiteralTilde('~nosuchuser-ccdl/x', '--out')).toThrow(/~nosuchuser-ccdl\/x has a "~"/);
 		try {
 			refuseLiteralTilde('~', '--out');
 		} catch (error) {
 			expect((error as {exitCode: number}).exitCode).toBe(2);
+		}
+	});
+});
+
+describe('localDestination', () => {
+	it('resolves a folder, and refuses an empty value and a leading ~ as usage errors', () => {
+		expect(localDestination('exports/x', '--out')).toBe(path.resolve('exports/x'));
+		for (const value of ['', '  ', '~/calls']) {
+			try {
+				localDestination(value, '--out');
+				throw new Error(`accepted ${JSON.stringify(value)}`);
+			} catch (error) {
+				expect((error as {exitCode: number}).exitCode, String(error)).toBe(2);
+			}
 		}
 	});
 });
@@ -104,6 +120,9 @@ describe('checkFolder', () => {
 		expect(await checkFolder(root)).toBeUndefined();
 		expect(await checkFolder(path.join(root, 'new/deeper'))).toBeUndefined();
 		expect(await checkFolder('~', {})).toBeUndefined();
+		// A ~user this machine does not know would become a folder named "~user".
+		expect(await checkFolder('~nosuchuser-ccdl/x')).toEqual({kind: 'unknown-user', path: '~nosuchuser-ccdl'});
+		expect(await checkFolder(' ~nosuchuser-ccdl ')).toEqual({kind: 'unknown-user', path: '~nosuchuser-ccdl'});
 	});
 
 	it('says "not a folder" for a file, also one further up', async () => {

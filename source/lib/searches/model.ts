@@ -6,6 +6,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
+import {localDestination} from '../text/paths.js';
 import {type AudioFormat, audioFormats, type Channel, channels} from '../sources/model.js';
 import {platformInfo} from '../sources/registry.js';
 import {isRemoteDestination} from '../sinks/registry.js';
@@ -277,7 +278,7 @@ export function searchFromFlags(name: string, flags: SearchFlags, defaults: Sear
 		includeArchived: flags['include-archived'],
 		overwrite: flags.overwrite,
 		// A remote destination is kept as typed; a folder is made absolute (cron runs elsewhere).
-		outDir: flags.out !== undefined && isRemoteDestination(flags.out) ? flags.out : path.resolve(flags.out ?? path.join(defaults.homeDir ?? os.homedir(), 'Downloads')),
+		outDir: flags.out === undefined ? path.join(defaults.homeDir ?? os.homedir(), 'Downloads') : isRemoteDestination(flags.out) ? flags.out : localDestination(flags.out, '--out'),
 		template: flags.template ?? defaults.template,
 		...flags['date-format'] === undefined ? {} : {dateFormat: flags['date-format']},
 		transcripts: (flags.transcripts ?? 'json') as TranscriptSetting,

@@ -8,6 +8,7 @@ import {access, stat} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {UsageError} from '../errors.js';
+import {phrased} from '../i18n/index.js';
 
 /** The home folder of `user` from the password database, or undefined for an unknown user. */
 export function homeOf(user: string, passwd = '/etc/passwd'): string | undefined {
@@ -51,18 +52,31 @@ export function expandHome(value: string, options: {home?: string; homeOf?: (use
 }
 
 /**
- * Headless input: a path with a `~` segment reached ccdl unexpanded (it was quoted), and would become a folder named
- * `~`. Returns `value` when it has none; otherwise a usage error naming `flag` and the path the user likely meant.
+ * Headless input: a path starting with `~` reached ccdl unexpanded (it was quoted), and would become a folder named
+ * `~`. A shell expands only a leading `~`, so one further in (`x/~/y`) is a name like any other. Returns `value` when
+ * it has none; otherwise a usage error naming `flag` and the path the user likely meant.
  */
 export function refuseLiteralTilde(value: string, flag: string): string {
-	const segments = value.split(/[\\/]/);
-	if (!segments.some(segment => segment.startsWith('~'))) {
+	if (!value.startsWith('~')) {
 		return value;
 	}
 
 	const meant = expandHome(value);
 	const hint = meant === value ? '' : `; write the full path, e.g. ${flag} ${meant}`;
 	throw new UsageError(`${flag} ${value} has a "~" the shell did not expand (it was quoted), which would make a folder named "~"${hint}.`);
+}
+
+/**
+ * A local destination folder as typed after `flag` (headless: `--out`, `search save --out`), resolved: an empty value
+ * would quietly mean the current folder (an unset $DEST in a cron line), and a literal `~` a folder named `~`; both are
+ * refused.
+ */
+export function localDestination(value: string, flag: string): string {
+	if (value.trim() === '') {
+		throw new UsageError(...phrased('cli.error.empty-folder', {flag}));
+	}
+
+	return path.resolve(refuseLiteralTilde(value, flag));
 }
 
 export interface Completion {
@@ -143,14 +157,22 @@ export function completeFolder(value: string, options: {cwd?: string; home?: str
 
 export type FolderProblem =
 	| {readonly kind: 'not-folder'; readonly path: string}
-	| {readonly kind: 'not-writable'; readonly path: string};
+	| {readonly kind: 'not-writable'; readonly path: string}
+	/** `~name` of a user this machine does not know: it would become a folder named `~name`. */
+	| {readonly kind: 'unknown-user'; readonly path: string};
 
 /**
  * Whether files can be written into `folder` (home expanded, relative to `cwd`): an existing folder must be writable;
  * a missing one is created later, so the nearest existing folder above it must be. Undefined when all is well.
  */
 export async function checkFolder(folder: string, options: {cwd?: string} = {}): Promise<FolderProblem | undefined> {
-	let at = path.resolve(options.cwd ?? process.cwd(), expandHome(folder.trim()));
+	const typed = folder.trim();
+	const tilde = tildePrefix.exec(typed);
+	if (tilde && expandHome(typed) === typed) {
+		return {kind: 'unknown-user', path: tilde[0]};
+	}
+
+	let at = path.resolve(options.cwd ?? process.cwd(), expandHome(typed));
 	for (;;) {
 		let info;
 		try {

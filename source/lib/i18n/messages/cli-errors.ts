@@ -75,6 +75,7 @@ export const cliErrors: MessageSet = {
 		// The destination (source/lib/engine/disk.ts, plan.ts, transfer.ts).
 		'cli.error.not-a-folder': '{folder} is not a folder; choose another with --out.',
 		'cli.error.cannot-read': 'Cannot read {folder}: {why}.',
+		'cli.error.empty-folder': '{flag} is empty; give the folder to download into (an empty value would mean the current folder).',
 		'cli.error.not-writable': 'Cannot write to {folder}: {why}; choose another folder with --out.',
 		'cli.error.write-failed': 'Cannot write to {folder}: {why}; finished files are kept — free the folder or choose another, then run the same command again.',
 		'cli.error.no-space': 'Not enough free space in {location}: the download needs {needed}, {free} is free; free some space or choose another destination.',
@@ -169,6 +170,7 @@ export const cliErrors: MessageSet = {
 
 		'cli.error.not-a-folder': '{folder} nem mappa; válasszon másikat a --out kapcsolóval.',
 		'cli.error.cannot-read': 'Nem olvasható: {folder} ({why}).',
+		'cli.error.empty-folder': 'A(z) {flag} üres; adja meg a letöltési mappát (az üres érték az aktuális mappát jelentené).',
 		'cli.error.not-writable': 'Nem lehet írni ide: {folder} ({why}); válasszon másik mappát a --out kapcsolóval.',
 		'cli.error.write-failed': 'Nem lehet írni ide: {folder} ({why}); a kész fájlok megmaradnak — szabadítson fel helyet vagy válasszon másik mappát, majd futtassa újra ugyanazt a parancsot.',
 		'cli.error.no-space': 'Nincs elég szabad hely itt: {location}; a letöltéshez {needed} kell, szabad {free}; szabadítson fel helyet, vagy válasszon másik célt.',

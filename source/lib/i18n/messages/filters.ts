@@ -40,6 +40,7 @@ export const filters: MessageSet = {
 		'filters.error.folder': 'Enter the folder to download into.',
 		'filters.error.not-folder': '{path} is a file, not a folder: choose another Folder.',
 		'filters.error.not-writable': 'You cannot write to {path}: choose another Folder.',
+		'filters.error.unknown-user': 'This machine has no user {path}: write the Folder in full.',
 		'filters.keys': 'Tab / ↑ ↓ field · ← → choose · Space switch · Enter next field or Continue',
 		'help.filters': [
 			'Tab/↓ next field · Shift-Tab/↑ previous (on From: to Continue)',
@@ -91,6 +92,7 @@ export const filters: MessageSet = {
 		'filters.error.folder': 'Adja meg a letöltési mappát.',
 		'filters.error.not-folder': '{path} fájl, nem mappa: válasszon másik Mappát.',
 		'filters.error.not-writable': 'A(z) {path} nem írható: válasszon másik Mappát.',
+		'filters.error.unknown-user': 'Ezen a gépen nincs {path} felhasználó: írja ki a Mappa teljes útvonalát.',
 		'filters.keys': 'Tab / ↑ ↓ mező · ← → választás · Szóköz kapcsol · Enter következő mező vagy Tovább',
 		'help.filters': [
 			'Tab vagy ↓ következő mező · Shift-Tab vagy ↑ előző mező (az Ettől mezőn a Shift-Tab a Tovább gombra ugrik)',
