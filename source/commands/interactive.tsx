@@ -9,6 +9,7 @@ import {App} from '../app.js';
 import type {FilterValues, LoginInput, NamingValues} from '../flow.js';
 import {I18nContext} from '../hooks/use-i18n.js';
 import {type Terminal, ThemeContext, themeFor, toAscii} from '../hooks/use-theme.js';
+import {wrapWords} from '../lib/text/visible.js';
 import {checkTimeZone, systemTimeZone} from '../lib/dates.js';
 import {startDemoServer} from '../lib/demo-server/server.js';
 import {exitCodes, UsageError} from '../lib/errors.js';
@@ -152,7 +153,8 @@ export async function runInteractive(argv: string[]): Promise<number> {
 	// After the app's screen is gone: what happened stays on the terminal (and in its scroll-back).
 	if (farewell) {
 		// On the stream Ink drew on, so it comes after Ink has left the alternate screen (stderr could overtake it).
-		process.stdout.write(`${theme.terminal.hasUnicode ? farewell : toAscii(farewell)}\n`);
+		const text = theme.terminal.hasUnicode ? farewell : toAscii(farewell);
+		process.stdout.write(`${process.stdout.isTTY && process.stdout.columns ? wrapWords(text, process.stdout.columns) : text}\n`);
 	}
 
 	return exitCode;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
-import {fit, isVisible, visible} from '../../source/lib/text/visible.js';
+import {fit, isVisible, visible, wrapWords} from '../../source/lib/text/visible.js';
 
 /** What a terminal acts on: C0 but tab and newline, DEL, C1. */
 // eslint-disable-next-line no-control-regex
@@ -53,5 +53,20 @@ describe('fit', () => {
 		expect(fit('abc', 5)).toBe('abc  ');
 		expect(fit('abcdef', 4)).toBe('abc…');
 		expect(fit('őőőőő', 3)).toBe('őő…');
+	});
+});
+
+describe('wrapWords', () => {
+	it('breaks a long line at spaces, never inside a word, and keeps a word longer than the width whole', () => {
+		const text = 'ccdl: interrupted: 12 files valid; run the same again to finish (bytes already downloaded into /srv/exports/a-very-long-folder-name-of-the-exports-of-this-week are kept).';
+		const lines = wrapWords(text, 40).split('\n');
+		expect(lines.join(' ')).toBe(text);
+		for (const line of lines) {
+			expect([...line].length <= 40 || !line.includes(' '), line).toBe(true);
+		}
+
+		expect(lines).toContain('/srv/exports/a-very-long-folder-name-of-the-exports-of-this-week');
+		expect(wrapWords('short line', 40)).toBe('short line');
+		expect(wrapWords('Árvíztűrő tükörfúrógép árvíztűrő tükörfúrógép', 24).split('\n')).toEqual(['Árvíztűrő tükörfúrógép', 'árvíztűrő tükörfúrógép']);
 	});
 });

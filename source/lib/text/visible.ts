@@ -44,3 +44,28 @@ export function fit(text: string, width: number): string {
 
 	return width <= 1 ? characters.slice(0, width).join('') : `${characters.slice(0, width - 1).join('')}…`;
 }
+
+/**
+ * `text` broken into lines of at most `width` columns at spaces (one column per code point, as `fit`), for a line
+ * printed on the terminal's own screen: left to the terminal, a word was cut in two at the edge. A word longer than
+ * the width (a long path) keeps a line of its own.
+ */
+export function wrapWords(text: string, width: number): string {
+	if (width < 10 || [...text].length <= width) {
+		return text;
+	}
+
+	const lines: string[] = [];
+	let line = '';
+	for (const word of text.split(' ')) {
+		if (line && [...line].length + 1 + [...word].length > width) {
+			lines.push(line);
+			line = word;
+		} else {
+			line = line ? `${line} ${word}` : word;
+		}
+	}
+
+	lines.push(line);
+	return lines.join('\n');
+}
