@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
-import {fit, isVisible, visible, wrapWords} from '../../source/lib/text/visible.js';
+import {fit, isVisible, packFacts, visible, wrapWords} from '../../source/lib/text/visible.js';
 
 /** What a terminal acts on: C0 but tab and newline, DEL, C1. */
 // eslint-disable-next-line no-control-regex
@@ -68,5 +68,19 @@ describe('wrapWords', () => {
 		expect(lines).toContain('/srv/exports/a-very-long-folder-name-of-the-exports-of-this-week');
 		expect(wrapWords('short line', 40)).toBe('short line');
 		expect(wrapWords('Árvíztűrő tükörfúrógép árvíztűrő tükörfúrógép', 24).split('\n')).toEqual(['Árvíztűrő tükörfúrógép', 'árvíztűrő tükörfúrógép']);
+	});
+});
+
+describe('packFacts', () => {
+	it('moves whole facts to the next line, and cuts only the last line allowed', () => {
+		const text = '120 matched · 145 files, 56.4 MB · to download 56.4 MB · free 79.1 GB · 20 files of unknown size';
+		expect(packFacts(text, 200, 2)).toEqual([text]);
+		expect(packFacts(text, 80, 2)).toEqual(['120 matched · 145 files, 56.4 MB · to download 56.4 MB · free 79.1 GB', '20 files of unknown size']);
+		expect(packFacts(text, 80, 1)).toEqual([text]);
+		const three = packFacts(text, 30, 2);
+		expect(three).toHaveLength(2);
+		expect(three[0]).toBe('120 matched');
+		expect([...three[1]!].length).toBeLessThanOrEqual(30);
+		expect(three[1]!.endsWith('…')).toBe(true);
 	});
 });

@@ -69,3 +69,34 @@ export function wrapWords(text: string, width: number): string {
 	lines.push(line);
 	return lines.join('\n');
 }
+
+/**
+ * Facts joined by " · " laid into lines of at most `width` columns, a fact moved whole to the next line rather than cut,
+ * in at most `maxLines` lines (the last one cut with an ellipsis if they still do not fit).
+ */
+export function packFacts(text: string, width: number, maxLines: number): string[] {
+	const length = (value: string) => [...value].length;
+	if (length(text) <= width || maxLines <= 1) {
+		return [text];
+	}
+
+	const facts = text.split(' · ');
+	const lines: string[] = [];
+	let line = '';
+	for (const [index, fact] of facts.entries()) {
+		if (line && length(line) + 3 + length(fact) > width) {
+			lines.push(line);
+			line = '';
+			if (lines.length === maxLines - 1) {
+				// The last line takes every fact left, cut to the width.
+				lines.push(fit(facts.slice(index).join(' · '), width).trimEnd());
+				return lines;
+			}
+		}
+
+		line = line ? `${line} · ${fact}` : fact;
+	}
+
+	lines.push(line);
+	return lines;
+}

@@ -11,7 +11,7 @@ import {useI18n} from '../../hooks/use-i18n.js';
 import {useTheme} from '../../hooks/use-theme.js';
 import type {Plan} from '../../lib/engine/plan.js';
 import {formatBytes} from '../../lib/errors.js';
-import {fit, visible} from '../../lib/text/visible.js';
+import {fit, packFacts, visible} from '../../lib/text/visible.js';
 import {type ContactRow, contactColumns, contactRows, plannedProgress} from './contact-rows.js';
 import {useScreenSize} from '../../hooks/use-screen-size.js';
 import {useListKeys} from './use-list-keys.js';
@@ -66,25 +66,7 @@ export function ListScreen({plan, growing, onDownload, onBack, onHelp, isActive,
 	const filter = useTableFilter(isActive && !isDetailOpen);
 	const rows = useMemo(() => filterRows(allRows, columns, filter.query), [allRows, columns, filter.query]);
 	const hasFilterLine = filter.isEditing || filter.query !== '';
-	// Header (2), table header and position line (2), detail (1), keys (1), the filter line when there is one;
-	// short terminals drop checks and detail.
 	const compact = lines < 10;
-	const page = Math.max(1, lines - (compact ? 4 : 6) - (hasFilterLine ? 1 : 0) - (growing ? 1 : 0));
-	const table = useTable({columns, rowCount: rows.length, pageSize: page, width, isActive: isActive && !filter.isEditing && !isDetailOpen});
-	const selectedRow = rows[table.state.selected];
-	useListKeys({
-		isActive: isActive && !filter.isEditing,
-		canDownload: plan.contacts.length > 0 || growing !== undefined,
-		isDetailOpen,
-		hasFilter: filter.query !== '',
-		onDownload,
-		onDetail(isOpen) {
-			setDetailOpen(isOpen && selectedRow !== undefined);
-		},
-		onBack,
-		onHelp,
-	});
-
 	// A destination that cannot tell its free space (object storage) is never reported full.
 	const free = plan.freeBytes ?? Number.POSITIVE_INFINITY;
 	const noSpace = plan.downloadBytes > free;
@@ -103,6 +85,29 @@ export function ListScreen({plan, growing, onDownload, onBack, onHelp, isActive,
 	}) + (plan.recycled > 0 ? ` · ${t('list.recycled', {count: number(plan.recycled)})}` : '')
 		+ (archivedByJournal ? ` · ${t('list.archived.journal')}` : '');
 	const line = (text: string) => fit(visible(text), width).trimEnd() || ' ';
+	// The facts of the header and the keys move whole to a second line on a narrow terminal rather than being cut.
+	const folded = (text: string) => packFacts(visible(text), width, compact ? 1 : 2).map(part => line(part));
+	const matchedLines = folded(matched);
+	const checkLines = compact ? [] : folded(noSpace ? `${t('list.no-space', {download: formatBytes(plan.downloadBytes), free: formatBytes(free)})} ${checks}` : checks);
+	const keyLines = folded(t('list.keys.table'));
+	// The header, the table's header and position line (2), the detail (1), the keys, the filter line when there is
+	// one; short terminals drop checks and detail.
+	const page = Math.max(1, lines - matchedLines.length - checkLines.length - 2 - (compact ? 0 : 1) - keyLines.length - (hasFilterLine ? 1 : 0) - (growing ? 1 : 0));
+	const table = useTable({columns, rowCount: rows.length, pageSize: page, width, isActive: isActive && !filter.isEditing && !isDetailOpen});
+	const selectedRow = rows[table.state.selected];
+	useListKeys({
+		isActive: isActive && !filter.isEditing,
+		canDownload: plan.contacts.length > 0 || growing !== undefined,
+		isDetailOpen,
+		hasFilter: filter.query !== '',
+		onDownload,
+		onDetail(isOpen) {
+			setDetailOpen(isOpen && selectedRow !== undefined);
+		},
+		onBack,
+		onHelp,
+	});
+
 	if (isDetailOpen && selectedRow) {
 		const fullPath = (relative: string) => plan.outDir.includes('://') ? `${plan.outDir.replace(/\/+$/, '')}/${relative}` : path.join(plan.outDir, relative);
 		const extra = [
@@ -120,12 +125,12 @@ export function ListScreen({plan, growing, onDownload, onBack, onHelp, isActive,
 		: `${t('table.filter', {query: filter.query})} · ${t('table.filter.count', {shown: number(rows.length), total: number(allRows.length)})}`;
 	return (
 		<Box flexDirection='column'>
-			<Text bold wrap='truncate-end'>{line(matched)}</Text>
-			{compact ? null : (
-				<Text color={noSpace ? theme.bad : plan.collisions.inBatch + plan.collisions.onDisk > 0 ? theme.warn : theme.muted} wrap='truncate-end'>
-					{line(noSpace ? `${t('list.no-space', {download: formatBytes(plan.downloadBytes), free: formatBytes(free)})} ${checks}` : checks)}
+			{matchedLines.map((text, index) => <Text key={`matched-${index}`} bold wrap='truncate-end'>{text}</Text>)}
+			{checkLines.map((text, index) => (
+				<Text key={`checks-${index}`} color={noSpace ? theme.bad : plan.collisions.inBatch + plan.collisions.onDisk > 0 ? theme.warn : theme.muted} wrap='truncate-end'>
+					{text}
 				</Text>
-			)}
+			))}
 			{growing ? (
 				<Text color={theme.warn} wrap='truncate-end'>
 					{line(t(growing.downloadQueued ? 'list.growing.queued' : 'list.growing', {count: number(growing.listed)}))}
@@ -141,7 +146,7 @@ export function ListScreen({plan, growing, onDownload, onBack, onHelp, isActive,
 				toneOf={row => row.contact.recycled ? 'muted' : undefined}
 			/>
 			{compact ? null : <Text wrap='truncate-end'>{line(detailOf(t, selectedRow))}</Text>}
-			<Text color={theme.muted} wrap='truncate-end'>{line(t('list.keys.table'))}</Text>
+			{keyLines.map((text, index) => <Text key={`keys-${index}`} color={theme.muted} wrap='truncate-end'>{text}</Text>)}
 		</Box>
 	);
 }
