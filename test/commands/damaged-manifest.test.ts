@@ -4,7 +4,7 @@
  * a folder is one sentence and exit 5. A contact exported as metadata only, then with its files, is described by its
  * files alone.
  */
-import {readFile, writeFile} from 'node:fs/promises';
+import {mkdir, readFile, rm, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {startDemoProcess, type DemoProcess} from '../helpers/demo-server.js';
@@ -82,6 +82,51 @@ describe('a damaged manifest', () => {
 		expect(hungarian.stderr.trim()).toBe(`ccdl: Nem olvasható: ${file} (az útvonal egy része fájl, nem mappa).`);
 	});
 });
+
+describe('a manifest the destination could not take', () => {
+	it('is written to a fallback folder, and the next run into the destination describes those files in full from it', async () => {
+		// A server of its own: nothing archived yet by the tests above.
+		const own = await startDemoProcess(['--calls', '30', '--seed', '23', '--media-size', '1500']);
+		try {
+			await fallbackThenRerun(own.url);
+		} finally {
+			await own.stop();
+		}
+	});
+});
+
+/** A download whose manifest went to the fallback folder, then a run into the same folder that lists none of its contacts. */
+async function fallbackThenRerun(url: string) {
+	const out = await tempDir();
+	// A folder where manifest.jsonl should be: the destination takes the files but not the manifest.
+	await mkdir(path.join(out, 'manifest.jsonl'));
+	const first = await runCcdl(['download', ...connection(url), '--timezone', 'UTC', '--out', out, '--channel', 'voice']);
+	expect(first.stderr).toContain('(the destination could not take it)');
+	const fallback = /Manifest: (\S+manifest\.csv)/.exec(first.stderr)?.[1];
+	expect(fallback, first.stderr).toBeDefined();
+	expect(fallback!.startsWith(out)).toBe(false);
+	const written = (await readFile(fallback!.replace(/\.csv$/, '.jsonl'), 'utf8')).trim().split('\n').map(line => JSON.parse(line) as Record<string, unknown>);
+	const files = written.filter(row => row['file']);
+	expect(files.length).toBeGreaterThan(3);
+
+	await rm(path.join(out, 'manifest.jsonl'), {recursive: true});
+	// Those contacts are archived now: this run lists none of them, and the journal knows their files.
+	const again = await runCcdl(['download', ...connection(url), '--timezone', 'UTC', '--out', out, '--channel', 'voice']);
+	expect(again.code, again.stderr).toBe(0);
+	const rows = await readManifestJsonl(out);
+	expect(rows.map(row => row.file).sort()).toEqual(files.map(row => row['file']).sort());
+	for (const row of rows) {
+		const before = files.find(item => item['file'] === row.file)!;
+		expect(row, row.file).toEqual(expect.objectContaining({
+			contactId: before['contactId'], agentLastName: before['agentLastName'], campaignName: before['campaignName'], callStart: before['callStart'],
+			date: before['date'], sha256: before['sha256'], status: 'valid',
+		}));
+		expect(row.campaignName).not.toBe('');
+	}
+
+	const verified = await runCcdl(['verify', out]);
+	expect(verified.code, verified.stdout).toBe(0);
+}
 
 describe('metadata only, then the files', () => {
 	it('a contact described by its files loses its earlier metadata-only row', async () => {

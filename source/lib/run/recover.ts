@@ -2,8 +2,11 @@
  * The manifest made true again after a crash: a run killed (kill -9, a power cut) between validating files and
  * writing its manifest leaves files the journal recorded as valid but no manifest row names. The next run adds a row
  * for each of them — after hashing the file again and finding the journal's digest — so the manifest describes every
- * file ccdl put at the destination, including contacts the killed run had already marked archived.
+ * file ccdl put at the destination, including contacts the killed run had already marked archived. A row describes the
+ * contact in full when this run listed it, or when the run that wrote the file left its manifest elsewhere (a fallback
+ * folder, when the destination could not take it); else with what the journal knows.
  */
+import {readFile} from 'node:fs/promises';
 import path from 'node:path';
 import {type ContactColumns, journalRow, manifestJsonName, manifestLines, type ManifestRow, rowFile} from '../export/manifest.js';
 import type {Journal} from '../journal/journal.js';
@@ -43,6 +46,18 @@ export async function rowsFromJournal(journal: Journal, server: string, sink: Si
 		}
 	}
 
+	// Each earlier run's own manifest, read once, and only for runs whose files need a row.
+	const runRows = new Map<number, Map<string, ManifestRow> | undefined>();
+	const rowOfRun = async (runId: number, relativePath: string): Promise<ManifestRow | undefined> => {
+		if (!runRows.has(runId)) {
+			const csv = journal.run(runId)?.manifestPath;
+			const text = csv && path.isAbsolute(csv) && csv.endsWith('.csv') ? await readFile(`${csv.slice(0, -4)}.jsonl`, 'utf8').catch(() => undefined) : undefined;
+			runRows.set(runId, text === undefined ? undefined : new Map([...manifestLines(text)].filter(row => rowFile(row)).map(row => [rowFile(row), row])));
+		}
+
+		return runRows.get(runId)?.get(relativePath.normalize('NFC'));
+	};
+
 	const recovered: ManifestRow[] = [];
 	for (const item of journal.validItemsIn(server, sink.location)) {
 		const relativePath = item.path ? relativeTo(sink, item.path) : undefined;
@@ -57,10 +72,14 @@ export async function rowsFromJournal(journal: Journal, server: string, sink: Si
 		}
 
 		named.add(relativePath.normalize('NFC'));
-		recovered.push(journalRow({
-			recordingId: item.recordingId, fileId: item.fileId, relativePath,
-			...item.size === null ? {} : {size: item.size}, sha256: item.sha256, ...item.archivedAt ? {archivedAt: item.archivedAt} : {},
-		}, contactOf(item.recordingId)));
+		const listed = contactOf(item.recordingId);
+		const earlier = listed ? undefined : await rowOfRun(item.runId, relativePath);
+		recovered.push(earlier?.contactId === item.recordingId
+			? {...earlier, file: relativePath, size: item.size ?? earlier.size, sha256: item.sha256, archivedAt: item.archivedAt ?? earlier.archivedAt, status: 'valid', error: ''}
+			: journalRow({
+				recordingId: item.recordingId, fileId: item.fileId, relativePath,
+				...item.size === null ? {} : {size: item.size}, sha256: item.sha256, ...item.archivedAt ? {archivedAt: item.archivedAt} : {},
+			}, listed));
 	}
 
 	return recovered;
