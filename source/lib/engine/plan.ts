@@ -360,6 +360,11 @@ export class Planner {
 
 		const wantedNames = names.resolve(requests);
 		const files: Array<PlannedFile<Contact>> = [];
+		// Made once a page, not once a file (the loop below runs for every file of a listing of any size).
+		const claimedNames = this.#claimed;
+		const kept = (candidate: string) => claimedNames.size > 0 && claimedNames.has(names.fold(candidate));
+		const occupied = (candidate: string) => kept(candidate) || disk.exists(candidate);
+		const inside = this.#stagingDir + path.sep;
 		for (const {file, contact, segments, extension} of pending) {
 			const wanted = wantedNames.get(file.fileId)!;
 			if (wanted !== segments.join('/') + extension) {
@@ -370,8 +375,6 @@ export class Planner {
 			const action: PlannedFile['action'] = claimed.has(file.fileId) ? 'skip' : 'download';
 			let replaces = repairs.has(file.fileId);
 			const compareWith: string[] = [];
-			const kept = (candidate: string) => this.#claimed.has(names.fold(candidate));
-			const occupied = (candidate: string) => kept(candidate) || disk.exists(candidate);
 			if (replaces) {
 				totals.collisions.onDisk++;
 			} else if (action === 'download' && options.overwrite && !kept(relativePath)) {
@@ -406,7 +409,7 @@ export class Planner {
 
 			const absolute = path.join(this.#stagingDir, ...relativePath.split('/'));
 			// Belt and braces: the naming module already guarantees this, but a path outside the folder must never be written.
-			if (!absolute.startsWith(this.#stagingDir + path.sep)) {
+			if (!absolute.startsWith(inside)) {
 				throw new FilesystemError('unsafe-name', `Refusing a file name that leaves ${options.sink.location}: ${JSON.stringify(relativePath)}.`);
 			}
 
