@@ -154,6 +154,13 @@ function createExclusive(file: string, text: string): void {
 /** A sidecar that does not parse yet may be one being written this instant (open O_EXCL, then write). */
 const unreadableGraceMs = 2000;
 
+/**
+ * A partial nobody has written to for this long, and that this run does not download, is given up: its contact left
+ * every plan (archived by someone else, a filter since changed), and it would hold its bytes in the folder forever.
+ * Until then any run that plans its file resumes it.
+ */
+export const abandonedPartialMs = 7 * 24 * 3600 * 1000;
+
 /** How long to wait for another live writer of the same partial that makes no progress. */
 const busyTimeoutMs = 60_000;
 
@@ -243,8 +250,8 @@ function sidecarOf(part: string): string {
 /**
  * Removes partials in `folders` that nobody will resume and no live process owns: those whose final name already
  * exists (the file was finished, or a publish was cut off between link and unlink, leaving a hard-linked twin),
- * those without a usable sidecar, sidecars without their partial, and sidecars moved aside by a takeover that was
- * cut off. Partials in `keep` (this run's own downloads, resumed by their transfer) are left alone. Returns how many
+ * those without a usable sidecar, those untouched for `abandonedPartialMs`, sidecars without their partial, and
+ * sidecars moved aside by a takeover that was cut off. Partials in `keep` (this run's own downloads, resumed by their transfer) are left alone. Returns how many
  * partials were removed.
  */
 export async function sweepPartials(folders: Iterable<string>, keep: ReadonlySet<string>): Promise<number> {
@@ -286,7 +293,8 @@ export async function sweepPartials(folders: Iterable<string>, keep: ReadonlySet
 			if (isPart) {
 				const orphan = state === undefined || state.meta === undefined
 					? Date.now() - (state?.touchedMs ?? await stat(part).then(info => info.mtimeMs, () => 0)) > unreadableGraceMs * 30
-					: state.meta.target !== undefined && present.has(state.meta.target);
+					: (state.meta.target !== undefined && present.has(state.meta.target))
+						|| Date.now() - await stat(part).then(info => info.mtimeMs, () => Date.now()) > abandonedPartialMs;
 				if (!orphan) {
 					continue;
 				}
