@@ -1,6 +1,7 @@
 /**
- * The JSON shape check skips string contents with memchr (indexOf) instead of byte by byte; it must count exactly
- * what the plain byte-by-byte scan counts, escaped quotes and runs of backslashes included.
+ * The JSON shape check scans short strings itself and skips long ones with memchr (indexOf) from their opening quote;
+ * both ways must count exactly what the plain byte-by-byte scan counts, escaped quotes, runs of backslashes and
+ * whatever falls on the boundary between the two included.
  */
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
@@ -58,5 +59,28 @@ describe('jsonShapeProblem', () => {
 		const text = JSON.stringify({a: '[[[{{{', b: 'say \\"[[[\\" \\\\', c: [[1]]});
 		expect(jsonShapeProblem(Buffer.from(text), {maxDepth: 3, maxContainers: 3})).toBeUndefined();
 		expect(jsonShapeProblem(Buffer.from(text), {maxDepth: 2, maxContainers: 10})?.code).toBe('too-deep');
+	});
+});
+
+describe('jsonShapeProblem on strings of every length', () => {
+	it('agrees with a byte-by-byte scan when strings run past the short-string scan, escapes and brackets included', () => {
+		const filler = fc.tuple(fc.constantFrom('a', '\\\\', '\\"', '{', '[', 'é'), fc.integer({min: 1, max: 140})).map(([text, count]) => text.repeat(count));
+		const piece = fc.oneof(fc.constantFrom('"', '\\', '{', '}', '[', ']', ','), filler);
+		fc.assert(fc.property(fc.array(piece, {maxLength: 12}), fc.integer({min: 1, max: 6}), fc.integer({min: 1, max: 10}), (pieces, maxDepth, maxContainers) => {
+			const bytes = Buffer.from(pieces.join(''));
+			expect(jsonShapeProblem(bytes, {maxDepth, maxContainers})?.code).toBe(plainScan(bytes, maxDepth, maxContainers));
+		}), {numRuns: 5000});
+	});
+
+	it('finds the closing quote at every distance from the opening one, escaped or not', () => {
+		for (let length = 0; length < 300; length++) {
+			for (const tail of ['', '\\\\', '\\"', '\\']) {
+				const text = `["${'x'.repeat(length)}${tail}", [[1]]]`;
+				const bytes = Buffer.from(text);
+				for (const maxDepth of [2, 3]) {
+					expect(jsonShapeProblem(bytes, {maxDepth, maxContainers: 10})?.code, `${length} ${tail} ${maxDepth}`).toBe(plainScan(bytes, maxDepth, 10));
+				}
+			}
+		}
 	});
 });
