@@ -18,25 +18,39 @@ export function checkTimeZone(zone: string): string {
 	}
 }
 
+/** Date.UTC, but years 0-99 are those years: Date.UTC takes them as 1900-1999 (0001-01-01 was "not a real date"). */
+function utc(year: number, monthIndex: number, day: number, hour = 0, minute = 0, second = 0): number {
+	const date = new Date(0);
+	date.setUTCFullYear(year, monthIndex, day);
+	date.setUTCHours(hour, minute, second, 0);
+	return date.getTime();
+}
+
+/** The astronomical year of formatted parts (with `era`): the year before 1 AD is 0, not "1 BC". */
+function yearOf(parts: Intl.DateTimeFormatPart[]): number {
+	const year = Number(parts.find(part => part.type === 'year')?.value);
+	return parts.find(part => part.type === 'era')?.value === 'BC' ? 1 - year : year;
+}
+
 /** Offset of `zone` from UTC at instant `ms`, in ms. */
 function zoneOffset(ms: number, zone: string): number {
 	const parts = new Intl.DateTimeFormat('en-US', {
-		timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+		timeZone: zone, hourCycle: 'h23', era: 'short', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
 	}).formatToParts(new Date(ms));
 	const get = (type: string) => Number(parts.find(part => part.type === type)?.value);
-	return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - Math.floor(ms / 1000) * 1000;
+	return utc(yearOf(parts), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - Math.floor(ms / 1000) * 1000;
 }
 
 /** The instant when the wall clock in `zone` shows the given time (the later one in a DST overlap). */
 export function zonedTime(year: number, month: number, day: number, hour: number, minute: number, second: number, zone: string): Date {
-	const guess = Date.UTC(year, month - 1, day, hour, minute, second);
+	const guess = utc(year, month - 1, day, hour, minute, second);
 	let instant = guess - zoneOffset(guess, zone);
 	instant = guess - zoneOffset(instant, zone);
 	return new Date(instant);
 }
 
 function isRealDate(year: number, month: number, day: number): boolean {
-	const date = new Date(Date.UTC(year, month - 1, day));
+	const date = new Date(utc(year, month - 1, day));
 	return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
@@ -88,20 +102,20 @@ const dayFormatters = new Map<string, Intl.DateTimeFormat>();
 export function dayIn(now: Date, timeZone: string): Day {
 	let formatter = dayFormatters.get(timeZone);
 	if (!formatter) {
-		formatter = new Intl.DateTimeFormat('en-US', {timeZone, year: 'numeric', month: '2-digit', day: '2-digit'});
+		formatter = new Intl.DateTimeFormat('en-US', {timeZone, era: 'short', year: 'numeric', month: '2-digit', day: '2-digit'});
 		dayFormatters.set(timeZone, formatter);
 	}
 
 	const parts = formatter.formatToParts(now);
 	const get = (type: string) => Number(parts.find(part => part.type === type)?.value);
-	return {year: get('year'), month: get('month'), day: get('day')};
+	return {year: yearOf(parts), month: get('month'), day: get('day')};
 }
 
 export const dayNumber = (day: Day) => (day.year * 10_000) + (day.month * 100) + day.day;
 
 /** The calendar day `count` days after `day`. */
 export function dayAfter(day: Day, count: number): Day {
-	const date = new Date(Date.UTC(day.year, day.month - 1, day.day + count));
+	const date = new Date(utc(day.year, day.month - 1, day.day + count));
 	return {year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate()};
 }
 

@@ -16,6 +16,12 @@ describe('parseUserInstant', () => {
 		expect(parseUserInstant('to', '2026-10-01T08:30Z', 'Europe/Budapest').toISOString()).toBe('2026-10-01T08:30:00.000Z');
 	});
 
+	it('takes dates of the first century as they are (not as 1900-1999)', () => {
+		expect(parseUserInstant('from', '0001-01-01', 'UTC').toISOString()).toBe('0001-01-01T00:00:00.000Z');
+		expect(parseUserInstant('to', '0099-12-31 23:00', 'UTC').toISOString()).toBe('0099-12-31T23:00:00.000Z');
+		expect(() => parseUserInstant('from', '0100-02-29', 'UTC')).toThrow('--from: 0100-02-29 is not a real date.');
+	});
+
 	it('refuses impossible and malformed dates with the flag named', () => {
 		expect(() => parseUserInstant('from', '2026-02-30', 'UTC')).toThrow(/--from: 2026-02-30 is not a real date/);
 		expect(() => parseUserInstant('to', 'yesterday', 'UTC')).toThrow(/--to needs a date/);
