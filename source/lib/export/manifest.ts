@@ -378,7 +378,9 @@ function keepsEarlier(status: ManifestStatus): boolean {
  * from the journal (`run/recover.ts`), as it does after a crash. Returns where the two files are.
  */
 export async function writeManifest(sink: Sink, rows: () => Iterable<ManifestRow>, options: {bom?: boolean} = {}): Promise<WrittenManifest> {
-	const text = await sink.readText(manifestJsonName).catch(() => undefined);
+	// Only a manifest that is not there counts as none: one that cannot be read (no permission, an I/O error, too big
+	// for one string) must not be replaced by this run's rows alone; the caller then writes them to a fallback folder.
+	const text = await sink.readText(manifestJsonName);
 	let damaged = 0;
 	const earlier = (count = false) => text === undefined ? [] : manifestLines(text, count ? () => damaged++ : undefined);
 	const validBefore = new FingerprintSet();
