@@ -175,8 +175,14 @@ export async function planToShow(source: Source, request: RunRequest, options: L
 	const contacts: Contact[] = [];
 	const files: Array<PlannedFile<Contact>> = [];
 	const totals = await planListing(source, request, page => {
-		contacts.push(...page.contacts);
-		files.push(...page.files);
+		// One at a time: a page of a hostile server's size would overflow push(...page) (arguments go on the stack).
+		for (const contact of page.contacts) {
+			contacts.push(contact);
+		}
+
+		for (const file of page.files) {
+			files.push(file);
+		}
 	}, options);
 	return {...totals, contacts, files};
 }
