@@ -8,7 +8,7 @@
  * behind however the process ends, kill -9 included. If the disk refuses a write, the columns not yet written stay
  * in memory instead: the spool costs memory then, never the manifest.
  */
-import {closeSync, mkdtempSync, openSync, readSync, rmdirSync, unlinkSync, writeSync} from 'node:fs';
+import {closeSync, mkdtempSync, openSync, readSync, rmdirSync, rmSync, unlinkSync, writeSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import type {SpooledRef} from '../engine/plan.js';
@@ -43,7 +43,14 @@ export class ContactColumnsSpool {
 			try {
 				const file = path.join(folder, 'columns.jsonl');
 				const fd = openSync(file, 'wx+', 0o600);
-				unlinkSync(file);
+				try {
+					unlinkSync(file);
+				} catch (error) {
+					closeSync(fd);
+					rmSync(file, {force: true});
+					throw error;
+				}
+
 				return new ContactColumnsSpool(fd);
 			} finally {
 				rmdirSync(folder);
