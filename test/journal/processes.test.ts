@@ -43,7 +43,9 @@ describe('the journal across processes', () => {
 	it('takes two processes writing at once without losing or damaging anything', async () => {
 		const folder = await tempDir('ccdl-journal-');
 		const file = path.join(folder, 'journal.db');
-		const startAt = Date.now() + 1500;
+		// Far enough ahead that both processes are up and waiting even on a loaded machine (one that started late once
+		// found the other already done).
+		const startAt = Date.now() + 4000;
 		const [a, b] = [writer(file, 'a', 1500, startAt), writer(file, 'b', 1500, startAt)];
 		const [resultA, resultB] = await Promise.all([a.done, b.done]);
 		expect(resultA.code, resultA.stderr).toBe(0);
@@ -114,7 +116,9 @@ describe('the journal across processes', () => {
 		journal.recordItems(earlier, Array.from({length: 100}, (_, index) => ({recordingId: `e${index}`, fileId: `e${index}:recording`, status: 'valid' as const})));
 		journal.finishRun(earlier, {counts: {}, bytes: 0, durationMs: 1, outcome: 'ok'});
 		journal.close();
-		const startAt = Date.now() + 1500;
+		// Far enough ahead that both processes are up and waiting even on a loaded machine (one that started late once
+		// found the other already done).
+		const startAt = Date.now() + 4000;
 		const runner = (label: string) => startScript(`
 			import {openJournal} from ${JSON.stringify(distUrl('lib/journal/journal.js'))};
 			import {reserveWithinLimits} from ${JSON.stringify(distUrl('lib/limits/limits.js'))};
