@@ -6,6 +6,7 @@ import {FaultSpecError} from '../lib/demo-server/faults.js';
 import {maxCalls, startDemoServer} from '../lib/demo-server/server.js';
 import {users} from '../lib/demo-server/people.js';
 import {UsageError} from '../lib/errors.js';
+import {phrased} from '../lib/i18n/index.js';
 import {testServers, type RunningTestServer, type TestServerPlatform} from '../lib/test-servers/registry.js';
 import {parseOptions, type OptionSpecs, type OptionValues} from './options.js';
 
@@ -92,7 +93,8 @@ export async function runDemoServer(argv: string[]): Promise<number> {
 	const {values} = parseOptions(argv, specs, 'demo-server');
 	const platform = values.platform ?? 'ccm';
 	if (!(platforms as readonly string[]).includes(platform)) {
-		throw new UsageError(`--platform must be one of ${platforms.join(', ')}, not "${platform}".`);
+		// The catalogue has no clause for "one of": this list has always been said in English inside the sentence.
+		throw new UsageError(...phrased('cli.error.must-be', {flag: '--platform', allowed: `one of ${platforms.join(', ')}`, value: platform}));
 	}
 
 	if (platform !== 'ccm') {

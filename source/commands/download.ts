@@ -2,7 +2,7 @@
 import type {RunRequest} from '../lib/run/request.js';
 import {defaultMinimumSpeed} from '../lib/engine/transfer.js';
 import {UsageError} from '../lib/errors.js';
-import {checkLang} from '../lib/i18n/index.js';
+import {checkLang, phrased} from '../lib/i18n/index.js';
 import {prepareProfiles} from '../lib/profiles/run-profiles.js';
 import {connectionHelp, connectionOptionSpecs, connectionTarget, readSecret} from './connection.js';
 import {runHeadless} from './headless.js';
@@ -63,7 +63,7 @@ export async function runDownload(argv: string[]): Promise<number> {
 	await checkDestinationOptions(selection);
 	const profiles = await prepareProfiles(values);
 	if (values['dry-run'] && !values['delete-after']) {
-		throw new UsageError('--dry-run only goes with --delete-after (it lists what would be deleted).');
+		throw new UsageError(...phrased('cli.error.dry-run-alone'));
 	}
 
 	const request: RunRequest = {

@@ -3,7 +3,8 @@
  * `ccdl COMMAND --help`) and the list completion scripts and "did you mean" draw their command names from.
  */
 import {UsageError} from '../lib/errors.js';
-import {didYouMean} from '../lib/text/suggest.js';
+import {phrased} from '../lib/i18n/index.js';
+import {suggest} from '../lib/text/suggest.js';
 import {visible} from '../lib/text/visible.js';
 
 export const mainHelp = `Usage: ccdl [command] [options]
@@ -69,8 +70,9 @@ export const commandNames = Object.keys(commands);
 export async function loadCommand(name: string): Promise<Command> {
 	const load = Object.hasOwn(commands, name) ? commands[name] : undefined;
 	if (!load) {
-		const hint = didYouMean(name, commandNames, word => `"${word}"`);
-		throw new UsageError(`unknown command "${visible(name)}"${hint}; run "ccdl --help" to see the commands.`);
+		const near = suggest(name, commandNames);
+		const hint = near === undefined ? '' : {key: 'cli.part.hint.did-you-mean', params: {word: `"${near}"`}};
+		throw new UsageError(...phrased('cli.error.unknown-command', {name: visible(name), hint}));
 	}
 
 	return load();

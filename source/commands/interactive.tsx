@@ -13,7 +13,7 @@ import {wrapWords} from '../lib/text/visible.js';
 import {checkTimeZone, systemTimeZone} from '../lib/dates.js';
 import {startDemoServer} from '../lib/demo-server/server.js';
 import {exitCodes, UsageError} from '../lib/errors.js';
-import {createTranslator, detectLang} from '../lib/i18n/index.js';
+import {createTranslator, detectLang, phrased} from '../lib/i18n/index.js';
 import {defaultDateFormat, defaultTemplate} from '../lib/naming/index.js';
 import {exportModes, type ExportMode} from '../lib/searches/model.js';
 import {openSettings} from '../lib/settings/settings.js';
@@ -108,7 +108,7 @@ export async function runInteractive(argv: string[]): Promise<number> {
 	const platform = values.platform ?? (demo ? 'ccm' : remembered.platform ?? 'ccm');
 	platformInfo(platform);
 	if (values.mode !== undefined && !(exportModes as readonly string[]).includes(values.mode)) {
-		throw new UsageError(`--mode must be ${exportModes.join(', ')}, not "${values.mode}".`);
+		throw new UsageError(...phrased('cli.error.must-be', {flag: '--mode', allowed: exportModes.join(', '), value: values.mode}));
 	}
 
 	const login: LoginInput = {

@@ -5,7 +5,7 @@
  * CCDL_PASSWORD, or a prompt on a terminal; it is handed to the login directly, never through the environment.
  */
 import {exitCodes, UsageError} from '../lib/errors.js';
-import {checkLang} from '../lib/i18n/index.js';
+import {checkLang, phrased} from '../lib/i18n/index.js';
 import {prepareProfiles} from '../lib/profiles/run-profiles.js';
 import {requestFromSearch} from '../lib/run/from-search.js';
 import {readRunCredentials} from '../lib/schedules/credentials.js';
@@ -62,7 +62,7 @@ export async function runDownloadFromSearch(name: string, options: RunFromSearch
 	if (options.credentials !== undefined) {
 		({secret, secrets} = await readRunCredentials(options.credentials));
 	} else if (process.env['CCDL_PASSWORD'] === undefined && !(process.stdin.isTTY && process.stderr.isTTY)) {
-		throw new UsageError(`No password for the saved search "${search.name}": give --credentials FILE (a file only you can read, chmod 600) or set CCDL_PASSWORD.`);
+		throw new UsageError(...phrased('cli.error.search-password', {name: search.name}));
 	} else {
 		secret = await readSecret({'password-stdin': false}, request.username);
 	}
@@ -77,9 +77,7 @@ export async function runDownloadFromSearch(name: string, options: RunFromSearch
 export async function runRunSearch(argv: string[]): Promise<number> {
 	const {values, positionals} = parseOptions(argv, specs, 'run', true);
 	if (positionals.length !== 1) {
-		throw new UsageError(positionals.length === 0
-			? '"ccdl run" needs the name of a saved search, e.g. ccdl run weekly-calls ("ccdl search list" shows them).'
-			: '"ccdl run" takes one saved search name.');
+		throw new UsageError(...phrased(positionals.length === 0 ? 'cli.error.run-needs-search' : 'cli.error.run-one-search'));
 	}
 
 	checkLang(values.lang);

@@ -54,7 +54,7 @@ export async function readManifestText(sink: Pick<Sink, 'readText' | 'location'>
 export async function runVerify(argv: string[]): Promise<number> {
 	const {values, positionals} = parseOptions(argv, specs, 'verify', true);
 	if (positionals.length !== 1) {
-		throw new UsageError('Give one destination to verify: ccdl verify DIR (or s3://bucket/prefix, sftp://user@host/path).');
+		throw new UsageError(...phrased('cli.error.verify-destination'));
 	}
 
 	const given = positionals[0]!;
@@ -65,7 +65,9 @@ export async function runVerify(argv: string[]): Promise<number> {
 		try {
 			text = await readFile(values.identity, 'utf8');
 		} catch (error) {
-			throw new UsageError(`Cannot read the identity file ${values.identity}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`);
+			// This English is cli.error.cannot-read's word for word, and its Hungarian has always been that sentence's.
+			const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+			throw new UsageError(...phrased('cli.error.cannot-read', {folder: `the identity file ${values.identity}`, why}));
 		}
 
 		identities = parseIdentities(text);

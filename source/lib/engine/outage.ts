@@ -6,6 +6,7 @@
  * after file.
  */
 import {ServerError} from '../api/errors.js';
+import {phrased} from '../i18n/index.js';
 
 /** Seconds without any answer from the server before a run gives up on it. */
 export const defaultOutageSeconds = 60;
@@ -72,7 +73,8 @@ export class OutageWatch {
 		}
 
 		const seconds = Math.round(this.limitMs / 1000);
-		this.#down = new ServerError('server-unreachable', `${this.#server} has not answered for ${seconds} s (${this.#lastError || 'no answer'}); the run stopped — finished files are kept, run the same command again when the server is back.`);
+		const last = this.#lastError || {key: 'cli.part.last.none'};
+		this.#down = new ServerError('server-unreachable', ...phrased('cli.error.server-gone', {server: this.#server, seconds, last}));
 		this.#onDown(this.#down);
 	}
 

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import {type FileKind, nameFieldsOf, type RemoteFile, remoteFilesOf, type TranscriptChoice} from '../catalogue/contacts.js';
 import {FilesystemError, formatBytes} from '../errors.js';
+import {phrased} from '../i18n/index.js';
 import {
 	type FileNameTemplate, NameResolver, type NameRequest, renderSegments, sanitizeSegment, suffixedPath,
 } from '../naming/index.js';
@@ -442,7 +443,7 @@ export class Planner {
 		const totals = this.current();
 		const freeBytes = await sink.freeSpace();
 		if (!this.#options.dryRun && freeBytes !== undefined && totals.downloadBytes > freeBytes) {
-			throw new FilesystemError('no-space', `Not enough free space in ${sink.location}: the download needs ${formatBytes(totals.downloadBytes)}, ${formatBytes(freeBytes)} is free; free some space or choose another destination.`);
+			throw new FilesystemError('no-space', ...phrased('cli.error.no-space', {location: sink.location, needed: formatBytes(totals.downloadBytes), free: formatBytes(freeBytes)}));
 		}
 
 		return {...totals, freeBytes};

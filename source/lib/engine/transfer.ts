@@ -16,6 +16,7 @@ import {setTimeout as delay} from 'node:timers/promises';
 import {ApiProblemError, AuthError, ServerError} from '../api/errors.js';
 import {backoffDelay} from '../api/retry.js';
 import {CcdlError, exitCodes, FilesystemError} from '../errors.js';
+import {phrased} from '../i18n/index.js';
 import type {PublishResult, Sink} from '../sinks/sink.js';
 import type {Source} from '../sources/model.js';
 import {countReceived} from '../runtime/memory.js';
@@ -252,12 +253,13 @@ export function destinationFailure(error: unknown, where: string): FilesystemErr
 		return undefined;
 	}
 
-	const why = code === 'ENOSPC' || code === 'EDQUOT' ? 'the disk is full'
-		: code === 'EROFS' ? 'the file system turned read-only'
-			: code === 'EACCES' || code === 'EPERM' ? 'permission denied'
-				: code === 'ENOENT' || code === 'ENOTDIR' ? 'the folder disappeared'
-					: code === 'EFBIG' ? 'the file is too big for the file system' : `an input/output error (${code})`;
-	return new FilesystemError(code === 'ENOSPC' || code === 'EDQUOT' ? 'no-space' : 'not-writable', `Cannot write to ${where}: ${why}; finished files are kept — free the folder or choose another, then run the same command again.`, {cause: error});
+	const clause = code === 'ENOSPC' || code === 'EDQUOT' ? 'disk-full'
+		: code === 'EROFS' ? 'turned-read-only'
+			: code === 'EACCES' || code === 'EPERM' ? 'permission'
+				: code === 'ENOENT' || code === 'ENOTDIR' ? 'folder-gone'
+					: code === 'EFBIG' ? 'too-big' : undefined;
+	const why = clause ? {key: `cli.part.why.${clause}`} : {key: 'cli.part.why.io', params: {code}};
+	return new FilesystemError(code === 'ENOSPC' || code === 'EDQUOT' ? 'no-space' : 'not-writable', ...phrased('cli.error.write-failed', {folder: where, why}, {cause: error}));
 }
 
 function isAbort(error: unknown, signal: AbortSignal): boolean {

@@ -9,6 +9,7 @@ import {readFileSync} from 'node:fs';
 import path from 'node:path';
 import {systemTimeZone} from '../dates.js';
 import {FilesystemError, UsageError} from '../errors.js';
+import {phrased} from '../i18n/index.js';
 import {type Journal, serverKey} from '../journal/journal.js';
 import {configDir} from '../settings/paths.js';
 import {ConfigFileError, damaged, readConfigFile, writeConfigFile} from '../settings/config-file.js';
@@ -217,7 +218,8 @@ export function limitsFromFlags(flags: {preset?: string | undefined; daily?: num
 
 	if (flags.preset !== undefined) {
 		if (!Object.hasOwn(limitPresets, flags.preset)) {
-			throw new UsageError(`--preset must be standard (1,000 contacts a day), performance (10,000 a run, 40,000 a day) or none, not "${flags.preset}".`);
+			const allowed = {key: 'cli.part.allowed.or', params: {first: 'standard (1,000 contacts a day), performance (10,000 a run, 40,000 a day)', last: 'none'}};
+			throw new UsageError(...phrased('cli.error.must-be', {flag: '--preset', allowed, value: flags.preset}));
 		}
 
 		return {...limitPresets[flags.preset as keyof typeof limitPresets]};

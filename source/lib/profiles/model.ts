@@ -11,7 +11,8 @@
  * A channel at 0 is not downloaded while the profile applies.
  */
 import {type Channel, channels} from '../api/wire.js';
-import {CcdlError, exitCodes} from '../errors.js';
+import {CcdlError, type CcdlErrorOptions, exitCodes} from '../errors.js';
+import {phrased} from '../i18n/index.js';
 
 export type ProfileMode = 'blended' | 'blended-realtime' | 'exclusive';
 export const profileModes: readonly ProfileMode[] = ['blended', 'blended-realtime', 'exclusive'];
@@ -30,7 +31,7 @@ export interface Profile {
 
 /** A broken profile rule (bad name, count out of range, default protected, …): a usage error, exit code 2. */
 export class ProfileError extends CcdlError {
-	constructor(code: string, message: string, options?: {cause?: unknown}) {
+	constructor(code: string, message: string, options?: CcdlErrorOptions) {
 		super(code, message, exitCodes.usage, options);
 		this.name = 'ProfileError';
 	}
@@ -144,7 +145,8 @@ export function checkMode(raw: string): ProfileMode {
 export function parseCount(channel: Channel, text: string): number {
 	const value = /^\s*\d{1,4}\s*$/.test(text) ? Number(text) : Number.NaN;
 	if (!Number.isSafeInteger(value)) {
-		throw new ProfileError('profile-count', `--${channel} needs a whole number from 0 to ${maxCount}, not ${shown(text)}.`);
+		// The sentence puts the value in quotes; shown() already did, with its escapes.
+		throw new ProfileError('profile-count', ...phrased('cli.error.whole-number', {flag: `--${channel}`, min: 0, max: maxCount, value: shown(text).slice(1, -1)}));
 	}
 
 	return value;

@@ -3,6 +3,7 @@
  * (a day of the month), at a time of day, run by cron or by a systemd user timer as `ccdl run NAME` headless.
  */
 import {UsageError} from '../errors.js';
+import {phrased} from '../i18n/index.js';
 
 export const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof weekdays)[number];
@@ -74,7 +75,7 @@ export function parseTimeOfDay(text: string): string {
 export function parseScheduler(text: string | undefined): Scheduler {
 	const via = text ?? 'cron';
 	if (via !== 'cron' && via !== 'systemd') {
-		throw new UsageError(`--via must be cron or systemd, not "${via}".`);
+		throw new UsageError(...phrased('cli.error.must-be', {flag: '--via', allowed: {key: 'cli.part.allowed.or', params: {first: 'cron', last: 'systemd'}}, value: via}));
 	}
 
 	return via;

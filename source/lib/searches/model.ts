@@ -12,6 +12,7 @@ import {platformInfo} from '../sources/registry.js';
 import {isRemoteDestination} from '../sinks/registry.js';
 import {checkTimeZone} from '../dates.js';
 import {UsageError} from '../errors.js';
+import {phrased} from '../i18n/index.js';
 import {defaultDateFormat, formatDate, parseTemplate} from '../naming/index.js';
 import {type DateRule, dateRuleHelp, formatDateRule, parseDateRule, resolveDateRule, type ResolvedRange} from './date-rules.js';
 
@@ -261,7 +262,8 @@ export function searchFromFlags(name: string, flags: SearchFlags, defaults: Sear
 	const platform = flags.platform ?? env['CCDL_PLATFORM'];
 	const audioFormat = flags['audio-format'];
 	if (audioFormat !== undefined && !(audioFormats as readonly string[]).includes(audioFormat)) {
-		throw new UsageError(`--audio-format must be ${audioFormats.join(' or ')}, not "${audioFormat}".`);
+		const allowed = {key: 'cli.part.allowed.or', params: {first: audioFormats.slice(0, -1).join(' or '), last: audioFormats.at(-1)!}};
+		throw new UsageError(...phrased('cli.error.must-be', {flag: '--audio-format', allowed, value: audioFormat}));
 	}
 
 	return {

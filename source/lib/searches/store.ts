@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import {UsageError} from '../errors.js';
+import {phrased} from '../i18n/index.js';
 import {configDir} from '../settings/paths.js';
 import {damaged, readConfigFile, writeConfigFile} from '../settings/config-file.js';
 import {foldSearchName, type SavedSearch} from './model.js';
@@ -100,9 +101,9 @@ export class SearchStore {
 		const search = this.find(name);
 		if (!search) {
 			const names = this.list().map(item => item.name);
-			throw new UsageError(names.length === 0
-				? `There is no saved search "${name}" (none is saved yet; "ccdl search save NAME …" saves one).`
-				: `There is no saved search "${name}"; saved: ${names.join(', ')}.`);
+			throw new UsageError(...(names.length === 0
+				? phrased('cli.error.no-search-yet', {name})
+				: phrased('cli.error.no-such-search', {name, names: names.join(', ')})));
 		}
 
 		return search;

@@ -3,6 +3,7 @@
  * only the neutral model (./model.ts). Implementations are loaded when used, so a run pays only for its own platform.
  */
 import {UsageError} from '../errors.js';
+import {phrased} from '../i18n/index.js';
 import type {Platform} from './model.js';
 
 export type {Platform} from './model.js';
@@ -30,7 +31,7 @@ export function platformKeys(): string[] {
 export function platformInfo(key: string): {label: string; defaultServer?: string} {
 	const entry = Object.hasOwn(platforms, key) ? platforms[key] : undefined;
 	if (!entry) {
-		throw new UsageError(`--platform ${key} is not a platform ccdl knows; use ${platformKeys().join(', ')}.`);
+		throw new UsageError(...phrased('cli.error.platform', {value: key, list: platformKeys().join(', ')}));
 	}
 
 	return entry;

@@ -62,8 +62,8 @@ export function refuseLiteralTilde(value: string, flag: string): string {
 	}
 
 	const meant = expandHome(value);
-	const hint = meant === value ? '' : `; write the full path, e.g. ${flag} ${meant}`;
-	throw new UsageError(`${flag} ${value} has a "~" the shell did not expand (it was quoted), which would make a folder named "~"${hint}.`);
+	const hint = meant === value ? '' : {key: 'cli.part.hint.full-path', params: {flag, path: meant}};
+	throw new UsageError(...phrased('cli.error.literal-tilde', {flag, value, hint}));
 }
 
 /**

@@ -13,6 +13,7 @@ import {ApiProblemError, AuthError, describeNetworkError, parseRetryAfter, Serve
 import {backoffDelay, RateGate, type RetryPolicy} from '../../api/retry.js';
 import {keepAliveAgents, sendRequest, withBodyDeadline} from '../../api/transport.js';
 import type {ProblemCode} from '../../api/wire.js';
+import {phrased} from '../../i18n/index.js';
 import {visible} from '../../text/visible.js';
 
 const userAgent = 'ccdl/0.1 (+https://github.com/ccdl)';
@@ -275,5 +276,5 @@ export class TwilioHttp {
 
 /** An AuthError for answers that say the credentials are wrong. */
 export function wrongCredentials(): AuthError {
-	return new AuthError('invalid-credentials', 'Twilio refused the credentials: check the Account SID (or API Key SID) given with --user and its Auth Token (or API Key secret).');
+	return new AuthError('invalid-credentials', ...phrased('cli.error.twilio-credentials'));
 }

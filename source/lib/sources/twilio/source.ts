@@ -13,7 +13,8 @@ import {Readable} from 'node:stream';
 import {normaliseServerUrl} from '../../api/client.js';
 import {ApiProblemError, AuthError, ServerError} from '../../api/errors.js';
 import {defaultRetryPolicy} from '../../api/retry.js';
-import {UsageError} from '../../errors.js';
+import {type Phrase, UsageError} from '../../errors.js';
+import {phrased} from '../../i18n/index.js';
 import {visible} from '../../text/visible.js';
 import type {
 	AudioFormat, Campaign, Contact, ContactPage, ContactQuery, MediaResponse, OpenMediaOptions, Source, SourceCapabilities, SourceLogin,
@@ -53,6 +54,16 @@ const transcriptHref = /^\/v2\/Transcripts\/(GT[\da-fA-F]{32})\?format=(json|xml
 interface Paged {
 	items: unknown[];
 	next: URL | undefined;
+}
+
+/** The login check's refusal of a server that does not answer as Twilio does; `answer` says what it answered. */
+function notTwilio(origin: string, answer: string | Phrase, cause?: unknown): ServerError {
+	return new ServerError('not-an-api', ...phrased('cli.error.not-twilio', {url: origin, answer}, cause === undefined ? {} : {cause}));
+}
+
+/** `request answered status without a Twilio error`: the catalogue's clause, whose {status} is three digits; any other status stays English. */
+function noTwilioError(request: string, status: number): string | Phrase {
+	return /^\d{3}$/.test(String(status)) ? {key: 'cli.part.answer.no-twilio-error', params: {request, status}} : `${request} answered ${status} without a Twilio error`;
 }
 
 export class TwilioSource implements Source {
@@ -134,21 +145,22 @@ export class TwilioSource implements Source {
 				}
 
 				if (error.twilioCode !== undefined && error.status === 404) {
-					throw new AuthError('unknown-account', `Twilio does not know the account ${this.user.company}; check --user (or --company with an API key).`);
+					throw new AuthError('unknown-account', ...phrased('cli.error.twilio-account', {account: this.user.company}));
 				}
 
 				if (error.twilioCode === undefined && !error.isTransient) {
-					throw new ServerError('not-an-api', `${this.#api.origin} is not a Twilio API (GET ${url.pathname} answered ${error.status} without a Twilio error); check --server.`);
+					throw notTwilio(this.#api.origin, noTwilioError(`GET ${url.pathname}`, error.status));
 				}
 			} else if (error instanceof ServerError && (error.code === 'bad-response' || error.code.startsWith('body-'))) {
-				throw new ServerError('not-an-api', `${this.#api.origin} is not a Twilio API (${error.message}); check --server.`, {cause: error});
+				// The answer stays English: no catalogue clause says what these errors say.
+				throw notTwilio(this.#api.origin, error.message, error);
 			}
 
 			throw error;
 		}
 
 		if (!body || typeof body !== 'object' || !Array.isArray((body as Record<string, unknown>)['recordings'])) {
-			throw new ServerError('not-an-api', `${this.#api.origin} is not a Twilio API (GET ${url.pathname} answered without a recording list); check --server.`);
+			throw notTwilio(this.#api.origin, {key: 'cli.part.answer.no-recordings', params: {request: `GET ${url.pathname}`}});
 		}
 	}
 

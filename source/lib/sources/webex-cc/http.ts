@@ -15,6 +15,7 @@ import {clientLimits, type ClientLimits} from '../../api/client.js';
 import {ApiProblemError, AuthError, describeNetworkError, parseRetryAfter, ServerError} from '../../api/errors.js';
 import {backoffDelay, type RateGate, type RetryPolicy} from '../../api/retry.js';
 import {DeadlineError, keepAliveAgents, sendRequest} from '../../api/transport.js';
+import {phrased} from '../../i18n/index.js';
 import {visible} from '../../text/visible.js';
 import {expiredWithoutRefresh, type TokenKeeper} from './oauth.js';
 
@@ -198,7 +199,7 @@ export class WebexHttp {
 						throw bodyLimitServerError(error, what, this.baseUrl);
 					}
 
-					throw new ServerError('bad-response', `${this.baseUrl} answered ${what} with something that is not JSON; check --server.`);
+					throw new ServerError('bad-response', ...phrased('cli.error.not-json', {url: this.baseUrl, request: what}));
 				}
 			}
 

@@ -9,6 +9,7 @@
  */
 import {UsageError} from '../../errors.js';
 import {AuthError, ServerError} from '../../api/errors.js';
+import {phrased} from '../../i18n/index.js';
 import {visible} from '../../text/visible.js';
 
 export const refreshEnv = {
@@ -93,7 +94,7 @@ export function tokenPairOf(status: number, body: unknown, baseUrl: string): {ac
 
 /** The sentence for an expired access token when ccdl has no way to renew it. */
 export function expiredWithoutRefresh(): AuthError {
-	return new AuthError('token-expired', `The Webex access token has expired; give a fresh one (CCDL_PASSWORD, --password-stdin or the prompt), or set ${refreshEnv.refreshToken}, ${refreshEnv.clientId} and ${refreshEnv.clientSecret} so ccdl renews it itself.`);
+	return new AuthError('token-expired', ...phrased('cli.error.webex-token-expired', {...refreshEnv}));
 }
 
 /**

@@ -16,6 +16,7 @@ import {ApiProblemError, AuthError, parseRetryAfter, ServerError} from '../../ap
 import {BodyLimitError, parseJsonBytes} from '../../api/body.js';
 import {defaultRetryPolicy, RateGate, type RetryPolicy} from '../../api/retry.js';
 import {UsageError} from '../../errors.js';
+import {phrased} from '../../i18n/index.js';
 import {visible} from '../../text/visible.js';
 import type {
 	Campaign, Channel, ContactPage, ContactQuery, MediaResponse, OpenMediaOptions, Source, SourceCapabilities, SourceLogin, SourceUser,
@@ -105,7 +106,7 @@ export class WebexCcSource implements Source {
 		const refresh = refreshCredentialsFromEnv({...env, ...login.secrets});
 		const secret = login.secret.trim();
 		if (!isToken(secret) && !refresh) {
-			throw new AuthError('invalid-credentials', 'The Webex access token given as the password is not a token (printable characters without spaces, at most 8 KiB); paste the whole access token.');
+			throw new AuthError('invalid-credentials', ...phrased('cli.error.webex-not-a-token'));
 		}
 
 		const http = new WebexHttp({
@@ -132,7 +133,7 @@ export class WebexCcSource implements Source {
 			}
 
 			if (error instanceof ApiProblemError && (error.status === 404 || error.status === 405)) {
-				throw new ServerError('not-an-api', `${this.baseUrl} is not a Webex Contact Center API (GET /v1/tasks answered ${error.status}); check --server.`);
+				throw new ServerError('not-an-api', ...phrased('cli.error.not-webex', {url: this.baseUrl, answer: {key: 'cli.part.answer.status', params: {request: 'GET /v1/tasks', status: error.status}}}));
 			}
 
 			throw error;
@@ -140,7 +141,7 @@ export class WebexCcSource implements Source {
 
 		const body = record(answer);
 		if (!body || !Array.isArray(body['data'])) {
-			throw new ServerError('not-an-api', `${this.baseUrl} is not a Webex Contact Center API (GET /v1/tasks answered without a task list); check --server.`);
+			throw new ServerError('not-an-api', ...phrased('cli.error.not-webex', {url: this.baseUrl, answer: {key: 'cli.part.answer.no-tasks', params: {request: 'GET /v1/tasks'}}}));
 		}
 
 		const metaOrg = record(body['meta'])?.['orgId'];
