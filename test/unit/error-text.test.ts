@@ -503,9 +503,12 @@ describe('errorText', () => {
 		expect(errorText(error, hu)).toBe('Adja meg, ki jelentkezik be: --user NÉV (vagy CCDL_USER).');
 	});
 
-	it('a message no template fits stays English, never half-translated', () => {
+	it('an error without a phrase stays English, even when its words are a catalogue sentence', () => {
 		const error = new UsageError('Something entirely new went wrong; check --frobnicate.');
 		expect(errorText(error, hu)).toBe(error.message);
+		// Throwers say which sentence they mean; the text is no longer guessed at.
+		const worded = new UsageError('--dry-run only goes with --delete-after (it lists what would be deleted).');
+		expect(errorText(worded, hu)).toBe(worded.message);
 	});
 
 	it('a bug is an internal error, in the user\'s language', () => {
@@ -518,6 +521,11 @@ describe('errorText', () => {
 		expect(reasonText('not deleted: the transcript asked for is missing', hu)).toBe('nincs törölve: a kért átirat hiányzik');
 		expect(reasonText('not deleted: the transcript asked for is missing', en)).toBe('not deleted: the transcript asked for is missing');
 		expect(reasonText('HTTP 500 from storage', hu)).toBe('HTTP 500 from storage');
+	});
+
+	it('a reason that is an error sentence is said in Hungarian', () => {
+		expect(reasonText('The server answered 500: Storage is down.', hu)).toBe('A szerver hibával válaszolt (500): Storage is down.');
+		expect(reasonText('The session expired and could not be renewed; log in again.', hu)).toBe('A munkamenet lejárt és nem újítható meg; jelentkezzen be újra.');
 	});
 });
 

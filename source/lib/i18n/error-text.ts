@@ -1,12 +1,12 @@
 /**
  * The sentence a command ends with when it fails (`ccdl: …`), in the user's language. English is the error's own
- * message, unchanged. Another language says the phrase the thrower gave (CcdlError.phrase, from i18n's phrased()).
+ * message, unchanged. Another language says the phrase the thrower gave (CcdlError.phrase, from i18n's phrased());
+ * an error without one stays English.
  *
- * Two kinds of text still arrive without one, and only for them is the phrase read back from the English with the
- * `cli.error.*` templates of the catalogue (messages/cli-errors.ts), which are that English word for word: the errors
- * of throwers not yet given phrases (test/unit/error-text.test.ts lists them in `thrownAsText`), and the reasons of
- * failed files, archive marks and deletions, which the engine's events carry as text. A message no template fits
- * stays English: a sentence the user can still act on beats a guessed translation.
+ * The reasons of failed files, archive marks and deletions still arrive as text (the engine's events and the run's
+ * result carry them so), and only for them is the phrase read back from the English with the `cli.error.*` and
+ * `cli.part.reason.*` templates of the catalogue (messages/cli-errors.ts), which are that English word for word. A
+ * reason no template fits stays English: a sentence the user can still act on beats a guessed translation.
  */
 import {CcdlError, type Phrase} from '../errors.js';
 import {createTranslator, englishCatalogue, renderPhrase, type Translator} from './index.js';
@@ -108,13 +108,13 @@ export function recognise(text: string, prefix = 'cli.error.'): Phrase | undefin
 	return undefined;
 }
 
-/** What `ccdl: …` says for `error`: a CcdlError's sentence (its phrase, else read back), or an internal error (a bug) as such. */
+/** What `ccdl: …` says for `error`: a CcdlError's sentence (its phrase, else its English), or an internal error (a bug) as such. */
 export function errorText(error: unknown, translator: Translator): string {
 	if (!(error instanceof CcdlError)) {
 		return translator.t('cli.internal-error', {message: (error as Error)?.message ?? String(error)});
 	}
 
-	return translated(error.message, translator, () => error.phrase ?? recognise(error.message));
+	return translated(error.message, translator, () => error.phrase);
 }
 
 /** `text` said by the phrase `find` gives, in the translator's language; else, and should that fail, `text` itself. */

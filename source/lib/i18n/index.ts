@@ -37,7 +37,7 @@ export function missingKeys(): Record<Lang, string[]> {
 	};
 }
 
-/** The English catalogue, in the order the message sets list their keys (error-text.ts reads text without a phrase back with it). */
+/** The English catalogue, in the order the message sets list their keys (error-text.ts reads reasons given as text back with it). */
 export function englishCatalogue(): ReadonlyMap<string, string> {
 	return catalogues.en;
 }

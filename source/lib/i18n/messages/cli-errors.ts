@@ -2,12 +2,11 @@
  * The sentence a command ends with when it fails (`ccdl: …` on stderr), in both languages. Unlike the app's
  * `error.*` texts these keep the flag advice: a headless user answers with flags.
  *
- * Most throwers name their sentence here (`throw new UsageError(...phrased('cli.error.no-user'))`), so its English
- * text is the error's message. For text that still arrives without a phrase (see error-text.ts), each English
- * `cli.error.*` text must stay word for word what the code that throws it says, with `{name}` where it puts a value:
- * error-text.ts reads the values back this way, and a changed wording here or there only makes that message stay
- * English. A value named like a family of clauses, `cli.part.<name>.*`, is read as one of them in turn. `{status}`
- * is three digits.
+ * Throwers name their sentence here (`throw new UsageError(...phrased('cli.error.no-user'))`), so its English text is
+ * the error's message. The reasons of failed files and deletions still reach the summary as text (see error-text.ts),
+ * and some of them are these sentences: error-text.ts reads their values back with the English `cli.error.*` and
+ * `cli.part.reason.*` texts, so a changed wording only makes such a reason stay English. A value named like a family
+ * of clauses, `cli.part.<name>.*`, is read as one of them in turn. `{status}` is three digits.
  */
 import type {MessageSet} from '../index.js';
 
