@@ -32,6 +32,13 @@ function writer(file: string, label: string, count: number, startAt: number) {
 			} else {
 				journal.recordItem(run, item);
 			}
+
+			// A pause now and then, as a download has between files: the other writer gets its turn there. Without
+			// it, one process could take every lock while the other slept in SQLite's busy wait, and the test
+			// depended on luck (it failed about once in 8 runs on a loaded machine).
+			if (index % 50 === 49) {
+				await new Promise(resolve => setTimeout(resolve, 5));
+			}
 		}
 		journal.finishRun(run, {counts: {valid: ${count}}, bytes: 1, durationMs: 1, outcome: 'ok'});
 		journal.close();
