@@ -4,13 +4,16 @@
  * exits non-zero when it installed nothing; `ccdl history` in Hungarian with server text made visible; global
  * -q/--quiet and -v/--verbose.
  */
-import {writeFile} from 'node:fs/promises';
+import {execFile} from 'node:child_process';
+import {stat, writeFile} from 'node:fs/promises';
 import path from 'node:path';
+import {promisify} from 'node:util';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {openJournal} from '../../source/lib/journal/journal.js';
 import {cleanup, connection, isOneSentenceError, runCcdl, tempDir, type CcdlResult} from '../helpers/ccdl.js';
 import {startDemoProcess, type DemoProcess} from '../helpers/demo-server.js';
 
+const run = promisify(execFile);
 let server: DemoProcess;
 const range = ['--from', '2026-10-05', '--to', '2026-10-07', '--timezone', 'UTC'];
 
@@ -37,6 +40,15 @@ async function ownFolders(): Promise<{config: string; data: string; env: Record<
 	const data = await tempDir('ccdl-data-');
 	return {config, data, env: {CCDL_CONFIG_DIR: config, CCDL_DATA_DIR: data}};
 }
+
+describe('npx ccdl, as the README\'s tour runs it', () => {
+	it('starts the built binary: the build leaves dist/cli.js executable, which npx needs', async () => {
+		const root = path.resolve(import.meta.dirname, '../..');
+		expect((await stat(path.join(root, 'dist/cli.js'))).mode & 0o111).not.toBe(0);
+		const {stdout} = await run('npx', ['--no-install', 'ccdl', '--version'], {cwd: root, timeout: 60_000, env: {...process.env, CI: 'true'}});
+		expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+	});
+});
 
 describe('did you mean', () => {
 	it('a mistyped command names the command meant, exit 2, one sentence', async () => {
