@@ -10,6 +10,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {ContactColumnsSpool} from '../../source/lib/export/contact-spool.js';
 import {type ContactColumns, manifestLines, type ManifestRow, writeManifest} from '../../source/lib/export/manifest.js';
 import {LocalSink} from '../../source/lib/sinks/local/local-sink.js';
+import {canMount, tmpfs} from '../faults/harness.js';
 
 let dir: string;
 
@@ -55,6 +56,27 @@ describe('the contact spool', () => {
 		expect(spool.read(refs[42]!)).toEqual(columnsFor(42));
 		spool.close();
 		expect(await readdir(folder)).toEqual([]);
+	});
+
+	it('keeps on in memory when the disk fills part-way through, and still gives back every contact', async ({skip}) => {
+		if (!await canMount()) {
+			skip();
+		}
+
+		// Room for the first write of the spool (256 kB) and not the second.
+		const mount = await tmpfs('300k');
+		try {
+			const spool = ContactColumnsSpool.open(mount.folder);
+			const refs = Array.from({length: 4000}, (_, index) => spool.put(columnsFor(index)));
+			for (const index of [0, 1, 700, 1500, 2999, 3999]) {
+				expect(spool.read(refs[index]!)).toEqual(columnsFor(index));
+			}
+
+			spool.close();
+			expect(await readdir(mount.folder)).toEqual([]);
+		} finally {
+			await mount.unmount();
+		}
 	});
 
 	it('keeps the columns in memory when its folder cannot be used', () => {
