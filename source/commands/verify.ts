@@ -3,6 +3,7 @@ import {readFile} from 'node:fs/promises';
 import path from 'node:path';
 import {CcdlError, exitCodes, FilesystemError, UsageError} from '../lib/errors.js';
 import {manifestJsonName, manifestLines} from '../lib/export/manifest.js';
+import {folderWhy} from '../lib/engine/disk.js';
 import {phrased} from '../lib/i18n/index.js';
 import type {Sink} from '../lib/sinks/sink.js';
 import {parseIdentities} from '../lib/sinks/encrypt/encrypting-sink.js';
@@ -44,10 +45,7 @@ export async function readManifestText(sink: Pick<Sink, 'readText' | 'location'>
 			throw error;
 		}
 
-		const code = (error as NodeJS.ErrnoException).code;
-		const clause = code === 'EACCES' || code === 'EPERM' ? 'permission' : code === 'ENOTDIR' ? 'file-in-path' : undefined;
-		const why = clause ? {key: `cli.part.why.${clause}`} : (error as Error).message;
-		throw new FilesystemError('unreadable', ...phrased('cli.error.cannot-read', {folder: sink.location, why}, {cause: error}));
+		throw new FilesystemError('unreadable', ...phrased('cli.error.cannot-read', {folder: sink.location, why: folderWhy(error)}, {cause: error}));
 	}
 }
 

@@ -19,7 +19,7 @@ export function checkTimeZone(zone: string): string {
 }
 
 /** Date.UTC, but years 0-99 are those years: Date.UTC takes them as 1900-1999 (0001-01-01 was "not a real date"). */
-function utc(year: number, monthIndex: number, day: number, hour = 0, minute = 0, second = 0): number {
+export function utc(year: number, monthIndex: number, day: number, hour = 0, minute = 0, second = 0): number {
 	const date = new Date(0);
 	date.setUTCFullYear(year, monthIndex, day);
 	date.setUTCHours(hour, minute, second, 0);
@@ -49,7 +49,8 @@ export function zonedTime(year: number, month: number, day: number, hour: number
 	return new Date(instant);
 }
 
-function isRealDate(year: number, month: number, day: number): boolean {
+/** Whether year-month-day (month from 1) is a day of the calendar. */
+export function isRealDate(year: number, month: number, day: number): boolean {
 	const date = new Date(utc(year, month - 1, day));
 	return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }

@@ -112,10 +112,11 @@ describe('writing the manifest row by row', () => {
 		];
 		let calls = 0;
 		const sink = new LocalSink(out);
-		await writeManifest(sink, () => {
+		const made = () => {
 			calls++;
 			return now.values();
-		});
+		};
+		await writeManifest(sink, {rows: made, keys: made});
 		expect(calls).toBeGreaterThan(1);
 		const written = [...manifestLines(await readFile(path.join(out, 'manifest.jsonl'), 'utf8'))];
 		const byKey = new Map(written.map(item => [`${item.file || item.contactId}:${item.status}`, item]));

@@ -18,6 +18,15 @@ function reservedByFolding(segment: string): boolean {
 
 const hex = (code: number): string => `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
 
+/** Every code point from `from` to the last, surrogates left out (they are no characters on their own). */
+function * characters(from: number): Generator<{code: number; character: string}> {
+	for (let code = from; code <= 0x10_FFFF; code++) {
+		if (code < 0xD8_00 || code > 0xDF_FF) {
+			yield {code, character: String.fromCodePoint(code)};
+		}
+	}
+}
+
 /** Characters that matter to the rules: Latin letters, the special foldings, combining marks, a few beyond. */
 const tricky = [
 	...'aAbBcCdDlLmMnNiIfFeEsStTkK .-_/:',
@@ -72,17 +81,7 @@ describe('the shortcut for names already normalised (sanitize.ts)', () => {
 
 describe('the shortcut for Windows device names (sanitize.ts)', () => {
 	test('only ASCII letters match the first letters of the device names case-insensitively', () => {
-		const matching: string[] = [];
-		for (let code = 0; code <= 0x10_FFFF; code++) {
-			if (code >= 0xD8_00 && code <= 0xDF_FF) {
-				continue;
-			}
-
-			if (/^[CPANL]$/iu.test(String.fromCodePoint(code))) {
-				matching.push(String.fromCodePoint(code));
-			}
-		}
-
+		const matching = [...characters(0)].filter(({character}) => /^[CPANL]$/iu.test(character)).map(({character}) => character);
 		expect(matching.sort()).toEqual([...'ACLNPaclnp']);
 	});
 
@@ -98,18 +97,9 @@ describe('the shortcut for Windows device names (sanitize.ts)', () => {
 
 describe('the shortcut for reserved names (sanitize.ts)', () => {
 	test('every non-ASCII character whose lower or upper case holds an ASCII letter is in foldsIntoAscii', () => {
-		const missing: string[] = [];
-		for (let code = 0x80; code <= 0x10_FFFF; code++) {
-			if (code >= 0xD8_00 && code <= 0xDF_FF) {
-				continue;
-			}
-
-			const character = String.fromCodePoint(code);
-			if (/[a-z]/i.test(character.toLowerCase() + character.toUpperCase()) && !foldsIntoAscii.test(character)) {
-				missing.push(hex(code));
-			}
-		}
-
+		const missing = [...characters(0x80)]
+			.filter(({character}) => /[a-z]/i.test(character.toLowerCase() + character.toUpperCase()) && !foldsIntoAscii.test(character))
+			.map(({code}) => hex(code));
 		expect(missing).toEqual([]);
 	});
 

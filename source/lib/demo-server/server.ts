@@ -10,6 +10,7 @@ import type {
 	ArchiveResult, BatchArchiveResponse, Channel, DemoStats, TokenRequest,
 } from '../api/wire.js';
 import {channels as allChannels} from '../api/wire.js';
+import {isRealDate, utc} from '../dates.js';
 import {TokenStore} from './auth.js';
 import {ByteWriter} from './byte-writer.js';
 import {Dataset, type DatasetOptions, etagOf, type RecordingQuery, sha256Hex} from './dataset.js';
@@ -60,18 +61,6 @@ function emptyByChannel(): Record<Channel, number> {
 const dateOnly = /^(\d{4})-(\d{2})-(\d{2})$/;
 const dateTime = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}:\d{2})$/;
 
-/** Epoch ms of a calendar day; unlike Date.UTC, years 0–99 stay themselves instead of becoming 1900–1999. */
-function utcDay(year: number, month: number, day: number): number {
-	const date = new Date(0);
-	date.setUTCFullYear(year, month - 1, day);
-	return date.getTime();
-}
-
-function isRealDate(year: number, month: number, day: number): boolean {
-	const date = new Date(utcDay(year, month, day));
-	return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
-}
-
 /** A `from`/`to` parameter as epoch ms; a date-only `to` covers that whole day. */
 function parseInstant(name: 'from' | 'to', value: string): number {
 	const day = dateOnly.exec(value);
@@ -81,7 +70,7 @@ function parseInstant(name: 'from' | 'to', value: string): number {
 			throw new HttpProblem(422, 'invalid-parameter', `"${value}" is not a real date.`, {parameter: name});
 		}
 
-		return utcDay(year, month, date + (name === 'to' ? 1 : 0));
+		return utc(year, month - 1, date + (name === 'to' ? 1 : 0));
 	}
 
 	const time = dateTime.exec(value);

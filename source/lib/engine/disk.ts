@@ -3,7 +3,7 @@ import {createHash, type Hash} from 'node:crypto';
 import {type Stats, statSync} from 'node:fs';
 import {access, constants, mkdir, open, rm, stat, statfs, writeFile} from 'node:fs/promises';
 import path from 'node:path';
-import {FilesystemError} from '../errors.js';
+import {FilesystemError, type Phrase} from '../errors.js';
 import {phrased} from '../i18n/index.js';
 
 /** Feeds a file's bytes into `hash` through one reused buffer (streams would allocate a chunk per read). */
@@ -99,6 +99,17 @@ export async function nearestExisting(folder: string): Promise<string> {
 	return current;
 }
 
+/** Why a folder met before a run cannot be used, as the `cli.part.why.*` clause, else the system's own words. */
+export function folderWhy(error: unknown): Phrase | string {
+	const code = (error as NodeJS.ErrnoException).code;
+	const clause = code === 'EACCES' || code === 'EPERM' ? 'permission'
+		: code === 'EROFS' ? 'read-only'
+			: code === 'ENOTDIR' || code === 'EEXIST' ? 'file-in-path'
+				: code === 'ENOSPC' ? 'disk-full'
+					: code === 'ENOENT' ? 'cannot-create' : undefined;
+	return clause ? {key: `cli.part.why.${clause}`} : (error as Error).message;
+}
+
 /** Creates the folder if needed and proves it is writable by writing a probe file. */
 export async function ensureWritableFolder(folder: string, mode = 0o700): Promise<void> {
 	try {
@@ -117,14 +128,7 @@ export async function ensureWritableFolder(folder: string, mode = 0o700): Promis
 			throw error;
 		}
 
-		const code = (error as NodeJS.ErrnoException).code;
-		const clause = code === 'EACCES' || code === 'EPERM' ? 'permission'
-			: code === 'EROFS' ? 'read-only'
-				: code === 'ENOTDIR' || code === 'EEXIST' ? 'file-in-path'
-					: code === 'ENOSPC' ? 'disk-full'
-						: code === 'ENOENT' ? 'cannot-create' : undefined;
-		const why = clause ? {key: `cli.part.why.${clause}`} : (error as Error).message;
-		throw new FilesystemError('not-writable', ...phrased('cli.error.not-writable', {folder, why}, {cause: error}));
+		throw new FilesystemError('not-writable', ...phrased('cli.error.not-writable', {folder, why: folderWhy(error)}, {cause: error}));
 	}
 }
 

@@ -183,28 +183,65 @@ export interface ManifestExtra {
 	timeZone?: string;
 }
 
+/** What a merge needs of a row: which file or contact it describes, and how it stands. */
+export type RowKey = Pick<ManifestRow, 'contactId' | 'file' | 'status'>;
+
+/** A row without its contact's columns. */
+type RowTail = Omit<ManifestRow, keyof ContactColumns>;
+
 /**
- * The rows describing what a run did (or, without a summary, what a plan would do), made one at a time: a manifest
- * of a long run is written as its rows are made, never held whole.
+ * A run's rows, made afresh each time they are asked for, so a long run's manifest is never held whole: in full (for
+ * writing), and their keys alone (for the merge and the journal's recovery), made without reading a download's
+ * contact columns back from its spool.
  */
-export function * manifestRows(plan: Plan, summary?: RunSummary, extra: ManifestExtra = {}): Generator<ManifestRow> {
-	const columnsOf = (contact: PlannedContact) => plannedColumns(contact, extra.timeZone, plan.spool);
+export interface RunRows {
+	rows(): Iterable<ManifestRow>;
+	keys(): Iterable<RowKey>;
+}
+
+/** The rows describing what a run did (or, without a summary, what a plan would do). */
+export function runRows(plan: Plan, summary?: RunSummary, extra: ManifestExtra = {}): RunRows {
+	return {
+		rows: () => plannedRows(plan, summary, extra, contact => plannedColumns(contact, extra.timeZone, plan.spool)),
+		keys: () => plannedRows(plan, summary, extra, contact => ({contactId: contact.id})),
+	};
+}
+
+/** `first`'s rows and keys, then `more`. */
+export function withRows(first: RunRows, more: readonly ManifestRow[]): RunRows {
+	return {
+		* rows() {
+			yield * first.rows();
+			yield * more;
+		},
+		* keys() {
+			yield * first.keys();
+			yield * more;
+		},
+	};
+}
+
+function * plannedRows<C extends {contactId: string}>(plan: Plan, summary: RunSummary | undefined, extra: ManifestExtra, columnsOf: (contact: PlannedContact) => C): Generator<C & RowTail> {
+	const contactRow = (contact: PlannedContact, status: ManifestStatus, archivedAt = '', error = ''): C & RowTail => ({
+		...columnsOf(contact), file: '', fileKind: '', fileType: '', size: '', sha256: '', archivedAt, status, error,
+	});
 	for (const contact of extra.limited ?? []) {
-		yield {...columnsOf(contact), file: '', fileKind: '', fileType: '', size: '', sha256: '', archivedAt: '', status: 'limited', error: 'left for a later run by a limit'};
+		yield contactRow(contact, 'limited', '', 'left for a later run by a limit');
 	}
 
-	// Contacts with nothing to download in this run (metadata-only, or a chat without transcripts) still get a row.
-	const withFiles = new Set(plan.files.map(file => file.contactId));
-	for (const contact of plan.contacts) {
-		if (!contact.recycled && !withFiles.has(contact.id)) {
-			yield {...columnsOf(contact), file: '', fileKind: '', fileType: '', size: '', sha256: '', archivedAt: contact.archivedAt ?? '', status: 'metadata', error: ''};
+	{
+		// Contacts with nothing to download in this run (metadata-only, or a chat without transcripts) still get a row.
+		const withFiles = new Set(plan.files.map(file => file.contactId));
+		for (const contact of plan.contacts) {
+			if (!contact.recycled && !withFiles.has(contact.id)) {
+				yield contactRow(contact, 'metadata', contact.archivedAt ?? '');
+			}
 		}
 	}
 
-	withFiles.clear();
 	for (const contact of plan.contacts) {
 		if (contact.recycled) {
-			yield {...columnsOf(contact), file: '', fileKind: '', fileType: '', size: '', sha256: '', archivedAt: '', status: 'recycled', error: ''};
+			yield contactRow(contact, 'recycled');
 		}
 	}
 
@@ -356,11 +393,11 @@ export function * manifestLines(text: string, onDamaged?: () => void): Generator
 }
 
 /** The file a row describes, NFC, or '' for a contact's own row. */
-export function rowFile(row: ManifestRow): string {
+export function rowFile(row: RowKey): string {
 	return row.file.normalize('NFC');
 }
 
-function rowKey(row: ManifestRow): string {
+function rowKey(row: RowKey): string {
 	const file = rowFile(row);
 	return file ? `file:${file}` : `contact:${row.contactId}:${row.status}`;
 }
@@ -372,12 +409,12 @@ function keepsEarlier(status: ManifestStatus): boolean {
 
 /**
  * Writes both manifest files at the destination, merged with its existing manifest: the earlier rows this run does
- * not replace, then this run's. `rows` gives the run's rows afresh each time it is called (they are read three times),
- * so neither the rows nor the merge are ever held whole: the merge keeps 64-bit keys (`FingerprintSet`). A false
+ * not replace, then this run's. The run's keys are read once and its rows twice (`RunRows`), so neither the rows nor
+ * the merge are ever held whole: the merge keeps 64-bit keys (`FingerprintSet`). A false
  * match (odds about n²/2⁶⁵, 1 in 37 million for a million rows) would leave one row out; the next run puts it back
  * from the journal (`run/recover.ts`), as it does after a crash. Returns where the two files are.
  */
-export async function writeManifest(sink: Sink, rows: () => Iterable<ManifestRow>, options: {bom?: boolean} = {}): Promise<WrittenManifest> {
+export async function writeManifest(sink: Sink, run: RunRows, options: {bom?: boolean} = {}): Promise<WrittenManifest> {
 	// Only a manifest that is not there counts as none: one that cannot be read (no permission, an I/O error, too big
 	// for one string) must not be replaced by this run's rows alone; the caller then writes them to a fallback folder.
 	const text = await sink.readText(manifestJsonName);
@@ -386,7 +423,7 @@ export async function writeManifest(sink: Sink, rows: () => Iterable<ManifestRow
 	const validBefore = new FingerprintSet();
 	// A contact limited once, or exported as metadata only, and exported with files later is described by its files.
 	const exported = new FingerprintSet();
-	const superseded = (row: ManifestRow) => (row.status === 'limited' || row.status === 'metadata') && exported.has(row.contactId);
+	const superseded = (row: RowKey) => (row.status === 'limited' || row.status === 'metadata') && exported.has(row.contactId);
 	for (const row of earlier(true)) {
 		if (row.status === 'valid') {
 			validBefore.add(rowKey(row));
@@ -398,7 +435,7 @@ export async function writeManifest(sink: Sink, rows: () => Iterable<ManifestRow
 	}
 
 	const replaced = new FingerprintSet();
-	for (const row of rows()) {
+	for (const row of run.keys()) {
 		const key = rowKey(row);
 		if (!(keepsEarlier(row.status) && validBefore.has(key))) {
 			replaced.add(key);
@@ -417,7 +454,7 @@ export async function writeManifest(sink: Sink, rows: () => Iterable<ManifestRow
 		}
 
 		const written = new FingerprintSet();
-		for (const row of rows()) {
+		for (const row of run.rows()) {
 			const key = rowKey(row);
 			if (!replaced.has(key) || superseded(row) || !written.add(key)) {
 				continue;

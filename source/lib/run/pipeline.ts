@@ -12,7 +12,7 @@ import type {MarkArchived} from '../engine/archiver.js';
 import {CcdlError, exitCodes, UsageError} from '../errors.js';
 import {phrased} from '../i18n/index.js';
 import {ContactColumnsSpool} from '../export/contact-spool.js';
-import {contactColumns, manifestRows, type ManifestRow, plannedColumns, writeManifest} from '../export/manifest.js';
+import {contactColumns, plannedColumns, type RunRows, runRows, withRows, writeManifest} from '../export/manifest.js';
 import {type Admission, DownloadJournal, type RunFilter} from '../journal/download.js';
 import {type Journal, openJournal, type RunOutcome} from '../journal/journal.js';
 import type {LimitSettings} from '../limits/limits.js';
@@ -350,7 +350,7 @@ async function deleteExported(source: Source, plan: Plan, summary: RunSummary, r
 	return deletions;
 }
 
-async function saveManifest(plan: Plan, rows: () => Iterable<ManifestRow>, request: RunRequest, runId: number): Promise<Pick<RunResult, 'manifest' | 'manifestError'>> {
+async function saveManifest(plan: Plan, rows: RunRows, request: RunRequest, runId: number): Promise<Pick<RunResult, 'manifest' | 'manifestError'>> {
 	try {
 		return {manifest: {...await writeManifest(plan.sink, rows, {bom: request.csvBom}), fallback: false}};
 	} catch (error) {
@@ -425,7 +425,7 @@ export async function startRun(source: Source, plan: Plan, request: RunRequest, 
 			timeZone: request.timeZone,
 			deleted: new Map(deletions.map(deletion => [deletion.contactId, deletion.status === 'deleted' ? deletion.at! : deletion.status === 'would-delete' ? 'would delete (dry run)' : ''])),
 		};
-		const rows = () => manifestRows(admitted, summary, extra);
+		const rows = runRows(admitted, summary, extra);
 		// Files an earlier, killed run left without manifest rows (the journal has them) are described again.
 		let byId: Map<string, PlannedContact> | undefined;
 		const contactOf = (contactId: string) => {
@@ -434,11 +434,8 @@ export async function startRun(source: Source, plan: Plan, request: RunRequest, 
 			return contact ? {columns: plannedColumns(contact, request.timeZone, plan.spool), archivedAt: contact.archivedAt} : undefined;
 		};
 
-		const recovered = await rowsFromJournal(recorder.journal, source.baseUrl, admitted.sink, rows, contactOf).catch(() => []);
-		const saved = await saveManifest(admitted, function * () {
-			yield * rows();
-			yield * recovered;
-		}, request, recorder.runId);
+		const recovered = await rowsFromJournal(recorder.journal, source.baseUrl, admitted.sink, rows.keys(), contactOf).catch(() => []);
+		const saved = await saveManifest(admitted, withRows(rows, recovered), request, recorder.runId);
 		// A remote sink holds a connection open; the run is over for it.
 		await closePlan(admitted);
 		const finish = recorder.finish(admitted, summary, saved.manifest ? {manifestPath: saved.manifest.csv} : {});

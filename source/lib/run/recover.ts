@@ -8,7 +8,7 @@
  */
 import {readFile} from 'node:fs/promises';
 import path from 'node:path';
-import {type ContactColumns, journalRow, manifestJsonName, manifestLines, type ManifestRow, rowFile} from '../export/manifest.js';
+import {type ContactColumns, journalRow, manifestJsonName, manifestLines, type ManifestRow, rowFile, type RowKey} from '../export/manifest.js';
 import type {Journal} from '../journal/journal.js';
 import type {Sink} from '../sinks/sink.js';
 import {FingerprintSet} from '../text/fingerprint-set.js';
@@ -26,10 +26,10 @@ function relativeTo(sink: Sink, location: string): string | undefined {
 }
 
 /**
- * Rows for files the journal knows valid at this destination that neither the manifest nor `rows` name. `contactOf`
+ * Rows for files the journal knows valid at this destination that neither the manifest nor this run's `keys` name. `contactOf`
  * gives the columns of a contact this run listed (a row then describes it in full); others get what the journal has.
  */
-export async function rowsFromJournal(journal: Journal, server: string, sink: Sink, rows: () => Iterable<ManifestRow>,
+export async function rowsFromJournal(journal: Journal, server: string, sink: Sink, keys: Iterable<RowKey>,
 	contactOf: (contactId: string) => {columns: ContactColumns; archivedAt: string | null} | undefined): Promise<ManifestRow[]> {
 	const text = await sink.readText(manifestJsonName).catch(() => undefined);
 	// Names, kept as 64-bit keys: a false match (odds n²/2⁶⁵) leaves one row for a later run to add.
@@ -40,7 +40,7 @@ export async function rowsFromJournal(journal: Journal, server: string, sink: Si
 		}
 	}
 
-	for (const row of rows()) {
+	for (const row of keys) {
 		if (rowFile(row)) {
 			named.add(rowFile(row));
 		}

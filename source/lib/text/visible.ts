@@ -46,28 +46,43 @@ export function fit(text: string, width: number): string {
 }
 
 /**
- * `text` broken into lines of at most `width` columns at spaces (one column per code point, as `fit`), for a line
- * printed on the terminal's own screen: left to the terminal, a word was cut in two at the edge. A word longer than
- * the width (a long path) keeps a line of its own.
+ * `text`'s parts (split at `separator`) laid greedily into lines of at most `width` columns (one per code point, as
+ * `fit`), a part moved whole to the next line rather than cut; a part wider than the line keeps a line of its own. In
+ * at most `maxLines` lines: the last one takes every part left, cut with an ellipsis.
  */
-export function wrapWords(text: string, width: number): string {
-	if (width < 10 || [...text].length <= width) {
-		return text;
+function packParts(text: string, separator: string, width: number, maxLines: number): string[] {
+	const length = (value: string) => [...value].length;
+	if (length(text) <= width || maxLines <= 1) {
+		return [text];
 	}
 
+	const parts = text.split(separator);
 	const lines: string[] = [];
 	let line = '';
-	for (const word of text.split(' ')) {
-		if (line && [...line].length + 1 + [...word].length > width) {
+	for (const [index, part] of parts.entries()) {
+		if (line && length(line) + separator.length + length(part) > width) {
 			lines.push(line);
-			line = word;
-		} else {
-			line = line ? `${line} ${word}` : word;
+			line = '';
+			if (lines.length === maxLines - 1) {
+				lines.push(fit(parts.slice(index).join(separator), width).trimEnd());
+				return lines;
+			}
 		}
+
+		line = line ? `${line}${separator}${part}` : part;
 	}
 
 	lines.push(line);
-	return lines.join('\n');
+	return lines;
+}
+
+/**
+ * `text` broken at spaces into lines of at most `width` columns, for a line printed on the terminal's own screen:
+ * left to the terminal, a word was cut in two at the edge. A word longer than the width (a long path) keeps a line of
+ * its own.
+ */
+export function wrapWords(text: string, width: number): string {
+	return width < 10 ? text : packParts(text, ' ', width, Number.POSITIVE_INFINITY).join('\n');
 }
 
 /**
@@ -75,28 +90,5 @@ export function wrapWords(text: string, width: number): string {
  * in at most `maxLines` lines (the last one cut with an ellipsis if they still do not fit).
  */
 export function packFacts(text: string, width: number, maxLines: number): string[] {
-	const length = (value: string) => [...value].length;
-	if (length(text) <= width || maxLines <= 1) {
-		return [text];
-	}
-
-	const facts = text.split(' · ');
-	const lines: string[] = [];
-	let line = '';
-	for (const [index, fact] of facts.entries()) {
-		if (line && length(line) + 3 + length(fact) > width) {
-			lines.push(line);
-			line = '';
-			if (lines.length === maxLines - 1) {
-				// The last line takes every fact left, cut to the width.
-				lines.push(fit(facts.slice(index).join(' · '), width).trimEnd());
-				return lines;
-			}
-		}
-
-		line = line ? `${line} · ${fact}` : fact;
-	}
-
-	lines.push(line);
-	return lines;
+	return packParts(text, ' · ', width, maxLines);
 }
