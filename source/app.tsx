@@ -10,7 +10,7 @@ import {type FilterValues, flowReducer, initialFlow, type LoginInput, type Namin
 import {useI18n} from './hooks/use-i18n.js';
 import {useTheme} from './hooks/use-theme.js';
 import {parseUserInstant} from './lib/dates.js';
-import type {Plan, PlannedFile, Planner} from './lib/engine/plan.js';
+import type {Plan, PlannedFile, Planner, ShownPlan} from './lib/engine/plan.js';
 import {describeError} from './lib/i18n/describe-error.js';
 import {openJournal, type RunRecord} from './lib/journal/journal.js';
 import {checkLimit} from './lib/limits/limits.js';
@@ -72,7 +72,7 @@ interface Planning {
 	/** How many of the listing's contacts the planner has been given. */
 	covered: number;
 	contacts: Contact[];
-	files: PlannedFile[];
+	files: Array<PlannedFile<Contact>>;
 	complete: boolean;
 	/** When the list last got the plan (ms). */
 	shownAt: number;
@@ -248,7 +248,7 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, platfor
 		});
 	}, [fail]);
 
-	const downloadRef = useRef<(planned: Plan) => Promise<void>>(async () => undefined);
+	const downloadRef = useRef<(planned: ShownPlan) => Promise<void>>(async () => undefined);
 
 	/**
 	 * Gives the planner the contacts listed since it last ran and shows the plan: on the list the first time
@@ -291,7 +291,7 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, platfor
 		}
 
 		// While it grows, the screen gets copies (a few a second): what it shows then matches the totals beside it.
-		const built: Plan = {
+		const built: ShownPlan = {
 			...totals, contacts: complete ? planning.contacts : [...planning.contacts], files: complete ? planning.files : [...planning.files],
 		};
 		let limitPreview;
@@ -392,7 +392,7 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, platfor
 		});
 	}, [enqueue, fail, growPlan, requestOf, settings]);
 
-	const download = useCallback(async (planned: Plan) => {
+	const download = useCallback(async (planned: ShownPlan) => {
 		const {session} = stateRef.current;
 		if (!session) {
 			return;
@@ -448,7 +448,7 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, platfor
 			return;
 		}
 
-		const failed = new Set(summary.outcomes.filter(outcome => outcome.state === 'failed').map(outcome => outcome.file.fileId));
+		const failed = new Set(summary.failures.map(outcome => outcome.file.fileId));
 		const files = planned.files.filter(file => failed.has(file.fileId));
 		void download({...planned, files, downloadBytes: files.reduce((sum, file) => sum + (file.size ?? 0), 0)});
 	}, [download]);

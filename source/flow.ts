@@ -3,7 +3,7 @@
  * summary. Screens only report what the user decided; async work (login, listing, planning, the run) happens in
  * app.tsx and comes back as actions. Going back never loses what was typed: every step's input lives here.
  */
-import type {Plan} from './lib/engine/plan.js';
+import type {ShownPlan} from './lib/engine/plan.js';
 import type {RunSummary} from './lib/engine/run.js';
 import type {LimitCheck} from './lib/limits/limits.js';
 import type {RunResult} from './lib/run/pipeline.js';
@@ -61,7 +61,7 @@ export interface FlowState {
 	 * the list fill. A plan is complete only once it is done.
 	 */
 	listing?: {count: number; done: boolean};
-	plan?: Plan;
+	plan?: ShownPlan;
 	/** The plan has every listed contact, its free space checked: the download may start. */
 	planComplete?: boolean;
 	/** What the limits would leave out of the plan if it started now (shown before starting). */
@@ -89,9 +89,9 @@ export type FlowAction =
 	| {type: 'listed'; filters: FilterValues; contacts: Contact[]; listing: {count: number; done: boolean}}
 	| {type: 'listing-progress'; count: number; done: boolean}
 	/** A plan to show on the list (complete, or the pages listed so far). */
-	| {type: 'planned'; naming: NamingValues; plan: Plan; complete: boolean; limitPreview?: LimitCheck}
+	| {type: 'planned'; naming: NamingValues; plan: ShownPlan; complete: boolean; limitPreview?: LimitCheck}
 	/** The plan on the list grew by the pages listed since (and is complete once the listing is done). */
-	| {type: 'plan-grew'; plan: Plan; complete: boolean; limitPreview?: LimitCheck}
+	| {type: 'plan-grew'; plan: ShownPlan; complete: boolean; limitPreview?: LimitCheck}
 	| {type: 'download-started'; run: RunHandle}
 	| {type: 'download-finished'; result: RunResult}
 	/** Esc: one step back, keeping what the screen had typed so far. */

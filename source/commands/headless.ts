@@ -24,7 +24,7 @@ function summaryLines(result: RunResult, translator: Translator): string[] {
 	const {t} = translator;
 	const {summary, plan} = result;
 	const seconds = summary.durationMs / 1000;
-	const byProfile = summary.outcomes.filter(outcome => outcome.skipReason === 'profile').length;
+	const byProfile = summary.skippedByProfile;
 	const lines = [
 		t('run.summary', {
 			state: t(summary.interrupted ? 'run.interrupted' : 'run.done'), valid: summary.valid, there: summary.skipped - byProfile,
@@ -39,7 +39,7 @@ function summaryLines(result: RunResult, translator: Translator): string[] {
 	];
 	// Reasons come from the engine and the platforms in English; those the catalogue knows are said in the user's language.
 	const reason = (text: string) => visible(reasonText(text, translator));
-	for (const outcome of summary.outcomes.filter(item => item.state === 'failed')) {
+	for (const outcome of summary.failures) {
 		lines.push(t('run.failed-file', {path: visible(outcome.file.relativePath), reason: reason(outcome.reason ?? '')}));
 	}
 
@@ -114,7 +114,8 @@ export async function runHeadless(request: RunRequest, secret: string, options: 
 		// Planned page by page while the server prepares the next one.
 		const plan = await planForRun(source, request, {signal: controller.signal});
 		// startRun closes the sink when the run ends, and when it cannot start.
-		const started = await startRun(source, plan, request, options.profiles ? {profiles: options.profiles} : {});
+		// Nothing here shows every file: the run's state forgets each file once its outcome is heard.
+		const started = await startRun(source, plan, request, {keepFinished: false, ...(options.profiles ? {profiles: options.profiles} : {})});
 		cancel = () => {
 			started.run.cancel();
 		};
@@ -142,7 +143,7 @@ export async function runHeadless(request: RunRequest, secret: string, options: 
 		if (options.json) {
 			process.stdout.write(`${safeJson({
 				type: 'summary', valid: summary.valid, skipped: summary.skipped,
-				skippedByProfile: summary.outcomes.filter(outcome => outcome.skipReason === 'profile').length, failed: summary.failed,
+				skippedByProfile: summary.skippedByProfile, failed: summary.failed,
 				interrupted: summary.interrupted, limited: result.admission.limited.length, busy: result.admission.busy.length,
 				archiveFailures: summary.archiveFailures.size, bytesTransferred: summary.bytesTransferred, bytesResumed: summary.bytesResumed,
 				durationMs: summary.durationMs, outDir: result.plan.outDir, manifest: result.manifest?.csv ?? null, outcome: result.outcome,

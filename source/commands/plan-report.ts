@@ -16,7 +16,15 @@ export type PlanFigures = PlanTotals & {contactCount: number; fileCount: number;
 
 export function figuresOf(plan: Plan): PlanFigures {
 	const {contacts, files, ...totals} = plan;
-	return {...totals, contactCount: contacts.length, fileCount: files.length, replacing: files.some(file => file.replaces)};
+	let replacing = false;
+	for (const file of files) {
+		if (file.replaces) {
+			replacing = true;
+			break;
+		}
+	}
+
+	return {...totals, contactCount: contacts.length, fileCount: files.length, replacing};
 }
 
 export function planSummaryLines(plan: PlanFigures, translator: Translator = english): string[] {

@@ -1,16 +1,14 @@
 /**
- * A download's manifest without holding the run's contacts or rows: the contacts' columns wait in a private spool on
- * disk, and the manifest is merged with the folder's earlier one row by row. Real files in a real folder.
+ * A download's manifest without holding the run's rows: it is merged with the folder's earlier one row by row (the
+ * spools the rows are read from: test/runtime/spool.test.ts). Real files in a real folder.
  */
 import {mkdtemp, readdir, readFile, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {parse} from 'csv-parse/sync';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {ContactColumnsSpool} from '../../source/lib/export/contact-spool.js';
 import {type ContactColumns, manifestLines, type ManifestRow, writeManifest} from '../../source/lib/export/manifest.js';
 import {LocalSink} from '../../source/lib/sinks/local/local-sink.js';
-import {canMount, tmpfs} from '../faults/harness.js';
 
 let dir: string;
 
@@ -38,55 +36,6 @@ function row(contactId: string, file: string, status: ManifestRow['status'], ext
 		sha256: '', archivedAt: '', status, error: '', ...extra,
 	};
 }
-
-describe('the contact spool', () => {
-	it('gives back every contact\'s columns, in any order, and leaves no file behind', async () => {
-		const folder = await mkdtemp(path.join(dir, 'spool-'));
-		const spool = ContactColumnsSpool.open(folder);
-		const refs = Array.from({length: 5000}, (_, index) => spool.put(columnsFor(index)));
-		// Nothing is visible in the folder, even while the spool is open (the file is unlinked once open).
-		expect(await readdir(folder)).toEqual([]);
-		for (const index of [4999, 0, 2500, 1, 4998, 1234]) {
-			expect(spool.read(refs[index]!)).toEqual(columnsFor(index));
-		}
-
-		// Read after more were put (the last ones may not have been written yet).
-		const late = spool.put(columnsFor(6000));
-		expect(spool.read(late)).toEqual(columnsFor(6000));
-		expect(spool.read(refs[42]!)).toEqual(columnsFor(42));
-		spool.close();
-		expect(await readdir(folder)).toEqual([]);
-	});
-
-	it('keeps on in memory when the disk fills part-way through, and still gives back every contact', async ({skip}) => {
-		if (!await canMount()) {
-			skip();
-		}
-
-		// Room for the first write of the spool (256 kB) and not the second.
-		const mount = await tmpfs('300k');
-		try {
-			const spool = ContactColumnsSpool.open(mount.folder);
-			const refs = Array.from({length: 4000}, (_, index) => spool.put(columnsFor(index)));
-			for (const index of [0, 1, 700, 1500, 2999, 3999]) {
-				expect(spool.read(refs[index]!)).toEqual(columnsFor(index));
-			}
-
-			spool.close();
-			expect(await readdir(mount.folder)).toEqual([]);
-		} finally {
-			await mount.unmount();
-		}
-	});
-
-	it('keeps the columns in memory when its folder cannot be used', () => {
-		const spool = ContactColumnsSpool.open(path.join(dir, 'no', 'such', 'folder'));
-		const refs = Array.from({length: 3000}, (_, index) => spool.put(columnsFor(index)));
-		expect(spool.read(refs[2999]!)).toEqual(columnsFor(2999));
-		expect(spool.read(refs[0]!)).toEqual(columnsFor(0));
-		spool.close();
-	});
-});
 
 describe('writing the manifest row by row', () => {
 	it('merges with the folder\'s earlier manifest: replaced rows go, kept ones stay, and the CSV holds the same rows', async () => {

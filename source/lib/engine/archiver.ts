@@ -23,7 +23,8 @@ export interface ArchiverOptions {
 }
 
 export class Archiver {
-	readonly archivedAt = new Map<string, string>();
+	/** Contacts marked (or found) archived; their times went to `onArchived` (a long run keeps no map of them). */
+	archived = 0;
 	readonly failures = new Map<string, string>();
 	readonly #mark: MarkArchived;
 	readonly #retry: RetryPolicy;
@@ -42,7 +43,7 @@ export class Archiver {
 
 	/** A contact that the server already lists as archived: nothing to send. */
 	known(id: string, archivedAt: string): void {
-		this.archivedAt.set(id, archivedAt);
+		this.archived++;
 		this.#options.onArchived(id, archivedAt);
 	}
 
@@ -85,22 +86,24 @@ export class Archiver {
 		try {
 			// Archiving is bookkeeping for files already safe on disk: it goes on even after a cancel.
 			const result = await this.#mark(ids);
-			const asked = new Set(ids);
+			// Each asked contact is answered once: a server repeating an ID (or naming one not asked) changes nothing.
+			const open = new Set(ids);
 			for (const item of result.archived) {
-				if (asked.has(item.id)) {
-					this.archivedAt.set(item.id, item.archivedAt);
+				if (open.delete(item.id)) {
+					this.archived++;
+					this.#attempts.delete(item.id);
 					this.#options.onArchived(item.id, item.archivedAt);
 				}
 			}
 
 			for (const error of result.errors) {
-				if (asked.has(error.id)) {
+				if (open.delete(error.id)) {
 					this.failures.set(error.id, error.detail);
 					this.#options.onFailed(error.id, error.detail);
 				}
 			}
 
-			retry = ids.filter(id => !this.archivedAt.has(id) && !this.failures.has(id));
+			retry = [...open];
 			reason = 'the server did not confirm it';
 		} catch (error) {
 			retry = ids;

@@ -9,7 +9,8 @@ import type {Channel} from '../sources/model.js';
 export type SkipReason = 'identical' | 'archived' | 'recycled' | 'profile';
 
 export type EngineEvent =
-	| {type: 'queued'; fileId: string; contactId: string; path: string; size?: number}
+	/** The run takes the file up (it is about to be transferred, or settled as already there). */
+	| {type: 'queued'; fileId: string; contactId: string; channel: Channel; path: string; size?: number}
 	| {type: 'started'; fileId: string; resumedFrom: number}
 	| {type: 'progress'; fileId: string; bytes: number; size?: number}
 	/** A validated file on its way to a remote destination. */
@@ -18,7 +19,8 @@ export type EngineEvent =
 	| {type: 'validated'; fileId: string; path: string; sha256: string; size: number; storedSha256?: string; storedSize?: number}
 	| {type: 'archived'; contactId: string; archivedAt: string}
 	| {type: 'archive-failed'; contactId: string; reason: string}
-	| {type: 'skipped'; fileId: string; reason: SkipReason; path?: string}
+	/** `sha256`: of the file already there, when known. */
+	| {type: 'skipped'; fileId: string; reason: SkipReason; path?: string; sha256?: string}
 	| {type: 'failed'; fileId: string; code: string; reason: string}
 	| {type: 'finished'; interrupted: boolean};
 

@@ -254,7 +254,7 @@ function sidecarOf(part: string): string {
  * sidecars moved aside by a takeover that was cut off. Partials in `keep` (this run's own downloads, resumed by their transfer) are left alone. Returns how many
  * partials were removed.
  */
-export async function sweepPartials(folders: Iterable<string>, keep: ReadonlySet<string>): Promise<number> {
+export async function sweepPartials(folders: Iterable<string>, keep: {has(part: string): boolean}): Promise<number> {
 	let removed = 0;
 	for (const folder of folders) {
 		let names: string[];

@@ -12,7 +12,8 @@ import {
 } from '../naming/index.js';
 import type {Sink} from '../sinks/sink.js';
 import type {Channel, Contact} from '../sources/model.js';
-import type {ContactColumnsSpool} from '../export/contact-spool.js';
+import type {ContactColumns} from '../export/manifest.js';
+import type {ItemList, RecordSpool, SpooledRef} from '../runtime/spool.js';
 
 export interface PlanOptions {
 	/** Where the files go. */
@@ -41,12 +42,6 @@ export type PlannedContact = Pick<Contact, 'id' | 'channel' | 'campaignId' | 'ca
 	readonly spooled?: SpooledRef;
 };
 
-/** A place in a contact spool. */
-export interface SpooledRef {
-	readonly offset: number;
-	readonly length: number;
-}
-
 /** A planned contact that still has every listed field (the app, `ccdl list`), not a download's slim one. */
 export function isListed(contact: PlannedContact): contact is Contact {
 	return 'recordId' in contact;
@@ -62,6 +57,8 @@ export function slimContact(contact: Contact, spooled?: SpooledRef): PlannedCont
 
 export interface PlannedFile<C extends PlannedContact = PlannedContact> extends RemoteFile {
 	contact: C;
+	/** How many files of its contact the plan holds (all of them are valid before the contact is marked archived). */
+	contactFiles: number;
 	/** '/'-separated, relative to the destination. */
 	relativePath: string;
 	/** Where the file is staged locally while it downloads (for a local folder: its final path). */
@@ -77,15 +74,24 @@ export interface PlannedFile<C extends PlannedContact = PlannedContact> extends 
 	compareWith: string[];
 }
 
+/** A plan held whole in memory, every listed field kept: what the app and `ccdl list`'s table show. */
+export type ShownPlan = Plan<Contact> & {contacts: Contact[]; files: Array<PlannedFile<Contact>>};
+
 export interface Plan<C extends PlannedContact = PlannedContact> {
 	/** The destination for people: a folder, or a URL such as s3://bucket/prefix. */
 	outDir: string;
 	sink: Sink;
-	/** Contacts to export (recycled ones included: they go into the manifest, nothing is downloaded). */
-	contacts: C[];
-	files: Array<PlannedFile<C>>;
+	/**
+	 * Contacts to export (recycled ones included: they go into the manifest, nothing is downloaded). A download's
+	 * plan reads its contacts and files from spools on disk (`planForRun`), so they are lists to walk in order, not
+	 * arrays; a plan shown whole is `ShownPlan`.
+	 */
+	contacts: ItemList<C>;
+	files: ItemList<PlannedFile<C>>;
 	/** Where slim contacts' manifest columns are (a download's plan); its owner closes it with the sink. */
-	spool?: ContactColumnsSpool;
+	spool?: RecordSpool<ContactColumns>;
+	/** The spools the plan's contacts and files are read from (a download's plan), closed with it (`closePlan`). */
+	spools?: ReadonlyArray<{close(): void}>;
 	recycled: number;
 	/** Archived contacts left out because include-archived is off. */
 	archivedSkipped: number;
@@ -320,6 +326,11 @@ export class Planner {
 			}
 		}
 
+		const perContact = new Map<string, number>();
+		for (const {contact} of pending) {
+			perContact.set(contact.id, (perContact.get(contact.id) ?? 0) + 1);
+		}
+
 		const disk = this.#disk;
 		await disk.preload(pending.map(({segments}) => segments.slice(0, -1).join('/')));
 		// Pass 1: files this page already has at the destination, wherever an earlier run's collision suffixes put
@@ -422,7 +433,7 @@ export class Planner {
 			totals.downloadBytes += action === 'download' ? file.size ?? 0 : 0;
 			totals.unknownSizes += file.size === undefined ? 1 : 0;
 			files.push({
-				...file, contact, relativePath, path: absolute, action, ...(action === 'skip' ? {skipReason: 'identical' as const} : {}), replaces, compareWith,
+				...file, contact, contactFiles: perContact.get(contact.id)!, relativePath, path: absolute, action, ...(action === 'skip' ? {skipReason: 'identical' as const} : {}), replaces, compareWith,
 			});
 		}
 

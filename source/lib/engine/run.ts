@@ -15,10 +15,13 @@ import type {Source} from '../sources/model.js';
 import {Archiver, type MarkArchived} from './archiver.js';
 import path from 'node:path';
 import {makeFolder} from './disk.js';
-import {CoalescingEmitter, type EngineEvent, type FileSnapshot, type RunListener, type RunSnapshot, type SkipReason} from './events.js';
+import {CoalescingEmitter, type EngineEvent, type FileSnapshot, type RunListener, type RunSnapshot} from './events.js';
+import {type Outcome, OutcomeLog} from './outcomes.js';
 import {OutageWatch, outageSecondsFromEnv} from './outage.js';
 import {sweepPartials} from './partial.js';
 import type {Profile} from '../profiles/model.js';
+import type {ItemList} from '../runtime/spool.js';
+import {FingerprintSet} from '../text/fingerprint-set.js';
 import type {Plan, PlannedFile} from './plan.js';
 import {type Deferral, Scheduler} from './scheduler.js';
 import {destinationFailure, type MinimumSpeed, partialPaths, ThrottledError, transferFile, TransferError} from './transfer.js';
@@ -49,29 +52,24 @@ export interface RunOptions {
 	minimumSpeed?: MinimumSpeed;
 }
 
-export interface FileOutcome {
-	file: PlannedFile;
-	state: 'valid' | 'skipped' | 'failed' | 'interrupted';
-	/** Why a skipped file was not downloaded: already on disk ('identical') or its channel is 0 in its profile ('profile'). */
-	skipReason?: SkipReason;
-	sha256?: string;
-	size?: number;
-	/** Where the file is at the destination when it differs from the plan (already there under another name, `.age`). */
-	relativePath?: string;
-	/** SHA-256 and size of the stored bytes when they differ from the plaintext (encrypted). */
-	storedSha256?: string;
-	storedSize?: number;
-	code?: string;
-	reason?: string;
-}
+/** A file's outcome, with the file. */
+export type FileOutcome = Outcome & {file: PlannedFile};
 
 export interface RunSummary {
-	outcomes: FileOutcome[];
-	/** Archive time by contact ID, for contacts marked (or already) archived. */
-	archivedAt: Map<string, string>;
+	/**
+	 * Every file's outcome, in the plan's order ('interrupted' for a file the run never finished), read back from the
+	 * run's outcome log each time: readable until the pipeline closes the run (`DownloadRun.close`).
+	 */
+	outcomes: ItemList<FileOutcome>;
+	/** The outcomes of the files that failed, in the order they failed (kept, for the screens and reports). */
+	failures: FileOutcome[];
+	/** Contacts marked archived by this run, or already archived on the server. */
+	archived: number;
 	archiveFailures: Map<string, string>;
 	valid: number;
 	skipped: number;
+	/** Skipped files whose channel is 0 in their download profile (counted in `skipped` too). */
+	skippedByProfile: number;
 	failed: number;
 	interrupted: boolean;
 	/** Bytes that came over the network in this run (resumed bytes not included). */
@@ -90,10 +88,19 @@ export interface RunEvents {
 	readonly plan: Plan;
 	subscribe(listener: RunListener): () => void;
 	snapshot(): RunSnapshot;
+	/** The files in flight (or waiting to be retried): a file is no longer here once it is done. */
 	files(): IterableIterator<FileSnapshot>;
 	cancel(): void;
 	/** Delivers pending events now (before a hard exit, so the journal hears every finished file). */
 	flushEvents?(): void;
+}
+
+/** A contact whose files are not all settled yet, or whose archive mark is on its way. */
+interface OpenContact {
+	left: number;
+	failed: boolean;
+	/** Plan places of its files: their outcomes get the contact's archive time. */
+	indices: number[];
 }
 
 export class DownloadRun implements RunEvents {
@@ -102,7 +109,12 @@ export class DownloadRun implements RunEvents {
 	readonly #sink: Sink;
 	readonly #options: RunOptions;
 	readonly #emitter: CoalescingEmitter;
-	readonly #files = new Map<string, FileSnapshot>();
+	/**
+	 * The files in flight or waiting to be retried. A finished file is forgotten: its outcome is in `#outcomes` and
+	 * its events went to the listeners (the journal), so a long run holds what is in flight, not every file.
+	 */
+	readonly #active = new Map<string, FileSnapshot>();
+	readonly #outcomes: OutcomeLog;
 	readonly #controller = new AbortController();
 	#startedAt = Date.now();
 	#bytesDone = 0;
@@ -118,16 +130,12 @@ export class DownloadRun implements RunEvents {
 		this.plan = plan;
 		this.#options = options;
 		this.#concurrency = options.concurrency ?? 8;
+		this.#outcomes = new OutcomeLog(plan.files.length);
+		this.#counts.queued = plan.files.length;
 		this.#emitter = new CoalescingEmitter(() => this.snapshot(), options.eventIntervalMs ?? 100);
 		options.signal?.addEventListener('abort', () => {
 			this.cancel();
 		}, {once: true});
-		for (const file of plan.files) {
-			this.#files.set(file.fileId, {
-				fileId: file.fileId, contactId: file.contactId, channel: file.channel, relativePath: file.relativePath,
-				state: 'queued', bytes: 0, ...(file.size === undefined ? {} : {size: file.size}),
-			});
-		}
 	}
 
 	get signal(): AbortSignal {
@@ -152,7 +160,12 @@ export class DownloadRun implements RunEvents {
 	}
 
 	files(): IterableIterator<FileSnapshot> {
-		return this.#files.values();
+		return this.#active.values();
+	}
+
+	/** Lets go of the run's outcome log; the summary's `outcomes` can no longer be read. */
+	close(): void {
+		this.#outcomes.close();
 	}
 
 	snapshot(): RunSnapshot {
@@ -179,14 +192,32 @@ export class DownloadRun implements RunEvents {
 		this.#emitter.emit(event);
 	}
 
-	#setState(fileId: string, state: FileSnapshot['state'], patch: Partial<FileSnapshot> = {}): void {
-		const file = this.#files.get(fileId)!;
-		if (file.state !== state) {
-			this.#counts[file.state]--;
+	/** A file the run takes up: in flight from now on, until `#setState` gives it a final state. */
+	#take(file: PlannedFile): FileSnapshot {
+		let snapshot = this.#active.get(file.fileId);
+		if (!snapshot) {
+			snapshot = {
+				fileId: file.fileId, contactId: file.contactId, channel: file.channel, relativePath: file.relativePath,
+				state: 'queued', bytes: 0, ...(file.size === undefined ? {} : {size: file.size}),
+			};
+			this.#active.set(file.fileId, snapshot);
+			this.#emit({type: 'queued', fileId: file.fileId, contactId: file.contactId, channel: file.channel, path: file.relativePath, ...(file.size === undefined ? {} : {size: file.size})});
+		}
+
+		return snapshot;
+	}
+
+	#setState(file: PlannedFile, state: FileSnapshot['state'], patch: Partial<FileSnapshot> = {}): void {
+		const snapshot = this.#take(file);
+		if (snapshot.state !== state) {
+			this.#counts[snapshot.state]--;
 			this.#counts[state]++;
 		}
 
-		Object.assign(file, patch, {state});
+		Object.assign(snapshot, patch, {state});
+		if (state === 'valid' || state === 'skipped' || state === 'failed') {
+			this.#active.delete(file.fileId);
+		}
 	}
 
 	#addBytes(count: number): void {
@@ -204,6 +235,7 @@ export class DownloadRun implements RunEvents {
 	async start(): Promise<RunSummary> {
 		this.#startedAt = Date.now();
 		const signal = this.#controller.signal;
+		const log = this.#outcomes;
 		const scheduler = new Scheduler(this.plan.files, {
 			concurrency: this.#concurrency,
 			signal,
@@ -223,6 +255,16 @@ export class DownloadRun implements RunEvents {
 			}
 		};
 
+		// Contacts with files still open, or an archive mark on its way; forgotten once settled and marked.
+		const open = new Map<string, OpenContact>();
+		const archivedNow = (contactId: string, archivedAt: string) => {
+			for (const index of open.get(contactId)?.indices ?? []) {
+				log.patch(index, {archivedAt});
+			}
+
+			open.delete(contactId);
+		};
+
 		const mark = this.#options.markArchived;
 		const archiver = new Archiver(mark ?? (async () => ({archived: [], errors: []})), this.#source.retry, {
 			signal,
@@ -231,21 +273,26 @@ export class DownloadRun implements RunEvents {
 				this.#emitter.flush();
 			},
 			onArchived: (contactId, archivedAt) => {
+				archivedNow(contactId, archivedAt);
 				this.#counts.archived++;
 				this.#emit({type: 'archived', contactId, archivedAt});
 			},
 			onFailed: (contactId, reason) => {
+				open.delete(contactId);
 				this.#emit({type: 'archive-failed', contactId, reason});
 			},
 		});
-		const outcomes = new Map<string, FileOutcome>();
-		const remainingByContact = new Map<string, number>();
-		const contactFailed = new Set<string>();
-		for (const file of this.plan.files) {
-			remainingByContact.set(file.contactId, (remainingByContact.get(file.contactId) ?? 0) + 1);
-			this.#counts.queued++;
-			this.#emit({type: 'queued', fileId: file.fileId, contactId: file.contactId, path: file.relativePath, ...(file.size === undefined ? {} : {size: file.size})});
-		}
+		let skippedByProfile = 0;
+		const failures: FileOutcome[] = [];
+		const retries = new Map<string, number>();
+		const settle = (file: PlannedFile, index: number, outcome: Outcome) => {
+			const attempts = outcome.state === 'skipped' ? 0 : 1 + (retries.get(file.fileId) ?? 0);
+			retries.delete(file.fileId);
+			log.set(index, {...outcome, attempts});
+			if (outcome.state === 'failed') {
+				failures.push({file, ...outcome, attempts});
+			}
+		};
 
 		// Each folder is made once per run, not once per file.
 		const folders = new Map<string, Promise<void>>();
@@ -267,42 +314,44 @@ export class DownloadRun implements RunEvents {
 			this.cancel();
 		});
 		// Leftovers of earlier runs that nobody will resume; this run's own partials are resumed by their transfers.
-		const partialsRemoved = await sweepPartials(
-			new Set(this.plan.files.map(file => path.dirname(file.path))),
-			new Set(this.plan.files.filter(file => file.action === 'download').map(file => partialPaths(file.path).part)),
-		).catch(() => 0);
+		const partialsRemoved = await this.#sweep().catch(() => 0);
 		const waits = new Map<string, number>();
-		const settleContact = (file: PlannedFile, ok: boolean) => {
-			if (!ok) {
-				contactFailed.add(file.contactId);
+		const settleContact = (file: PlannedFile, index: number, ok: boolean) => {
+			let contact = open.get(file.contactId);
+			if (!contact) {
+				contact = {left: file.contactFiles, failed: false, indices: []};
+				open.set(file.contactId, contact);
 			}
 
-			const left = remainingByContact.get(file.contactId)! - 1;
-			remainingByContact.set(file.contactId, left);
-			if (left === 0 && !contactFailed.has(file.contactId) && mark) {
-				if (file.contact.archived && file.contact.archivedAt) {
-					archiver.known(file.contactId, file.contact.archivedAt);
-				} else {
-					archiver.mark(file.contactId);
-				}
+			contact.failed ||= !ok;
+			contact.indices.push(index);
+			if (--contact.left > 0) {
+				return;
+			}
+
+			if (contact.failed || !mark) {
+				open.delete(file.contactId);
+			} else if (file.contact.archived && file.contact.archivedAt) {
+				archiver.known(file.contactId, file.contact.archivedAt);
+			} else {
+				archiver.mark(file.contactId);
 			}
 		};
 
-		const runFile = async (file: PlannedFile): Promise<void | Deferral> => {
+		const runFile = async (file: PlannedFile, index: number): Promise<void | Deferral> => {
 			if (signal.aborted) {
-				outcomes.set(file.fileId, {file, state: 'interrupted'});
 				return;
 			}
 
 			if (file.action === 'skip') {
-				this.#setState(file.fileId, 'skipped', {bytes: file.size ?? 0, ...(file.sha256 ? {sha256: file.sha256} : {})});
-				outcomes.set(file.fileId, {file, state: 'skipped', skipReason: 'identical', ...(file.sha256 ? {sha256: file.sha256} : {}), ...(file.size === undefined ? {} : {size: file.size})});
-				this.#emit({type: 'skipped', fileId: file.fileId, reason: 'identical', path: file.relativePath});
-				settleContact(file, true);
+				this.#setState(file, 'skipped', {bytes: file.size ?? 0, ...(file.sha256 ? {sha256: file.sha256} : {})});
+				settle(file, index, {state: 'skipped', skipReason: 'identical', ...(file.sha256 ? {sha256: file.sha256} : {}), ...(file.size === undefined ? {} : {size: file.size})});
+				this.#emit({type: 'skipped', fileId: file.fileId, reason: 'identical', path: file.relativePath, ...(file.sha256 ? {sha256: file.sha256} : {})});
+				settleContact(file, index, true);
 				return;
 			}
 
-			this.#setState(file.fileId, 'running');
+			this.#setState(file, 'running');
 			let reported = 0;
 			let base = 0;
 			try {
@@ -319,16 +368,17 @@ export class DownloadRun implements RunEvents {
 							this.#bytesResumed += resumedFrom;
 							base = resumedFrom;
 							reported = resumedFrom;
-							this.#files.get(file.fileId)!.bytes = resumedFrom;
+							this.#take(file).bytes = resumedFrom;
 							this.#emit({type: 'started', fileId: file.fileId, resumedFrom});
 						},
 						onProgress: (bytes, size) => {
 							this.#addBytes(Math.max(0, bytes - Math.max(reported, base)));
 							reported = bytes;
-							this.#files.get(file.fileId)!.bytes = bytes;
+							this.#take(file).bytes = bytes;
 							this.#emit({type: 'progress', fileId: file.fileId, bytes, ...(size === undefined ? {} : {size})});
 						},
 						onRetry: (attempt, reason, delayMs) => {
+							retries.set(file.fileId, (retries.get(file.fileId) ?? 0) + 1);
 							this.#emit({type: 'retrying', fileId: file.fileId, attempt, reason, delayMs});
 						},
 						onUpload: (bytes, size) => {
@@ -339,17 +389,17 @@ export class DownloadRun implements RunEvents {
 				if (result.identicalTo) {
 					// The listing had no digest, so this was only found out after downloading: count it as already there.
 					const relativePath = result.identicalTo;
-					this.#setState(file.fileId, 'skipped', {bytes: result.size, sha256: result.sha256, size: result.size, relativePath});
-					outcomes.set(file.fileId, {file, state: 'skipped', skipReason: 'identical', sha256: result.sha256, size: result.size, relativePath});
-					this.#emit({type: 'skipped', fileId: file.fileId, reason: 'identical', path: relativePath});
+					this.#setState(file, 'skipped', {bytes: result.size, sha256: result.sha256, size: result.size, relativePath});
+					settle(file, index, {state: 'skipped', skipReason: 'identical', sha256: result.sha256, size: result.size, relativePath});
+					this.#emit({type: 'skipped', fileId: file.fileId, reason: 'identical', path: relativePath, sha256: result.sha256});
 				} else {
 					const stored = result.published?.storedSha256 ? {storedSha256: result.published.storedSha256, storedSize: result.published.storedSize ?? 0} : {};
-					this.#setState(file.fileId, 'valid', {bytes: result.size, sha256: result.sha256, size: result.size, relativePath: result.relativePath});
-					outcomes.set(file.fileId, {file, state: 'valid', sha256: result.sha256, size: result.size, relativePath: result.relativePath, ...stored});
+					this.#setState(file, 'valid', {bytes: result.size, sha256: result.sha256, size: result.size, relativePath: result.relativePath});
+					settle(file, index, {state: 'valid', sha256: result.sha256, size: result.size, relativePath: result.relativePath, ...stored});
 					this.#emit({type: 'validated', fileId: file.fileId, path: result.relativePath, sha256: result.sha256, size: result.size, ...stored});
 				}
 
-				settleContact(file, true);
+				settleContact(file, index, true);
 				scheduler.succeeded();
 				waits.delete(file.fileId);
 			} catch (caught) {
@@ -360,7 +410,8 @@ export class DownloadRun implements RunEvents {
 					waits.set(file.fileId, count);
 					this.#source.gate.throttle(error.retryAfterMs / 1000);
 					if (count <= this.#source.retry.maxWaits) {
-						this.#setState(file.fileId, 'queued', {bytes: 0});
+						this.#setState(file, 'queued', {bytes: 0});
+						retries.set(file.fileId, (retries.get(file.fileId) ?? 0) + 1);
 						this.#emit({type: 'retrying', fileId: file.fileId, attempt: count, reason: error.message, delayMs: error.retryAfterMs});
 						// A little jitter, so the files told to wait the same second do not all come back at once.
 						return {retryAt: Date.now() + error.retryAfterMs * (1 + Math.random() * 0.2)};
@@ -371,8 +422,7 @@ export class DownloadRun implements RunEvents {
 
 				waits.delete(file.fileId);
 				if (signal.aborted) {
-					this.#setState(file.fileId, 'queued', {bytes: 0});
-					outcomes.set(file.fileId, {file, state: 'interrupted'});
+					this.#setState(file, 'queued', {bytes: 0});
 					return;
 				}
 
@@ -381,24 +431,24 @@ export class DownloadRun implements RunEvents {
 					// No other file can succeed either: stop starting files, keep what is finished.
 					fatal ??= disk ?? (error as Error);
 					this.cancel();
-					this.#setState(file.fileId, 'queued', {bytes: 0});
-					outcomes.set(file.fileId, {file, state: 'interrupted'});
+					this.#setState(file, 'queued', {bytes: 0});
 					return;
 				}
 
 				const code = error instanceof CcdlError || typeof (error as {code?: unknown})?.code === 'string' ? String((error as {code: string}).code) : 'error';
 				const reason = error instanceof Error ? error.message : String(error);
-				this.#setState(file.fileId, 'failed', {reason});
-				outcomes.set(file.fileId, {file, state: 'failed', code, reason});
+				this.#setState(file, 'failed', {reason});
+				settle(file, index, {state: 'failed', code, reason});
 				this.#emit({type: 'failed', fileId: file.fileId, code, reason});
-				settleContact(file, false);
+				settleContact(file, index, false);
 			}
 		};
 
 		// A channel at 0 in the file's profile: not transferred, and its contact is not marked archived.
-		const skipForProfile = (file: PlannedFile, profile: Profile) => {
-			this.#setState(file.fileId, 'skipped', {reason: `profile ${profile.name}: ${file.channel} 0`});
-			outcomes.set(file.fileId, {file, state: 'skipped', skipReason: 'profile'});
+		const skipForProfile = (file: PlannedFile, profile: Profile, index: number) => {
+			this.#setState(file, 'skipped', {reason: `profile ${profile.name}: ${file.channel} 0`});
+			skippedByProfile++;
+			settle(file, index, {state: 'skipped', skipReason: 'profile'});
 			this.#emit({type: 'skipped', fileId: file.fileId, reason: 'profile', path: file.relativePath});
 		};
 
@@ -413,14 +463,24 @@ export class DownloadRun implements RunEvents {
 		this.#finished = true;
 		const interrupted = signal.aborted;
 		this.#emit({type: 'finished', interrupted});
-		const list = this.plan.files.map(file => outcomes.get(file.fileId) ?? {file, state: 'interrupted' as const});
+		const {files} = this.plan;
 		return {
-			outcomes: list,
-			archivedAt: archiver.archivedAt,
+			outcomes: {
+				length: files.length,
+				* [Symbol.iterator]() {
+					let index = 0;
+					for (const file of files) {
+						yield {file, ...log.get(index++) ?? {state: 'interrupted' as const}};
+					}
+				},
+			},
+			failures,
+			archived: archiver.archived,
 			archiveFailures: archiver.failures,
-			valid: list.filter(outcome => outcome.state === 'valid').length,
-			skipped: list.filter(outcome => outcome.state === 'skipped').length,
-			failed: list.filter(outcome => outcome.state === 'failed').length,
+			valid: this.#counts.valid,
+			skipped: this.#counts.skipped,
+			skippedByProfile,
+			failed: this.#counts.failed,
 			interrupted,
 			bytesTransferred: this.#bytesDone,
 			bytesResumed: this.#bytesResumed,
@@ -428,5 +488,23 @@ export class DownloadRun implements RunEvents {
 			...(fatal ? {fatal} : {}),
 			...(partialsRemoved > 0 ? {partialsRemoved} : {}),
 		};
+	}
+
+	/**
+	 * Removes the partials of earlier runs in the plan's folders that nobody will resume. This run's own partials
+	 * (of the files it downloads) are kept, known by a 64-bit fingerprint of their paths: a false match only leaves an
+	 * orphan for a later sweep.
+	 */
+	async #sweep(): Promise<number> {
+		const folders = new Set<string>();
+		const ours = new FingerprintSet();
+		for (const file of this.plan.files) {
+			folders.add(path.dirname(file.path));
+			if (file.action === 'download') {
+				ours.add(partialPaths(file.path).part);
+			}
+		}
+
+		return sweepPartials(folders, ours);
 	}
 }

@@ -12,8 +12,9 @@
  * Retry-After has passed.
  */
 import {setTimeout as delay} from 'node:timers/promises';
-import type {Channel} from '../api/wire.js';
+import type {Channel} from '../sources/model.js';
 import {exclusiveOrder, foldName, type Profile} from '../profiles/model.js';
+import type {ItemList} from '../runtime/spool.js';
 import type {PlannedFile} from './plan.js';
 
 export interface SchedulerOptions {
@@ -34,43 +35,42 @@ export interface Deferral {
 
 export interface ScheduledWork {
 	/**
-	 * Transfers one file (or settles one already on disk). Should not throw; if it does, the run still finishes.
-	 * Resolves with a Deferral when the file is to be started again later.
+	 * Transfers one file (or settles one already on disk); `index` is its place in the plan. Should not throw; if it
+	 * does, the run still finishes. Resolves with a Deferral when the file is to be started again later.
 	 */
-	run: (file: PlannedFile) => Promise<void | Deferral>;
+	run: (file: PlannedFile, index: number) => Promise<void | Deferral>;
 	/** A file of a channel its profile gives 0: reported, not transferred. */
-	skip: (file: PlannedFile, profile: Profile) => void;
+	skip: (file: PlannedFile, profile: Profile, index: number) => void;
 }
 
-export interface ProfileGroup {
-	profile: Profile | undefined;
-	files: PlannedFile[];
+/** A file of the plan and its place in it. */
+interface Entry {
+	file: PlannedFile;
+	index: number;
 }
 
 /** Successes without a "slow down" before the limit goes up by one. */
 const calmSteps = 8;
 
+const groupKey = (profile: Profile | undefined) => profile ? `profile:${foldName(profile.name)}` : 'none';
 
-/** The plan's files by effective profile, in the order each profile first appears in the plan. */
-export function groupByProfile(files: readonly PlannedFile[], profileFor?: (file: PlannedFile) => Profile | undefined): ProfileGroup[] {
-	const groups = new Map<string, ProfileGroup>();
+/**
+ * The plan's files that `keep` accepts, with their places, read as they are needed: a download's plan is read
+ * from its spool, and a scheduler that gathered every file of a group first would hold the whole plan again.
+ */
+function * entries(files: ItemList<PlannedFile>, keep: (file: PlannedFile) => boolean): Generator<Entry> {
+	let index = 0;
 	for (const file of files) {
-		const profile = profileFor?.(file);
-		const key = profile ? `profile:${foldName(profile.name)}` : 'none';
-		let group = groups.get(key);
-		if (!group) {
-			group = {profile, files: []};
-			groups.set(key, group);
+		if (keep(file)) {
+			yield {file, index};
 		}
 
-		group.files.push(file);
+		index++;
 	}
-
-	return [...groups.values()];
 }
 
 export class Scheduler {
-	readonly #files: readonly PlannedFile[];
+	readonly #files: ItemList<PlannedFile>;
 	readonly #options: SchedulerOptions;
 	/** What may be in flight now (the current group's limit, lowered by slow-downs). */
 	#limit: number;
@@ -80,7 +80,7 @@ export class Scheduler {
 	/** Starts more files after `#limit` went up. */
 	#wake: (() => void) | undefined;
 
-	constructor(files: readonly PlannedFile[], options: SchedulerOptions) {
+	constructor(files: ItemList<PlannedFile>, options: SchedulerOptions) {
 		this.#files = files;
 		this.#options = options;
 		this.#limit = options.concurrency;
@@ -133,61 +133,68 @@ export class Scheduler {
 	}
 
 	async run(work: ScheduledWork): Promise<void> {
-		const groups = groupByProfile(this.#files, this.#options.profileFor);
-		const position = new Map(this.#files.map((file, index) => [file.fileId, index]));
-		const plans: Array<{profile: Profile | undefined; files: PlannedFile[]}> = [];
-		// Channels at 0 are reported at once, before any transfer, so the run's counts are right from the start.
-		for (const group of groups) {
-			const {profile} = group;
-			if (!profile) {
-				plans.push(group);
-				continue;
-			}
-
-			const kept: PlannedFile[] = [];
-			for (const file of group.files) {
-				if (file.action === 'download' && profile.counts[file.channel] === 0) {
-					work.skip(file, profile);
-				} else {
-					kept.push(file);
+		const {profileFor} = this.#options;
+		// The groups in the order each profile first appears in the plan. Channels at 0 are reported at once, before
+		// any transfer, so the run's counts are right from the start.
+		// Also the channels each group transfers: the group's limit is the sum of their counts, so that halving it
+		// on a "slow down" bites.
+		const groups = new Map<string, {profile: Profile | undefined; channels: Set<Channel>}>();
+		if (profileFor) {
+			let index = 0;
+			for (const file of this.#files) {
+				const profile = profileFor(file);
+				const key = groupKey(profile);
+				let group = groups.get(key);
+				if (!group) {
+					group = {profile, channels: new Set()};
+					groups.set(key, group);
 				}
-			}
 
-			plans.push({profile, files: kept});
+				if (profile && file.action === 'download') {
+					if (profile.counts[file.channel] === 0) {
+						work.skip(file, profile, index);
+					} else {
+						group.channels.add(file.channel);
+					}
+				}
+
+				index++;
+			}
+		} else {
+			groups.set(groupKey(undefined), {profile: undefined, channels: new Set()});
 		}
 
 		let failure: {error: unknown} | undefined;
-		const guarded = async (file: PlannedFile): Promise<void | Deferral> => {
+		const guarded = async ({file, index}: Entry): Promise<void | Deferral> => {
 			try {
-				return await work.run(file);
+				return await work.run(file, index);
 			} catch (error) {
 				failure ??= {error};
 				return undefined;
 			}
 		};
 
-		for (const {profile, files} of plans) {
-			if (files.length === 0) {
-				continue;
-			}
-
+		for (const [key, {profile, channels: present}] of groups) {
+			const inGroup = (file: PlannedFile) => !profileFor || groupKey(profileFor(file)) === key;
 			if (!profile) {
-				await this.#runQueue(files, guarded);
+				await this.#runQueue(entries(this.#files, inGroup), guarded);
 				continue;
 			}
 
+			const transfer = (file: PlannedFile) => file.action === 'download' && profile.counts[file.channel] !== 0 && inGroup(file);
 			// Files already on disk transfer nothing: settle them first, outside the counts.
-			await Promise.all(files.filter(file => file.action !== 'download').map(async file => guarded(file)));
-			const transfers = files.filter(file => file.action === 'download');
-			if (profile.mode === 'exclusive') {
-				for (const channel of exclusiveOrder) {
-					const ofChannel = transfers.filter(file => file.channel === channel);
-					if (ofChannel.length > 0) {
-						await this.#runPool(ofChannel, {[channel]: profile.counts[channel]}, position, guarded);
-					}
-				}
-			} else {
-				await this.#runPool(transfers, profile.counts, position, guarded);
+			for (const entry of entries(this.#files, file => file.action !== 'download' && inGroup(file))) {
+				// eslint-disable-next-line no-await-in-loop -- one at a time: nothing is transferred
+				await guarded(entry);
+			}
+
+			const channels = profile.mode === 'exclusive' ? exclusiveOrder.map(channel => [channel]) : [exclusiveOrder];
+			for (const together of channels) {
+				const queues = together.filter(channel => present.has(channel)).map(channel => ({
+					channel, count: profile.counts[channel]!, source: entries(this.#files, file => file.channel === channel && transfer(file)),
+				}));
+				// eslint-disable-next-line no-await-in-loop -- exclusive: each channel finishes before the next starts
+				await this.#runPool(queues, guarded);
 			}
 		}
 
@@ -197,112 +204,103 @@ export class Scheduler {
 	}
 
 	/**
-	 * No profile: one queue over every channel, at most the current limit at once. Files are pulled as slots free
-	 * (not all handed to a queue up front: a promise and a closure per file of a 20,000-file run add up).
+	 * No profile: one queue over every channel, at most the current limit at once. Files are pulled from the plan
+	 * as slots free (not all handed to a queue up front: a download's plan is read from disk, and a promise and a
+	 * closure per file of a 20,000-file run add up).
 	 */
-	async #runQueue(files: readonly PlannedFile[], run: (file: PlannedFile) => Promise<void | Deferral>): Promise<void> {
+	async #runQueue(source: Iterator<Entry>, run: (entry: Entry) => Promise<void | Deferral>): Promise<void> {
 		this.#enter(this.#options.concurrency);
-		if (files.length === 0) {
+		await this.#drain([{count: Number.POSITIVE_INFINITY, source}], run);
+	}
+
+	/**
+	 * At most `count` files of each queue's channel at once, and at most the current limit in all. When a slot
+	 * frees, the waiting file that comes first in the plan among the channels with room starts.
+	 */
+	async #runPool(queues: Array<{count: number; source: Iterator<Entry>}>, run: (entry: Entry) => Promise<void | Deferral>): Promise<void> {
+		if (queues.length === 0) {
 			return;
 		}
 
-		const waiting: PlannedFile[] = [];
-		let next = 0;
+		this.#enter(queues.reduce((sum, queue) => sum + queue.count, 0));
+		await this.#drain(queues, run);
+	}
+
+	/**
+	 * Runs every file of the queues, pulling each queue's next file only when it may start. A file the server told
+	 * to wait leaves its slot and goes back to the front of its queue once its Retry-After has passed: it has waited
+	 * its turn already.
+	 */
+	async #drain(sources: Array<{count: number; source: Iterator<Entry>}>, run: (entry: Entry) => Promise<void | Deferral>): Promise<void> {
+		const queues = sources.map(({count, source}) => ({
+			count, source, running: 0, waiting: [] as Entry[], next: undefined as Entry | undefined, done: false,
+		}));
+		type Queue = (typeof queues)[number];
+		const head = (queue: Queue): Entry | undefined => {
+			if (queue.waiting.length > 0) {
+				return queue.waiting[0];
+			}
+
+			if (!queue.next && !queue.done) {
+				const step = queue.source.next();
+				if (step.done) {
+					queue.done = true;
+				} else {
+					queue.next = step.value;
+				}
+			}
+
+			return queue.next;
+		};
+
 		let running = 0;
-		let settled = 0;
+		let deferred = 0;
 		await new Promise<void>(resolve => {
 			const dispatch = () => {
-				while (running < this.#limit && (waiting.length > 0 || next < files.length)) {
-					// Files back from a Retry-After go first: they have waited their turn already.
-					const file = waiting.shift() ?? files[next++]!;
+				while (running < this.#limit) {
+					let chosen: Queue | undefined;
+					let chosenEntry: Entry | undefined;
+					for (const queue of queues) {
+						const entry = queue.running < queue.count ? head(queue) : undefined;
+						if (entry && (!chosenEntry || entry.index < chosenEntry.index)) {
+							chosen = queue;
+							chosenEntry = entry;
+						}
+					}
+
+					if (!chosen || !chosenEntry) {
+						break;
+					}
+
+					const queue = chosen;
+					const entry = chosenEntry;
+					if (queue.waiting[0] === entry) {
+						queue.waiting.shift();
+					} else {
+						queue.next = undefined;
+					}
+
+					queue.running++;
 					running++;
-					void run(file).then(deferral => {
+					void run(entry).then(deferral => {
+						queue.running--;
 						running--;
 						if (deferral) {
 							// Out of the queue while it waits: its slot goes to the next file.
+							deferred++;
 							void this.#until(deferral.retryAt).then(() => {
-								waiting.push(file);
+								deferred--;
+								queue.waiting.push(entry);
 								dispatch();
 							});
-						} else if (++settled === files.length) {
-							resolve();
-							return;
 						}
 
 						dispatch();
 					});
 				}
-			};
 
-			this.#wake = dispatch;
-			dispatch();
-		});
-		this.#wake = undefined;
-	}
-
-	/**
-	 * At most `counts[channel]` files of each channel at once, and at most the current limit in all. When a slot
-	 * frees, the waiting file that comes first in the plan among the channels with room starts.
-	 */
-	async #runPool(files: readonly PlannedFile[], counts: Partial<Record<Channel, number>>, position: ReadonlyMap<string, number>,
-		run: (file: PlannedFile) => Promise<void | Deferral>): Promise<void> {
-		if (files.length === 0) {
-			return;
-		}
-
-		const queues = new Map<Channel, {files: PlannedFile[]; next: number; running: number; count: number}>();
-		for (const file of files) {
-			let queue = queues.get(file.channel);
-			if (!queue) {
-				queue = {files: [], next: 0, running: 0, count: counts[file.channel] ?? 0};
-				queues.set(file.channel, queue);
-			}
-
-			queue.files.push(file);
-		}
-
-		this.#enter([...queues.values()].reduce((sum, queue) => sum + queue.count, 0));
-		let running = 0;
-		let settled = 0;
-		await new Promise<void>(resolve => {
-			const dispatch = () => {
-				while (running < this.#limit) {
-					let chosen: {files: PlannedFile[]; next: number; running: number; count: number} | undefined;
-					for (const queue of queues.values()) {
-						if (queue.next < queue.files.length && queue.running < queue.count
-							&& (!chosen || position.get(queue.files[queue.next]!.fileId)! < position.get(chosen.files[chosen.next]!.fileId)!)) {
-							chosen = queue;
-						}
-					}
-
-					if (!chosen) {
-						return;
-					}
-
-					const queue = chosen;
-					const file = queue.files[queue.next++]!;
-					queue.running++;
-					running++;
-					void run(file).then(deferral => {
-						queue.running--;
-						running--;
-						if (deferral) {
-							// Back into its channel's queue once it may start again; its slot is free meanwhile.
-							void this.#until(deferral.retryAt).then(() => {
-								queue.files.push(file);
-								dispatch();
-							});
-							dispatch();
-							return;
-						}
-
-						settled++;
-						if (settled === files.length) {
-							resolve();
-						} else {
-							dispatch();
-						}
-					});
+				if (running === 0 && deferred === 0 && queues.every(queue => queue.waiting.length === 0 && queue.done)) {
+					resolve();
 				}
 			};
 

@@ -10,7 +10,7 @@ import type {FileOutcome, RunSummary} from '../engine/run.js';
 import type {Sink} from '../sinks/sink.js';
 import type {Contact} from '../sources/model.js';
 import {FingerprintSet} from '../text/fingerprint-set.js';
-import type {ContactColumnsSpool} from './contact-spool.js';
+import type {RecordSpool} from '../runtime/spool.js';
 
 export const manifestCsvName = 'manifest.csv';
 export const manifestJsonName = 'manifest.jsonl';
@@ -165,7 +165,7 @@ export type ContactColumns = ReturnType<typeof contactColumns>;
  * A planned contact's columns: computed from a listed contact, read back from the plan's spool for a download's slim
  * one. A slim contact without a spool (never made so by the pipeline) still gets what it has.
  */
-export function plannedColumns(contact: PlannedContact, timeZone?: string, spool?: ContactColumnsSpool): ContactColumns {
+export function plannedColumns(contact: PlannedContact, timeZone?: string, spool?: RecordSpool<ContactColumns>): ContactColumns {
 	if (isListed(contact)) {
 		return contactColumns(contact, timeZone);
 	}
@@ -178,7 +178,7 @@ export function plannedColumns(contact: PlannedContact, timeZone?: string, spool
 }
 
 export interface ManifestExtra {
-	limited?: readonly PlannedContact[];
+	limited?: Iterable<PlannedContact>;
 	deleted?: ReadonlyMap<string, string>;
 	timeZone?: string;
 }
@@ -201,9 +201,22 @@ export interface RunRows {
 
 /** The rows describing what a run did (or, without a summary, what a plan would do). */
 export function runRows(plan: Plan, summary?: RunSummary, extra: ManifestExtra = {}): RunRows {
+	// Which contacts have files: found once, for every pass (a download's plan is read from disk each time).
+	let withFiles: Set<string> | undefined;
+	const hasFiles = (contactId: string) => {
+		if (!withFiles) {
+			withFiles = new Set();
+			for (const file of plan.files) {
+				withFiles.add(file.contactId);
+			}
+		}
+
+		return withFiles.has(contactId);
+	};
+
 	return {
-		rows: () => plannedRows(plan, summary, extra, contact => plannedColumns(contact, extra.timeZone, plan.spool)),
-		keys: () => plannedRows(plan, summary, extra, contact => ({contactId: contact.id})),
+		rows: () => plannedRows(plan, summary, extra, hasFiles, contact => plannedColumns(contact, extra.timeZone, plan.spool)),
+		keys: () => plannedRows(plan, summary, extra, hasFiles, contact => ({contactId: contact.id})),
 	};
 }
 
@@ -221,7 +234,8 @@ export function withRows(first: RunRows, more: readonly ManifestRow[]): RunRows 
 	};
 }
 
-function * plannedRows<C extends {contactId: string}>(plan: Plan, summary: RunSummary | undefined, extra: ManifestExtra, columnsOf: (contact: PlannedContact) => C): Generator<C & RowTail> {
+function * plannedRows<C extends {contactId: string}>(plan: Plan, summary: RunSummary | undefined, extra: ManifestExtra, hasFiles: (contactId: string) => boolean,
+	columnsOf: (contact: PlannedContact) => C): Generator<C & RowTail> {
 	const contactRow = (contact: PlannedContact, status: ManifestStatus, archivedAt = '', error = ''): C & RowTail => ({
 		...columnsOf(contact), file: '', fileKind: '', fileType: '', size: '', sha256: '', archivedAt, status, error,
 	});
@@ -229,13 +243,11 @@ function * plannedRows<C extends {contactId: string}>(plan: Plan, summary: RunSu
 		yield contactRow(contact, 'limited', '', 'left for a later run by a limit');
 	}
 
-	{
-		// Contacts with nothing to download in this run (metadata-only, or a chat without transcripts) still get a row.
-		const withFiles = new Set(plan.files.map(file => file.contactId));
-		for (const contact of plan.contacts) {
-			if (!contact.recycled && !withFiles.has(contact.id)) {
-				yield contactRow(contact, 'metadata', contact.archivedAt ?? '');
-			}
+	// Contacts with nothing to download in this run (metadata-only, or a chat without transcripts) still get a row;
+	// recycled ones are said to be.
+	for (const contact of plan.contacts) {
+		if (!contact.recycled && !hasFiles(contact.id)) {
+			yield contactRow(contact, 'metadata', contact.archivedAt ?? '');
 		}
 	}
 
@@ -245,35 +257,31 @@ function * plannedRows<C extends {contactId: string}>(plan: Plan, summary: RunSu
 		}
 	}
 
-	// A run's summary lists its outcomes in the plan's order; a lookup only where that does not hold.
-	const outcomes = summary?.outcomes ?? [];
-	let byId: Map<string, FileOutcome> | undefined;
-	const outcomeOf = (file: PlannedFile, index: number) => {
-		if (outcomes[index]?.file.fileId === file.fileId) {
-			return outcomes[index];
-		}
-
-		byId ??= new Map(outcomes.map(outcome => [outcome.file.fileId, outcome]));
-		return byId.get(file.fileId);
-	};
-
-	for (const [index, file] of plan.files.entries()) {
-		const outcome = summary ? outcomeOf(file, index) : undefined;
-		const status: ManifestStatus = !outcome ? 'planned'
+	// A run's outcomes come in the plan's order, each with its file; a plan not run has files only.
+	const outcomes: Iterable<{file: PlannedFile} & Partial<FileOutcome>> = summary?.outcomes ?? plannedOnly(plan.files);
+	for (const outcome of outcomes) {
+		const {file} = outcome;
+		const status: ManifestStatus = !outcome.state ? 'planned'
 			: outcome.state === 'skipped' ? outcome.skipReason === 'profile' ? 'skipped-profile' : 'skipped-identical' : outcome.state;
 		yield {
 			...columnsOf(file.contact),
-			file: outcome?.relativePath ?? file.relativePath,
+			file: outcome.relativePath ?? file.relativePath,
 			fileKind: file.kind,
 			fileType: file.extension.slice(1),
-			size: outcome?.size ?? file.size ?? '',
-			sha256: outcome?.sha256 ?? '',
-			...outcome?.storedSha256 ? {storedSha256: outcome.storedSha256, storedSize: outcome.storedSize ?? ''} : {},
+			size: outcome.size ?? file.size ?? '',
+			sha256: outcome.sha256 ?? '',
+			...outcome.storedSha256 ? {storedSha256: outcome.storedSha256, storedSize: outcome.storedSize ?? ''} : {},
 			...file.kind === 'recording' && extra.deleted?.get(file.contactId) ? {deletedAt: extra.deleted.get(file.contactId)} : {},
-			archivedAt: summary?.archivedAt.get(file.contactId) ?? file.contact.archivedAt ?? '',
+			archivedAt: outcome.archivedAt ?? file.contact.archivedAt ?? '',
 			status,
-			error: outcome?.reason ?? '',
+			error: outcome.reason ?? '',
 		};
+	}
+}
+
+function * plannedOnly(files: Iterable<PlannedFile>): Generator<{file: PlannedFile}> {
+	for (const file of files) {
+		yield {file};
 	}
 }
 

@@ -96,7 +96,6 @@ export class DownloadJournal {
 	readonly #options: DownloadJournalOptions;
 	#limited: string[] = [];
 	#busy: string[] = [];
-	#attempts = new Map<string, number>();
 	#finished = false;
 	#sink: Plan['sink'] | undefined;
 	readonly #extraCounts: Record<string, number> = {};
@@ -146,7 +145,7 @@ export class DownloadJournal {
 			settings: this.#options.limits ?? loadLimitsSync(),
 			...(this.#options.timeZone ? {timeZone: this.#options.timeZone} : {}),
 		});
-		const cut = limitPlan(admitted, limit.allowed);
+		const cut = limitPlan(admitted, limit.allowed, busyIds.size > 0 ? undefined : exporting);
 		admitted = cut.plan;
 		if (cut.left.length > 0) {
 			this.journal.release(this.server, this.outDir, cut.left);
@@ -171,41 +170,44 @@ export class DownloadJournal {
 	attach(run: RunHandle): () => void {
 		this.#sink = run.plan.sink;
 		const {state} = run;
-		const listed = new Map(run.plan.files.map(file => [file.fileId, file.sha256]));
 		return run.subscribe((events: readonly EngineEvent[]) => {
-			// The run's state already holds every event of this batch: record the files the batch finished.
+			// The run's state already holds every event of this batch: record the files the batch finished, and the
+			// archive times of the contacts it marked (their files were recorded by an earlier batch).
 			const touched = new Set<string>();
+			const archived: Array<{recordingId: string; archivedAt: string}> = [];
 			for (const event of events) {
 				if (event.type === 'validated' || event.type === 'failed' || event.type === 'skipped') {
 					touched.add(event.fileId);
 				} else if (event.type === 'archived') {
-					for (const fileId of state.byContact.get(event.contactId) ?? []) {
-						touched.add(fileId);
-					}
+					archived.push({recordingId: event.contactId, archivedAt: event.archivedAt});
 				}
 			}
 
 			const items: ItemInput[] = [];
 			for (const fileId of touched) {
 				const view = state.files.get(fileId);
-				const item = view ? this.#itemOfView(view, listed.get(fileId)) : undefined;
+				const item = view ? this.#itemOfView(view) : undefined;
 				if (item) {
 					items.push(item);
 				}
 			}
 
-			if (items.length > 0) {
-				try {
+			try {
+				if (items.length > 0) {
 					this.journal.recordItems(this.runId, items);
-				} catch {
-					// The journal must never stop a download; `finish` records every outcome again.
 				}
+
+				if (archived.length > 0) {
+					this.journal.recordArchived(this.runId, archived);
+				}
+			} catch {
+				// The journal must never stop a download; `finish` records every outcome again.
 			}
 		});
 	}
 
 	/** A finished file's journal item, from its view (nothing for a file still on its way). */
-	#itemOfView(view: FileView, listedSha256: string | undefined): ItemInput | undefined {
+	#itemOfView(view: FileView): ItemInput | undefined {
 		const status: ItemStatus | undefined = view.state === 'valid' ? 'valid' : view.state === 'failed' ? 'failed'
 			: view.state === 'skipped' ? (view.skipReason === 'profile' ? 'skipped-profile' : 'skipped-identical') : undefined;
 		if (!status) {
@@ -213,8 +215,7 @@ export class DownloadJournal {
 		}
 
 		const attempts = view.retries.length + (view.state === 'skipped' ? 0 : 1);
-		this.#attempts.set(view.fileId, attempts);
-		const sha256 = view.sha256 ?? (status === 'skipped-identical' ? listedSha256 : undefined);
+		const {sha256} = view;
 		return {
 			recordingId: view.contactId, fileId: view.fileId, status, path: this.#locate(view.relativePath), attempts,
 			...sha256 ? {sha256} : {}, ...view.size === undefined ? {} : {size: view.size},
@@ -250,13 +251,13 @@ export class DownloadJournal {
 	/** The journal's item for each outcome, made as the journal takes them (a long run's are never all held). */
 	* #outcomeItems(summary: RunSummary): Generator<ItemInput> {
 		for (const outcome of summary.outcomes) {
-			const archivedAt = summary.archivedAt.get(outcome.file.contactId);
+			const {archivedAt} = outcome;
 			yield {
 				recordingId: outcome.file.contactId,
 				fileId: outcome.file.fileId,
 				path: this.#locate(outcome.relativePath ?? outcome.file.relativePath),
 				status: itemStatus(outcome),
-				attempts: this.#attempts.get(outcome.file.fileId) ?? (outcome.state === 'skipped' ? 0 : 1),
+				attempts: outcome.attempts ?? (outcome.state === 'skipped' || outcome.state === 'interrupted' ? 0 : 1),
 				...outcome.size === undefined ? {} : {size: outcome.size},
 				...outcome.sha256 === undefined ? {} : {sha256: outcome.sha256},
 				...outcome.reason === undefined ? {} : {lastError: outcome.reason},
@@ -271,11 +272,7 @@ export class DownloadJournal {
 	 */
 	finish(plan: Plan, summary: RunSummary, result: {manifestPath?: string} = {}): FinishResult {
 		this.#sink ??= plan.sink;
-		const statuses: Partial<Record<ItemStatus, number>> = {};
-		for (const outcome of summary.outcomes) {
-			const status = itemStatus(outcome);
-			statuses[status] = (statuses[status] ?? 0) + 1;
-		}
+		const interrupted = Math.max(0, summary.outcomes.length - summary.valid - summary.skipped - summary.failed);
 
 		const limited = this.#limited;
 		const outcomes = this.#outcomeItems(summary);
@@ -297,11 +294,11 @@ export class DownloadJournal {
 			files: plan.files.length,
 			valid: summary.valid,
 			skipped: summary.skipped,
-			skippedByProfile: statuses['skipped-profile'] ?? 0,
+			skippedByProfile: summary.skippedByProfile,
 			failed: summary.failed,
-			interrupted: statuses['interrupted'] ?? 0,
+			interrupted,
 			recycled: plan.recycled,
-			archived: summary.archivedAt.size,
+			archived: summary.archived,
 			archiveFailures: summary.archiveFailures.size,
 			limited: this.#limited.length,
 			busy: this.#busy.length,

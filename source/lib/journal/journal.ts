@@ -508,6 +508,17 @@ export class Journal {
 		}));
 	}
 
+	/** Sets the archive time of the items a run recorded for these recordings, in one transaction. */
+	recordArchived(runId: number, marks: Iterable<{recordingId: string; archivedAt: string}>): void {
+		this.#guard(() => this.#immediate(() => {
+			const server = this.#runServer(runId);
+			for (const mark of marks) {
+				// By server and recording first: the index that finds a recording's few items among every run's.
+				this.#run('UPDATE items SET archived_at = ? WHERE server = ? AND recording_id = ? AND run_id = ?', mark.archivedAt, server, mark.recordingId, runId);
+			}
+		}));
+	}
+
 	/** Records how a run ended; drops its reservation and its claims. */
 	finishRun(runId: number, result: FinishRunInput): void {
 		this.#guard(() => this.#immediate(() => {

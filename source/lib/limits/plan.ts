@@ -5,30 +5,36 @@
  */
 import type {Channel} from '../api/wire.js';
 import type {Plan, PlannedFile} from '../engine/plan.js';
+import {filterList} from '../runtime/spool.js';
 
-/** The plan with only the contacts `keepContact` accepts and, of theirs, the files `keepFile` accepts. */
-export function narrowPlan(plan: Plan, keepContact: (contactId: string) => boolean, keepFile: (file: PlannedFile) => boolean = () => true): Plan {
-	const contacts = plan.contacts.filter(contact => keepContact(contact.id));
-	const files = plan.files.filter(file => keepContact(file.contactId) && keepFile(file));
+/**
+ * The plan with only the contacts `keepContact` accepts and, of theirs, the files `keepFile` accepts. A plan held
+ * in arrays stays so (the app's); a download's spooled plan is filtered as it is read.
+ */
+export function narrowPlan<P extends Plan>(plan: P, keepContact: (contactId: string) => boolean, keepFile: (file: PlannedFile) => boolean = () => true): P {
+	const contacts = filterList(plan.contacts, contact => keepContact(contact.id));
+	const files = filterList(plan.files, file => keepContact(file.contactId) && keepFile(file));
 	const byCampaign: Record<string, number> = {};
 	const byChannel: Partial<Record<Channel, number>> = {};
+	let recycled = 0;
 	for (const contact of contacts) {
 		byCampaign[contact.campaignName] = (byCampaign[contact.campaignName] ?? 0) + 1;
 		byChannel[contact.channel] = (byChannel[contact.channel] ?? 0) + 1;
+		recycled += contact.recycled ? 1 : 0;
 	}
 
-	return {
-		...plan,
-		contacts,
-		files,
-		recycled: contacts.filter(contact => contact.recycled).length,
-		bytes: files.reduce((sum, file) => sum + (file.size ?? 0), 0),
-		downloadBytes: files.reduce((sum, file) => sum + (file.action === 'download' ? file.size ?? 0 : 0), 0),
-		unknownSizes: files.filter(file => file.size === undefined).length,
-		byCampaign,
-		byChannel,
-		identical: files.filter(file => file.action === 'skip').length,
-	};
+	let bytes = 0;
+	let downloadBytes = 0;
+	let unknownSizes = 0;
+	let identical = 0;
+	for (const file of files) {
+		bytes += file.size ?? 0;
+		downloadBytes += file.action === 'download' ? file.size ?? 0 : 0;
+		unknownSizes += file.size === undefined ? 1 : 0;
+		identical += file.action === 'skip' ? 1 : 0;
+	}
+
+	return {...plan, contacts, files, recycled, bytes, downloadBytes, unknownSizes, byCampaign, byChannel, identical};
 }
 
 /**
@@ -50,10 +56,10 @@ export function contactsToExport(plan: Plan): string[] {
 
 /**
  * The plan cut to the first `allowed` contacts that would export (in plan order); contacts that export nothing
- * stay. Returns the contact IDs left out, for the journal ('limited') and the message.
+ * stay. Returns the contact IDs left out, for the journal ('limited') and the message. `exporting`: the plan's own
+ * `contactsToExport`, when the caller has it already.
  */
-export function limitPlan(plan: Plan, allowed: number): {plan: Plan; left: string[]} {
-	const exporting = contactsToExport(plan);
+export function limitPlan<P extends Plan>(plan: P, allowed: number, exporting = contactsToExport(plan)): {plan: P; left: string[]} {
 	if (exporting.length <= allowed) {
 		return {plan, left: []};
 	}

@@ -7,18 +7,18 @@
 import path from 'node:path';
 import {contactBatches} from '../catalogue/listing.js';
 import {type Plan, type PlannedContact, type PlannedFile, type PlanOptions, type PlanPage, Planner, type PlanTotals, slimContact} from '../engine/plan.js';
-import {DownloadRun, type RunSummary} from '../engine/run.js';
+import {DownloadRun, type FileOutcome, type RunSummary} from '../engine/run.js';
 import type {MarkArchived} from '../engine/archiver.js';
 import {CcdlError, exitCodes, UsageError} from '../errors.js';
 import {phrased} from '../i18n/index.js';
-import {ContactColumnsSpool} from '../export/contact-spool.js';
-import {contactColumns, plannedColumns, type RunRows, runRows, withRows, writeManifest} from '../export/manifest.js';
+import {type ContactColumns, contactColumns, plannedColumns, type RunRows, runRows, withRows, writeManifest} from '../export/manifest.js';
 import {type Admission, DownloadJournal, type RunFilter} from '../journal/download.js';
 import {type Journal, openJournal, type RunOutcome} from '../journal/journal.js';
 import type {LimitSettings} from '../limits/limits.js';
 import {parseTemplate} from '../naming/index.js';
 import {loginCompany, prepareProfiles, type PreparedProfiles, type RunProfiles, runProfiles} from '../profiles/run-profiles.js';
 import {boundHeapGrowth} from '../runtime/memory.js';
+import {filterList, RecordSpool, type SpooledRef} from '../runtime/spool.js';
 import {modeWants} from '../searches/mode.js';
 import {dataDir} from '../settings/paths.js';
 import {LocalSink} from '../sinks/local/local-sink.js';
@@ -188,40 +188,49 @@ export async function planToShow(source: Source, request: RunRequest, options: L
 }
 
 /**
- * The plan a download runs, planned while the listing arrives. Of each contact it keeps only what the run needs
- * (`slimContact`, ~10 % of a listed contact); the manifest's columns go to a spool on disk as each page is planned,
- * so a long run's memory does not grow by ~2 kB for every contact listed. The run closes the plan's spool with its
- * sink (`closePlan`).
+ * The plan a download runs, planned while the listing arrives, and kept on disk: its contacts (only what the run
+ * needs of each, `slimContact`), their manifest columns and its files go to spools as each page is planned, and are
+ * read back in order as the run needs them. A download of 20,000 contacts held ~2 kB per contact and per file for
+ * its whole length (issues 12 and 16); now what it holds does not grow with the plan. The run closes the spools
+ * with its sink (`closePlan`).
  */
 export async function planForRun(source: Source, request: RunRequest, options: ListingPlanOptions = {}): Promise<Plan> {
-	const spool = ContactColumnsSpool.open();
-	const contacts: PlannedContact[] = [];
-	const files: PlannedFile[] = [];
+	const columns = RecordSpool.open<ContactColumns>('columns');
+	const contacts = RecordSpool.open<PlannedContact>('contacts');
+	// A file refers to its contact's record: a contact's files are read one after another, and share it.
+	const files = RecordSpool.open<Omit<PlannedFile, 'contact'> & {contactAt: SpooledRef}>('files');
+	const spools = [columns, contacts, files];
 	try {
 		const totals = await planListing(source, request, page => {
-			const slim = new Map<string, PlannedContact>();
+			const places = new Map<string, SpooledRef>();
 			for (const contact of page.contacts) {
-				const planned = slimContact(contact, spool.put(contactColumns(contact, request.timeZone)));
-				slim.set(contact.id, planned);
-				contacts.push(planned);
+				places.set(contact.id, contacts.put(slimContact(contact, columns.put(contactColumns(contact, request.timeZone)))));
 			}
 
-			for (const file of page.files) {
-				files.push({...file, contact: slim.get(file.contactId)!});
+			for (const {contact: _contact, ...file} of page.files) {
+				files.put({...file, contactAt: places.get(file.contactId)!});
 			}
 
-			boundHeapGrowth(files.length);
+			boundHeapGrowth(files.count);
 		}, options);
-		return {...totals, contacts, files, spool};
+		const planned = files.list(({contactAt, ...file}): PlannedFile => ({...file, contact: contacts.read(contactAt)}));
+		return {...totals, contacts: contacts.list(), files: planned, spool: columns, spools};
 	} catch (error) {
-		spool.close();
+		for (const spool of spools) {
+			spool.close();
+		}
+
 		throw error;
 	}
 }
 
-/** Ends what a plan holds open: its destination's connection and its spool. */
-export async function closePlan(plan: Pick<Plan, 'sink' | 'spool'>): Promise<void> {
+/** Ends what a plan holds open: its destination's connection and its spools. */
+export async function closePlan(plan: Pick<Plan, 'sink' | 'spool' | 'spools'>): Promise<void> {
 	plan.spool?.close();
+	for (const spool of plan.spools ?? []) {
+		spool.close();
+	}
+
 	await plan.sink.close().catch(() => undefined);
 }
 
@@ -282,6 +291,11 @@ export interface StartOptions {
 	now?: () => Date;
 	/** Milliseconds between progress batches. */
 	eventIntervalMs?: number;
+	/**
+	 * Whether the run's state keeps a view of every finished file (a screen showing them all), or only of the files in
+	 * flight and those that failed (headless: memory that does not grow with the run). @default true
+	 */
+	keepFinished?: boolean;
 }
 
 function journalMark(now: () => Date): MarkArchived {
@@ -304,21 +318,14 @@ async function deleteExported(source: Source, plan: Plan, summary: RunSummary, r
 	}
 
 	recorder.checkpoint(summary);
-	const byContact = new Map<string, typeof summary.outcomes>();
-	for (const outcome of summary.outcomes) {
-		const list = byContact.get(outcome.file.contactId) ?? [];
-		list.push(outcome);
-		byContact.set(outcome.file.contactId, list);
-	}
-
 	const deletions: Deletion[] = [];
-	for (const contact of plan.contacts) {
-		const outcomes = byContact.get(contact.id);
-		if (!outcomes || contact.recycled || !contact.media) {
+	for (const outcomes of byContact(summary.outcomes)) {
+		const {contact} = outcomes[0]!.file;
+		if (contact.recycled || !contact.media) {
 			continue;
 		}
 
-		const safe = (outcome: (typeof outcomes)[number]) => outcome.state === 'valid' || (outcome.state === 'skipped' && outcome.skipReason === 'identical');
+		const safe = (outcome: FileOutcome) => outcome.state === 'valid' || (outcome.state === 'skipped' && outcome.skipReason === 'identical');
 		const recording = outcomes.find(outcome => outcome.file.kind === 'recording');
 		const transcriptWanted = request.transcripts !== 'none';
 		const transcript = outcomes.find(outcome => outcome.file.kind === 'transcript');
@@ -348,6 +355,26 @@ async function deleteExported(source: Source, plan: Plan, summary: RunSummary, r
 
 	recorder.recordDeletions(deletions);
 	return deletions;
+}
+
+/**
+ * The outcomes of each contact together. A contact's files are next to each other in the plan, and outcomes come in
+ * the plan's order; a contact met again later (a plan made otherwise) is a group of its own.
+ */
+function * byContact(outcomes: Iterable<FileOutcome>): Generator<FileOutcome[]> {
+	let group: FileOutcome[] = [];
+	for (const outcome of outcomes) {
+		if (group.length > 0 && group[0]!.file.contactId !== outcome.file.contactId) {
+			yield group;
+			group = [];
+		}
+
+		group.push(outcome);
+	}
+
+	if (group.length > 0) {
+		yield group;
+	}
 }
 
 async function saveManifest(plan: Plan, rows: RunRows, request: RunRequest, runId: number): Promise<Pick<RunResult, 'manifest' | 'manifestError'>> {
@@ -404,7 +431,7 @@ export async function startRun(source: Source, plan: Plan, request: RunRequest, 
 
 	const admitted = admission.plan;
 	// Watched before anyone else subscribes: the one state every screen and reporter reads.
-	const run = watchRun(engine);
+	const run = watchRun(engine, {keepFinished: options.keepFinished ?? true});
 	const result = (async (): Promise<RunResult> => {
 		const detach = recorder.attach(run);
 		let summary: RunSummary;
@@ -412,6 +439,7 @@ export async function startRun(source: Source, plan: Plan, request: RunRequest, 
 			summary = await engine.start();
 		} catch (error) {
 			detach();
+			engine.close();
 			await closePlan(admitted);
 			recorder.fail(error, engine.signal.aborted ? 'interrupted' : 'failed');
 			throw error;
@@ -421,7 +449,7 @@ export async function startRun(source: Source, plan: Plan, request: RunRequest, 
 		const deletions = request.deleteAfter ? await deleteExported(source, admitted, summary, request, recorder, now) : [];
 		const limited = new Set(admission.limited);
 		const extra = {
-			limited: plan.contacts.filter(contact => limited.has(contact.id)),
+			limited: filterList(plan.contacts, contact => limited.has(contact.id)),
 			timeZone: request.timeZone,
 			deleted: new Map(deletions.map(deletion => [deletion.contactId, deletion.status === 'deleted' ? deletion.at! : deletion.status === 'would-delete' ? 'would delete (dry run)' : ''])),
 		};
@@ -429,16 +457,28 @@ export async function startRun(source: Source, plan: Plan, request: RunRequest, 
 		// Files an earlier, killed run left without manifest rows (the journal has them) are described again.
 		let byId: Map<string, PlannedContact> | undefined;
 		const contactOf = (contactId: string) => {
-			byId ??= new Map(plan.contacts.map(contact => [contact.id, contact]));
+			if (!byId) {
+				byId = new Map();
+				for (const contact of plan.contacts) {
+					byId.set(contact.id, contact);
+				}
+			}
+
 			const contact = byId.get(contactId);
 			return contact ? {columns: plannedColumns(contact, request.timeZone, plan.spool), archivedAt: contact.archivedAt} : undefined;
 		};
 
 		const recovered = await rowsFromJournal(recorder.journal, source.baseUrl, admitted.sink, rows.keys(), contactOf).catch(() => []);
 		const saved = await saveManifest(admitted, withRows(rows, recovered), request, recorder.runId);
-		// A remote sink holds a connection open; the run is over for it.
-		await closePlan(admitted);
-		const finish = recorder.finish(admitted, summary, saved.manifest ? {manifestPath: saved.manifest.csv} : {});
+		let finish;
+		try {
+			finish = recorder.finish(admitted, summary, saved.manifest ? {manifestPath: saved.manifest.csv} : {});
+		} finally {
+			// The outcomes and the plan's spools have been read for the last time; a remote sink holds a connection open.
+			engine.close();
+			await closePlan(admitted);
+		}
+
 		const fatal = summary.fatal;
 		const exitCode = fatal ? (fatal instanceof CcdlError ? fatal.exitCode : exitCodes.server)
 			: summary.interrupted ? exitCodes.interrupted

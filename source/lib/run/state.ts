@@ -3,6 +3,11 @@
  * journal recorder and the progress reporters all apply events with `applyEvent`, so they cannot disagree. A file's
  * view is never changed in place: applying an event gives a new view of that one file (the others are shared), so a
  * batch costs what it carries, not the number of files.
+ *
+ * A screen keeps every file's view (its table shows them all). A headless run does not (`keepFinished: false`): it
+ * has views only of the files in flight and of those that failed, made as the engine takes each file up ('queued')
+ * and dropped once every listener has heard the batch that finished it, so a long run's state does not grow with
+ * it (issue 16, item 8).
  */
 import type {EngineEvent, FileState, RunListener, SkipReason} from '../engine/events.js';
 import type {Plan} from '../engine/plan.js';
@@ -39,7 +44,10 @@ export interface FileView {
 }
 
 export interface RunState {
-	/** Every file by ID; entries are replaced, never mutated. */
+	/**
+	 * Every file by ID (without `keepFinished`: those in flight, and those that failed); entries are replaced, never
+	 * mutated.
+	 */
 	readonly files: Map<string, FileView>;
 	/** File IDs by contact, for archive events. */
 	readonly byContact: ReadonlyMap<string, readonly string[]>;
@@ -50,13 +58,15 @@ export interface RunState {
 	readonly archiveFailures: Map<string, string>;
 	finished: boolean;
 	interrupted: boolean;
+	/** Whether views of finished files stay (a screen), or go once heard (headless): `watchRun`'s option. */
+	readonly keepFinished: boolean;
 }
 
-/** Every file of the plan, queued. */
-export function initialRunState(plan: Pick<Plan, 'files'>): RunState {
+/** Every file of the plan, queued; without `keepFinished`, none yet (views come as the engine takes files up). */
+export function initialRunState(plan: Pick<Plan, 'files'>, keepFinished = true): RunState {
 	const files = new Map<string, FileView>();
 	const byContact = new Map<string, string[]>();
-	for (const file of plan.files) {
+	for (const file of keepFinished ? plan.files : []) {
 		files.set(file.fileId, {
 			fileId: file.fileId, contactId: file.contactId, channel: file.channel, relativePath: file.relativePath, state: 'queued', bytes: 0,
 			retries: [], ...(file.size === undefined ? {} : {size: file.size}),
@@ -69,7 +79,7 @@ export function initialRunState(plan: Pick<Plan, 'files'>): RunState {
 		}
 	}
 
-	return {files, byContact, failed: [], failedIds: new Set(), archivedAt: new Map(), archiveFailures: new Map(), finished: false, interrupted: false};
+	return {files, byContact, failed: [], failedIds: new Set(), archivedAt: new Map(), archiveFailures: new Map(), finished: false, interrupted: false, keepFinished};
 }
 
 /** One file's next view after `event` (an event about this file). Pure. */
@@ -99,7 +109,10 @@ export function applyFileEvent(file: FileView, event: EngineEvent): FileView {
 		}
 
 		case 'skipped': {
-			return {...file, state: 'skipped', skipReason: event.reason, ...(event.path ? {relativePath: event.path} : {}), ...(file.size === undefined ? {} : {bytes: file.size})};
+			return {
+				...file, state: 'skipped', skipReason: event.reason, ...(event.path ? {relativePath: event.path} : {}), ...(event.sha256 ? {sha256: event.sha256} : {}),
+				...(file.size === undefined ? {} : {bytes: file.size}),
+			};
 		}
 
 		case 'failed': {
@@ -138,6 +151,11 @@ export function applyEvent(state: RunState, event: EngineEvent): Array<[FileView
 
 	switch (event.type) {
 		case 'archived': {
+			if (!state.keepFinished) {
+				// Its files' views are gone; the journal and the outcome log have the time.
+				break;
+			}
+
 			state.archivedAt.set(event.contactId, event.archivedAt);
 			for (const fileId of state.byContact.get(event.contactId) ?? []) {
 				replace(fileId, file => ({...file, archivedAt: event.archivedAt}));
@@ -164,6 +182,13 @@ export function applyEvent(state: RunState, event: EngineEvent): Array<[FileView
 		}
 
 		case 'queued': {
+			if (!state.files.has(event.fileId)) {
+				state.files.set(event.fileId, {
+					fileId: event.fileId, contactId: event.contactId, channel: event.channel, relativePath: event.path, state: 'queued', bytes: 0, retries: [],
+					...(event.size === undefined ? {} : {size: event.size}),
+				});
+			}
+
 			break;
 		}
 
@@ -187,11 +212,14 @@ export interface RunHandle extends RunEvents {
 }
 
 /** The state of a run as its files are now (for a watcher that starts after the run did). */
-function stateNow(run: RunEvents): RunState {
-	const state = initialRunState(run.plan);
+function stateNow(run: RunEvents, keepFinished: boolean): RunState {
+	const state = initialRunState(run.plan, keepFinished);
 	for (const file of run.files()) {
-		const view = state.files.get(file.fileId);
-		if (view && (file.state !== view.state || file.bytes !== view.bytes)) {
+		const known = state.files.get(file.fileId);
+		const view: FileView = known ?? {
+			fileId: file.fileId, contactId: file.contactId, channel: file.channel, relativePath: file.relativePath, state: 'queued', bytes: 0, retries: [],
+		};
+		if (!known || file.state !== view.state || file.bytes !== view.bytes) {
 			state.files.set(file.fileId, {
 				...view, state: file.state, bytes: file.bytes, relativePath: file.relativePath,
 				...(file.size === undefined ? {} : {size: file.size}), ...(file.sha256 ? {sha256: file.sha256} : {}), ...(file.reason ? {reason: file.reason} : {}),
@@ -208,18 +236,32 @@ function stateNow(run: RunEvents): RunState {
 
 /**
  * Wraps a run so its state is derived once, by the first subscriber, before any other listener hears a batch: a
- * screen that subscribes late still finds every file as it is.
+ * screen that subscribes late still finds every file as it is. Without `keepFinished`, the views of files a batch
+ * finished (valid or skipped) are dropped once every listener has heard it.
  */
-export function watchRun(run: RunEvents): RunHandle {
-	const state = stateNow(run);
+export function watchRun(run: RunEvents, options: {keepFinished?: boolean} = {}): RunHandle {
+	const keepFinished = options.keepFinished ?? true;
+	const state = stateNow(run, keepFinished);
 	const listeners = new Set<RunListener>();
 	const unsubscribe = run.subscribe((events, snapshot) => {
+		const done: string[] = [];
 		for (const event of events) {
-			applyEvent(state, event);
+			for (const [, after] of applyEvent(state, event)) {
+				if (!keepFinished && (after.state === 'valid' || after.state === 'skipped')) {
+					done.push(after.fileId);
+				}
+			}
 		}
 
 		for (const listener of listeners) {
 			listener(events, snapshot);
+		}
+
+		for (const fileId of done) {
+			const view = state.files.get(fileId);
+			if (view && (view.state === 'valid' || view.state === 'skipped')) {
+				state.files.delete(fileId);
+			}
 		}
 	});
 	return {

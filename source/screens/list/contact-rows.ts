@@ -38,7 +38,7 @@ export function contactRows(plan: Plan): ContactRow[] {
 		}
 	}
 
-	return plan.contacts.map(contact => {
+	return Array.from(plan.contacts, contact => {
 		const files = byContact.get(contact.id) ?? [];
 		let main: PlannedFile | undefined;
 		let screenshots = 0;

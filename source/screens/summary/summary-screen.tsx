@@ -76,8 +76,9 @@ export function SummaryScreen(props: SummaryScreenProps) {
 	const {t, number} = useI18n();
 	const theme = useTheme();
 	const {width, lines} = useScreenSize(height);
-	const failures = useMemo(() => summary.outcomes.filter(outcome => outcome.state === 'failed'), [summary]);
-	const notDone = useMemo(() => summary.outcomes.filter(outcome => outcome.state === 'interrupted').length, [summary]);
+	const failures = summary.failures;
+	// Files the run never finished (the outcome log is closed by now: counted, not read).
+	const notDone = Math.max(0, summary.outcomes.length - summary.valid - summary.skipped - summary.failed);
 	const columns = useMemo<Array<Column<FileOutcome>>>(() => [
 		{key: 'id', title: t('col.id'), minWidth: 6, maxWidth: 10, pinned: true, value: outcome => outcome.file.contactId},
 		{key: 'file', title: t('summary.col.file'), minWidth: 16, maxWidth: 32, priority: 1, value: outcome => outcome.file.relativePath},
@@ -91,7 +92,7 @@ export function SummaryScreen(props: SummaryScreenProps) {
 		summary.archiveFailures.size > 0 ? t('summary.archive-failures', {count: number(summary.archiveFailures.size)}) : '',
 		plan.recycled > 0 ? t('summary.recycled', {count: number(plan.recycled)}) : '',
 	].filter(Boolean).map(text => visible(text));
-	const notes = archivedByJournal && summary.archivedAt.size > 0 ? [t('summary.archived.journal', {count: number(summary.archivedAt.size)})] : [];
+	const notes = archivedByJournal && summary.archived > 0 ? [t('summary.archived.journal', {count: number(summary.archived)})] : [];
 	const title = summary.fatal
 		? t('summary.fatal', {message: summary.fatal.message})
 		: summary.interrupted ? t('summary.interrupted') : t('summary.done');
