@@ -7,7 +7,7 @@
  * behind however the process ends, kill -9 included. If the disk refuses a write, the records not yet written stay
  * in memory instead: the spool costs memory then, never a record.
  */
-import {closeSync, mkdtempSync, openSync, readSync, rmdirSync, rmSync, unlinkSync, writeSync} from 'node:fs';
+import {closeSync, mkdtempSync, openSync, readSync, rmdirSync, rmSync, unlinkSync, writevSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 
@@ -146,30 +146,39 @@ export class RecordSpool<T> {
 		return this.#window.subarray(ref.offset - this.#windowAt, end - this.#windowAt);
 	}
 
-	/** Every record put so far, in order, read a chunk at a time. */
+	/** Every record put so far, in order, read a chunk at a time into one buffer. */
 	* scan(): Generator<T> {
 		this.#open();
 		this.#flush();
 		const end = this.#inFile;
-		const chunk = Buffer.allocUnsafe(chunkBytes);
-		let carry: Buffer | undefined;
+		let buffer = Buffer.allocUnsafeSlow(Math.min(chunkBytes, Math.max(end, 1)));
+		// Bytes of `buffer` holding the start of a record not yet complete.
+		let held = 0;
 		for (let position = 0; position < end;) {
 			this.#open();
-			const count = readSync(this.#fd!, chunk, 0, Math.min(chunkBytes, end - position), position);
+			if (held === buffer.length) {
+				// A record longer than the buffer: a bigger one.
+				const bigger = Buffer.allocUnsafeSlow(buffer.length * 2);
+				buffer.copy(bigger, 0, 0, held);
+				buffer = bigger;
+			}
+
+			const count = readSync(this.#fd!, buffer, held, Math.min(buffer.length - held, end - position), position);
 			if (count === 0) {
 				throw new Error(`${this.#name} spool: ${end} bytes expected, the file ended at ${position}`);
 			}
 
 			position += count;
-			const bytes: Buffer = carry ? Buffer.concat([carry, chunk.subarray(0, count)]) : chunk.subarray(0, count);
+			const filled = held + count;
 			let start = 0;
-			for (let newline = bytes.indexOf(10, start); newline !== -1; newline = bytes.indexOf(10, start)) {
-				yield JSON.parse(bytes.toString('utf8', start, newline)) as T;
+			for (let newline = buffer.indexOf(10, start); newline !== -1 && newline < filled; newline = buffer.indexOf(10, start)) {
+				yield JSON.parse(buffer.toString('utf8', start, newline)) as T;
 				start = newline + 1;
 			}
 
-			// A record longer than what is left of the chunk continues in the next one (copied: the chunk is reused).
-			carry = start < bytes.length ? Buffer.from(bytes.subarray(start)) : undefined;
+			// The start of a record that continues in the next read moves to the front.
+			buffer.copy(buffer, 0, start, filled);
+			held = filled - start;
 		}
 
 		for (const bytes of this.#kept.values()) {
@@ -223,14 +232,18 @@ export class RecordSpool<T> {
 		this.#pending = [];
 		this.#pendingBytes = 0;
 		if (this.#writable) {
-			const buffer = Buffer.concat(pending);
+			// Written as they are, not joined first: a fresh 256 kB buffer per write fragments the C heap.
+			const total = pending.reduce((sum, bytes) => sum + bytes.length, 0);
 			try {
 				let done = 0;
-				while (done < buffer.length) {
-					done += writeSync(this.#fd!, buffer, done, buffer.length - done, this.#inFile + done);
+				let rest = pending;
+				while (done < total) {
+					const count = writevSync(this.#fd!, rest, this.#inFile + done);
+					done += count;
+					rest = count > 0 ? remainder(rest, count) : rest;
 				}
 
-				this.#inFile += buffer.length;
+				this.#inFile += total;
 				return;
 			} catch {
 				// A full or failing $TMPDIR: from here on the records stay in memory. Bytes of this chunk that did reach
@@ -246,6 +259,23 @@ export class RecordSpool<T> {
 			offset += bytes.length;
 		}
 	}
+}
+
+/** `buffers` without their first `count` bytes. */
+function remainder(buffers: readonly Buffer[], count: number): Buffer[] {
+	let skip = count;
+	let index = 0;
+	while (index < buffers.length && skip >= buffers[index]!.length) {
+		skip -= buffers[index]!.length;
+		index++;
+	}
+
+	const rest = buffers.slice(index);
+	if (skip > 0 && rest.length > 0) {
+		rest[0] = rest[0]!.subarray(skip);
+	}
+
+	return rest;
 }
 
 /** The items of `list` that `keep` accepts: an array stays an array; a spool's list is filtered as it is read. */
