@@ -4,6 +4,7 @@
  * the daily limit cutting the plan and saying how many it can still take, and claims keeping a second run off the
  * recordings the first is downloading into the same folder.
  */
+import {readFile} from 'node:fs/promises';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {DownloadJournal, type RunFilter} from '../../source/lib/journal/download.js';
@@ -117,5 +118,41 @@ describe('DownloadJournal in a download', () => {
 		expect(third.admit(plan).busy).toEqual([]);
 		first.journal.close();
 		other.close();
+	});
+	// Last: it marks every contact of the demo server archived.
+	it('a headless run forgets each finished file, and the journal and the manifest still have every one with its archive time', async () => {
+		const folder = await tempDir('ccdl-dl-');
+		const outDir = path.join(folder, 'calls');
+		const journal = openJournal({file: path.join(folder, 'journal.db')});
+		const {client, plan, request} = await planFor(outDir);
+		const started = await startRun(client, plan, {...request, company: 'demo'}, {journal, limits: {preset: 'none'}, eventIntervalMs: 5, keepFinished: false});
+		// What the run's state holds at any moment: the files in flight (and failed ones), never the whole plan.
+		let most = 0;
+		started.run.subscribe(() => {
+			most = Math.max(most, started.run.state.files.size);
+		});
+		const result = await started.result;
+		expect(result.exitCode).toBe(0);
+		const {summary} = result;
+		expect(summary.valid).toBeGreaterThan(40);
+		expect(most).toBeGreaterThan(0);
+		expect(most).toBeLessThan(summary.valid / 2);
+		expect(started.run.state.files.size).toBe(0);
+		const items = journal.items(result.runId).filter(item => item.status === 'valid');
+		expect(items).toHaveLength(summary.valid);
+		for (const item of items) {
+			expect(item.archivedAt, item.fileId).toMatch(/^\d{4}-\d\d-\d\dT/);
+		}
+
+		const rows = (await readFile(path.join(outDir, 'manifest.jsonl'), 'utf8')).trim().split('\n').map(line => JSON.parse(line) as {status: string; archivedAt: string; sha256: string; file: string});
+		const valid = rows.filter(row => row.status === 'valid');
+		expect(valid).toHaveLength(summary.valid);
+		expect(summary.archived).toBe(new Set(items.map(item => item.recordingId)).size);
+		for (const row of valid) {
+			expect(row.archivedAt, row.file).toMatch(/^\d{4}-\d\d-\d\dT/);
+			expect(await sha256File(path.join(outDir, ...row.file.split('/')))).toBe(row.sha256);
+		}
+
+		journal.close();
 	});
 });

@@ -57,8 +57,11 @@ export function slimContact(contact: Contact, spooled?: SpooledRef): PlannedCont
 
 export interface PlannedFile<C extends PlannedContact = PlannedContact> extends RemoteFile {
 	contact: C;
-	/** How many files of its contact the plan holds (all of them are valid before the contact is marked archived). */
-	contactFiles: number;
+	/**
+	 * How many files of its contact the plan holds (all of them are valid before the contact is marked archived), as
+	 * the planner found; a plan put together otherwise is counted by the run.
+	 */
+	contactFiles?: number;
 	/** '/'-separated, relative to the destination. */
 	relativePath: string;
 	/** Where the file is staged locally while it downloads (for a local folder: its final path). */

@@ -319,7 +319,7 @@ export class DownloadRun implements RunEvents {
 		const settleContact = (file: PlannedFile, index: number, ok: boolean) => {
 			let contact = open.get(file.contactId);
 			if (!contact) {
-				contact = {left: file.contactFiles, failed: false, indices: []};
+				contact = {left: file.contactFiles ?? this.#countFiles(file.contactId), failed: false, indices: []};
 				open.set(file.contactId, contact);
 			}
 
@@ -488,6 +488,23 @@ export class DownloadRun implements RunEvents {
 			...(fatal ? {fatal} : {}),
 			...(partialsRemoved > 0 ? {partialsRemoved} : {}),
 		};
+	}
+
+	#counted: Map<string, number> | undefined;
+
+	/**
+	 * Files of a contact in a plan that does not say (`contactFiles` is the planner's; a plan put together otherwise
+	 * is counted once, whole).
+	 */
+	#countFiles(contactId: string): number {
+		if (!this.#counted) {
+			this.#counted = new Map();
+			for (const file of this.plan.files) {
+				this.#counted.set(file.contactId, (this.#counted.get(file.contactId) ?? 0) + 1);
+			}
+		}
+
+		return this.#counted.get(contactId) ?? 1;
 	}
 
 	/**
