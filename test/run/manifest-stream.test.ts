@@ -87,4 +87,17 @@ describe('writing the manifest row by row', () => {
 		expect(written[0]!.calledNumber).toBe('=HYPERLINK("x")');
 		expect(await readdir(out)).toEqual(['manifest.csv', 'manifest.jsonl']);
 	});
+
+	it('reads the earlier manifest as it streams: CRLF line ends, blank lines, a damaged line, a row longer than a read', async () => {
+		const out = await mkdtemp(path.join(dir, 'out-'));
+		const long = row('c1', 'a/one.mp3', 'valid', {subject: 'ő'.repeat(200_000)});
+		const lines = [JSON.stringify(long), '', JSON.stringify(row('c2', 'a/two.mp3', 'valid')), '{"cut short', JSON.stringify(row('c3', '', 'metadata'))];
+		await writeFile(path.join(out, 'manifest.jsonl'), `${lines.join('\r\n')}\r\n`);
+		const now = [row('c4', 'a/four.mp3', 'valid')];
+		const result = await writeManifest(new LocalSink(out), {rows: () => now.values(), keys: () => now.values()});
+		expect(result.damaged).toBe(1);
+		const written = [...manifestLines(await readFile(path.join(out, 'manifest.jsonl'), 'utf8'))];
+		expect(written.map(item => `${item.contactId} ${item.file} ${item.status}`)).toEqual(['c1 a/one.mp3 valid', 'c2 a/two.mp3 valid', 'c3  metadata', 'c4 a/four.mp3 valid']);
+		expect(written[0]!.subject).toBe(long.subject);
+	});
 });

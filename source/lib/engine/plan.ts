@@ -13,6 +13,7 @@ import {
 import type {Sink} from '../sinks/sink.js';
 import type {Channel, Contact} from '../sources/model.js';
 import type {ContactColumns} from '../export/manifest.js';
+import {linesOf} from '../sinks/lines.js';
 import type {ItemList, RecordSpool, SpooledRef} from '../runtime/spool.js';
 
 export interface PlanOptions {
@@ -227,15 +228,21 @@ class DestinationIndex {
 /** Who each file at the destination belongs to, by the destination's manifest (folded path → contact and kind). */
 async function manifestOwners(sink: Sink): Promise<Map<string, {contactId: string; kind: string}>> {
 	const owners = new Map<string, {contactId: string; kind: string}>();
-	const text = await sink.readText('manifest.jsonl').catch(() => undefined);
-	for (const line of text?.split('\n') ?? []) {
-		try {
-			const row = JSON.parse(line) as {file?: unknown; contactId?: unknown; fileKind?: unknown; status?: unknown};
-			if (typeof row.file === 'string' && row.file && typeof row.contactId === 'string' && typeof row.fileKind === 'string'
+	try {
+		// Read as it streams: a folder's manifest grows with every run into it.
+		for await (const line of linesOf(sink, 'manifest.jsonl')) {
+			let row: {file?: unknown; contactId?: unknown; fileKind?: unknown; status?: unknown} | undefined;
+			try {
+				row = JSON.parse(line) as typeof row;
+			} catch {}
+
+			if (row && typeof row.file === 'string' && row.file && typeof row.contactId === 'string' && typeof row.fileKind === 'string'
 				&& (row.status === 'valid' || row.status === 'skipped-identical')) {
 				owners.set(row.file.replace(/\.age$/, '').normalize('NFC').toLowerCase(), {contactId: row.contactId, kind: row.fileKind});
 			}
-		} catch {}
+		}
+	} catch {
+		// An unreadable manifest owns nothing here; writing this run's manifest says what is wrong with it.
 	}
 
 	return owners;

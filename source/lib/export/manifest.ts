@@ -10,7 +10,8 @@ import type {FileOutcome, RunSummary} from '../engine/run.js';
 import type {Sink} from '../sinks/sink.js';
 import type {Contact} from '../sources/model.js';
 import {FingerprintSet} from '../text/fingerprint-set.js';
-import type {RecordSpool} from '../runtime/spool.js';
+import {RecordSpool} from '../runtime/spool.js';
+import {linesOf} from '../sinks/lines.js';
 
 export const manifestCsvName = 'manifest.csv';
 export const manifestJsonName = 'manifest.jsonl';
@@ -377,6 +378,40 @@ function isRow(value: unknown): value is ManifestRow {
 		});
 }
 
+/** A manifest line's row, or undefined for a line that is not one (counted by `onDamaged`; blank lines are not). */
+function rowOfLine(line: string, onDamaged?: () => void): ManifestRow | undefined {
+	if (!line.trim()) {
+		return undefined;
+	}
+
+	let row: unknown;
+	try {
+		row = JSON.parse(line);
+	} catch {}
+
+	if (isRow(row)) {
+		return row;
+	}
+
+	onDamaged?.();
+	return undefined;
+}
+
+/**
+ * The rows of the destination's manifest.jsonl as they are read, never its whole text: a folder that a cron job
+ * downloads into every day has a manifest that grows with every run (25,000 rows are ~24 MB, twice that as a string,
+ * and it was read three times: a rerun into such a folder peaked at 423 MB). None when there is no manifest; throws
+ * when there is one that cannot be read. Lines that are not rows are left out and counted by `onDamaged`.
+ */
+export async function * manifestRows(sink: Sink, onDamaged?: () => void): AsyncGenerator<ManifestRow> {
+	for await (const line of linesOf(sink, manifestJsonName)) {
+		const row = rowOfLine(line, onDamaged);
+		if (row) {
+			yield row;
+		}
+	}
+}
+
 /**
  * The rows of a manifest.jsonl text, one at a time. Lines that are not rows (hand-edited, cut short) are left out and
  * counted by `onDamaged`.
@@ -427,16 +462,29 @@ function keepsEarlier(status: ManifestStatus): boolean {
  * from the journal (`run/recover.ts`), as it does after a crash. Returns where the two files are.
  */
 export async function writeManifest(sink: Sink, run: RunRows, options: {bom?: boolean} = {}): Promise<WrittenManifest> {
-	// Only a manifest that is not there counts as none: one that cannot be read (no permission, an I/O error, too big
-	// for one string) must not be replaced by this run's rows alone; the caller then writes them to a fallback folder.
-	const text = await sink.readText(manifestJsonName);
+	// Only a manifest that is not there counts as none: one that cannot be read (no permission, an I/O error) must not
+	// be replaced by this run's rows alone; the caller then writes them to a fallback folder. Its rows wait in a spool
+	// on disk, read twice below, never held.
 	let damaged = 0;
-	const earlier = (count = false) => text === undefined ? [] : manifestLines(text, count ? () => damaged++ : undefined);
+	const spool = RecordSpool.open<ManifestRow>('manifest');
+	try {
+		for await (const row of manifestRows(sink, () => damaged++)) {
+			spool.put(row);
+		}
+
+		return await mergeManifest(sink, run, spool, damaged, options);
+	} finally {
+		spool.close();
+	}
+}
+
+async function mergeManifest(sink: Sink, run: RunRows, spool: RecordSpool<ManifestRow>, damaged: number, options: {bom?: boolean}): Promise<WrittenManifest> {
+	const earlier = () => spool.scan();
 	const validBefore = new FingerprintSet();
 	// A contact limited once, or exported as metadata only, and exported with files later is described by its files.
 	const exported = new FingerprintSet();
 	const superseded = (row: RowKey) => (row.status === 'limited' || row.status === 'metadata') && exported.has(row.contactId);
-	for (const row of earlier(true)) {
+	for (const row of earlier()) {
 		if (row.status === 'valid') {
 			validBefore.add(rowKey(row));
 		}

@@ -8,7 +8,7 @@
  */
 import {readFile} from 'node:fs/promises';
 import path from 'node:path';
-import {type ContactColumns, journalRow, manifestJsonName, manifestLines, type ManifestRow, rowFile, type RowKey} from '../export/manifest.js';
+import {type ContactColumns, journalRow, manifestLines, type ManifestRow, manifestRows, rowFile, type RowKey} from '../export/manifest.js';
 import type {Journal} from '../journal/journal.js';
 import type {Sink} from '../sinks/sink.js';
 import {FingerprintSet} from '../text/fingerprint-set.js';
@@ -31,13 +31,16 @@ function relativeTo(sink: Sink, location: string): string | undefined {
  */
 export async function rowsFromJournal(journal: Journal, server: string, sink: Sink, keys: Iterable<RowKey>,
 	contactOf: (contactId: string) => {columns: ContactColumns; archivedAt: string | null} | undefined): Promise<ManifestRow[]> {
-	const text = await sink.readText(manifestJsonName).catch(() => undefined);
 	// Names, kept as 64-bit keys: a false match (odds n²/2⁶⁵) leaves one row for a later run to add.
 	const named = new FingerprintSet();
-	for (const row of text === undefined ? [] : manifestLines(text)) {
-		if (rowFile(row)) {
-			named.add(rowFile(row));
+	try {
+		for await (const row of manifestRows(sink)) {
+			if (rowFile(row)) {
+				named.add(rowFile(row));
+			}
 		}
+	} catch {
+		// An unreadable manifest names nothing here; writing this run's manifest says what is wrong with it.
 	}
 
 	for (const row of keys) {

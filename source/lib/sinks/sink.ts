@@ -57,6 +57,11 @@ export interface Sink {
 	/** A small text file (the manifest), or undefined when it is not there. */
 	readText(relativePath: string): Promise<string | undefined>;
 	/**
+	 * A file's bytes as they are read (the manifest, line by line: a folder's grows with every run), or undefined
+	 * when it is not there. Throws when it is there but cannot be read.
+	 */
+	readStream(relativePath: string): Promise<AsyncIterable<Buffer> | undefined>;
+	/**
 	 * Replaces a text file (the manifest) atomically; returns its location. The content may come as chunks, in
 	 * order, read once: a manifest of many thousand rows is then never one string in memory.
 	 */

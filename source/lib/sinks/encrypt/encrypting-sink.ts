@@ -203,6 +203,10 @@ export class EncryptingSink implements Sink {
 		return this.inner.readText(relativePath);
 	}
 
+	async readStream(relativePath: string): Promise<AsyncIterable<Buffer> | undefined> {
+		return this.inner.readStream(relativePath);
+	}
+
 	async writeText(relativePath: string, content: string | Iterable<string>): Promise<string> {
 		return this.inner.writeText(relativePath, content);
 	}

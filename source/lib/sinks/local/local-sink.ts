@@ -7,7 +7,7 @@
  * unless the run widens it.
  */
 import {chmodSync, linkSync, renameSync, statSync, unlinkSync} from 'node:fs';
-import {readdir, readFile, rename, rm, writeFile} from 'node:fs/promises';
+import {open, readdir, readFile, rename, rm, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {FilesystemError} from '../../errors.js';
 import {ensureWritableFolder, fileSize, freeSpace, hashFile, nearestExisting, statNow} from '../../engine/disk.js';
@@ -144,6 +144,21 @@ export class LocalSink implements Sink {
 
 			throw error;
 		}
+	}
+
+	async readStream(relativePath: string): Promise<AsyncIterable<Buffer> | undefined> {
+		let handle;
+		try {
+			handle = await open(this.#absolute(relativePath), 'r');
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+				return undefined;
+			}
+
+			throw error;
+		}
+
+		return handle.createReadStream({highWaterMark: 64 * 1024});
 	}
 
 	async writeText(relativePath: string, content: string | Iterable<string>): Promise<string> {

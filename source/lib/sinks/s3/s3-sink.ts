@@ -503,6 +503,10 @@ export class S3Sink implements Sink {
 		return Buffer.concat(chunks).toString('utf8');
 	}
 
+	async readStream(relativePath: string): Promise<AsyncIterable<Buffer> | undefined> {
+		return this.read(relativePath);
+	}
+
 	async writeText(relativePath: string, content: string | Iterable<string>): Promise<string> {
 		// One buffer, built chunk by chunk: S3 wants the length and the digest up front, and a retry resends it.
 		const body = typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.concat(Array.from(content, chunk => Buffer.from(chunk, 'utf8')));

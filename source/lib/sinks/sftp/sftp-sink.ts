@@ -402,6 +402,17 @@ export class SftpSink implements Sink {
 		return (await client.get(remote) as Buffer).toString('utf8');
 	}
 
+	async readStream(relativePath: string): Promise<AsyncIterable<Buffer> | undefined> {
+		const remote = this.remotePath(relativePath);
+		if (await this.#size(remote) === undefined) {
+			return undefined;
+		}
+
+		// Fetched whole, as bytes (not one string): SFTP's streams are slow to start for what a manifest is.
+		const client = await this.#connect();
+		return Readable.from([await client.get(remote) as Buffer]);
+	}
+
 	async writeText(relativePath: string, content: string | Iterable<string>): Promise<string> {
 		const remote = this.remotePath(relativePath);
 		const client = await this.#connect();
