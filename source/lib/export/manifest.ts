@@ -420,21 +420,10 @@ export function * manifestLines(text: string, onDamaged?: () => void): Generator
 	for (let start = 0; start < text.length;) {
 		const newline = text.indexOf('\n', start);
 		const end = newline < 0 ? text.length : newline;
-		const line = text.slice(start, end);
+		const row = rowOfLine(text.slice(start, end), onDamaged);
 		start = end + 1;
-		if (!line.trim()) {
-			continue;
-		}
-
-		let row: unknown;
-		try {
-			row = JSON.parse(line);
-		} catch {}
-
-		if (isRow(row)) {
+		if (row) {
 			yield row;
-		} else {
-			onDamaged?.();
 		}
 	}
 }
