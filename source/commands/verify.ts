@@ -2,7 +2,7 @@
 import {readFile} from 'node:fs/promises';
 import path from 'node:path';
 import {CcdlError, exitCodes, FilesystemError, UsageError} from '../lib/errors.js';
-import {manifestJsonName, manifestLines} from '../lib/export/manifest.js';
+import {manifestJsonName, manifestRowsOf} from '../lib/export/manifest.js';
 import {folderWhy} from '../lib/engine/disk.js';
 import {phrased} from '../lib/i18n/index.js';
 import type {Sink} from '../lib/sinks/sink.js';
@@ -37,15 +37,27 @@ const specs = {
 } as const;
 
 /** DEST's manifest.jsonl text; a destination that cannot be read is one sentence and exit 5, never an internal error. */
-export async function readManifestText(sink: Pick<Sink, 'readText' | 'location'>): Promise<string | undefined> {
-	try {
-		return await sink.readText(manifestJsonName);
-	} catch (error) {
-		if (error instanceof CcdlError) {
-			throw error;
-		}
+/** A destination that cannot be read, in one sentence (exit 5). */
+function unreadable(sink: Pick<Sink, 'location'>, error: unknown): Error {
+	return error instanceof CcdlError ? error
+		: new FilesystemError('unreadable', ...phrased('cli.error.cannot-read', {folder: sink.location, why: folderWhy(error)}, {cause: error}));
+}
 
-		throw new FilesystemError('unreadable', ...phrased('cli.error.cannot-read', {folder: sink.location, why: folderWhy(error)}, {cause: error}));
+/** The destination's manifest.jsonl, open to be read as it streams, or undefined when there is none. */
+export async function openManifest(sink: Pick<Sink, 'readStream' | 'location'>): Promise<AsyncIterable<Buffer> | undefined> {
+	try {
+		return await sink.readStream(manifestJsonName);
+	} catch (error) {
+		throw unreadable(sink, error);
+	}
+}
+
+/** `rows`, with a failure to read them part-way through said as the destination being unreadable. */
+async function * readable<T>(sink: Pick<Sink, 'location'>, rows: AsyncIterable<T>): AsyncGenerator<T> {
+	try {
+		yield * rows;
+	} catch (error) {
+		throw unreadable(sink, error);
 	}
 }
 
@@ -76,14 +88,13 @@ export async function runVerify(argv: string[]): Promise<number> {
 		...values['sftp-identity'] ? {sftpIdentity: path.resolve(values['sftp-identity'])} : {},
 	});
 	try {
-		const text = await readManifestText(sink);
-		if (text === undefined) {
+		const stream = await openManifest(sink);
+		if (stream === undefined) {
 			throw new UsageError(`${sink.location} has no ${manifestJsonName}; verify a destination that "ccdl download" wrote.`);
 		}
 
 		let damaged = 0;
-		const rows = [...manifestLines(text, () => damaged++)];
-		const report = await verifySink(sink, rows, {identities});
+		const report = await verifySink(sink, readable(sink, manifestRowsOf(stream, () => damaged++)), {identities});
 		if (values.json) {
 			process.stdout.write(`${safeJson({folder: report.location, ...report, damagedLines: damaged}, 2)}\n`);
 		} else {

@@ -21,7 +21,7 @@ import {runInteractive} from '../../source/commands/interactive.js';
 import {parseOptions} from '../../source/commands/options.js';
 import {runDownloadFromSearch, runRunSearch} from '../../source/commands/run-search.js';
 import {checkTimeZone, parseUserInstant} from '../../source/lib/dates.js';
-import {readManifestText, runVerify} from '../../source/commands/verify.js';
+import {openManifest, runVerify} from '../../source/commands/verify.js';
 import {ensureWritableFolder} from '../../source/lib/engine/disk.js';
 import {OutageWatch} from '../../source/lib/engine/outage.js';
 import {Planner} from '../../source/lib/engine/plan.js';
@@ -181,7 +181,7 @@ describe('what the real throwers say', () => {
 			expect(inHungarian(await thrown(async () => ensureWritableFolder(file)), 'cli.error.not-a-folder')).toBe(`${file} nem mappa; válasszon másikat a --out kapcsolóval.`);
 			expect(inHungarian(await thrown(() => localDestination('', '--out')), 'cli.error.empty-folder'))
 				.toBe('A(z) --out üres; adja meg a letöltési mappát (az üres érték az aktuális mappát jelentené).');
-			const unreadable = await thrown(async () => readManifestText(new LocalSink(file)));
+			const unreadable = await thrown(async () => openManifest(new LocalSink(file)));
 			expect(unreadable.exitCode).toBe(5);
 			expect(inHungarian(unreadable, 'cli.error.cannot-read')).toBe(`Nem olvasható: ${file} (az útvonal egy része fájl, nem mappa).`);
 			expect(inHungarian(await thrown(async () => ensureWritableFolder(path.join(file, 'sub'))), 'cli.error.not-writable'))

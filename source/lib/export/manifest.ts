@@ -11,7 +11,7 @@ import type {Sink} from '../sinks/sink.js';
 import type {Contact} from '../sources/model.js';
 import {FingerprintSet} from '../text/fingerprint-set.js';
 import {RecordSpool} from '../runtime/spool.js';
-import {linesOf} from '../sinks/lines.js';
+import {linesOf, linesOfStream} from '../sinks/lines.js';
 
 export const manifestCsvName = 'manifest.csv';
 export const manifestJsonName = 'manifest.jsonl';
@@ -405,6 +405,16 @@ function rowOfLine(line: string, onDamaged?: () => void): ManifestRow | undefine
  */
 export async function * manifestRows(sink: Sink, onDamaged?: () => void): AsyncGenerator<ManifestRow> {
 	for await (const line of linesOf(sink, manifestJsonName)) {
+		const row = rowOfLine(line, onDamaged);
+		if (row) {
+			yield row;
+		}
+	}
+}
+
+/** The rows of a manifest.jsonl already open (`sink.readStream`), as they are read. */
+export async function * manifestRowsOf(stream: AsyncIterable<Buffer>, onDamaged?: () => void): AsyncGenerator<ManifestRow> {
+	for await (const line of linesOfStream(stream)) {
 		const row = rowOfLine(line, onDamaged);
 		if (row) {
 			yield row;

@@ -9,9 +9,12 @@ import type {Sink} from './sink.js';
  */
 export async function * linesOf(sink: Sink, relativePath: string): AsyncGenerator<string> {
 	const stream = await sink.readStream(relativePath);
-	if (!stream) {
-		return;
+	if (stream) {
+		yield * linesOfStream(stream);
 	}
+}
 
-	yield * createInterface({input: Readable.from(stream), crlfDelay: Number.POSITIVE_INFINITY});
+/** The lines of bytes as they come (LF or CRLF). */
+export function linesOfStream(stream: AsyncIterable<Buffer>): AsyncIterable<string> {
+	return createInterface({input: Readable.from(stream), crlfDelay: Number.POSITIVE_INFINITY});
 }

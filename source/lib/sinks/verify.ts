@@ -111,7 +111,7 @@ async function walkLocal(folder: string, base = folder): Promise<string[]> {
 }
 
 /** Every file at the destination; for a sink that cannot list everything, the folders the manifest names. */
-async function allFiles(sink: ReadableSink, rows: readonly VerifyRow[]): Promise<string[]> {
+async function allFiles(sink: ReadableSink, folders: ReadonlySet<string>): Promise<string[]> {
 	if (sink.listAll) {
 		return (await sink.listAll()).map(entry => entry.name);
 	}
@@ -120,7 +120,6 @@ async function allFiles(sink: ReadableSink, rows: readonly VerifyRow[]): Promise
 		return walkLocal(sink.location);
 	}
 
-	const folders = new Set(['', ...rows.filter(row => row.file).map(row => row.file.split('/').slice(0, -1).join('/'))]);
 	const found: string[] = [];
 	for (const folder of folders) {
 		found.push(...(await sink.list(folder)).map(entry => folder ? `${folder}/${entry.name}` : entry.name));
@@ -183,13 +182,29 @@ async function checkRow(sink: ReadableSink, row: VerifyRow, identities: readonly
 	return {result: row.sha256 && storedSha256 !== row.sha256 ? 'SHA-256 differs from the manifest' : 'ok', decrypted: false};
 }
 
-export async function verifySink(sink: Sink, rows: readonly VerifyRow[], options: VerifyOptions = {}): Promise<VerifyReport> {
+/**
+ * Checks every row as it comes (a manifest of a folder downloaded into for years is read as it streams, never held):
+ * what is kept is the rows' file names, to tell extra files, and what did not match.
+ */
+export async function verifySink(sink: Sink, rows: Iterable<VerifyRow> | AsyncIterable<VerifyRow>, options: VerifyOptions = {}): Promise<VerifyReport> {
 	// Verification reads what is stored; an encrypting wrapper adds nothing to that.
 	const target: ReadableSink = sink instanceof EncryptingSink ? sink.inner : sink;
 	const identities = options.identities ?? [];
-	const expected = rows.filter(row => isExpected(row));
-	const report: VerifyReport = {location: target.location, checked: expected.length, ok: 0, missing: [], changed: [], extra: [], decrypted: 0};
-	for (const row of expected) {
+	const report: VerifyReport = {location: target.location, checked: 0, ok: 0, missing: [], changed: [], extra: [], decrypted: 0};
+	const known = new Set<string>();
+	const folders = new Set<string>(['']);
+	for await (const row of rows) {
+		if (row.file) {
+			known.add(row.file.normalize('NFC'));
+			known.add(storedPath(row).normalize('NFC'));
+			folders.add(row.file.split('/').slice(0, -1).join('/'));
+		}
+
+		if (!isExpected(row)) {
+			continue;
+		}
+
+		report.checked++;
 		let outcome;
 		try {
 			outcome = await checkRow(target, row, identities);
@@ -215,7 +230,6 @@ export async function verifySink(sink: Sink, rows: readonly VerifyRow[], options
 		}
 	}
 
-	const known = new Set(rows.filter(row => row.file).flatMap(row => [row.file, storedPath(row)]).map(file => file.normalize('NFC')));
-	report.extra = (await allFiles(target, rows)).filter(file => !isOwnFile(file) && !known.has(file.normalize('NFC'))).sort();
+	report.extra = (await allFiles(target, folders)).filter(file => !isOwnFile(file) && !known.has(file.normalize('NFC'))).sort();
 	return report;
 }
