@@ -71,6 +71,8 @@ export interface RunSummary {
 	/** Skipped files whose channel is 0 in their download profile (counted in `skipped` too). */
 	skippedByProfile: number;
 	failed: number;
+	/** Files the run did not finish (it was interrupted, or stopped by a fatal error). */
+	unfinished: number;
 	interrupted: boolean;
 	/** Bytes that came over the network in this run (resumed bytes not included). */
 	bytesTransferred: number;
@@ -481,6 +483,7 @@ export class DownloadRun implements RunEvents {
 			skipped: this.#counts.skipped,
 			skippedByProfile,
 			failed: this.#counts.failed,
+			unfinished: files.length - this.#counts.valid - this.#counts.skipped - this.#counts.failed,
 			interrupted,
 			bytesTransferred: this.#bytesDone,
 			bytesResumed: this.#bytesResumed,

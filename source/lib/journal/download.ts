@@ -257,7 +257,7 @@ export class DownloadJournal {
 				fileId: outcome.file.fileId,
 				path: this.#locate(outcome.relativePath ?? outcome.file.relativePath),
 				status: itemStatus(outcome),
-				attempts: outcome.attempts ?? (outcome.state === 'skipped' || outcome.state === 'interrupted' ? 0 : 1),
+				attempts: outcome.attempts ?? (outcome.state === 'skipped' ? 0 : 1),
 				...outcome.size === undefined ? {} : {size: outcome.size},
 				...outcome.sha256 === undefined ? {} : {sha256: outcome.sha256},
 				...outcome.reason === undefined ? {} : {lastError: outcome.reason},
@@ -272,7 +272,6 @@ export class DownloadJournal {
 	 */
 	finish(plan: Plan, summary: RunSummary, result: {manifestPath?: string} = {}): FinishResult {
 		this.#sink ??= plan.sink;
-		const interrupted = Math.max(0, summary.outcomes.length - summary.valid - summary.skipped - summary.failed);
 
 		const limited = this.#limited;
 		const outcomes = this.#outcomeItems(summary);
@@ -296,7 +295,7 @@ export class DownloadJournal {
 			skipped: summary.skipped,
 			skippedByProfile: summary.skippedByProfile,
 			failed: summary.failed,
-			interrupted,
+			interrupted: summary.unfinished,
 			recycled: plan.recycled,
 			archived: summary.archived,
 			archiveFailures: summary.archiveFailures.size,

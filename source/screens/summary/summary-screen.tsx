@@ -77,8 +77,7 @@ export function SummaryScreen(props: SummaryScreenProps) {
 	const theme = useTheme();
 	const {width, lines} = useScreenSize(height);
 	const failures = summary.failures;
-	// Files the run never finished (the outcome log is closed by now: counted, not read).
-	const notDone = Math.max(0, summary.outcomes.length - summary.valid - summary.skipped - summary.failed);
+	const notDone = summary.unfinished;
 	const columns = useMemo<Array<Column<FileOutcome>>>(() => [
 		{key: 'id', title: t('col.id'), minWidth: 6, maxWidth: 10, pinned: true, value: outcome => outcome.file.contactId},
 		{key: 'file', title: t('summary.col.file'), minWidth: 16, maxWidth: 32, priority: 1, value: outcome => outcome.file.relativePath},
