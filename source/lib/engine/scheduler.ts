@@ -10,6 +10,10 @@
  * 8) up to the group's own limit (AIMD). Under a profile that halving is a cap on top of the per-channel counts. A
  * file the server told to wait is handed back (`{retryAt}`): it leaves its slot to others and starts again once its
  * Retry-After has passed.
+ *
+ * Files are pulled from the plan as slots free, never gathered first: a download's plan is read back from disk, so
+ * each group, and each channel of an exclusive one, is one more pass over it, and what the scheduler holds is the
+ * files in flight and those waiting out a Retry-After.
  */
 import {setTimeout as delay} from 'node:timers/promises';
 import type {Channel} from '../sources/model.js';
@@ -184,7 +188,6 @@ export class Scheduler {
 			const transfer = (file: PlannedFile) => file.action === 'download' && profile.counts[file.channel] !== 0 && inGroup(file);
 			// Files already on disk transfer nothing: settle them first, outside the counts.
 			for (const entry of entries(this.#files, file => file.action !== 'download' && inGroup(file))) {
-				// eslint-disable-next-line no-await-in-loop -- one at a time: nothing is transferred
 				await guarded(entry);
 			}
 
@@ -193,7 +196,6 @@ export class Scheduler {
 				const queues = together.filter(channel => present.has(channel)).map(channel => ({
 					channel, count: profile.counts[channel]!, source: entries(this.#files, file => file.channel === channel && transfer(file)),
 				}));
-				// eslint-disable-next-line no-await-in-loop -- exclusive: each channel finishes before the next starts
 				await this.#runPool(queues, guarded);
 			}
 		}
