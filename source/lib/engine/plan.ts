@@ -35,8 +35,8 @@ export interface PlanOptions {
 
 /**
  * What a run needs of a contact once it is planned. A listed `Contact` is one. A download keeps only this much of
- * each (`slimContact`): the manifest's columns wait in a spool on disk (`export/contact-spool.ts`), so a long run's
- * memory does not grow with every listed record (issues 12 and 16).
+ * each (`slimContact`), itself in a spool on disk with its manifest's columns and its files (`runtime/spool.ts`,
+ * `planForRun`), so a long run's memory does not grow with every listed record (issues 12 and 16).
  */
 export type PlannedContact = Pick<Contact, 'id' | 'channel' | 'campaignId' | 'campaignName' | 'recycled' | 'archived' | 'archivedAt' | 'media' | 'transcript'> & {
 	/** Where the spool holds the contact's manifest columns. */
