@@ -200,6 +200,7 @@ export async function planForRun(source: Source, request: RunRequest, options: L
 	// A file refers to its contact's record: a contact's files are read one after another, and share it.
 	const files = RecordSpool.open<Omit<PlannedFile, 'contact'> & {contactAt: SpooledRef}>('files');
 	const spools = [columns, contacts, files];
+	let bytes = 0;
 	try {
 		const totals = await planListing(source, request, page => {
 			const places = new Map<string, SpooledRef>();
@@ -209,9 +210,11 @@ export async function planForRun(source: Source, request: RunRequest, options: L
 
 			for (const {contact: _contact, ...file} of page.files) {
 				files.put({...file, contactAt: places.get(file.contactId)!});
+				bytes += file.action === 'download' ? file.size ?? 0 : 0;
 			}
 
-			boundHeapGrowth(files.count);
+			// While the plan is still being made: a limit V8 sets now stands until the heap reaches it.
+			boundHeapGrowth(files.count, bytes);
 		}, options);
 		const planned = files.list(({contactAt, ...file}): PlannedFile => ({...file, contact: contacts.read(contactAt)}));
 		return {...totals, contacts: contacts.list(), files: planned, spool: columns, spools};
@@ -410,7 +413,7 @@ export async function startRun(source: Source, plan: Plan, request: RunRequest, 
 	let engine: DownloadRun;
 	try {
 		admission = recorder.admit(plan);
-		boundHeapGrowth(admission.plan.files.length);
+		boundHeapGrowth(admission.plan.files.length, admission.plan.downloadBytes);
 		profiles = runProfiles(prepared, company);
 		const mark = !request.archive ? undefined
 			: source.capabilities.markArchived && source.markArchived ? async (ids: readonly string[]) => source.markArchived!(ids)
