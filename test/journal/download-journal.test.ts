@@ -9,7 +9,7 @@ import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {DownloadJournal, type RunFilter} from '../../source/lib/journal/download.js';
 import {openJournal} from '../../source/lib/journal/journal.js';
-import {contactsToExport} from '../../source/lib/limits/plan.js';
+import {contactsToExport, narrowPlan} from '../../source/lib/limits/plan.js';
 import {defaultDateFormat, defaultTemplate} from '../../source/lib/naming/index.js';
 import {login, planForRun, startRun} from '../../source/lib/run/pipeline.js';
 import type {RunRequest} from '../../source/lib/run/request.js';
@@ -119,6 +119,28 @@ describe('DownloadJournal in a download', () => {
 		first.journal.close();
 		other.close();
 	});
+	it('a run of some of a contact\'s files (the app\'s retry of failed ones) marks the contact archived once they are valid', async () => {
+		const folder = await tempDir('ccdl-dl-');
+		const outDir = path.join(folder, 'calls');
+		const journal = openJournal({file: path.join(folder, 'journal.db')});
+		const {client, plan, request} = await planFor(outDir);
+		const perContact = new Map<string, string[]>();
+		for (const file of plan.files) {
+			perContact.set(file.contactId, [...perContact.get(file.contactId) ?? [], file.fileId]);
+		}
+
+		const [contactId, fileIds] = [...perContact].find(([, ids]) => ids.length > 1)!;
+		const narrowed = narrowPlan(plan, id => id === contactId, file => file.fileId === fileIds[0]);
+		expect(narrowed.files.length).toBe(1);
+		const started = await startRun(client, narrowed, {...request, company: 'demo'}, {journal, limits: {preset: 'none'}, eventIntervalMs: 5, keepFinished: false});
+		const result = await started.result;
+		expect(result.exitCode).toBe(0);
+		expect(result.summary.valid).toBe(1);
+		expect(result.summary.archived).toBe(1);
+		expect(journal.items(result.runId).find(item => item.fileId === fileIds[0])?.archivedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+		journal.close();
+	});
+
 	// Last: it marks every contact of the demo server archived.
 	it('a headless run forgets each finished file, and the journal and the manifest still have every one with its archive time', async () => {
 		const folder = await tempDir('ccdl-dl-');

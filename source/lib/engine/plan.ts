@@ -58,11 +58,6 @@ export function slimContact(contact: Contact, spooled?: SpooledRef): PlannedCont
 
 export interface PlannedFile<C extends PlannedContact = PlannedContact> extends RemoteFile {
 	contact: C;
-	/**
-	 * How many files of its contact the plan holds (all of them are valid before the contact is marked archived), as
-	 * the planner found; a plan put together otherwise is counted by the run.
-	 */
-	contactFiles?: number;
 	/** '/'-separated, relative to the destination. */
 	relativePath: string;
 	/** Where the file is staged locally while it downloads (for a local folder: its final path). */
@@ -336,11 +331,6 @@ export class Planner {
 			}
 		}
 
-		const perContact = new Map<string, number>();
-		for (const {contact} of pending) {
-			perContact.set(contact.id, (perContact.get(contact.id) ?? 0) + 1);
-		}
-
 		const disk = this.#disk;
 		await disk.preload(pending.map(({segments}) => segments.slice(0, -1).join('/')));
 		// Pass 1: files this page already has at the destination, wherever an earlier run's collision suffixes put
@@ -443,7 +433,7 @@ export class Planner {
 			totals.downloadBytes += action === 'download' ? file.size ?? 0 : 0;
 			totals.unknownSizes += file.size === undefined ? 1 : 0;
 			files.push({
-				...file, contact, contactFiles: perContact.get(contact.id)!, relativePath, path: absolute, action, ...(action === 'skip' ? {skipReason: 'identical' as const} : {}), replaces, compareWith,
+				...file, contact, relativePath, path: absolute, action, ...(action === 'skip' ? {skipReason: 'identical' as const} : {}), replaces, compareWith,
 			});
 		}
 

@@ -97,6 +97,51 @@ export interface RunEvents {
 	flushEvents?(): void;
 }
 
+/**
+ * How many files of its contact the plan holds, for each file: all of them must be valid before the contact is marked
+ * archived. Counted from the plan the run is given, however it was narrowed (the app's retry of failed files keeps
+ * only some of a contact's files). A planner's plan holds a contact's files next to each other, so this is the
+ * length of each run of one contact, kept per plan place (4 bytes a file); a plan put together otherwise (a contact
+ * met again after others, found by 64-bit fingerprints, where a false match only picks this slower way) is counted
+ * whole, by contact.
+ */
+function contactFileCounts(files: ItemList<PlannedFile>): (file: PlannedFile, index: number) => number {
+	const sizes = new Uint32Array(files.length);
+	const seen = new FingerprintSet();
+	let contiguous = true;
+	let current: string | undefined;
+	let start = 0;
+	let index = 0;
+	const close = () => {
+		if (current !== undefined) {
+			sizes.fill(index - start, start, index);
+			contiguous &&= seen.add(current);
+		}
+	};
+
+	for (const file of files) {
+		if (file.contactId !== current) {
+			close();
+			current = file.contactId;
+			start = index;
+		}
+
+		index++;
+	}
+
+	close();
+	if (contiguous) {
+		return (_file, place) => sizes[place]!;
+	}
+
+	const counts = new Map<string, number>();
+	for (const file of files) {
+		counts.set(file.contactId, (counts.get(file.contactId) ?? 0) + 1);
+	}
+
+	return file => counts.get(file.contactId)!;
+}
+
 /** A contact whose files are not all settled yet, or whose archive mark is on its way. */
 interface OpenContact {
 	left: number;
@@ -317,11 +362,12 @@ export class DownloadRun implements RunEvents {
 		});
 		// Leftovers of earlier runs that nobody will resume; this run's own partials are resumed by their transfers.
 		const partialsRemoved = await this.#sweep().catch(() => 0);
+		const filesOf = contactFileCounts(this.plan.files);
 		const waits = new Map<string, number>();
 		const settleContact = (file: PlannedFile, index: number, ok: boolean) => {
 			let contact = open.get(file.contactId);
 			if (!contact) {
-				contact = {left: file.contactFiles ?? this.#countFiles(file.contactId), failed: false, indices: []};
+				contact = {left: filesOf(file, index), failed: false, indices: []};
 				open.set(file.contactId, contact);
 			}
 
@@ -346,9 +392,10 @@ export class DownloadRun implements RunEvents {
 			}
 
 			if (file.action === 'skip') {
-				this.#setState(file, 'skipped', {bytes: file.size ?? 0, ...(file.sha256 ? {sha256: file.sha256} : {})});
-				settle(file, index, {state: 'skipped', skipReason: 'identical', ...(file.sha256 ? {sha256: file.sha256} : {}), ...(file.size === undefined ? {} : {size: file.size})});
-				this.#emit({type: 'skipped', fileId: file.fileId, reason: 'identical', path: file.relativePath, ...(file.sha256 ? {sha256: file.sha256} : {})});
+				const digest = file.sha256 ? {sha256: file.sha256} : {};
+				this.#setState(file, 'skipped', {bytes: file.size ?? 0, ...digest});
+				settle(file, index, {state: 'skipped', skipReason: 'identical', ...digest, ...(file.size === undefined ? {} : {size: file.size})});
+				this.#emit({type: 'skipped', fileId: file.fileId, reason: 'identical', path: file.relativePath, ...digest});
 				settleContact(file, index, true);
 				return;
 			}
@@ -491,23 +538,6 @@ export class DownloadRun implements RunEvents {
 			...(fatal ? {fatal} : {}),
 			...(partialsRemoved > 0 ? {partialsRemoved} : {}),
 		};
-	}
-
-	#counted: Map<string, number> | undefined;
-
-	/**
-	 * Files of a contact in a plan that does not say (`contactFiles` is the planner's; a plan put together otherwise
-	 * is counted once, whole).
-	 */
-	#countFiles(contactId: string): number {
-		if (!this.#counted) {
-			this.#counted = new Map();
-			for (const file of this.plan.files) {
-				this.#counted.set(file.contactId, (this.#counted.get(file.contactId) ?? 0) + 1);
-			}
-		}
-
-		return this.#counted.get(contactId) ?? 1;
 	}
 
 	/**
