@@ -9,13 +9,15 @@ import {CcdlError} from './lib/errors.js';
 import {errorText} from './lib/i18n/error-text.js';
 import {createTranslator, langOf} from './lib/i18n/index.js';
 import {setVerbosity, takeVerbosityFlags} from './lib/output/verbosity.js';
-import {holdYoungGeneration} from './lib/runtime/memory.js';
+import {capYoungGeneration, holdYoungGeneration} from './lib/runtime/memory.js';
 
-// Runs that download (and the app) hold V8's young generation small (runtime/memory.ts). The command is the first
-// word after the global -q/-v flags; without one (or with a flag first) it is the app.
+// Runs that download (and the app) hold V8's young generation small, other commands cap it (runtime/memory.ts). The
+// command is the first word after the global -q/-v flags; without one (or with a flag first) it is the app.
 const command = process.argv.slice(2).find(arg => !/^(?:-[qv]+|--quiet|--verbose)$/.test(arg));
 if (command === undefined || command.startsWith('-') || command === 'download' || command === 'run') {
 	holdYoungGeneration();
+} else {
+	capYoungGeneration();
 }
 
 // React's production build for the app's screens (its development build checks every render: about a quarter more

@@ -3,7 +3,8 @@
  * size, and collected as body chunks pass. Both are settings of the process, not of any one transfer, so they live
  * here rather than in the engine or the command line's entry.
  */
-import {setFlagsFromString} from 'node:v8';
+import {PerformanceObserver} from 'node:perf_hooks';
+import {getHeapSpaceStatistics, setFlagsFromString} from 'node:v8';
 import {runInNewContext} from 'node:vm';
 
 /**
@@ -15,6 +16,33 @@ export function holdYoungGeneration(): void {
 	if (!/semi-space/.test(givenFlags())) {
 		setFlagsFromString('--semi-space-growth-factor=1');
 	}
+}
+
+/** The young generation's size (both semi-spaces) at which other commands stop it growing. */
+const cappedYoungBytes = 16 * 1024 * 1024;
+
+/**
+ * Lets V8's young generation grow to cappedYoungBytes and no further, for commands that do not download (planning
+ * with `list`, the app's other screens…), unless the user set semi-space flags. Left alone, V8 doubles it whenever
+ * enough survives a collection, and a long listing takes it to 128 MB: planning 100,000 recordings peaked at
+ * 233-260 MB. Capped at 16 MB: 174-175 MB and ~25 % less CPU (the young objects stay in cache); held at its first
+ * 1 MB, as downloads hold it, planning cost ~20 % more CPU. V8 reads the ceiling (--max-semi-space-size) only at
+ * startup, but the growth factor at each growth: so it is set to 1 once the cap is reached, checked after
+ * collections (a collection is what grows it).
+ */
+export function capYoungGeneration(): void {
+	if (/semi-space/.test(givenFlags())) {
+		return;
+	}
+
+	const observer = new PerformanceObserver(() => {
+		const young = getHeapSpaceStatistics().find(space => space.space_name === 'new_space');
+		if (!young || young.space_size >= cappedYoungBytes) {
+			setFlagsFromString('--semi-space-growth-factor=1');
+			observer.disconnect();
+		}
+	});
+	observer.observe({entryTypes: ['gc']});
 }
 
 /** Files in a run, and the most bytes a file on average, from which the old generation's growth is bounded. */
