@@ -3,7 +3,6 @@
  * way: a reset (RST) or a truncated body (FIN before the announced length). Shared by the demo server and the vendor
  * test servers, so every server injects faults the same way.
  */
-import {once} from 'node:events';
 import type {ServerResponse} from 'node:http';
 import type {FaultDecision} from './faults.js';
 
@@ -30,7 +29,7 @@ export async function streamBody(response: ServerResponse, chunks: Iterable<Buff
 		sent += piece.length;
 		options.onBytes?.(piece.length);
 		if (!response.write(piece) && !closed) {
-			await Promise.race([once(response, 'drain'), once(response, 'close')]);
+			await drainedOrClosed(response);
 		}
 
 		if (sent >= cutAfter) {
@@ -47,4 +46,21 @@ export async function streamBody(response: ServerResponse, chunks: Iterable<Buff
 	}
 
 	response.end();
+}
+
+/**
+ * Resolves at the next 'drain' or 'close', and takes both listeners off again: a large body waits for 'drain'
+ * thousands of times, and racing two `once()` promises left a 'close' (and an 'error') listener behind each time.
+ */
+async function drainedOrClosed(response: ServerResponse): Promise<void> {
+	return new Promise(resolve => {
+		const done = () => {
+			response.off('drain', done);
+			response.off('close', done);
+			resolve();
+		};
+
+		response.on('drain', done);
+		response.on('close', done);
+	});
 }
