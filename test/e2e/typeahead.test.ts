@@ -53,6 +53,27 @@ describe('keys typed faster than the screen draws', () => {
 		expect(field(screen, 'To')).toBe('2026-11-07');
 	});
 
+	it('passes the quick ranges by on `2026-11-01⏎2026-11-07⏎⏎` and keeps the typed dates', async () => {
+		const session = await filters();
+		// Enter down the form, as the hint says ("Enter next field"): on Quick range, before any range is picked, it
+		// moves on instead of filling in "today" over the dates just typed.
+		await session.burst('2026-11-01', 'Enter', '2026-11-07', 'Enter', 'Enter');
+		const screen = await session.waitFor(/^› Channels/m);
+		expect(field(screen, 'From')).toBe('2026-11-01');
+		expect(field(screen, 'To')).toBe('2026-11-07');
+	});
+
+	it('applies the range picked on the row with `⇥⇥→⏎`', async () => {
+		const session = await filters();
+		const before = new Date();
+		await session.burst('Tab', 'Tab', 'Right', 'Enter');
+		const screen = await session.waitFor(found => field(found, 'From') !== '' && /^› Quick/m.test(found));
+		const after = new Date();
+		// The second quick range is "yesterday".
+		expect([isoDay(before, 1), isoDay(after, 1)]).toContain(field(screen, 'From'));
+		expect(field(screen, 'To')).toBe(field(screen, 'From'));
+	});
+
 	it('keeps the arrows of `⇥⇥→→␠`: the third quick range is applied', async () => {
 		const session = await filters();
 		const before = new Date();

@@ -175,6 +175,28 @@ describe('<FiltersScreen>', () => {
 		expect(focused(frame)).toContain('Quick range');
 	});
 
+	it('Enter on Quick range before a range is picked goes to the next field and keeps the typed dates', async () => {
+		const screen = renderScreen(<FiltersScreen {...props()} />);
+		await screen.waitFor('› From');
+		await screen.press('2026-10-01', '2026-10-01');
+		await screen.press(keys.enter, '› To');
+		await screen.press('2026-10-07', '2026-10-07');
+		await screen.press(keys.enter, '› Quick range');
+		const frame = await screen.press(keys.enter, '› Channels');
+		expect(frame).toMatch(/From +2026-10-01/);
+		expect(frame).toMatch(/To +2026-10-07/);
+	});
+
+	it('Space on Quick range applies the range under the cursor without moving it first', async () => {
+		const screen = renderScreen(<FiltersScreen {...props()} />);
+		await screen.waitFor('› From');
+		await screen.press(keys.tab, '› To');
+		await screen.press(keys.tab, '› Quick range');
+		const frame = await screen.press(' ', '[today]');
+		expect(frame).toMatch(/From +2026-10-16/);
+		expect(focused(frame)).toContain('Quick range');
+	});
+
 	it('refuses an impossible date on the spot and a backwards range as soon as it is typed', async () => {
 		const onSubmit = vi.fn();
 		const screen = renderScreen(<FiltersScreen {...props({onSubmit})} />);

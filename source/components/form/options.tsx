@@ -186,6 +186,14 @@ export interface ActionRowProps<V extends string> {
 	readonly active?: V;
 	/** Space or Enter on an option. */
 	readonly onSelect: (value: V) => void;
+	/** ← or → moved the cursor. */
+	readonly onMove?: () => void;
+	/**
+	 * Enter does the option only once ← → moved the cursor on this visit of the row; before, the form has Enter (the
+	 * quick ranges: a row passed on the way down a form, where the option that merely starts under the cursor would
+	 * replace what was typed above). Space always does it. @default false
+	 */
+	readonly isEnterAfterMoveOnly?: boolean;
 	readonly isFocused: boolean;
 	/** @default false */
 	readonly isDisabled?: boolean;
@@ -197,16 +205,27 @@ export interface ActionRowProps<V extends string> {
 
 /** A row of actions: ← → move (wrapping at the ends), Space or Enter does the one under the cursor. */
 export function ActionRow<V extends string>(props: ActionRowProps<V>) {
-	const {label, options, active, onSelect, isFocused, isDisabled = false, labelWidth, width, isOneLine = false} = props;
+	const {label, options, active, onSelect, onMove, isEnterAfterMoveOnly = false, isFocused, isDisabled = false, labelWidth, width, isOneLine = false} = props;
 	const [cursor, setCursor] = useState(0);
 	const current = Math.min(cursor, Math.max(0, options.length - 1));
 	const latest = useRef(current);
 	latest.current = current;
+	// Whether ← → moved the cursor since the row was last focused; forgotten as the row is left (at render, so a
+	// burst of keys that arrives with the focus keeps its arrows).
+	const moved = useRef(false);
+	if (!isFocused) {
+		moved.current = false;
+	}
+
 	useKeys(
 		(input, key) => {
 			if (key.leftArrow || key.rightArrow) {
 				latest.current = step(latest.current, key.leftArrow ? -1 : 1, options.length);
+				moved.current = true;
 				setCursor(latest.current);
+				onMove?.();
+			} else if (key.return && isEnterAfterMoveOnly && !moved.current) {
+				// The form's Enter: the next field.
 			} else if (((input === ' ' && !key.ctrl) || key.return) && options[latest.current]) {
 				onSelect(options[latest.current]!.value);
 			}

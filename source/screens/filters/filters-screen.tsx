@@ -110,7 +110,8 @@ export function FiltersScreen(props: FiltersScreenProps) {
 			<TextField {...common} width={width} label={t(labelKeys.to)} value={values.to} isFocused={focus === 'to'} isReserved={isHelpKey}
 				placeholder={t('filters.date.placeholder')} error={say(problems.to)} onChange={to => dispatch({type: 'set', values: {to}})} />
 			<ActionRow {...common} width={width} label={t(labelKeys.quick)} options={rangeOptions} isFocused={focus === 'quick'}
-				{...(active ? {active} : {})} onSelect={range => dispatch({type: 'quick', range, now: now ?? new Date()})} />
+				{...(active ? {active} : {})} onSelect={range => dispatch({type: 'quick', range, now: now ?? new Date()})}
+				isEnterAfterMoveOnly onMove={() => dispatch({type: 'quick-cursor'})} />
 			{isCompact ? null : (
 				<Box marginLeft={labelWidth + 3} height={1}>
 					<Text color={theme.muted} wrap="truncate-end">{rangeText ? `= ${rangeText}` : ' '}</Text>

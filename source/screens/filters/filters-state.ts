@@ -39,11 +39,19 @@ export interface FiltersState {
 	readonly isFolderEdited: boolean;
 	/** Folders the last Tab found (more than one), listed under the field for the value they were found for. */
 	readonly folderCandidates?: {readonly value: string; readonly names: readonly string[]};
+	/**
+	 * ← → moved along the quick ranges since the row got focus: only then does Enter there fill in the range under
+	 * the cursor. Before, Enter goes on to the next field, as everywhere in the form: a user pressing Enter down the
+	 * form must not have "today" replace the dates just typed.
+	 */
+	readonly isQuickPicked?: boolean;
 }
 
 export type FiltersAction =
 	| {type: 'set'; values: Partial<FilterValues>}
 	| {type: 'quick'; range: QuickRange; now: Date}
+	/** ← or → on the quick ranges. */
+	| {type: 'quick-cursor'}
 	| {type: 'focus-next'}
 	| {type: 'focus-previous'}
 	| {type: 'focus'; field: FilterField}
@@ -207,7 +215,7 @@ function move(field: FilterField, delta: number): FilterField {
 const fieldOf: Record<CheckedField, FilterField> = {from: 'from', to: 'to', folder: 'folder'};
 
 function leave(state: FiltersState, focus: FilterField): FiltersState {
-	return {...state, touched: touch(state, state.focus), focus, submitted: false, isFolderEdited: false, folderCandidates: undefined};
+	return {...state, touched: touch(state, state.focus), focus, submitted: false, isFolderEdited: false, folderCandidates: undefined, isQuickPicked: false};
 }
 
 export function filtersReducer(state: FiltersState, action: FiltersAction): FiltersState {
@@ -240,6 +248,10 @@ export function filtersReducer(state: FiltersState, action: FiltersAction): Filt
 			return {...state, values: {...state.values, ...dates}, submitted: false};
 		}
 
+		case 'quick-cursor': {
+			return {...state, isQuickPicked: true};
+		}
+
 		case 'focus-next':
 		case 'focus-previous': {
 			return leave(state, move(state.focus, action.type === 'focus-next' ? 1 : -1));
@@ -258,8 +270,8 @@ export function filtersReducer(state: FiltersState, action: FiltersAction): Filt
 					: {...state, submitted: true};
 			}
 
-			if (state.focus === 'quick') {
-				// Enter applies the quick range under the cursor (the row handles it).
+			if (state.focus === 'quick' && state.isQuickPicked) {
+				// Enter applies the quick range picked with ← → (the row handles it).
 				return state;
 			}
 
