@@ -59,6 +59,27 @@ describe('useRun', () => {
 		rendered.unmount();
 	});
 
+	test('batches that come faster than four a second are drawn together, and the last one is always drawn', async () => {
+		const run = fakeRun();
+		const renders = {count: 0};
+		const rendered = renderScreen(<Probe run={run.asRun()} renders={renders}/>);
+		await until(() => run.listeners.size === 1);
+		await rendered.waitFor('batch=0');
+		const before = renders.count;
+		run.batch([{type: 'started', fileId: '100001:recording', resumedFrom: 0}]);
+		for (let bytes = 1; bytes <= 20; bytes++) {
+			run.batch([{type: 'progress', fileId: '100001:recording', bytes}]);
+		}
+
+		// The first batch is drawn at once, the twenty after it within the same quarter second as one, once it is over.
+		const frame = await rendered.waitFor('batch=2');
+		expect(frame).toContain('first=running:20');
+		await new Promise(resolve => setTimeout(resolve, 400));
+		expect(rendered.frame()).toContain('batch=2');
+		expect(renders.count - before).toBeLessThanOrEqual(3);
+		rendered.unmount();
+	});
+
 	test('keeps per-file state, archive times and failures in order', async () => {
 		const run = fakeRun();
 		const rendered = renderScreen(<Probe run={run.asRun()} renders={{count: 0}}/>);

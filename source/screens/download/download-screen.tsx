@@ -3,7 +3,7 @@
  * throughput and ETA, the counts, the latest failures with their reasons, and a status bar. The table follows the
  * files in flight (marked `•`, and where they are said on the position line) until the user moves through it; `/`
  * filters its rows as they are typed, f shows only the failed ones, Enter opens a row's detail: every column, the
- * full paths, the whole failure reason and the retries. It redraws when the run delivers a batch (≤ ~10 a second,
+ * full paths, the whole failure reason and the retries. It redraws when the run delivers a batch (at most 4 a second,
  * never per byte) plus one 1-second tick for the elapsed clock, the screen's only timer; rows whose text did not
  * change are not re-rendered.
  */
