@@ -33,6 +33,16 @@ async function until(predicate: () => boolean): Promise<void> {
 	}
 }
 
+/** A probe on a fresh fake run, subscribed and drawn once, with its render count so far. */
+async function probed() {
+	const run = fakeRun();
+	const renders = {count: 0};
+	const rendered = renderScreen(<Probe run={run.asRun()} renders={renders}/>);
+	await until(() => run.listeners.size === 1);
+	await rendered.waitFor('batch=0');
+	return {run, renders, rendered, before: renders.count};
+}
+
 describe('useRun', () => {
 	test('starts from the run\'s current state and subscribes', async () => {
 		const run = fakeRun();
@@ -44,12 +54,7 @@ describe('useRun', () => {
 	});
 
 	test('one render per coalesced batch, however many events it carries', async () => {
-		const run = fakeRun();
-		const renders = {count: 0};
-		const rendered = renderScreen(<Probe run={run.asRun()} renders={renders}/>);
-		await until(() => run.listeners.size === 1);
-		await rendered.waitFor('batch=0');
-		const before = renders.count;
+		const {run, renders, rendered, before} = await probed();
 		const events = Array.from({length: 500}, (_, index) => ({type: 'progress' as const, fileId: '100001:recording', bytes: index + 1}));
 		run.batch([{type: 'started', fileId: '100001:recording', resumedFrom: 0}, ...events]);
 		await rendered.waitFor('batch=1');
@@ -60,12 +65,7 @@ describe('useRun', () => {
 	});
 
 	test('batches that come faster than four a second are drawn together, and the last one is always drawn', async () => {
-		const run = fakeRun();
-		const renders = {count: 0};
-		const rendered = renderScreen(<Probe run={run.asRun()} renders={renders}/>);
-		await until(() => run.listeners.size === 1);
-		await rendered.waitFor('batch=0');
-		const before = renders.count;
+		const {run, renders, rendered, before} = await probed();
 		run.batch([{type: 'started', fileId: '100001:recording', resumedFrom: 0}]);
 		for (let bytes = 1; bytes <= 20; bytes++) {
 			run.batch([{type: 'progress', fileId: '100001:recording', bytes}]);
