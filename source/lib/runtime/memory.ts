@@ -22,13 +22,13 @@ export function holdYoungGeneration(): void {
 const cappedYoungBytes = 16 * 1024 * 1024;
 
 /**
- * Lets V8's young generation grow to cappedYoungBytes and no further, for commands that do not download (planning
- * with `list`, the app's other screens…), unless the user set semi-space flags. Left alone, V8 doubles it whenever
- * enough survives a collection, and a long listing takes it to 128 MB: planning 100,000 recordings peaked at
- * 233-260 MB. Capped at 16 MB: 174-175 MB and ~25 % less CPU (the young objects stay in cache); held at its first
- * 1 MB, as downloads hold it, planning cost ~20 % more CPU. V8 reads the ceiling (--max-semi-space-size) only at
- * startup, but the growth factor at each growth: so it is set to 1 once the cap is reached, checked after
- * collections (a collection is what grows it).
+ * Lets V8's young generation grow to cappedYoungBytes and no further, for commands that do not download (`list`,
+ * `verify`, the demo server…), unless the user set semi-space flags. Left alone, V8 doubles it whenever enough
+ * survives a collection, and a long listing takes it to 128 MB: planning 100,000 recordings peaked at 255-299 MB.
+ * Capped at 16 MB: 155-185 MB, and ~8 % less CPU in an interleaved A/B (the young objects stay in cache); capped at
+ * 8 or 32 MB it took more CPU or more memory, and held at its first 1 MB, as downloads hold it, planning cost ~30 %
+ * more CPU. V8 reads the ceiling (--max-semi-space-size) only at startup, but the growth factor at each growth: so
+ * it is set to 1 once the cap is reached, checked after collections (a collection is what grows it).
  */
 export function capYoungGeneration(): void {
 	if (/semi-space/.test(givenFlags())) {
