@@ -173,6 +173,9 @@ describe('<FiltersScreen>', () => {
 		expect(frame).toMatch(/From +2026-10-10/);
 		expect(frame).toMatch(/To +2026-10-16/);
 		expect(focused(frame)).toContain('Quick range');
+		// The range is in; the next Enter goes on down the form, as everywhere else.
+		const next = await screen.press(keys.enter, '› Channels');
+		expect(next).toMatch(/From +2026-10-10/);
 	});
 
 	it('Enter on Quick range before a range is picked goes to the next field and keeps the typed dates', async () => {

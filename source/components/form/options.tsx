@@ -189,9 +189,9 @@ export interface ActionRowProps<V extends string> {
 	/** ← or → moved the cursor. */
 	readonly onMove?: () => void;
 	/**
-	 * Enter does the option only once ← → moved the cursor on this visit of the row; before, the form has Enter (the
-	 * quick ranges: a row passed on the way down a form, where the option that merely starts under the cursor would
-	 * replace what was typed above). Space always does it. @default false
+	 * Enter does the option only once ← → moved the cursor on this visit of the row (and once per move); otherwise the
+	 * form has Enter (the quick ranges: a row passed on the way down a form, where the option that merely starts under
+	 * the cursor would replace what was typed above). Space always does it. @default false
 	 */
 	readonly isEnterAfterMoveOnly?: boolean;
 	readonly isFocused: boolean;
@@ -228,6 +228,10 @@ export function ActionRow<V extends string>(props: ActionRowProps<V>) {
 				// The form's Enter: the next field.
 			} else if (((input === ' ' && !key.ctrl) || key.return) && options[latest.current]) {
 				onSelect(options[latest.current]!.value);
+				if (key.return && isEnterAfterMoveOnly) {
+					// Done with what was picked: another Enter is the form's again.
+					moved.current = false;
+				}
 			}
 		},
 		{isActive: isFocused && !isDisabled},

@@ -271,8 +271,8 @@ export function filtersReducer(state: FiltersState, action: FiltersAction): Filt
 			}
 
 			if (state.focus === 'quick' && state.isQuickPicked) {
-				// Enter applies the quick range picked with ← → (the row handles it).
-				return state;
+				// Enter applies the quick range picked with ← → (the row handles it) and stays; the next Enter goes on.
+				return {...state, isQuickPicked: false};
 			}
 
 			const touched = touch(state, state.focus);
