@@ -87,10 +87,14 @@ describe('file-name reducer', () => {
 		expect(atContinue(defaults).submitted).toBe(true);
 		expect(atContinue({template: '{call', dateFormat: defaultDateFormat})).toMatchObject({submitted: false, focus: 'template'});
 		expect(atContinue({template: '{callId}', dateFormat: 'Q'})).toMatchObject({submitted: false, focus: 'date-format'});
-		// Enter elsewhere moves on; on the palette it is the palette's (it adds the field).
+		// Enter elsewhere moves on; on the palette it is the palette's (it adds the field) once ← → picked one, and
+		// only once per pick; before that it moves on too.
 		expect(run(initialFileNameState(defaults), {type: 'enter'}).focus).toBe('palette');
 		const palette = run(initialFileNameState(defaults), {type: 'focus', field: 'palette'});
-		expect(run(palette, {type: 'enter'})).toBe(palette);
+		expect(run(palette, {type: 'enter'}).focus).toBe('separator');
+		const picked = run(palette, {type: 'palette-cursor'}, {type: 'enter'});
+		expect(picked.focus).toBe('palette');
+		expect(run(picked, {type: 'enter'}).focus).toBe('separator');
 	});
 });
 
@@ -139,6 +143,15 @@ describe('<FileNameScreen>', () => {
 		frame = await screen.press(keys.enter, '{callId}-{campaignId}/{callId}');
 		expect(frame).toContain('100001-C-100/100001.mp3');
 		expect(frame).not.toContain('✗');
+	});
+
+	it('Enter down the form passes the palette by without adding to the template', async () => {
+		const screen = renderScreen(<FileNameScreen {...props({value: {template: '{callId}', dateFormat: defaultDateFormat}})} />);
+		await screen.waitFor('› Template');
+		await screen.press(keys.enter, '› Add');
+		const frame = await screen.press(keys.enter, '› Separator');
+		expect(frame).toMatch(/Template +\{callId\}\s/);
+		expect(frame).toContain('100001.mp3');
 	});
 
 	it('switching the separator changes the template and the preview', async () => {

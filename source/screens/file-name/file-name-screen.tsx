@@ -98,7 +98,7 @@ export function FileNameScreen(props: FileNameScreenProps) {
 			<TextField {...common} width={width} label={t(labelKeys.template)} value={state.template} isFocused={state.focus === 'template'}
 				isReserved={isHelpKey} error={templateError} errorLines={3} onChange={template => dispatch({type: 'set-template', template})} />
 			<ActionRow {...common} width={width} label={t(labelKeys.palette)} options={paletteOptions} isFocused={state.focus === 'palette'} isOneLine={isCompact}
-				onSelect={(item: PaletteItem) => dispatch({type: 'insert', item})} />
+				onSelect={(item: PaletteItem) => dispatch({type: 'insert', item})} isEnterAfterMoveOnly onMove={() => dispatch({type: 'palette-cursor'})} />
 			<Choice {...common} width={width} label={t(labelKeys.separator)} options={separatorOptions} value={state.separator} isOneLine={isCompact}
 				isFocused={state.focus === 'separator'} onChange={(separator: Separator) => dispatch({type: 'set-separator', separator})} />
 			<TextField {...common} width={width} label={t(labelKeys['date-format'])} value={state.dateFormat} isFocused={state.focus === 'date-format'}

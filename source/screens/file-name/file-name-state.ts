@@ -23,6 +23,12 @@ export interface FileNameState {
 	readonly focus: FileNameField;
 	/** True right after Enter on Continue with a valid template: the hook then submits `namingPayload`. */
 	readonly submitted: boolean;
+	/**
+	 * ← → moved along the palette since it got focus (or since Enter last added what they picked): only then does
+	 * Enter there add the item under the cursor. Before, Enter goes on to the next field, as everywhere in the form:
+	 * pressing Enter down the form must not append the first field to the template.
+	 */
+	readonly isPalettePicked?: boolean;
 }
 
 export type FileNameAction =
@@ -30,6 +36,8 @@ export type FileNameAction =
 	| {type: 'set-date-format'; dateFormat: string}
 	| {type: 'set-separator'; separator: Separator}
 	| {type: 'insert'; item: PaletteItem}
+	/** ← or → on the palette. */
+	| {type: 'palette-cursor'}
 	| {type: 'reset'}
 	| {type: 'focus-next'}
 	| {type: 'focus-previous'}
@@ -109,26 +117,30 @@ export function fileNameReducer(state: FileNameState, action: FileNameAction): F
 			return {...state, template: defaultTemplate, dateFormat: defaultDateFormat, separator: separatorOf(defaultTemplate), submitted: false};
 		}
 
+		case 'palette-cursor': {
+			return {...state, isPalettePicked: true};
+		}
+
 		case 'focus-next': {
-			return {...state, focus: move(state.focus, 1), submitted: false};
+			return {...state, focus: move(state.focus, 1), submitted: false, isPalettePicked: false};
 		}
 
 		case 'focus-previous': {
-			return {...state, focus: move(state.focus, -1), submitted: false};
+			return {...state, focus: move(state.focus, -1), submitted: false, isPalettePicked: false};
 		}
 
 		case 'focus': {
-			return {...state, focus: action.field, submitted: false};
+			return {...state, focus: action.field, submitted: false, isPalettePicked: false};
 		}
 
 		case 'enter': {
-			if (state.focus === 'palette') {
-				// Enter adds the palette item under the cursor (the row handles it).
-				return state;
+			if (state.focus === 'palette' && state.isPalettePicked) {
+				// Enter adds the palette item picked with ← → (the row handles it) and stays; the next Enter goes on.
+				return {...state, isPalettePicked: false};
 			}
 
 			if (state.focus !== 'continue') {
-				return {...state, focus: move(state.focus, 1), submitted: false};
+				return {...state, focus: move(state.focus, 1), submitted: false, isPalettePicked: false};
 			}
 
 			const problems = namingProblems(state);

@@ -33,7 +33,7 @@ export const fileName: MessageSet = {
 		'help.file-name': [
 			'Tab or ↓ next field · Shift-Tab or ↑ previous field',
 			'Template: type freely; {field} inserts a field, {callStart:YYYY-MM} a date with its own format, / makes a sub-folder, {{ and }} are literal braces',
-			'Add: ← → pick one of the 13 fields or Sub-folder; Enter or Space appends it (after the separator)',
+			'Add: ← → pick one of the 13 fields or Sub-folder, then Enter or Space appends it (after the separator); Enter before picking: next field',
 			'Separator: ← → or Space picks - _ space or . ; the separators between fields change with it',
 			'Date format: tokens YYYY YY MM DD HH mm ss, e.g. YYYY-MM-DD_HH-mm-ss',
 			'Ctrl-R back to the default template and date format',
@@ -71,7 +71,7 @@ export const fileName: MessageSet = {
 		'help.file-name': [
 			'Tab vagy ↓ következő mező · Shift-Tab vagy ↑ előző mező',
 			'Sablon: szabadon írható; {mező} egy mezőt szúr be, {callStart:YYYY-MM} saját formátumú dátumot, a / almappát, a {{ és }} kapcsos zárójelet',
-			'Mező: ← → a 13 mező vagy az Almappa közül; Enter vagy Szóköz a végére fűzi (az elválasztó után)',
+			'Mező: ← → a 13 mező vagy az Almappa közül, majd Enter vagy Szóköz a végére fűzi (az elválasztó után); Enter választás előtt: következő mező',
 			'Elválasztó: ← → vagy Szóköz: - _ szóköz vagy . ; a mezők közötti elválasztók is vele változnak',
 			'Dátumformátum: YYYY YY MM DD HH mm ss (év, év két jegye, hónap, nap, óra, perc, másodperc), pl. YYYY-MM-DD_HH-mm-ss',
 			'Ctrl-R vissza az alapértelmezett sablonhoz és dátumformátumhoz',
