@@ -91,6 +91,37 @@ describe('a plan made page by page', () => {
 		expect(await readdir(dir)).toEqual(['c3.mp3']);
 	});
 
+	it('hashes a page\'s files already at the destination several at a time, and still finds each one', async () => {
+		const dir = await tempDir();
+		const contacts = Array.from({length: 40}, (_, index) => contact(index + 1, `c${index + 1}`));
+		for (const [index] of contacts.entries()) {
+			await writeFile(path.join(dir, `c${index + 1}.mp3`), `audio ${index + 1}`);
+		}
+
+		// A sink that counts how many digests are under way at once, each taking a few milliseconds as a disk would.
+		const sink = new LocalSink(dir);
+		let running = 0;
+		let most = 0;
+		const digest = sink.digest.bind(sink);
+		sink.digest = async (relativePath: string) => {
+			running++;
+			most = Math.max(most, running);
+			await new Promise(resolve => setTimeout(resolve, 5));
+			try {
+				return await digest(relativePath);
+			} finally {
+				running--;
+			}
+		};
+
+		const planner = await Planner.open(await options(dir, {sink}));
+		const {files} = await planner.add(contacts);
+		expect(files.map(file => file.action)).toEqual(contacts.map(() => 'skip'));
+		expect(files.map(file => file.relativePath)).toEqual(contacts.map((_, index) => `c${index + 1}.mp3`));
+		expect(most).toBeGreaterThan(1);
+		expect(most).toBeLessThanOrEqual(8);
+	});
+
 	it('leaves out the kinds of file the export mode does not want, and counts only the rest', async () => {
 		const dir = await tempDir();
 		const withTranscript = recording(1, {transcript: {href: '/v1/recordings/1/transcript', formats: ['json']}}) as Contact;
