@@ -6,12 +6,16 @@
  * another program cannot slip a different file under a validated name. Files are owner-only (0600, folders 0700)
  * unless the run widens it.
  */
-import {chmodSync, linkSync, renameSync, statSync, unlinkSync} from 'node:fs';
+import {createHash} from 'node:crypto';
+import {chmodSync, linkSync, readFileSync, renameSync, statSync, unlinkSync} from 'node:fs';
 import {open, readdir, readFile, rename, rm, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {FilesystemError} from '../../errors.js';
 import {ensureWritableFolder, fileSize, freeSpace, hashFile, nearestExisting, statNow} from '../../engine/disk.js';
 import type {PublishOptions, PublishResult, Sink, SinkEntry} from '../sink.js';
+
+/** Files up to this size are hashed in one synchronous read (see `digest`). */
+const readAtOnceBytes = 256 * 1024;
 
 /** Why a file could not be published; the run treats it as a failure of that file, or of the destination. */
 export class PublishError extends Error {
@@ -85,6 +89,14 @@ export class LocalSink implements Sink {
 
 	async digest(relativePath: string): Promise<string | undefined> {
 		const absolute = this.#absolute(relativePath);
+		// A small file is read at once on this thread: its stat, open, read and close through the thread pool cost
+		// the main thread ~100 µs, ten times the calls themselves, for every file a rerun finds already there
+		// (6,428 of them: ~0.5 s). A larger one is read through the pool, so the event loop never waits on its bytes.
+		const info = statNow(absolute);
+		if (info?.isFile() && info.size <= readAtOnceBytes) {
+			return createHash('sha256').update(readFileSync(absolute)).digest('hex');
+		}
+
 		return await fileSize(absolute) === undefined ? undefined : hashFile(absolute);
 	}
 
