@@ -341,11 +341,19 @@ function * chunked(lines: Iterable<string>): Generator<string> {
 	}
 }
 
+function csvHeader(options: {bom?: boolean}): string {
+	return `${options.bom ? '\uFEFF' : ''}${columns.map(([, title]) => csvField(title)).join(',')}\r\n`;
+}
+
+function csvLine(row: ManifestRow): string {
+	return `${columns.map(([key]) => csvField(row[key])).join(',')}\r\n`;
+}
+
 function * csvChunks(rows: Iterable<ManifestRow>, options: {bom?: boolean} = {}): Generator<string> {
 	yield * chunked((function * () {
-		yield `${options.bom ? '\uFEFF' : ''}${columns.map(([, title]) => csvField(title)).join(',')}\r\n`;
+		yield csvHeader(options);
 		for (const row of rows) {
-			yield `${columns.map(([key]) => csvField(row[key])).join(',')}\r\n`;
+			yield csvLine(row);
 		}
 	})());
 }
@@ -523,10 +531,25 @@ async function mergeManifest(sink: Sink, run: RunRows, spool: RecordSpool<Manife
 		}
 	};
 
-	// jsonl first: it is what `ccdl verify` and the next run read.
-	const jsonl = await sink.writeText(manifestJsonName, jsonlChunks(merged()));
-	const csv = await sink.writeText(manifestCsvName, csvChunks(merged(), options));
-	return {csv, jsonl, ...damaged > 0 ? {damaged} : {}};
+	// jsonl first: it is what `ccdl verify` and the next run read. The merge runs once: each row's CSV line is put
+	// aside in a spool as the row goes to manifest.jsonl, and manifest.csv is written from there (merging a second
+	// time read every earlier row and every row of the run back again).
+	const csvLines = RecordSpool.open<string>('manifest-csv');
+	try {
+		const jsonl = await sink.writeText(manifestJsonName, jsonlChunks((function * () {
+			for (const row of merged()) {
+				csvLines.put(csvLine(row));
+				yield row;
+			}
+		})()));
+		const csv = await sink.writeText(manifestCsvName, chunked((function * () {
+			yield csvHeader(options);
+			yield * csvLines.scan();
+		})()));
+		return {csv, jsonl, ...damaged > 0 ? {damaged} : {}};
+	} finally {
+		csvLines.close();
+	}
 }
 
 export interface WrittenManifest {
