@@ -294,10 +294,28 @@ describe('ActionRow', () => {
 		await screen.waitFor('› today');
 		expect(screen.frame()).toContain('[yesterday]');
 		await screen.press(keys.enter);
-		await vi.waitFor(() => expect(onSelect).toHaveBeenLastCalledWith('today'));
+		await vi.waitFor(() => expect(onSelect).toHaveBeenLastCalledWith('today', true));
 		await screen.press(keys.right, '›[yesterday]');
 		await screen.press(keys.space);
-		await vi.waitFor(() => expect(onSelect).toHaveBeenLastCalledWith('yesterday'));
+		await vi.waitFor(() => expect(onSelect).toHaveBeenLastCalledWith('yesterday', false));
+	});
+
+	it('leaves Enter to the form until ← → pick an option, when told to, and once per pick', async () => {
+		const onSelect = vi.fn();
+		const options = [{value: 'today', label: 'today'}, {value: 'yesterday', label: 'yesterday'}] as const;
+		const screen = renderScreen(<ActionRow label="Quick" options={options} onSelect={onSelect} isEnterWithoutMove={() => false} isFocused labelWidth={5} width={60} />);
+		await screen.waitFor('› today');
+		await screen.press(keys.enter);
+		await screen.press(keys.space);
+		await vi.waitFor(() => expect(onSelect).toHaveBeenCalledTimes(1));
+		expect(onSelect).toHaveBeenLastCalledWith('today', false);
+		await screen.press(keys.right, '› yesterday');
+		await screen.press(keys.enter);
+		await vi.waitFor(() => expect(onSelect).toHaveBeenLastCalledWith('yesterday', true));
+		await screen.press(keys.enter);
+		await screen.press(keys.space);
+		await vi.waitFor(() => expect(onSelect).toHaveBeenCalledTimes(3));
+		expect(onSelect).toHaveBeenLastCalledWith('yesterday', false);
 	});
 });
 

@@ -63,6 +63,16 @@ describe('keys typed faster than the screen draws', () => {
 		expect(field(screen, 'To')).toBe('2026-11-07');
 	});
 
+	it('fills in today on `⇥⇥⏎` when no date is typed yet', async () => {
+		const session = await filters();
+		const before = new Date();
+		await session.burst('Tab', 'Tab', 'Enter');
+		const screen = await session.waitFor(found => field(found, 'From') !== '' && /^› Quick/m.test(found));
+		const after = new Date();
+		expect([isoDay(before), isoDay(after)]).toContain(field(screen, 'From'));
+		expect(field(screen, 'To')).toBe(field(screen, 'From'));
+	});
+
 	it('applies the range picked on the row with `⇥⇥→⏎`', async () => {
 		const session = await filters();
 		const before = new Date();

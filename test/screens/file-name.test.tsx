@@ -87,12 +87,12 @@ describe('file-name reducer', () => {
 		expect(atContinue(defaults).submitted).toBe(true);
 		expect(atContinue({template: '{call', dateFormat: defaultDateFormat})).toMatchObject({submitted: false, focus: 'template'});
 		expect(atContinue({template: '{callId}', dateFormat: 'Q'})).toMatchObject({submitted: false, focus: 'date-format'});
-		// Enter elsewhere moves on; on the palette it is the palette's (it adds the field) once ← → picked one, and
-		// only once per pick; before that it moves on too.
+		// Enter elsewhere moves on; on the palette too, except the Enter that just added the item ← → picked (the row
+		// adds it), which stays there.
 		expect(run(initialFileNameState(defaults), {type: 'enter'}).focus).toBe('palette');
 		const palette = run(initialFileNameState(defaults), {type: 'focus', field: 'palette'});
 		expect(run(palette, {type: 'enter'}).focus).toBe('separator');
-		const picked = run(palette, {type: 'palette-cursor'}, {type: 'enter'});
+		const picked = run(palette, {type: 'insert', item: 'callId', byEnter: true}, {type: 'enter'});
 		expect(picked.focus).toBe('palette');
 		expect(run(picked, {type: 'enter'}).focus).toBe('separator');
 	});

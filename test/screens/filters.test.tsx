@@ -190,6 +190,17 @@ describe('<FiltersScreen>', () => {
 		expect(frame).toMatch(/To +2026-10-07/);
 	});
 
+	it('Enter on Quick range with no dates typed fills in the range under the cursor, and the next Enter goes on', async () => {
+		const screen = renderScreen(<FiltersScreen {...props()} />);
+		await screen.waitFor('› From');
+		await screen.press(keys.tab, '› To');
+		await screen.press(keys.tab, '› Quick range');
+		const frame = await screen.press(keys.enter, '[today]');
+		expect(frame).toMatch(/From +2026-10-16/);
+		expect(focused(frame)).toContain('Quick range');
+		expect(await screen.press(keys.enter, '› Channels')).toMatch(/From +2026-10-16/);
+	});
+
 	it('Space on Quick range applies the range under the cursor without moving it first', async () => {
 		const screen = renderScreen(<FiltersScreen {...props()} />);
 		await screen.waitFor('› From');

@@ -184,16 +184,15 @@ export interface ActionRowProps<V extends string> {
 	readonly options: ReadonlyArray<Option<V>>;
 	/** The option that is in effect now, marked as on (e.g. the quick range the dates match). */
 	readonly active?: V;
-	/** Space or Enter on an option. */
-	readonly onSelect: (value: V) => void;
-	/** ← or → moved the cursor. */
-	readonly onMove?: () => void;
+	/** Space or Enter on an option; `byEnter` says which. */
+	readonly onSelect: (value: V, byEnter: boolean) => void;
 	/**
-	 * Enter does the option only once ← → moved the cursor on this visit of the row (and once per move); otherwise the
-	 * form has Enter (the quick ranges: a row passed on the way down a form, where the option that merely starts under
-	 * the cursor would replace what was typed above). Space always does it. @default false
+	 * Whether Enter does the option under the cursor before ← → moved it on this visit of the row (and after an Enter
+	 * that did one); when not, the row leaves Enter to the form (next field). Asked as the key comes, so a burst sees
+	 * the state its earlier keys made. For rows passed on the way down a form, where the option that merely starts
+	 * under the cursor would replace what was typed. Space always does the option. @default always
 	 */
-	readonly isEnterAfterMoveOnly?: boolean;
+	readonly isEnterWithoutMove?: () => boolean;
 	readonly isFocused: boolean;
 	/** @default false */
 	readonly isDisabled?: boolean;
@@ -205,7 +204,7 @@ export interface ActionRowProps<V extends string> {
 
 /** A row of actions: ← → move (wrapping at the ends), Space or Enter does the one under the cursor. */
 export function ActionRow<V extends string>(props: ActionRowProps<V>) {
-	const {label, options, active, onSelect, onMove, isEnterAfterMoveOnly = false, isFocused, isDisabled = false, labelWidth, width, isOneLine = false} = props;
+	const {label, options, active, onSelect, isEnterWithoutMove, isFocused, isDisabled = false, labelWidth, width, isOneLine = false} = props;
 	const [cursor, setCursor] = useState(0);
 	const current = Math.min(cursor, Math.max(0, options.length - 1));
 	const latest = useRef(current);
@@ -223,13 +222,15 @@ export function ActionRow<V extends string>(props: ActionRowProps<V>) {
 				latest.current = step(latest.current, key.leftArrow ? -1 : 1, options.length);
 				moved.current = true;
 				setCursor(latest.current);
-				onMove?.();
-			} else if (key.return && isEnterAfterMoveOnly && !moved.current) {
-				// The form's Enter: the next field.
 			} else if (((input === ' ' && !key.ctrl) || key.return) && options[latest.current]) {
-				onSelect(options[latest.current]!.value);
-				if (key.return && isEnterAfterMoveOnly) {
-					// Done with what was picked: another Enter is the form's again.
+				if (key.return && !moved.current && isEnterWithoutMove && !isEnterWithoutMove()) {
+					// The form's Enter: the next field.
+					return;
+				}
+
+				onSelect(options[latest.current]!.value, key.return);
+				if (key.return) {
+					// Done with what was picked: another Enter is asked about afresh.
 					moved.current = false;
 				}
 			}

@@ -48,6 +48,9 @@ function linesOf(text: string | undefined, columns: number, maxLines: number): n
 	return text ? Math.min(maxLines, Math.ceil(([...text].length + 2) / Math.max(10, columns))) : 0;
 }
 
+/** The palette adds on Enter only what ← → picked (see ActionRow's isEnterWithoutMove). */
+const never = () => false;
+
 export function FileNameScreen(props: FileNameScreenProps) {
 	const {value, samples, timeZone, busy, busyText, error, onSubmit, onBack, onHelp, isActive} = props;
 	const {t} = useI18n();
@@ -98,7 +101,7 @@ export function FileNameScreen(props: FileNameScreenProps) {
 			<TextField {...common} width={width} label={t(labelKeys.template)} value={state.template} isFocused={state.focus === 'template'}
 				isReserved={isHelpKey} error={templateError} errorLines={3} onChange={template => dispatch({type: 'set-template', template})} />
 			<ActionRow {...common} width={width} label={t(labelKeys.palette)} options={paletteOptions} isFocused={state.focus === 'palette'} isOneLine={isCompact}
-				onSelect={(item: PaletteItem) => dispatch({type: 'insert', item})} isEnterAfterMoveOnly onMove={() => dispatch({type: 'palette-cursor'})} />
+				onSelect={(item: PaletteItem, byEnter: boolean) => dispatch({type: 'insert', item, byEnter})} isEnterWithoutMove={never} />
 			<Choice {...common} width={width} label={t(labelKeys.separator)} options={separatorOptions} value={state.separator} isOneLine={isCompact}
 				isFocused={state.focus === 'separator'} onChange={(separator: Separator) => dispatch({type: 'set-separator', separator})} />
 			<TextField {...common} width={width} label={t(labelKeys['date-format'])} value={state.dateFormat} isFocused={state.focus === 'date-format'}

@@ -24,20 +24,18 @@ export interface FileNameState {
 	/** True right after Enter on Continue with a valid template: the hook then submits `namingPayload`. */
 	readonly submitted: boolean;
 	/**
-	 * ← → moved along the palette since it got focus (or since Enter last added what they picked): only then does
-	 * Enter there add the item under the cursor. Before, Enter goes on to the next field, as everywhere in the form:
-	 * pressing Enter down the form must not append the first field to the template.
+	 * Enter just added the palette item picked with ← →: that Enter stays on the palette, the next one goes on. The
+	 * palette adds on Enter only after ← → picked an item: pressing Enter down the form must not append the first
+	 * field to the template.
 	 */
-	readonly isPalettePicked?: boolean;
+	readonly isPaletteJustAdded?: boolean;
 }
 
 export type FileNameAction =
 	| {type: 'set-template'; template: string}
 	| {type: 'set-date-format'; dateFormat: string}
 	| {type: 'set-separator'; separator: Separator}
-	| {type: 'insert'; item: PaletteItem}
-	/** ← or → on the palette. */
-	| {type: 'palette-cursor'}
+	| {type: 'insert'; item: PaletteItem; byEnter?: boolean}
 	| {type: 'reset'}
 	| {type: 'focus-next'}
 	| {type: 'focus-previous'}
@@ -110,37 +108,33 @@ export function fileNameReducer(state: FileNameState, action: FileNameAction): F
 		}
 
 		case 'insert': {
-			return {...state, template: appendItem(state.template, action.item, state.separator), submitted: false};
+			return {...state, template: appendItem(state.template, action.item, state.separator), submitted: false, isPaletteJustAdded: action.byEnter ?? false};
 		}
 
 		case 'reset': {
 			return {...state, template: defaultTemplate, dateFormat: defaultDateFormat, separator: separatorOf(defaultTemplate), submitted: false};
 		}
 
-		case 'palette-cursor': {
-			return {...state, isPalettePicked: true};
-		}
-
 		case 'focus-next': {
-			return {...state, focus: move(state.focus, 1), submitted: false, isPalettePicked: false};
+			return {...state, focus: move(state.focus, 1), submitted: false, isPaletteJustAdded: false};
 		}
 
 		case 'focus-previous': {
-			return {...state, focus: move(state.focus, -1), submitted: false, isPalettePicked: false};
+			return {...state, focus: move(state.focus, -1), submitted: false, isPaletteJustAdded: false};
 		}
 
 		case 'focus': {
-			return {...state, focus: action.field, submitted: false, isPalettePicked: false};
+			return {...state, focus: action.field, submitted: false, isPaletteJustAdded: false};
 		}
 
 		case 'enter': {
-			if (state.focus === 'palette' && state.isPalettePicked) {
-				// Enter adds the palette item picked with ← → (the row handles it) and stays; the next Enter goes on.
-				return {...state, isPalettePicked: false};
+			if (state.focus === 'palette' && state.isPaletteJustAdded) {
+				// This Enter added the item picked with ← → (the row did): it stays there; the next Enter goes on.
+				return {...state, isPaletteJustAdded: false};
 			}
 
 			if (state.focus !== 'continue') {
-				return {...state, focus: move(state.focus, 1), submitted: false, isPalettePicked: false};
+				return {...state, focus: move(state.focus, 1), submitted: false, isPaletteJustAdded: false};
 			}
 
 			const problems = namingProblems(state);

@@ -72,6 +72,8 @@ export function FiltersScreen(props: FiltersScreenProps) {
 	const {columns, rows} = useWindowSize();
 	const [state, dispatch, get] = useMachine(filtersReducer, () => ({...initialFiltersState(value, timeZone), focus: initialFocus}));
 	const isLive = isActive && !busy;
+	// Enter fills in the quick range under the cursor without ← → only while there are no dates to lose.
+	const datesEmpty = () => get().values.from.trim() === '' && get().values.to.trim() === '';
 	const isChecking = useFiltersKeys({dispatch, get, onSubmit, onBack, onHelp, isActive: isLive, folder: folderAccess});
 	// Keys typed after Enter on Continue wait for the next screen (or are dropped when the folder or listing fails).
 	useHoldKeys(busy || isChecking);
@@ -110,8 +112,8 @@ export function FiltersScreen(props: FiltersScreenProps) {
 			<TextField {...common} width={width} label={t(labelKeys.to)} value={values.to} isFocused={focus === 'to'} isReserved={isHelpKey}
 				placeholder={t('filters.date.placeholder')} error={say(problems.to)} onChange={to => dispatch({type: 'set', values: {to}})} />
 			<ActionRow {...common} width={width} label={t(labelKeys.quick)} options={rangeOptions} isFocused={focus === 'quick'}
-				{...(active ? {active} : {})} onSelect={range => dispatch({type: 'quick', range, now: now ?? new Date()})}
-				isEnterAfterMoveOnly onMove={() => dispatch({type: 'quick-cursor'})} />
+				{...(active ? {active} : {})} onSelect={(range, byEnter) => dispatch({type: 'quick', range, now: now ?? new Date(), byEnter})}
+				isEnterWithoutMove={datesEmpty} />
 			{isCompact ? null : (
 				<Box marginLeft={labelWidth + 3} height={1}>
 					<Text color={theme.muted} wrap="truncate-end">{rangeText ? `= ${rangeText}` : ' '}</Text>

@@ -40,18 +40,16 @@ export interface FiltersState {
 	/** Folders the last Tab found (more than one), listed under the field for the value they were found for. */
 	readonly folderCandidates?: {readonly value: string; readonly names: readonly string[]};
 	/**
-	 * ← → moved along the quick ranges since the row got focus: only then does Enter there fill in the range under
-	 * the cursor. Before, Enter goes on to the next field, as everywhere in the form: a user pressing Enter down the
-	 * form must not have "today" replace the dates just typed.
+	 * Enter just filled in a quick range: that Enter stays on the row, the next one goes on. The row fills one in on
+	 * Enter only after ← → picked it, or while both dates are empty: a user pressing Enter down the form must not have
+	 * "today" replace the dates just typed.
 	 */
-	readonly isQuickPicked?: boolean;
+	readonly isQuickJustApplied?: boolean;
 }
 
 export type FiltersAction =
 	| {type: 'set'; values: Partial<FilterValues>}
-	| {type: 'quick'; range: QuickRange; now: Date}
-	/** ← or → on the quick ranges. */
-	| {type: 'quick-cursor'}
+	| {type: 'quick'; range: QuickRange; now: Date; byEnter?: boolean}
 	| {type: 'focus-next'}
 	| {type: 'focus-previous'}
 	| {type: 'focus'; field: FilterField}
@@ -215,7 +213,7 @@ function move(field: FilterField, delta: number): FilterField {
 const fieldOf: Record<CheckedField, FilterField> = {from: 'from', to: 'to', folder: 'folder'};
 
 function leave(state: FiltersState, focus: FilterField): FiltersState {
-	return {...state, touched: touch(state, state.focus), focus, submitted: false, isFolderEdited: false, folderCandidates: undefined, isQuickPicked: false};
+	return {...state, touched: touch(state, state.focus), focus, submitted: false, isFolderEdited: false, folderCandidates: undefined, isQuickJustApplied: false};
 }
 
 export function filtersReducer(state: FiltersState, action: FiltersAction): FiltersState {
@@ -245,11 +243,7 @@ export function filtersReducer(state: FiltersState, action: FiltersAction): Filt
 
 		case 'quick': {
 			const dates = quickRange(action.range, action.now, state.timeZone);
-			return {...state, values: {...state.values, ...dates}, submitted: false};
-		}
-
-		case 'quick-cursor': {
-			return {...state, isQuickPicked: true};
+			return {...state, values: {...state.values, ...dates}, submitted: false, isQuickJustApplied: action.byEnter ?? false};
 		}
 
 		case 'focus-next':
@@ -270,9 +264,9 @@ export function filtersReducer(state: FiltersState, action: FiltersAction): Filt
 					: {...state, submitted: true};
 			}
 
-			if (state.focus === 'quick' && state.isQuickPicked) {
-				// Enter applies the quick range picked with ← → (the row handles it) and stays; the next Enter goes on.
-				return {...state, isQuickPicked: false};
+			if (state.focus === 'quick' && state.isQuickJustApplied) {
+				// This Enter filled in a range (the row did): it stays there; the next Enter goes on.
+				return {...state, isQuickJustApplied: false};
 			}
 
 			const touched = touch(state, state.focus);

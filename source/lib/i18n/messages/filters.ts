@@ -45,7 +45,7 @@ export const filters: MessageSet = {
 		'help.filters': [
 			'Tab/↓ next field · Shift-Tab/↑ previous (on From: to Continue)',
 			'From / To: YYYY-MM-DD [HH:MM], your time zone; a To date takes the whole day',
-			'Quick range: ← → pick, then Space or Enter fills From and To (Enter before picking: next field)',
+			'Quick range: ← → pick; Space or Enter fills From and To (once dates are typed, Enter without picking goes on to the next field)',
 			'Channels: ← → move, Space checks; none checked = all · Space switches toggles',
 			'Export: ← → or Space: everything, transcripts only, or metadata only (the manifest, no files)',
 			'Archived: where the platform has no mark of its own (Twilio, Webex), archived = exported and verified by ccdl before (journal)',
@@ -97,7 +97,7 @@ export const filters: MessageSet = {
 		'help.filters': [
 			'Tab vagy ↓ következő mező · Shift-Tab vagy ↑ előző mező (az Ettől mezőn a Shift-Tab a Tovább gombra ugrik)',
 			'Ettől / Eddig: ÉÉÉÉ-HH-NN vagy ÉÉÉÉ-HH-NN ÓÓ:PP a saját időzónájában; az Eddig puszta dátummal az egész napot jelenti',
-			'Gyors időszak: ← → ma, tegnap, elmúlt 7 nap vagy ez a hónap, majd Szóköz vagy Enter kitölti az Ettől és Eddig mezőt (Enter választás előtt: következő mező)',
+			'Gyors időszak: ← → ma, tegnap, elmúlt 7 nap vagy ez a hónap; Szóköz vagy Enter kitölti az Ettől és Eddig mezőt (ha már van beírt dátum, választás nélkül az Enter a következő mezőre lép)',
 			'Csatornák: ← → mozgás, Szóköz be- vagy kikapcsol; ha egy sincs bejelölve, minden csatorna',
 			'Archiváltak is, Felülírás: Szóköz kapcsol · Átiratok: ← → vagy Szóköz: JSON, XML vagy nincs',
 			'Exportálás: ← → vagy Szóköz: minden, csak átiratok, vagy csak metaadatok (a jegyzék, fájlok nélkül)',
