@@ -463,7 +463,7 @@ function keepsEarlier(status: ManifestStatus): boolean {
 
 /**
  * Writes both manifest files at the destination, merged with its existing manifest: the earlier rows this run does
- * not replace, then this run's. The run's keys are read once and its rows twice (`RunRows`), so neither the rows nor
+ * not replace, then this run's. The run's keys and its rows are each read once (`RunRows`), so neither the rows nor
  * the merge are ever held whole: the merge keeps 64-bit keys (`FingerprintSet`). A false
  * match (odds about n²/2⁶⁵, 1 in 37 million for a million rows) would leave one row out; the next run puts it back
  * from the journal (`run/recover.ts`), as it does after a crash. Returns where the two files are.
@@ -471,7 +471,7 @@ function keepsEarlier(status: ManifestStatus): boolean {
 export async function writeManifest(sink: Sink, run: RunRows, options: {bom?: boolean} = {}): Promise<WrittenManifest> {
 	// Only a manifest that is not there counts as none: one that cannot be read (no permission, an I/O error) must not
 	// be replaced by this run's rows alone; the caller then writes them to a fallback folder. Its rows wait in a spool
-	// on disk, read twice below, never held.
+	// on disk, read twice below (for the keys, then for the merge), never held.
 	let damaged = 0;
 	const spool = RecordSpool.open<ManifestRow>('manifest');
 	try {
