@@ -2,7 +2,7 @@
  * A download run as React state. The run's state is derived from its events once (source/lib/run/state.ts), and
  * this hook re-renders at most every 250 ms (the run's batches come up to 10 a second), never per byte. File views are
  * replaced, not mutated, when an event touches them, so memoised rows re-render only when their file changed; `batch`
- * changes with every batch. Unsubscribes on unmount or when the run changes.
+ * changes with every render. Unsubscribes on unmount or when the run changes.
  */
 import {useEffect, useMemo, useState} from 'react';
 import type {RunSnapshot} from '../lib/engine/events.js';

@@ -11,7 +11,7 @@ import type {Sink} from '../sinks/sink.js';
 import type {Contact} from '../sources/model.js';
 import {FingerprintSet} from '../text/fingerprint-set.js';
 import {RecordSpool} from '../runtime/spool.js';
-import {linesOf, linesOfStream} from '../sinks/lines.js';
+import {linesOfStream} from '../sinks/lines.js';
 
 export const manifestCsvName = 'manifest.csv';
 export const manifestJsonName = 'manifest.jsonl';
@@ -412,11 +412,9 @@ function rowOfLine(line: string, onDamaged?: () => void): ManifestRow | undefine
  * when there is one that cannot be read. Lines that are not rows are left out and counted by `onDamaged`.
  */
 export async function * manifestRows(sink: Sink, onDamaged?: () => void): AsyncGenerator<ManifestRow> {
-	for await (const line of linesOf(sink, manifestJsonName)) {
-		const row = rowOfLine(line, onDamaged);
-		if (row) {
-			yield row;
-		}
+	const stream = await sink.readStream(manifestJsonName);
+	if (stream) {
+		yield * manifestRowsOf(stream, onDamaged);
 	}
 }
 

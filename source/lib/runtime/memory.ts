@@ -1,7 +1,7 @@
 /**
- * How ccdl asks V8 to hold memory on runs that move many bytes (issue 12): the young generation kept at its first
- * size, and collected as body chunks pass. Both are settings of the process, not of any one transfer, so they live
- * here rather than in the engine or the command line's entry.
+ * How ccdl asks V8 to hold memory (issue 12): on runs that move many bytes the young generation kept at its first size
+ * and collected as body chunks pass, on the other commands capped at 16 MB. These are settings of the process, not of
+ * any one transfer, so they live here rather than in the engine or the command line's entry.
  */
 import {PerformanceObserver} from 'node:perf_hooks';
 import {getHeapSpaceStatistics, setFlagsFromString} from 'node:v8';

@@ -11,7 +11,7 @@ import {chmodSync, linkSync, readFileSync, renameSync, statSync, unlinkSync} fro
 import {open, readdir, readFile, rename, rm, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {FilesystemError} from '../../errors.js';
-import {ensureWritableFolder, fileSize, freeSpace, hashFile, nearestExisting, statNow} from '../../engine/disk.js';
+import {ensureWritableFolder, freeSpace, hashFile, nearestExisting, statNow} from '../../engine/disk.js';
 import type {PublishOptions, PublishResult, Sink, SinkEntry} from '../sink.js';
 
 /** Files up to this size are hashed in one synchronous read (see `digest`). */
@@ -93,11 +93,11 @@ export class LocalSink implements Sink {
 		// the main thread ~100 µs, ten times the calls themselves, for every file a rerun finds already there
 		// (6,428 of them: ~0.5 s). A larger one is read through the pool, so the event loop never waits on its bytes.
 		const info = statNow(absolute);
-		if (info?.isFile() && info.size <= readAtOnceBytes) {
-			return createHash('sha256').update(readFileSync(absolute)).digest('hex');
+		if (!info?.isFile()) {
+			return undefined;
 		}
 
-		return await fileSize(absolute) === undefined ? undefined : hashFile(absolute);
+		return info.size <= readAtOnceBytes ? createHash('sha256').update(readFileSync(absolute)).digest('hex') : hashFile(absolute);
 	}
 
 	async publish(staged: string, relativePath: string, options: PublishOptions): Promise<PublishResult> {
