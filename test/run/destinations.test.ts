@@ -72,6 +72,13 @@ describe('remote destinations', () => {
 		const again = await runCcdl(args, {env: {...env, ...s3.env}});
 		expect(again.code, again.stderr).toBe(0);
 		expect(again.stderr).toMatch(/Done: 0 valid, \d+ already there/);
+		// The rerun describes what it found as it is stored (under .age, with the ciphertext's digest): one row a file,
+		// still valid, and verify still passes (a second row under the plain name made it report every file missing).
+		const rerunRows = (await s3.rclone(['cat', `s3t:${s3.bucket}/day/manifest.jsonl`])).toString().trim().split('\n').map(line => JSON.parse(line) as Row);
+		expect(rerunRows).toHaveLength(rows.length);
+		expect(rerunRows.filter(row => row.status === 'valid').map(row => [row.file, row.storedSha256])).toEqual(files.map(row => [row.file, row.storedSha256]));
+		const reverified = await runCcdl(['verify', out, '--s3-endpoint', s3.endpoint], {env: {...env, ...s3.env}});
+		expect(reverified.code, reverified.stdout + reverified.stderr).toBe(0);
 
 		// Uploads report their progress (JSON lines carry it as "uploading" events, the app as ↑N%).
 		const other = await runCcdl([...args.map(arg => arg === out ? `s3://${s3.bucket}/json` : arg), '--json'], {env: {...env, ...s3.env}});

@@ -386,6 +386,12 @@ export class DownloadRun implements RunEvents {
 			}
 		};
 
+		// A file found already there is described as the destination stores it: an encrypted one under `….age` with its
+		// ciphertext's digest, as the run that published it described it (else the manifest got a second row, under
+		// the plain name and without the stored digest, which `ccdl verify` then found missing).
+		const storedAs = async (relativePath: string): Promise<{relativePath: string; storedSha256?: string; storedSize?: number}> =>
+			await this.#sink.stored?.(relativePath).catch(() => undefined) ?? {relativePath};
+
 		const runFile = async (file: PlannedFile, index: number): Promise<void | Deferral> => {
 			if (signal.aborted) {
 				return;
@@ -393,9 +399,10 @@ export class DownloadRun implements RunEvents {
 
 			if (file.action === 'skip') {
 				const digest = file.sha256 ? {sha256: file.sha256} : {};
-				this.#setState(file, 'skipped', {bytes: file.size ?? 0, ...digest});
-				settle(file, index, {state: 'skipped', skipReason: 'identical', ...digest, ...(file.size === undefined ? {} : {size: file.size})});
-				this.#emit({type: 'skipped', fileId: file.fileId, reason: 'identical', path: file.relativePath, ...digest});
+				const stored = await storedAs(file.relativePath);
+				this.#setState(file, 'skipped', {bytes: file.size ?? 0, ...digest, ...stored.relativePath === file.relativePath ? {} : {relativePath: stored.relativePath}});
+				settle(file, index, {state: 'skipped', skipReason: 'identical', ...digest, ...(file.size === undefined ? {} : {size: file.size}), ...stored});
+				this.#emit({type: 'skipped', fileId: file.fileId, reason: 'identical', path: stored.relativePath, ...digest});
 				settleContact(file, index, true);
 				return;
 			}
@@ -437,10 +444,10 @@ export class DownloadRun implements RunEvents {
 				});
 				if (result.identicalTo) {
 					// The listing had no digest, so this was only found out after downloading: count it as already there.
-					const relativePath = result.identicalTo;
-					this.#setState(file, 'skipped', {bytes: result.size, sha256: result.sha256, size: result.size, relativePath});
-					settle(file, index, {state: 'skipped', skipReason: 'identical', sha256: result.sha256, size: result.size, relativePath});
-					this.#emit({type: 'skipped', fileId: file.fileId, reason: 'identical', path: relativePath, sha256: result.sha256});
+					const stored = await storedAs(result.identicalTo);
+					this.#setState(file, 'skipped', {bytes: result.size, sha256: result.sha256, size: result.size, relativePath: stored.relativePath});
+					settle(file, index, {state: 'skipped', skipReason: 'identical', sha256: result.sha256, size: result.size, ...stored});
+					this.#emit({type: 'skipped', fileId: file.fileId, reason: 'identical', path: stored.relativePath, sha256: result.sha256});
 				} else {
 					const stored = result.published?.storedSha256 ? {storedSha256: result.published.storedSha256, storedSize: result.published.storedSize ?? 0} : {};
 					this.#setState(file, 'valid', {bytes: result.size, sha256: result.sha256, size: result.size, relativePath: result.relativePath});

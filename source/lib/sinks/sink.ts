@@ -52,6 +52,12 @@ export interface Sink {
 	list(relativeDir: string): Promise<SinkEntry[]>;
 	/** SHA-256 (hex) of the stored file at relativePath, or undefined when it is not there. */
 	digest(relativePath: string): Promise<string | undefined>;
+	/**
+	 * How a file already at the destination under its plan name (`relativePath`, as `list` and `digest` know it) is
+	 * stored, when that is not as it is: encrypted, under `….age`, with the digest and size of the ciphertext. A run that
+	 * finds the file already there describes it so in the manifest. Sinks that store files as they are leave it out.
+	 */
+	stored?(relativePath: string): Promise<{relativePath: string; storedSha256: string; storedSize?: number} | undefined>;
 	/** Publishes a staged, validated file under relativePath (see PublishOptions); the staged file is consumed. */
 	publish(staged: string, relativePath: string, options: PublishOptions): Promise<PublishResult>;
 	/** A small text file (the manifest), or undefined when it is not there. */

@@ -106,6 +106,13 @@ export async function plaintextDigest(ciphertext: Readable, identities: readonly
 	return {sha256: counter.hash.digest('hex'), size: counter.bytes};
 }
 
+/** What the destination's manifest recorded of an encrypted file. */
+interface Recorded {
+	sha256: string;
+	storedSha256: string;
+	storedSize?: number;
+}
+
 export class EncryptingSink implements Sink {
 	readonly inner: Sink;
 	readonly recipients: readonly string[];
@@ -140,18 +147,21 @@ export class EncryptingSink implements Sink {
 		return (await this.inner.list(relativeDir)).map(entry => entry.name.endsWith(ageSuffix) ? {...entry, name: entry.name.slice(0, -ageSuffix.length)} : entry);
 	}
 
-	#rows: Promise<Map<string, {sha256: string; storedSha256: string}>> | undefined;
+	#rows: Promise<Map<string, Recorded>> | undefined;
 
 	/** Plaintext and ciphertext digests by plaintext path, from the destination's manifest. */
-	async #manifestDigests(): Promise<Map<string, {sha256: string; storedSha256: string}>> {
+	async #manifestDigests(): Promise<Map<string, Recorded>> {
 		this.#rows ??= (async () => {
-			const found = new Map<string, {sha256: string; storedSha256: string}>();
+			const found = new Map<string, Recorded>();
 			const text = await this.inner.readText('manifest.jsonl').catch(() => undefined);
 			for (const line of text?.split('\n') ?? []) {
 				try {
-					const row = JSON.parse(line) as {file?: unknown; sha256?: unknown; storedSha256?: unknown};
+					const row = JSON.parse(line) as {file?: unknown; sha256?: unknown; storedSha256?: unknown; storedSize?: unknown};
 					if (typeof row.file === 'string' && typeof row.sha256 === 'string' && typeof row.storedSha256 === 'string' && row.sha256 && row.storedSha256) {
-						found.set(row.file.replace(/\.age$/, '').normalize('NFC'), {sha256: row.sha256, storedSha256: row.storedSha256});
+						found.set(row.file.replace(/\.age$/, '').normalize('NFC'), {
+							sha256: row.sha256, storedSha256: row.storedSha256,
+							...typeof row.storedSize === 'number' && Number.isSafeInteger(row.storedSize) && row.storedSize >= 0 ? {storedSize: row.storedSize} : {},
+						});
 					}
 				} catch {}
 			}
@@ -170,6 +180,13 @@ export class EncryptingSink implements Sink {
 		}
 
 		return await this.inner.digest(`${plain}${ageSuffix}`) === recorded.storedSha256 ? recorded.sha256 : undefined;
+	}
+
+	/** A file found already there is its ciphertext under `….age`, as the destination's manifest recorded it. */
+	async stored(relativePath: string): Promise<{relativePath: string; storedSha256: string; storedSize?: number} | undefined> {
+		const plain = relativePath.replace(/\.age$/, '');
+		const recorded = (await this.#manifestDigests()).get(plain.normalize('NFC'));
+		return recorded ? {relativePath: `${plain}${ageSuffix}`, storedSha256: recorded.storedSha256, ...recorded.storedSize === undefined ? {} : {storedSize: recorded.storedSize}} : undefined;
 	}
 
 	async publish(staged: string, relativePath: string, options: PublishOptions): Promise<PublishResult> {
