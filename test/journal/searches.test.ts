@@ -62,6 +62,17 @@ describe('incomplete searches', () => {
 		expect(search({out: 'calls/~/x'}).outDir).toBe(path.resolve('calls/~/x'));
 	});
 
+	it('an s3:// or sftp:// destination is saved as given; a URL of another kind is refused', () => {
+		for (const out of ['s3://exports/calls', 'sftp://backup@files.example.com:2222/srv/calls']) {
+			const saved = search({out, 's3-endpoint': 'http://127.0.0.1:9000'});
+			expect(saved.outDir).toBe(out);
+			expect(missingParts(saved)).toEqual([]);
+			expect(requestFromSearch(saved, new Date()).request.out).toBe(out);
+		}
+
+		expect(refusal({out: 'ftp://files.example.com/calls'})).toBe('The search "weekly" is incomplete and was not saved: a destination that cannot be used (ftp:// destinations are not supported; give a folder or s3://…, sftp://…).');
+	});
+
 	it('names each missing part', () => {
 		expect(refusal({campaign: []})).toBe('The search "weekly" is incomplete and was not saved: no campaigns (name them with --campaign, or say --all-campaigns to take every campaign you may see).');
 		expect(missingParts(search({campaign: [], 'all-campaigns': true}))).toEqual([]);

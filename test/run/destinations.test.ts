@@ -112,4 +112,26 @@ describe('remote destinations', () => {
 		const verified = await runCcdl(['verify', out, '--sftp-identity', sshd.identity], {env});
 		expect(verified.code, verified.stdout + verified.stderr).toBe(0);
 	}, 120_000);
+
+	it('a saved search to S3 or SFTP runs from cron as `ccdl run NAME`, with no terminal', async () => {
+		const {home, env} = await isolated();
+		await mkdir(path.join(home, '.ssh'), {recursive: true});
+		await writeFile(path.join(home, '.ssh', 'known_hosts'), `${sshd.knownHostsLine}\n`);
+		const destinations = [
+			{name: 'to-s3', out: `s3://${s3.bucket}/saved`, flags: ['--s3-endpoint', s3.endpoint], list: async () => (await s3.rclone(['lsf', '-R', `s3t:${s3.bucket}/saved`])).toString()},
+			{name: 'to-sftp', out: `sftp://${sshd.user}@127.0.0.1:${sshd.port}${path.join(sshd.root, 'saved')}`, flags: ['--sftp-identity', sshd.identity], list: async () => (await run('find', [path.join(sshd.root, 'saved'), '-type', 'f'])).stdout},
+		];
+		for (const {name, out, flags, list} of destinations) {
+			const saved = await runCcdl(['search', 'save', name, ...connection(demo.url), '--all-campaigns', '--from', '2026-10-01', '--to', '2026-11-01', '--channel', 'voice',
+				'--timezone', 'UTC', '--include-archived', '--no-archive', '--out', out, ...flags], {env});
+			expect(saved.code, saved.stderr).toBe(0);
+			expect((await runCcdl(['search', 'show', name], {env})).stdout).toContain(out);
+			const result = await runCcdl(['run', name], {env: {...env, ...s3.env, CCDL_PASSWORD: 'demo'}});
+			expect(result.code, result.stderr).toBe(0);
+			expect(result.stderr).toMatch(/Done: [1-9]\d* valid/);
+			const listed = await list();
+			expect(listed).toContain('manifest.jsonl');
+			expect(listed).toMatch(/\.mp3\n/);
+		}
+	}, 120_000);
 });

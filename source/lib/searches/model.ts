@@ -9,7 +9,7 @@ import path from 'node:path';
 import {localDestination} from '../text/paths.js';
 import {type AudioFormat, audioFormats, type Channel, channels} from '../sources/model.js';
 import {platformInfo} from '../sources/registry.js';
-import {isRemoteDestination} from '../sinks/registry.js';
+import {isRemoteDestination, unsupportedDestination} from '../sinks/registry.js';
 import {checkTimeZone} from '../dates.js';
 import {UsageError} from '../errors.js';
 import {phrased} from '../i18n/index.js';
@@ -168,7 +168,11 @@ export function missingParts(search: SavedSearch): string[] {
 		missing.push('nothing to export (--mode transcripts-only with --transcripts none; choose --transcripts json or xml)');
 	}
 
-	if (!path.isAbsolute(search.outDir)) {
+	// A remote destination (s3://, sftp://) is saved as given; only a folder must be absolute.
+	const unsupported = unsupportedDestination(search.outDir);
+	if (unsupported) {
+		missing.push(`a destination that cannot be used (${unsupported})`);
+	} else if (!isRemoteDestination(search.outDir) && !path.isAbsolute(search.outDir)) {
 		missing.push(`a folder that is not an absolute path ("${search.outDir}")`);
 	}
 

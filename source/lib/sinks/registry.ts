@@ -27,6 +27,23 @@ export function isRemoteDestination(out: string): boolean {
 	return /^[a-z][a-z\d+.-]*:\/\//i.test(out);
 }
 
+/** Why `out` cannot name a destination, when it is a URL of a kind ccdl does not write to. */
+export function unsupportedDestination(out: string): string | undefined {
+	if (!isRemoteDestination(out)) {
+		return undefined;
+	}
+
+	let protocol: string;
+	try {
+		protocol = new URL(out).protocol;
+	} catch {
+		return `--out ${JSON.stringify(out)} is not a valid URL`;
+	}
+
+	return Object.hasOwn(remote, protocol) ? undefined
+		: `${protocol}// destinations are not supported; give a folder or ${Object.keys(remote).map(scheme => `${scheme}//…`).join(', ')}`;
+}
+
 export async function openSink(out: string, options: SinkOptions = {}): Promise<Sink> {
 	const sink = await openPlain(out, options);
 	return options.encryptTo && options.encryptTo.length > 0 ? new EncryptingSink(sink, await validateRecipients(options.encryptTo)) : sink;
@@ -37,11 +54,10 @@ async function openPlain(out: string, options: SinkOptions): Promise<Sink> {
 		return new LocalSink(out, options);
 	}
 
-	const url = new URL(out);
-	const load = Object.hasOwn(remote, url.protocol) ? remote[url.protocol] : undefined;
-	if (!load) {
-		throw new UsageError(`${url.protocol}// destinations are not supported; give a folder${Object.keys(remote).length > 0 ? ` or ${Object.keys(remote).map(scheme => `${scheme}//…`).join(', ')}` : ''}.`);
+	const unsupported = unsupportedDestination(out);
+	if (unsupported) {
+		throw new UsageError(`${unsupported}.`);
 	}
 
-	return (await load())(url, options);
+	return (await remote[new URL(out).protocol]!())(new URL(out), options);
 }
