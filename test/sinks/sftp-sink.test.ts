@@ -1,6 +1,6 @@
 import {execFile} from 'node:child_process';
 import {createHash, randomBytes} from 'node:crypto';
-import {mkdir, readdir, readFile, writeFile} from 'node:fs/promises';
+import {mkdir, readdir, readFile, stat, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {promisify} from 'node:util';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
@@ -89,6 +89,23 @@ describe('SFTP sink on OpenSSH', () => {
 		expect(await readFile(path.join(landed, 'manifest.csv'), 'utf8')).toBe('File,SHA-256\r\nsmall.mp3,x\r\n');
 		expect(await sink.readText('manifest.csv')).toBe('File,SHA-256\r\nsmall.mp3,x\r\n');
 		await sink.close();
+	});
+
+	it('files and the folders it creates are owner-only (or group-readable when asked), whatever the server\'s umask', async () => {
+		// OpenSSH's sftp-server applies the umask of sshd (022 here): left to it, files were 0644, folders 0755, and the
+		// manifest 0666 (ssh2's write stream sets 0666 itself).
+		for (const [folder, fileMode, folderMode] of [['private/a', 0o600, 0o700], ['shared/a', 0o640, 0o750]] as const) {
+			const sink = openSink(folder, fileMode === 0o600 ? {} : {fileMode});
+			await sink.prepare({dryRun: false});
+			const body = Buffer.from('a recording');
+			await sink.publish(await stage(sink, body), '2026/11/call.mp3', {overwrite: false, size: body.length, sha256: sha256(body)});
+			await sink.writeText('manifest.jsonl', ['{"file":"2026/11/call.mp3"}\n']);
+			await sink.close();
+			const root = path.join(server.root, folder);
+			const modes = await Promise.all([root, path.dirname(root), path.join(root, '2026'), path.join(root, '2026', '11'), path.join(root, '2026', '11', 'call.mp3'), path.join(root, 'manifest.jsonl')]
+				.map(async file => (await stat(file)).mode & 0o777));
+			expect(modes).toEqual([folderMode, folderMode, folderMode, folderMode, fileMode, fileMode]);
+		}
 	});
 
 	it('keeps both: never replaces a file that appeared meanwhile, replaces it when overwriting', async () => {

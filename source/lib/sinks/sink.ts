@@ -33,6 +33,11 @@ export interface PublishResult {
 	storedSize?: number;
 }
 
+/** The mode of the folders a sink creates for files of `fileMode`: each read bit becomes a search bit (0600 → 0700, 0640 → 0750). */
+export function folderModeFor(fileMode: number): number {
+	return fileMode | ((fileMode & 0o444) >> 2) | 0o700;
+}
+
 /** The sink cannot take files: not writable, full, gone, refused. Stops the run (exit 5). */
 export interface Sink {
 	/** `local`, `s3`, `sftp`, … */

@@ -12,7 +12,7 @@ import {open, readdir, readFile, rename, rm, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {FilesystemError} from '../../errors.js';
 import {ensureWritableFolder, freeSpace, hashFile, nearestExisting, statNow} from '../../engine/disk.js';
-import type {PublishOptions, PublishResult, Sink, SinkEntry} from '../sink.js';
+import {folderModeFor, type PublishOptions, type PublishResult, type Sink, type SinkEntry} from '../sink.js';
 
 /** Files up to this size are hashed in one synchronous read (see `digest`). */
 const readAtOnceBytes = 256 * 1024;
@@ -44,8 +44,7 @@ export class LocalSink implements Sink {
 		this.location = path.resolve(folder);
 		this.stagingDir = this.location;
 		this.fileMode = options.fileMode ?? 0o600;
-		// Every read bit of the file mode becomes a search bit of the folder: 0600 → 0700, 0640 → 0750.
-		this.folderMode = this.fileMode | ((this.fileMode & 0o444) >> 2) | 0o700;
+		this.folderMode = folderModeFor(this.fileMode);
 	}
 
 	#absolute(relativePath: string): string {

@@ -20,7 +20,7 @@ import SftpClient from 'ssh2-sftp-client';
 import {FilesystemError, UsageError} from '../../errors.js';
 import {PublishError} from '../local/local-sink.js';
 import {makePrivateFolder, remoteStagingDir, safeSegments} from '../s3/remote-staging.js';
-import type {PublishOptions, PublishResult, Sink, SinkEntry} from '../sink.js';
+import {folderModeFor, type PublishOptions, type PublishResult, type Sink, type SinkEntry} from '../sink.js';
 import {checkHostKey, fingerprint, hostField, keyType, readKnownHosts, type HostKeyVerdict} from './known-hosts.js';
 
 export interface SftpSinkOptions {
@@ -32,6 +32,8 @@ export interface SftpSinkOptions {
 	env?: NodeJS.ProcessEnv;
 	/** Seconds to wait for the SSH handshake. @default 20 */
 	sftpTimeoutSeconds?: number;
+	/** Mode of the files written, whatever the server's umask (folders ccdl creates get the matching search bits). @default 0o600 */
+	fileMode?: number;
 }
 
 function sftpCode(error: unknown): number | string | undefined {
@@ -59,6 +61,8 @@ export class SftpSink implements Sink {
 	#connecting: Promise<SftpClient> | undefined;
 	#hostVerdict: {verdict: HostKeyVerdict; fingerprint: string; type: string} | undefined;
 	#canPosixRename = true;
+	readonly #fileMode: number;
+	readonly #folderMode: number;
 
 	constructor(url: URL, options: SftpSinkOptions = {}) {
 		if (url.password) {
@@ -71,6 +75,8 @@ export class SftpSink implements Sink {
 
 		this.#options = options;
 		this.#env = options.env ?? process.env;
+		this.#fileMode = options.fileMode ?? 0o600;
+		this.#folderMode = folderModeFor(this.#fileMode);
 		this.host = url.hostname.replace(/^\[|\]$/g, '');
 		this.port = url.port ? Number(url.port) : 22;
 		this.username = decodeURIComponent(url.username) || os.userInfo().username;
@@ -204,10 +210,10 @@ export class SftpSink implements Sink {
 		const probe = this.remotePath(`.ccdl-probe-${randomBytes(6).toString('hex')}`);
 		try {
 			if (this.root && this.root !== '/') {
-				await client.mkdir(this.root, true);
+				await this.#makeFolder(this.root);
 			}
 
-			await client.put(Buffer.from('ccdl\n'), probe);
+			await client.put(Buffer.from('ccdl\n'), probe, {writeStreamOptions: {mode: this.#fileMode}});
 			await client.delete(probe, true);
 		} catch (error) {
 			throw new FilesystemError('destination-unwritable', `Cannot write to ${this.location} (${(error as Error).message}); check the path and that ${this.username} may write there.`, {cause: error});
@@ -307,18 +313,41 @@ export class SftpSink implements Sink {
 		return await this.#size(remote) === undefined ? undefined : this.#hashRemote(remote);
 	}
 
+	/** Folders known to be there: a run publishes many files into each, and each look is a round trip. */
+	readonly #folders = new Set<string>();
+
 	async #ensureFolder(remote: string): Promise<void> {
 		const folder = path.posix.dirname(remote);
-		if (folder !== '.' && folder !== '/' && await this.#size(folder) === undefined) {
-			const client = await this.#connect();
+		if (!this.#folders.has(folder)) {
+			await this.#makeFolder(folder);
+			this.#folders.add(folder);
+		}
+	}
+
+	/**
+	 * Creates `folder` and the folders above it that are missing, each owner-only (or group-readable, as asked) whatever
+	 * the server's umask, as the local sink does: SFTP's own recursive mkdir leaves them to the umask (0755 on OpenSSH).
+	 */
+	async #makeFolder(folder: string): Promise<void> {
+		const client = await this.#connect();
+		const missing: string[] = [];
+		for (let at = folder; at !== '.' && at !== '/' && at !== '' && !(await client.exists(at)); at = path.posix.dirname(at)) {
+			missing.unshift(at);
+		}
+
+		for (const at of missing) {
 			try {
-				await client.mkdir(folder, true);
+				await client.mkdir(at, false);
 			} catch (error) {
 				// Another publish may have created it meanwhile.
-				if (!(await client.exists(folder))) {
+				if (!(await client.exists(at))) {
 					throw error;
 				}
+
+				continue;
 			}
+
+			await client.chmod(at, this.#folderMode);
 		}
 	}
 
@@ -359,7 +388,8 @@ export class SftpSink implements Sink {
 		await this.#ensureFolder(remote);
 		const temporary = path.posix.join(path.posix.dirname(remote), `.ccdl-upload-${createHash('sha256').update(remote).digest('hex').slice(0, 16)}.part`);
 		try {
-			await client.fastPut(staged, temporary, options.onProgress ? {step: (sent: number, _chunk: number, total: number) => options.onProgress!(sent, total)} : {});
+			// The mode is set (fchmod) once the bytes are there, before the rename gives the file its name.
+			await client.fastPut(staged, temporary, {mode: this.#fileMode, ...options.onProgress ? {step: (sent: number, _chunk: number, total: number) => options.onProgress!(sent, total)} : {}});
 			if (!options.overwrite && await this.#size(remote) !== undefined) {
 				throw new PublishError('name-taken', `${relativePath} appeared on the server during the run; run again to keep both`);
 			}
@@ -419,7 +449,7 @@ export class SftpSink implements Sink {
 		await this.#ensureFolder(remote);
 		const temporary = `${path.posix.dirname(remote)}/.ccdl-tmp-${process.pid}-${path.posix.basename(remote)}`;
 		try {
-			await client.put(typeof content === 'string' ? Buffer.from(content, 'utf8') : Readable.from(content, {objectMode: false}), temporary);
+			await client.put(typeof content === 'string' ? Buffer.from(content, 'utf8') : Readable.from(content, {objectMode: false}), temporary, {writeStreamOptions: {mode: this.#fileMode}});
 			await this.#rename(temporary, remote, true);
 		} catch (error) {
 			await client.delete(temporary, true).catch(() => undefined);
