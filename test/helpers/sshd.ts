@@ -29,7 +29,17 @@ export interface SshdServer {
 	/** A scratch folder for the test's own files (known_hosts variants, …). */
 	scratch: string;
 	process: ChildProcess;
+	/** Kills (SIGKILL) every connection's processes, as a server restart or a dropped network would; the listener stays. */
+	dropConnections(): Promise<void>;
 	stop(): Promise<void>;
+}
+
+/** The processes below `pid`, deepest first. */
+async function descendants(pid: number): Promise<number[]> {
+	const {stdout} = await run('pgrep', ['-P', String(pid)]).catch(() => ({stdout: ''}));
+	const children = stdout.split(/\s+/).filter(Boolean).map(Number);
+	const below = await Promise.all(children.map(async child => descendants(child)));
+	return [...below.flat(), ...children];
 }
 
 async function freePort(): Promise<number> {
@@ -112,6 +122,13 @@ export async function startSshd(): Promise<SshdServer> {
 		fingerprint: stdout.split(/\s+/)[1]!,
 		scratch,
 		process: server,
+		async dropConnections() {
+			for (const pid of await descendants(server.pid!)) {
+				try {
+					process.kill(pid, 'SIGKILL');
+				} catch {}
+			}
+		},
 		async stop() {
 			if (server.exitCode === null && server.signalCode === null) {
 				server.kill('SIGTERM');

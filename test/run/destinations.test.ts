@@ -9,7 +9,7 @@ import {mkdir, readFile, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {promisify} from 'node:util';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {cleanup, connection, runCcdl, tempDir} from '../helpers/ccdl.js';
+import {cleanup, connection, runCcdl, startCcdl, tempDir} from '../helpers/ccdl.js';
 import {type DemoProcess, startDemoProcess} from '../helpers/demo-server.js';
 import {type S3TestServer, startS3Server} from '../helpers/s3-server.js';
 import {type SshdServer, startSshd} from '../helpers/sshd.js';
@@ -111,6 +111,30 @@ describe('remote destinations', () => {
 
 		const verified = await runCcdl(['verify', out, '--sftp-identity', sshd.identity], {env});
 		expect(verified.code, verified.stdout + verified.stderr).toBe(0);
+	}, 120_000);
+
+	it('an SFTP server that goes away mid-run stops the run (exit 5) with one sentence; files not yet published are not failed', async () => {
+		const {home, env} = await isolated();
+		const [own, big] = await Promise.all([startSshd(), startDemoProcess(['--calls', '40', '--seed', '8', '--days', '2', '--media-size', String(2 * 1024 * 1024)])]);
+		try {
+			await mkdir(path.join(home, '.ssh'), {recursive: true});
+			await writeFile(path.join(home, '.ssh', 'known_hosts'), `${own.knownHostsLine}\n`);
+			const out = `sftp://${own.user}@127.0.0.1:${own.port}${path.join(own.root, 'calls')}`;
+			const ccdl = startCcdl(['download', ...connection(big.url), '--channel', 'voice', '--timezone', 'UTC', '--include-archived', '--no-archive',
+				'--out', out, '--sftp-identity', own.identity, '--concurrency', '2', '--json'], {env: {...env, CCDL_PASSWORD: 'demo'}});
+			await ccdl.waitFor(({stdout}) => stdout.includes('"type":"validated"'));
+			await own.dropConnections();
+			own.process.kill('SIGTERM');
+			const result = await ccdl.done;
+			expect(result.code, result.stderr).toBe(5);
+			expect(result.stderr).toMatch(/Lost the SFTP connection to .+ and could not go on \((connect ECONNREFUSED|No response from server)[^()]*\)/);
+			expect(result.stderr).not.toMatch(/Global|listener|No SFTP connection available/);
+			const events = result.stdout.trim().split('\n').map(line => JSON.parse(line) as {type: string});
+			expect(events.filter(event => event.type === 'validated').length).toBeGreaterThan(0);
+			expect(events.filter(event => event.type === 'failed')).toEqual([]);
+		} finally {
+			await Promise.all([own.stop(), big.stop()]);
+		}
 	}, 120_000);
 
 	it('a saved search to S3 or SFTP runs from cron as `ccdl run NAME`, with no terminal', async () => {

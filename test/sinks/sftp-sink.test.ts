@@ -1,9 +1,10 @@
 import {execFile} from 'node:child_process';
+import {once} from 'node:events';
 import {createHash, randomBytes} from 'node:crypto';
 import {mkdir, readdir, readFile, stat, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {promisify} from 'node:util';
-import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {afterAll, beforeAll, describe, expect, it, vi} from 'vitest';
 import {FilesystemError} from '../../source/lib/errors.js';
 import {EncryptingSink, validateRecipients} from '../../source/lib/sinks/encrypt/encrypting-sink.js';
 import {SftpSink, type SftpSinkOptions} from '../../source/lib/sinks/sftp/sftp-sink.js';
@@ -105,6 +106,44 @@ describe('SFTP sink on OpenSSH', () => {
 			const modes = await Promise.all([root, path.dirname(root), path.join(root, '2026'), path.join(root, '2026', '11'), path.join(root, '2026', '11', 'call.mp3'), path.join(root, 'manifest.jsonl')]
 				.map(async file => (await stat(file)).mode & 0o777));
 			expect(modes).toEqual([folderMode, folderMode, folderMode, folderMode, fileMode, fileMode]);
+		}
+	});
+
+	it('a lost connection is opened again; a server gone for good stops the run with one sentence, and the library prints nothing', async () => {
+		const own = await startSshd();
+		const printed: unknown[] = [];
+		const spies = [vi.spyOn(console, 'log').mockImplementation((...args) => printed.push(args)), vi.spyOn(console, 'error').mockImplementation((...args) => printed.push(args))];
+		try {
+			const hosts = path.join(own.scratch, 'known_hosts');
+			await writeFile(hosts, `${own.knownHostsLine}\n`);
+			const sink = new SftpSink(new URL(`sftp://${own.user}@127.0.0.1:${own.port}${path.join(own.root, 'lost')}`), {env, sftpIdentity: own.identity, sftpKnownHosts: [hosts]});
+			await sink.prepare({dryRun: false});
+			const publish = async (name: string) => {
+				const body = Buffer.from(`recording ${name}`);
+				return sink.publish(await stage(sink, body), name, {overwrite: false, size: body.length, sha256: sha256(body)});
+			};
+
+			await publish('one.mp3');
+			await own.dropConnections();
+			// The server restarted its sessions: the next file goes over a new connection.
+			await publish('two.mp3');
+			expect((await readdir(path.join(own.root, 'lost'))).sort()).toEqual(['one.mp3', 'two.mp3']);
+
+			await own.dropConnections();
+			own.process.kill('SIGTERM');
+			await once(own.process, 'exit');
+			const gone = await publish('three.mp3').catch((error: unknown) => error);
+			expect(gone).toBeInstanceOf(FilesystemError);
+			expect((gone as FilesystemError).code).toBe('destination-unreachable');
+			expect((gone as Error).message).toMatch(/^Lost the SFTP connection to \[127\.0\.0\.1\]:\d+ and could not go on \(.+\); the files already published are kept: run again to go on\.$/);
+			await sink.close();
+			expect(printed).toEqual([]);
+		} finally {
+			for (const spy of spies) {
+				spy.mockRestore();
+			}
+
+			await own.stop();
 		}
 	});
 

@@ -61,6 +61,8 @@ export class SftpSink implements Sink {
 	#connecting: Promise<SftpClient> | undefined;
 	#hostVerdict: {verdict: HostKeyVerdict; fingerprint: string; type: string} | undefined;
 	#canPosixRename = true;
+	/** Counts the connections opened: an operation that failed on an older one than the current need not drop it. */
+	#generation = 0;
 	readonly #fileMode: number;
 	readonly #folderMode: number;
 
@@ -148,7 +150,11 @@ export class SftpSink implements Sink {
 
 		this.#connecting ??= (async () => {
 			const knownHosts = await readKnownHosts(this.#options.sftpKnownHosts ?? [path.join(os.homedir(), '.ssh', 'known_hosts'), '/etc/ssh/ssh_known_hosts']);
-			const client = new SftpClient('ccdl');
+			// The library's own handlers print "Global … listener" lines to stdout and stderr (stdout is a --json
+			// stream); a connection that ends or fails outside an operation is instead let go of here, and the next
+			// operation opens a new one (see #session).
+			const lose = () => this.#lose(client);
+			const client: SftpClient = new SftpClient('ccdl', {error: lose, end: lose, close: lose});
 			const agent = this.#env['SSH_AUTH_SOCK'] || undefined;
 			const password = this.#env['CCDL_SFTP_PASSWORD'] || undefined;
 			const privateKey = this.#privateKey();
@@ -175,6 +181,7 @@ export class SftpSink implements Sink {
 			// SFTP reads are small request/answer pairs; with Nagle and delayed ACKs each waits ~40 ms (a 3 MB read-back took 2 s).
 			(client as unknown as {client: {setNoDelay(noDelay: boolean): void}}).client.setNoDelay(true);
 			this.#client = client;
+			this.#generation++;
 			return client;
 		})();
 		try {
@@ -182,6 +189,89 @@ export class SftpSink implements Sink {
 		} finally {
 			this.#connecting = undefined;
 		}
+	}
+
+	/** Connections let go of, ended with the sink: ending one at once would leave its operations in flight unanswered. */
+	readonly #lost = new Set<SftpClient>();
+
+	/**
+	 * Lets go of `client` if it is the connection in use: it ended, or failed outside an operation. It is not ended
+	 * here: the library answers the operations still waiting on it only while nobody has called its end().
+	 */
+	#lose(client: SftpClient): void {
+		if (this.#client === client) {
+			this.#client = undefined;
+			this.#lost.add(client);
+		}
+	}
+
+	/**
+	 * Runs `operation` on the connection. When the connection was lost under it (the server restarted, the network
+	 * dropped), a new one is opened and the operation runs once more, unless it cannot (`again` false: what it sent
+	 * is gone). A server that cannot be reached again stops the run (FilesystemError, exit 5): no other file could be
+	 * published either, and each would have failed with the library's own words.
+	 */
+	async #session<T>(operation: () => Promise<T>, again = true): Promise<T> {
+		// A connection already had and lost between operations is opened here again.
+		const hadOne = this.#generation > 0;
+		try {
+			await this.#connect();
+		} catch (error) {
+			throw hadOne ? this.#lostError(error) : error;
+		}
+
+		const generation = this.#generation;
+		try {
+			return await operation();
+		} catch (error) {
+			if (!this.#isLost(error, generation)) {
+				throw error;
+			}
+
+			if (this.#generation === generation && this.#client) {
+				this.#lose(this.#client);
+			}
+
+			try {
+				await this.#connect();
+			} catch (reconnect) {
+				throw this.#lostError(reconnect);
+			}
+
+			if (!again) {
+				throw this.#lostError(error);
+			}
+
+			const retried = this.#generation;
+			try {
+				return await operation();
+			} catch (second) {
+				throw this.#isLost(second, retried) ? this.#lostError(second) : second;
+			}
+		}
+	}
+
+	/** Whether `error` came from losing the connection opened as `generation`, not from the operation itself. */
+	#isLost(error: unknown, generation: number): boolean {
+		if (error instanceof FilesystemError || error instanceof PublishError) {
+			return false;
+		}
+
+		if (this.#generation !== generation || !this.#client) {
+			return true;
+		}
+
+		const code = sftpCode(error);
+		return code === 'ERR_NOT_CONNECTED' || code === 'ECONNRESET' || code === 'EPIPE' || code === 'ECONNABORTED' || code === 'ETIMEDOUT'
+			|| /No SFTP connection available|No response from server|Not connected|connection (?:lost|closed)|socket (?:hang up|closed)/i.test((error as Error)?.message ?? '');
+	}
+
+	#lostError(error: unknown): FilesystemError {
+		// The network's words ("connect ECONNREFUSED …"), without the library's operation name before them; a refused
+		// login keeps its own sentence, which says what to do.
+		const cause = error instanceof FilesystemError && error.code === 'sftp-unreachable' ? error.cause : error;
+		const why = cause instanceof FilesystemError ? cause.message.replace(/\.$/, '') : ((cause as Error)?.message ?? String(cause)).replace(/^[a-zA-Z_]+: /, '');
+		return new FilesystemError('destination-unreachable', `Lost the SFTP connection to ${hostField(this.host, this.port)} and could not go on (${why}); the files already published are kept: run again to go on.`, {cause: error});
 	}
 
 	#connectError(error: unknown, hadCredentials: boolean): FilesystemError {
@@ -226,6 +316,10 @@ export class SftpSink implements Sink {
 	}
 
 	async list(relativeDir: string): Promise<SinkEntry[]> {
+		return this.#session(async () => this.#list(relativeDir));
+	}
+
+	async #list(relativeDir: string): Promise<SinkEntry[]> {
 		const client = await this.#connect();
 		try {
 			const entries = await client.list(this.remotePath(relativeDir));
@@ -241,6 +335,10 @@ export class SftpSink implements Sink {
 
 	/** Every file under the destination, as relative paths (for `verify`'s extra files). */
 	async listAll(relativeDir = ''): Promise<SinkEntry[]> {
+		return this.#session(async () => this.#listAll(relativeDir));
+	}
+
+	async #listAll(relativeDir: string): Promise<SinkEntry[]> {
 		const client = await this.#connect();
 		let entries;
 		try {
@@ -257,7 +355,7 @@ export class SftpSink implements Sink {
 		for (const entry of entries) {
 			const relative = relativeDir ? `${relativeDir}/${entry.name}` : entry.name;
 			if (entry.type === 'd') {
-				found.push(...await this.listAll(relative));
+				found.push(...await this.#listAll(relative));
 			} else if (entry.type === '-') {
 				found.push({name: relative, size: entry.size});
 			}
@@ -282,6 +380,10 @@ export class SftpSink implements Sink {
 
 	/** The stored bytes as a stream, or undefined when the file is not there. */
 	async read(relativePath: string): Promise<Readable | undefined> {
+		return this.#session(async () => this.#read(relativePath));
+	}
+
+	async #read(relativePath: string): Promise<Readable | undefined> {
 		const remote = this.remotePath(relativePath);
 		if (await this.#size(remote) === undefined) {
 			return undefined;
@@ -309,6 +411,10 @@ export class SftpSink implements Sink {
 
 	/** Reads the file back and hashes it: SFTP has no checksum of its own. */
 	async digest(relativePath: string): Promise<string | undefined> {
+		return this.#session(async () => this.#digest(relativePath));
+	}
+
+	async #digest(relativePath: string): Promise<string | undefined> {
 		const remote = this.remotePath(relativePath);
 		return await this.#size(remote) === undefined ? undefined : this.#hashRemote(remote);
 	}
@@ -378,6 +484,10 @@ export class SftpSink implements Sink {
 	}
 
 	async publish(staged: string, relativePath: string, options: PublishOptions): Promise<PublishResult> {
+		return this.#session(async () => this.#publish(staged, relativePath, options));
+	}
+
+	async #publish(staged: string, relativePath: string, options: PublishOptions): Promise<PublishResult> {
 		const remote = this.remotePath(relativePath);
 		const size = (await stat(staged)).size;
 		if (size !== options.size) {
@@ -405,7 +515,7 @@ export class SftpSink implements Sink {
 			}
 		} catch (error) {
 			await client.delete(temporary, true).catch(() => undefined);
-			if (error instanceof PublishError || error instanceof FilesystemError) {
+			if (error instanceof PublishError || error instanceof FilesystemError || this.#isLost(error, this.#generation)) {
 				throw error;
 			}
 
@@ -423,6 +533,10 @@ export class SftpSink implements Sink {
 	}
 
 	async readText(relativePath: string): Promise<string | undefined> {
+		return this.#session(async () => this.#readText(relativePath));
+	}
+
+	async #readText(relativePath: string): Promise<string | undefined> {
 		const remote = this.remotePath(relativePath);
 		if (await this.#size(remote) === undefined) {
 			return undefined;
@@ -433,6 +547,10 @@ export class SftpSink implements Sink {
 	}
 
 	async readStream(relativePath: string): Promise<AsyncIterable<Buffer> | undefined> {
+		return this.#session(async () => this.#readStream(relativePath));
+	}
+
+	async #readStream(relativePath: string): Promise<AsyncIterable<Buffer> | undefined> {
 		const remote = this.remotePath(relativePath);
 		if (await this.#size(remote) === undefined) {
 			return undefined;
@@ -443,7 +561,12 @@ export class SftpSink implements Sink {
 		return Readable.from([await client.get(remote) as Buffer]);
 	}
 
+	/** A manifest given as chunks is read once: when the connection is lost under it, it is not sent again. */
 	async writeText(relativePath: string, content: string | Iterable<string>): Promise<string> {
+		return this.#session(async () => this.#writeText(relativePath, content), false);
+	}
+
+	async #writeText(relativePath: string, content: string | Iterable<string>): Promise<string> {
 		const remote = this.remotePath(relativePath);
 		const client = await this.#connect();
 		await this.#ensureFolder(remote);
@@ -462,6 +585,9 @@ export class SftpSink implements Sink {
 	async close(): Promise<void> {
 		const client = this.#client;
 		this.#client = undefined;
+		const lost = [...this.#lost];
+		this.#lost.clear();
+		await Promise.all(lost.map(async gone => gone.end().catch(() => undefined)));
 		await client?.end();
 	}
 }
