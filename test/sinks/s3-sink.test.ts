@@ -1,6 +1,7 @@
 import {spawn} from 'node:child_process';
 import {createHash, randomBytes} from 'node:crypto';
 import {once} from 'node:events';
+import net from 'node:net';
 import {mkdtemp, readdir, rm, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -186,6 +187,61 @@ describe('S3 sink on s3rver', () => {
 		expect(await uploadsInProgress(rerun)).toEqual([]);
 		expect(await server.uploadsOnDisk()).toEqual([]);
 		await rerun.close();
+	});
+
+	it('an upload cut off by a store that went away is aborted by the next run, though this one could not abort it', async () => {
+		// A forwarder in front of s3rver stands for the store: it goes away in the middle of part 2 (every connection
+		// cut, nothing listening, so the abort fails too) and comes back on the same address, as a restarted store does.
+		const target = new URL(server.endpoint);
+		const sockets = new Set<net.Socket>();
+		let forwarded = 0;
+		let cutAfter = Number.POSITIVE_INFINITY;
+		const forwarder = net.createServer(client => {
+			const upstream = net.connect(Number(target.port), target.hostname);
+			for (const socket of [client, upstream]) {
+				sockets.add(socket);
+				socket.on('error', () => undefined).on('close', () => sockets.delete(socket));
+			}
+
+			client.on('data', (chunk: Buffer) => {
+				forwarded += chunk.length;
+				if (forwarded > cutAfter) {
+					forwarder.close();
+					for (const socket of sockets) {
+						socket.destroy();
+					}
+				}
+			});
+			client.pipe(upstream).pipe(client);
+		});
+		forwarder.listen(0, '127.0.0.1');
+		await once(forwarder, 'listening');
+		const {port} = forwarder.address() as net.AddressInfo;
+		const endpoint = `http://127.0.0.1:${port}`;
+		const bytes = randomBytes(16 * mebibyte + 3);
+		const first = await openSink('cut', {s3Endpoint: endpoint});
+		cutAfter = forwarded + 7 * mebibyte;
+		await expect(first.publish(await stage(first, bytes), 'cut.mp3', {overwrite: false, size: bytes.length, sha256: sha256(bytes)})).rejects.toThrow();
+		await first.close();
+		const direct = await openSink('elsewhere');
+		expect(await uploadsInProgress(direct)).toEqual(['cut/cut.mp3']);
+
+		cutAfter = Number.POSITIVE_INFINITY;
+		forwarder.listen(port, '127.0.0.1');
+		await once(forwarder, 'listening');
+		try {
+			const rerun = await openSink('cut', {s3Endpoint: endpoint});
+			expect(await uploadsInProgress(direct)).toEqual([]);
+			expect(await server.uploadsOnDisk()).toEqual([]);
+			await rerun.close();
+		} finally {
+			forwarder.close();
+			for (const socket of sockets) {
+				socket.destroy();
+			}
+
+			await direct.close();
+		}
 	});
 
 	it('aborts an unclaimed multipart upload only once it is older than the stale limit', async () => {

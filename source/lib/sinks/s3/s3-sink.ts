@@ -101,6 +101,8 @@ export class S3Sink implements Sink {
 	readonly endpoint: string | undefined;
 	readonly #options: S3SinkOptions;
 	readonly #ledger: UploadLedger;
+	/** Keys whose upload failed in this run: their ledger entries stay until a run has aborted what is left. */
+	readonly #failedKeys = new Set<string>();
 	#capabilities: Capabilities | undefined;
 
 	constructor(url: URL, options: S3SinkOptions = {}) {
@@ -420,6 +422,7 @@ export class S3Sink implements Sink {
 		const onAbort = () => abortController.abort();
 		options.signal?.addEventListener('abort', onAbort, {once: true});
 		await this.#ledger.add(key);
+		let sent = false;
 		try {
 			const upload = new Upload({
 				client: this.client,
@@ -445,6 +448,7 @@ export class S3Sink implements Sink {
 			}
 
 			await upload.done();
+			sent = true;
 		} catch (error) {
 			if (isPreconditionFailed(error)) {
 				throw new PublishError('name-taken', `${relativePath} appeared in the bucket during the run; run again to keep both`, {cause: error});
@@ -453,11 +457,17 @@ export class S3Sink implements Sink {
 			throw this.destinationError(error) ?? new PublishError('upload-failed', `${relativePath} could not be uploaded: ${(error as Error).message}`, {cause: error});
 		} finally {
 			options.signal?.removeEventListener('abort', onAbort);
-			await this.#ledger.remove(key);
+			// A failed upload's abort may have failed too (a store gone away answers neither): its entry stays, marked,
+			// and so does one of an earlier failed try of this key; the next run aborts what is left of them.
+			if (sent && !this.#failedKeys.has(key)) {
+				await this.#ledger.remove(key);
+			} else {
+				this.#failedKeys.add(key);
+				await this.#ledger.end(key).catch(() => undefined);
+			}
 		}
 
-		const sent = tap.result();
-		const problem = await this.#verifyObject(key, options, sent, capabilities);
+		const problem = await this.#verifyObject(key, options, tap.result(), capabilities);
 		if (problem) {
 			await this.client.send(new DeleteObjectCommand({Bucket: this.bucket, Key: key})).catch(() => undefined);
 			throw new PublishError('changed-on-upload', `${relativePath} did not verify in the bucket (${problem}); it was removed and will be uploaded again`);

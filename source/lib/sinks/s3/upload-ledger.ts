@@ -14,6 +14,11 @@ export interface LedgerEntry {
 	pid: number;
 	host: string;
 	startedAt: string;
+	/**
+	 * The upload failed and this process could not be sure it was aborted (the store may have been unreachable for
+	 * the abort too): the next run aborts what is left of it, without waiting for the stale rule.
+	 */
+	ended?: boolean;
 }
 
 export class UploadLedger {
@@ -30,6 +35,13 @@ export class UploadLedger {
 	async add(key: string): Promise<void> {
 		await mkdir(this.folder, {recursive: true, mode: 0o700});
 		const entry: LedgerEntry = {key, pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString()};
+		await writeFile(this.#file(key), JSON.stringify(entry), {mode: 0o600});
+	}
+
+	/** Marks the upload of `key` as no longer sent by anyone (see LedgerEntry.ended). */
+	async end(key: string): Promise<void> {
+		await mkdir(this.folder, {recursive: true, mode: 0o700});
+		const entry: LedgerEntry = {key, pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString(), ended: true};
 		await writeFile(this.#file(key), JSON.stringify(entry), {mode: 0o600});
 	}
 
@@ -61,6 +73,10 @@ export class UploadLedger {
 
 /** Whether the process that wrote an entry may still be running (a reused pid errs on the side of "alive"). */
 export function isAlive(entry: LedgerEntry): boolean {
+	if (entry.ended === true) {
+		return false;
+	}
+
 	if (entry.host !== os.hostname()) {
 		return true;
 	}
