@@ -203,14 +203,23 @@ export async function mp3Info(file: string): Promise<AudioInfo | string> {
 	}
 }
 
+function audioType(contentType: string): 'mp3' | 'wav' | undefined {
+	const type = contentType.split(';')[0]!.trim().toLowerCase();
+	return type === 'audio/mpeg' || type === 'audio/mp3' ? 'mp3' : type === 'audio/wav' || type === 'audio/x-wav' || type === 'audio/wave' ? 'wav' : undefined;
+}
+
+/** Whether audioProblem can decode files of this content type and measure their duration. */
+export function isCheckedAudio(contentType: string): boolean {
+	return audioType(contentType) !== undefined;
+}
+
 /**
  * Undefined when `file` is the audio `contentType` says and lasts `listedSeconds` (when given) within the tolerance;
  * otherwise why not, as a short phrase ("the bytes are …"). Other content types are not this check's business.
  */
 export async function audioProblem(file: string, contentType: string, listedSeconds?: number): Promise<string | undefined> {
-	const type = contentType.split(';')[0]!.trim().toLowerCase();
-	const info = type === 'audio/mpeg' || type === 'audio/mp3' ? await mp3Info(file)
-		: type === 'audio/wav' || type === 'audio/x-wav' || type === 'audio/wave' ? await wavInfo(file) : undefined;
+	const type = audioType(contentType);
+	const info = type === 'mp3' ? await mp3Info(file) : type === 'wav' ? await wavInfo(file) : undefined;
 	if (info === undefined) {
 		return undefined;
 	}

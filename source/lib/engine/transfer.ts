@@ -24,7 +24,7 @@ import {fileSize, hashFile, hashInto, makeFolder, statNow} from './disk.js';
 import type {OutageWatch} from './outage.js';
 import {claimPartial, ownerIdentity, type PartialMeta} from './partial.js';
 import type {PlannedFile} from './plan.js';
-import {audioProblem} from './audio-check.js';
+import {audioProblem, isCheckedAudio} from './audio-check.js';
 import {mediaTypeProblem} from './validate.js';
 
 /** Why a file could not be downloaded, as a stable code and a phrase for the summary. */
@@ -275,8 +275,12 @@ function isAbort(error: unknown, signal: AbortSignal): boolean {
 	return signal.aborted || (error as Error)?.name === 'AbortError';
 }
 
-/** The most ccdl accepts for a file whose size nobody announced (a transcript streamed without Content-Length). */
-const maxUnannouncedBytes = 1024 * 1024 * 1024;
+/**
+ * The most ccdl accepts for a file whose size the listing does not give (Twilio's and Webex's media, a transcript
+ * streamed without Content-Length). The response's own Content-Length does not raise it: a server announcing a
+ * terabyte and streaming without end would otherwise fill the disk.
+ */
+export const maxUnlistedBytes = 1024 * 1024 * 1024;
 
 /** Network errors where the request got no answer at all: a sign the server may be down, not that this file is bad. */
 const unansweredCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHEADERSTIMEOUT', 'EPIPE', 'ECONNABORTED']);
@@ -501,6 +505,12 @@ export async function transferFile(source: Source, sink: Sink, file: PlannedFile
 				continue;
 			}
 
+			if (file.size === undefined && total !== undefined && total > maxUnlistedBytes) {
+				body.destroy();
+				await discard();
+				throw new TransferError('too-big', `the server announced ${total} bytes for a file the listing gave no size, more than the ${maxUnlistedBytes} bytes accepted without one`);
+			}
+
 			const headerDigest = parseReprDigest(headers['repr-digest']) ?? parseReprDigest(headers.digest);
 			if (file.sha256 && headerDigest && headerDigest !== file.sha256) {
 				// Another version than the listing names (revised since, or a server answering with another file):
@@ -551,10 +561,10 @@ export async function transferFile(source: Source, sink: Sink, file: PlannedFile
 							throw new TransferError('too-long', 'the server sent more bytes than announced');
 						}
 
-						// Neither the listing nor the response gave a size: a body that never ends must not fill the disk.
-						if (expectedSize === undefined && received > maxUnannouncedBytes) {
+						// The listing gave no size: a body that never ends must not fill the disk.
+						if (file.size === undefined && received > maxUnlistedBytes) {
 							keep = false;
-							throw new TransferError('too-big', `the server sent more than ${maxUnannouncedBytes} bytes without announcing a size`);
+							throw new TransferError('too-big', `the server sent more than ${maxUnlistedBytes} bytes for a file the listing gave no size`);
 						}
 
 						digestState.update(chunk);
@@ -638,10 +648,17 @@ export async function transferFile(source: Source, sink: Sink, file: PlannedFile
 			}
 
 			// A platform that gives no digest (capabilities.digestGiven false) is validated by its length and the
-			// container check, and the SHA-256 computed here is the manifest's. Without even a length nothing checks it.
-			if (!expectedDigest && (source.capabilities.digestGiven || expectedSize === undefined)) {
+			// container check, and the SHA-256 computed here is the manifest's. Without a length (a body streamed without
+			// Content-Length), the audio's duration against the listing's stands in for it; without that either, nothing
+			// would check the bytes.
+			if (!expectedDigest && source.capabilities.digestGiven) {
 				await discard();
 				throw new TransferError('no-digest', 'the server sent no SHA-256 digest, so the file cannot be validated');
+			}
+
+			if (!expectedDigest && expectedSize === undefined && !(file.durationSeconds && file.durationSeconds > 0 && isCheckedAudio(file.contentType))) {
+				await discard();
+				throw new TransferError('no-digest', 'the server gave neither a size nor a SHA-256 digest for this file, and the listing no duration to check it by, so it cannot be validated');
 			}
 
 			const digest = digestState.digest('hex');
