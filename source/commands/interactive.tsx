@@ -131,7 +131,7 @@ export async function runInteractive(argv: string[]): Promise<number> {
 		<I18nContext.Provider value={translator}>
 			<ThemeContext.Provider value={theme}>
 				<App initial={{login, filters, naming}} timeZone={timeZone} settings={demo ? {get: () => ({}), set() {}} : settings}
-					hint={demo ? translator.t('demo.hint') : undefined} concurrency={values.concurrency ?? 8}
+					hint={demo ? translator.t('demo.hint') : settings.problem ? translator.t('settings.damaged', settings.problem) : undefined} concurrency={values.concurrency ?? 8}
 					onExit={(code, message) => {
 						exitCode = code;
 						farewell = message;
