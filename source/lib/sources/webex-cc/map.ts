@@ -17,6 +17,11 @@ export function isTaskId(value: unknown): value is string {
 	return typeof value === 'string' && taskIdPattern.test(value);
 }
 
+/** A task ID as a key: UUIDs are the same in either case, and Webex may answer a capture in another case than it listed. */
+export function taskKey(id: string): string {
+	return id.toLowerCase();
+}
+
 function text(value: unknown, max = 1000): string {
 	return typeof value === 'string' ? [...value].slice(0, max).join('') : '';
 }
@@ -178,7 +183,8 @@ export function parseHref(href: string): {taskId: string; kind: 'recording' | 't
 		return undefined;
 	}
 
-	return {taskId: match[1]!.toLowerCase(), kind: match[2] as 'recording' | 'transcript', format: (match[3] ?? 'json') as 'json' | 'xml'};
+	// As written: the ID goes back to Webex as Webex gave it, and lookups go through taskKey.
+	return {taskId: match[1]!, kind: match[2] as 'recording' | 'transcript', format: (match[3] ?? 'json') as 'json' | 'xml'};
 }
 
 /** Fills a contact's media, record ID and times from its capture (none: the contact stays, without media). */

@@ -22,7 +22,7 @@ import type {
 	Campaign, Channel, ContactPage, ContactQuery, MediaResponse, OpenMediaOptions, Source, SourceCapabilities, SourceLogin, SourceUser,
 } from '../model.js';
 import {errorText, storageCode, WebexHttp} from './http.js';
-import {attachCapture, type CaptureFiles, captureOf, channelTypeOf, epochMs, parseHref, type TaskInfo, taskOf} from './map.js';
+import {attachCapture, type CaptureFiles, captureOf, channelTypeOf, epochMs, parseHref, type TaskInfo, taskKey, taskOf} from './map.js';
 import {isToken, refreshCredentialsFromEnv, TokenKeeper, tokenUrlOf} from './oauth.js';
 import {renderTranscript} from './transcript.js';
 
@@ -76,7 +76,7 @@ export class WebexCcSource implements Source {
 	readonly gate: RateGate;
 	readonly retry: RetryPolicy;
 	readonly http: WebexHttp;
-	/** The latest capture of each listed task: its presigned URLs, replaced when they expire. */
+	/** The latest capture of each listed task: its presigned URLs, replaced when they expire. Keyed by taskKey, as are the next two. */
 	readonly #captures = new Map<string, CaptureFiles>();
 	readonly #requeries = new Map<string, Promise<CaptureFiles | undefined>>();
 	readonly #channels = new Map<string, Channel>();
@@ -341,13 +341,14 @@ export class WebexCcSource implements Source {
 		}
 
 		for (const info of infos) {
-			this.#channels.set(info.contact.id, info.contact.channel);
+			const key = taskKey(info.contact.id);
+			this.#channels.set(key, info.contact.channel);
 			// An unmatched task or an empty capture leaves the contact listed, without media: "no recording".
-			attachCapture(info.contact, this.#captures.get(info.contact.id), true);
+			attachCapture(info.contact, this.#captures.get(key), true);
 		}
 	}
 
-	/** One capture query (at most 10 task IDs); answers for IDs not asked for are ignored. */
+	/** One capture query (at most 10 task IDs); answers for IDs not asked for are ignored. The answer is keyed by taskKey. */
 	async #queryCaptures(taskIds: readonly string[], signal?: AbortSignal): Promise<Map<string, CaptureFiles>> {
 		const found = new Map<string, CaptureFiles>();
 		if (taskIds.length === 0) {
@@ -362,11 +363,11 @@ export class WebexCcSource implements Source {
 			throw new ServerError('bad-response', 'Webex answered a capture query without a data array.');
 		}
 
-		const asked = new Set(taskIds.map(id => id.toLowerCase()));
+		const asked = new Set(taskIds.map(id => taskKey(id)));
 		for (const raw of data) {
 			const capture = captureOf(raw);
-			if (capture && asked.has(capture.taskId.toLowerCase())) {
-				found.set(capture.taskId.toLowerCase(), capture.files);
+			if (capture && asked.has(taskKey(capture.taskId))) {
+				found.set(taskKey(capture.taskId), capture.files);
 			}
 		}
 
@@ -378,35 +379,36 @@ export class WebexCcSource implements Source {
 	 * once share one query; one that comes after a fresh URL arrived uses it without asking again.
 	 */
 	async #requery(taskId: string, staleUrl: string | undefined, signal?: AbortSignal): Promise<CaptureFiles | undefined> {
-		const pending = this.#requeries.get(taskId);
+		const key = taskKey(taskId);
+		const pending = this.#requeries.get(key);
 		if (pending) {
 			return pending;
 		}
 
-		const current = this.#captures.get(taskId);
+		const current = this.#captures.get(key);
 		if (current && staleUrl !== undefined && current.recording?.url !== staleUrl && current.transcript?.url !== staleUrl) {
 			return current;
 		}
 
 		const query = (async () => {
 			try {
-				const files = (await this.#queryCaptures([taskId], signal)).get(taskId);
+				const files = (await this.#queryCaptures([taskId], signal)).get(key);
 				if (files) {
-					this.#captures.set(taskId, files);
+					this.#captures.set(key, files);
 				}
 
 				return files;
 			} finally {
-				this.#requeries.delete(taskId);
+				this.#requeries.delete(key);
 			}
 		})();
-		this.#requeries.set(taskId, query);
+		this.#requeries.set(key, query);
 		return query;
 	}
 
 	/** GETs the current URL of a task's file, asking for a fresh one when the storage says no (403: expired). */
 	async #fetchCapture(taskId: string, kind: 'recording' | 'transcript', options: OpenMediaOptions): Promise<MediaResponse> {
-		let files = this.#captures.get(taskId) ?? await this.#requery(taskId, undefined, options.signal);
+		let files = this.#captures.get(taskKey(taskId)) ?? await this.#requery(taskId, undefined, options.signal);
 		for (let requeries = 0; ; ) {
 			const url = kind === 'recording' ? files?.recording?.url : files?.transcript?.url;
 			if (!url) {
@@ -475,7 +477,7 @@ export class WebexCcSource implements Source {
 			throw error;
 		}
 
-		const bytes = renderTranscript(document, taskId, this.#channels.get(taskId) ?? 'chat', format);
+		const bytes = renderTranscript(document, taskId, this.#channels.get(taskKey(taskId)) ?? 'chat', format);
 		const digest = createHash('sha256').update(bytes).digest();
 		const etag = `"ccdl-${digest.subarray(0, 16).toString('hex')}"`;
 		const headers: Record<string, string> = {
