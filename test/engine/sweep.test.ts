@@ -43,4 +43,19 @@ describe('sweepPartials', () => {
 			path.basename(recent), `${path.basename(recent)}.json`, path.basename(own), `${path.basename(own)}.json`, 'finished.mp3',
 		].sort());
 	});
+
+	it('removes a partial of a file the run found already at the destination, though its final name is elsewhere (a remote sink\'s staging)', async () => {
+		const staging = await mkdtemp(path.join(folder, 'staging-'));
+		const leftIn = async (hex: string, target: string) => {
+			const part = path.join(staging, `.ccdl-${hex}.part`);
+			await writeFile(part, 'uploaded bytes');
+			await writeFile(`${part}.json`, JSON.stringify({href: '/media/1', size: 100, target, host: os.hostname(), pid: 2 ** 22 + 7}));
+			return part;
+		};
+
+		const uploaded = await leftIn('e'.repeat(20), 'uploaded.mp3');
+		const resumable = await leftIn('f'.repeat(20), 'resumable.mp3');
+		expect(await sweepPartials([staging], new Set(), new Set([uploaded]))).toBe(1);
+		expect((await readdir(staging)).sort()).toEqual([path.basename(resumable), `${path.basename(resumable)}.json`]);
+	});
 });

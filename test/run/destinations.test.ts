@@ -5,10 +5,14 @@
  */
 import {execFile} from 'node:child_process';
 import {createHash} from 'node:crypto';
+import {existsSync} from 'node:fs';
 import {mkdir, readFile, writeFile} from 'node:fs/promises';
+import {hostname} from 'node:os';
 import path from 'node:path';
 import {promisify} from 'node:util';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {partialPaths} from '../../source/lib/engine/transfer.js';
+import {S3Sink} from '../../source/lib/sinks/s3/s3-sink.js';
 import {cleanup, connection, runCcdl, startCcdl, tempDir} from '../helpers/ccdl.js';
 import {type DemoProcess, startDemoProcess} from '../helpers/demo-server.js';
 import {type S3TestServer, startS3Server} from '../helpers/s3-server.js';
@@ -111,6 +115,28 @@ describe('remote destinations', () => {
 
 		const verified = await runCcdl(['verify', out, '--sftp-identity', sshd.identity], {env});
 		expect(verified.code, verified.stdout + verified.stderr).toBe(0);
+	}, 120_000);
+
+	it('a rerun to S3 removes a staged partial of a file already in the bucket (left by a kill -9 after its upload)', async () => {
+		const {env} = await isolated();
+		const out = `s3://${s3.bucket}/swept`;
+		const args = ['download', ...connection(demo.url), '--channel', 'voice', '--timezone', 'UTC', '--include-archived', '--no-archive',
+			'--out', out, '--s3-endpoint', s3.endpoint];
+		const first = await runCcdl(args, {env: {...env, ...s3.env}});
+		expect(first.code, first.stderr).toBe(0);
+		const row = (await s3.rclone(['cat', `s3t:${s3.bucket}/swept/manifest.jsonl`])).toString().trim().split('\n').map(line => JSON.parse(line) as Row)
+			.find(item => item.status === 'valid')!;
+		// What a kill -9 between the upload and the staging clean-up leaves: the partial and a sidecar whose owner is gone.
+		const staging = new S3Sink(new URL(out), {env: {...env, ...s3.env}, s3Endpoint: s3.endpoint}).stagingDir;
+		const {part, meta} = partialPaths(path.join(staging, ...row.file.split('/')));
+		await mkdir(path.dirname(part), {recursive: true});
+		await writeFile(part, 'uploaded already');
+		await writeFile(meta, JSON.stringify({href: '/x', size: 16, target: path.basename(row.file), host: hostname(), pid: 2 ** 22 + 7}));
+		const again = await runCcdl(args, {env: {...env, ...s3.env}});
+		expect(again.code, again.stderr).toBe(0);
+		expect(again.stderr).toMatch(/Done: 0 valid, \d+ already there/);
+		expect(existsSync(part)).toBe(false);
+		expect(existsSync(meta)).toBe(false);
 	}, 120_000);
 
 	it('an SFTP server that goes away mid-run stops the run (exit 5) with one sentence; files not yet published are not failed', async () => {

@@ -249,12 +249,13 @@ function sidecarOf(part: string): string {
 
 /**
  * Removes partials in `folders` that nobody will resume and no live process owns: those whose final name already
- * exists (the file was finished, or a publish was cut off between link and unlink, leaving a hard-linked twin),
+ * exists (the file was finished, or a publish was cut off between link and unlink, leaving a hard-linked twin) or
+ * that are in `finished` (files the run found already at the destination, which for a remote sink is elsewhere),
  * those without a usable sidecar, those untouched for `abandonedPartialMs`, sidecars without their partial, and
  * sidecars moved aside by a takeover that was cut off. Partials in `keep` (this run's own downloads, resumed by their transfer) are left alone. Returns how many
  * partials were removed.
  */
-export async function sweepPartials(folders: Iterable<string>, keep: {has(part: string): boolean}): Promise<number> {
+export async function sweepPartials(folders: Iterable<string>, keep: {has(part: string): boolean}, finished: {has(part: string): boolean} = {has: () => false}): Promise<number> {
 	let removed = 0;
 	for (const folder of folders) {
 		let names: string[];
@@ -293,7 +294,7 @@ export async function sweepPartials(folders: Iterable<string>, keep: {has(part: 
 			if (isPart) {
 				const orphan = state === undefined || state.meta === undefined
 					? Date.now() - (state?.touchedMs ?? await stat(part).then(info => info.mtimeMs, () => 0)) > unreadableGraceMs * 30
-					: (state.meta.target !== undefined && present.has(state.meta.target))
+					: (state.meta.target !== undefined && present.has(state.meta.target)) || finished.has(part)
 						|| Date.now() - await stat(part).then(info => info.mtimeMs, () => Date.now()) > abandonedPartialMs;
 				if (!orphan) {
 					continue;

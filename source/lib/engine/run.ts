@@ -555,13 +555,14 @@ export class DownloadRun implements RunEvents {
 	async #sweep(): Promise<number> {
 		const folders = new Set<string>();
 		const ours = new FingerprintSet();
+		// Partials of files already at the destination: a remote sink's staging never holds the final name the sweep
+		// looks for, so a partial left by a kill after its upload would otherwise wait out the abandonment age.
+		const there = new FingerprintSet();
 		for (const file of this.plan.files) {
 			folders.add(path.dirname(file.path));
-			if (file.action === 'download') {
-				ours.add(partialPaths(file.path).part);
-			}
+			(file.action === 'download' ? ours : there).add(partialPaths(file.path).part);
 		}
 
-		return sweepPartials(folders, ours);
+		return sweepPartials(folders, ours, there);
 	}
 }
