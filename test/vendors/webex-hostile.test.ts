@@ -1,11 +1,11 @@
 /**
  * `ccdl download --platform webex-cc` against the Webex test server behind a forwarder that changes its answers in
- * ways a real tenant or a broken proxy might: task IDs in upper case (UUIDs are the same in either case). The
- * captures and the storage are the test server's own.
+ * ways a real tenant or a broken proxy might: task IDs in upper case (UUIDs are the same in either case), and a task
+ * listing that sends the same task again and again. The captures and the storage are the test server's own.
  */
 import path from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
-import {cleanup, readManifestJsonl, runCcdl, tempDir} from '../helpers/ccdl.js';
+import {cleanup, isOneSentenceError, readManifestJsonl, runCcdl, tempDir} from '../helpers/ccdl.js';
 import {startVendorServer, type VendorServer} from '../helpers/vendor-server.js';
 import {type Forwarder, startForwarder, type Rewrite} from './forwarder.js';
 
@@ -58,4 +58,31 @@ describe('Webex task IDs', () => {
 		// The IDs stay as Webex sent them.
 		expect(recordings.every(row => row.contactId === row.contactId.toUpperCase())).toBe(true);
 	}, 180_000);
+});
+
+describe('a task listing that repeats itself', () => {
+	it('stops at the first page with nothing new, with one sentence and exit 4, after one capture query for the one task', async () => {
+		// Every page: 1000 copies of the same task, created at the page's `from` (so the listing seems to move on).
+		const {server, forwarder} = await behind(['--seed', '22', '--calls', '30'], ({url, json}) => {
+			if (!isTaskPage(url)) {
+				return undefined;
+			}
+
+			const page = json as {data: Array<{id: string; attributes: Record<string, unknown>}>};
+			const task = page.data[0]!;
+			const from = Number(url.searchParams.get('from'));
+			return {...page, data: Array.from({length: 1000}, () => ({...task, attributes: {...task.attributes, createdTime: from}}))};
+		});
+		const {result} = await download(server, forwarder, ['--transcripts', 'none'], 60_000);
+		expect(result.code, result.stderr).toBe(4);
+		expect(result.stderr).toMatch(/repeats itself/);
+		expect(isOneSentenceError(result.stderr), result.stderr).toBe(true);
+		const taskPages = forwarder.requests.filter(line => isTaskPage(new URL(line.split(' ')[1]!, 'http://forwarder.invalid')));
+		expect(taskPages).toHaveLength(2);
+		// Duplicates are dropped before the captures are asked for: one query, one ID.
+		const stats = await (await fetch(`${server.url}/_test/stats`)).json() as {api: {captureQueries: number; captureQueriesRefused: number; captureBatchSizes: Record<string, number>}};
+		expect(stats.api.captureQueries).toBe(1);
+		expect(stats.api.captureBatchSizes).toEqual({1: 1});
+		expect(stats.api.captureQueriesRefused).toBe(0);
+	}, 120_000);
 });

@@ -15,6 +15,7 @@ import {ApiProblemError, AuthError, ServerError} from '../../api/errors.js';
 import {defaultRetryPolicy} from '../../api/retry.js';
 import {type Phrase, UsageError} from '../../errors.js';
 import {phrased} from '../../i18n/index.js';
+import {FingerprintSet} from '../../text/fingerprint-set.js';
 import {visible} from '../../text/visible.js';
 import type {
 	AudioFormat, Campaign, Contact, ContactPage, ContactQuery, MediaResponse, OpenMediaOptions, Source, SourceCapabilities, SourceLogin,
@@ -52,7 +53,10 @@ const maxSentences = 100_000;
 const transcriptHref = /^\/v2\/Transcripts\/(GT[\da-fA-F]{32})\?format=(json|xml)$/;
 
 interface Paged {
+	/** The page's items less those listed before (by SID). */
 	items: unknown[];
+	/** Items the server sent, repeats included. */
+	received: number;
 	next: URL | undefined;
 }
 
@@ -223,9 +227,15 @@ export class TwilioSource implements Source {
 		return url;
 	}
 
-	/** Every page of a listing from `first`, bounded: pages, items, and a page URL that comes round again. */
+	/**
+	 * Every page of a listing from `first`, bounded: pages, items, a page URL that comes round again, and a page that
+	 * brings nothing not listed before (a server repeating itself under fresh page URLs). Items already listed, on this
+	 * page or an earlier one, are left out here, before anything is fetched for them.
+	 */
 	async *#pages(first: URL, key: string, version: '2010' | 'v2', signal?: AbortSignal): AsyncGenerator<Paged> {
 		const seen = new Set<string>();
+		// Wide: a false match would drop a recording (odds in text/fingerprint-set.ts).
+		const listed = new FingerprintSet({wide: true});
 		let url: URL | undefined = first;
 		let pages = 0;
 		let items = 0;
@@ -247,13 +257,32 @@ export class TwilioSource implements Source {
 				throw new ServerError('listing-too-long', `Twilio's ${key} list went past ${this.#http.limits.maxListedItems.toLocaleString('en')} items or ${this.#http.limits.maxPages.toLocaleString('en')} pages; narrow the dates.`);
 			}
 
+			let fresh = 0;
+			const kept = (list as unknown[]).filter(item => {
+				const sid = item && typeof item === 'object' ? (item as Record<string, unknown>)['sid'] : undefined;
+				if (typeof sid !== 'string') {
+					// Without a SID the mapping decides; it is nothing new either way.
+					return true;
+				}
+
+				if (listed.add(sid)) {
+					fresh++;
+					return true;
+				}
+
+				return false;
+			});
+			if (pages > 1 && list.length > 0 && fresh === 0) {
+				throw new ServerError('listing-repeats', `Twilio sent a page of ${key} with nothing it had not listed already; the server repeats itself, so ccdl stopped.`);
+			}
+
 			seen.add(url.href);
 			const next = list.length === 0 ? undefined : version === '2010' ? this.#nextOf2010(page) : this.#nextOfV2(page);
 			if (next && seen.has(next.href)) {
 				throw new ServerError('listing-repeats', `Twilio's ${key} list pointed back to a page it had already sent; the listing would not end, so ccdl stopped.`);
 			}
 
-			yield {items: list, next};
+			yield {items: kept, received: list.length, next};
 			url = next;
 		}
 	}
@@ -346,7 +375,7 @@ export class TwilioSource implements Source {
 
 				return contactOf(recording, joined.get(recording.callSid), {accountPath: this.#accountPath, format: this.#format, transcript});
 			});
-			yield {contacts, received: page.items.length};
+			yield {contacts, received: page.received};
 		}
 	}
 

@@ -17,6 +17,7 @@ import {BodyLimitError, parseJsonBytes} from '../../api/body.js';
 import {defaultRetryPolicy, RateGate, type RetryPolicy} from '../../api/retry.js';
 import {UsageError} from '../../errors.js';
 import {phrased} from '../../i18n/index.js';
+import {FingerprintSet} from '../../text/fingerprint-set.js';
 import {visible} from '../../text/visible.js';
 import type {
 	Campaign, Channel, ContactPage, ContactQuery, MediaResponse, OpenMediaOptions, Source, SourceCapabilities, SourceLogin, SourceUser,
@@ -168,7 +169,7 @@ export class WebexCcSource implements Source {
 			const now = Date.now();
 			let pages = 0;
 			for await (const page of this.#taskPages(now - queueScanDays * 86_400_000, now, [], signal)) {
-				for (const raw of page) {
+				for (const raw of page.tasks) {
 					const info = taskOf(raw);
 					if (info) {
 						this.#noteQueue(info);
@@ -243,9 +244,13 @@ export class WebexCcSource implements Source {
 	/**
 	 * Raw task pages of [from, to): the API sorts by createdTime and takes `from` as "created at or after", so the
 	 * next page starts at the last task's createdTime + 1; a short page is the last. A page that does not move
-	 * forward, or an endless listing, stops with a sentence instead of looping.
+	 * forward, a page of nothing but tasks already listed, or an endless listing stops with a sentence instead of
+	 * looping. A task already listed (on this page or an earlier one) is left out here, before anything is asked
+	 * about it: a capture query for the same task again costs a request and is refused if it repeats an ID.
 	 */
-	async *#taskPages(fromMs: number, toMs: number | undefined, channelTypes: readonly string[], signal?: AbortSignal): AsyncGenerator<unknown[]> {
+	async *#taskPages(fromMs: number, toMs: number | undefined, channelTypes: readonly string[], signal?: AbortSignal): AsyncGenerator<{tasks: unknown[]; received: number}> {
+		// Wide: a false match would drop a task (odds in text/fingerprint-set.ts).
+		const seen = new FingerprintSet({wide: true});
 		let from = Math.max(0, Math.floor(fromMs));
 		for (let pages = 0; ; pages++) {
 			if (toMs !== undefined && from >= toMs) {
@@ -275,7 +280,16 @@ export class WebexCcSource implements Source {
 				throw new ServerError('bad-response', `Webex sent a page of ${data.length} tasks where at most ${taskPageSize} were asked for; the listing cannot be trusted.`);
 			}
 
-			yield data as unknown[];
+			const tasks = (data as unknown[]).filter(raw => {
+				const id = record(raw)?.['id'];
+				return typeof id === 'string' && seen.add(taskKey(id));
+			});
+			// Whatever its times say, a page that brings no task not listed before is a server going round in circles.
+			if (pages > 0 && data.length > 0 && tasks.length === 0) {
+				throw new ServerError('listing-repeats', 'Webex sent a page of tasks it had already listed; the server repeats itself, so ccdl stopped.');
+			}
+
+			yield {tasks, received: data.length};
 			if (data.length < taskPageSize) {
 				return;
 			}
@@ -306,7 +320,7 @@ export class WebexCcSource implements Source {
 		const queues = new Set(query.campaigns ?? []);
 		for await (const page of this.#taskPages(fromMs, toMs, channelTypes, signal)) {
 			const infos: TaskInfo[] = [];
-			for (const raw of page) {
+			for (const raw of page.tasks) {
 				const info = taskOf(raw);
 				if (!info) {
 					continue;
@@ -321,7 +335,7 @@ export class WebexCcSource implements Source {
 			}
 
 			await this.#attachCaptures(infos, signal);
-			yield {contacts: infos.map(info => info.contact), received: page.length};
+			yield {contacts: infos.map(info => info.contact), received: page.received};
 		}
 	}
 
