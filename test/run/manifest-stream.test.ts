@@ -88,6 +88,23 @@ describe('writing the manifest row by row', () => {
 		expect(await readdir(out)).toEqual(['manifest.csv', 'manifest.jsonl']);
 	});
 
+	it('server text with terminal controls is shown escaped in manifest.csv, raw-safe in manifest.jsonl, and the same value read back', async () => {
+		const out = await mkdtemp(path.join(dir, 'out-'));
+		const hostile = '\u001B[31mRed\u001B]0;pwned\u0007 \u009B2J \u202Egnp.exe';
+		const now = [row('c1', 'a/one.mp3', 'valid', {campaignName: hostile})];
+		await writeManifest(new LocalSink(out), {rows: () => now.values(), keys: () => now.values()});
+		const csvText = await readFile(path.join(out, 'manifest.csv'), 'utf8');
+		const jsonlText = await readFile(path.join(out, 'manifest.jsonl'), 'utf8');
+		for (const text of [csvText, jsonlText]) {
+			// eslint-disable-next-line no-control-regex
+			expect(text).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E]/);
+		}
+
+		const csv = parse(csvText, {columns: true}) as Array<Record<string, string>>;
+		expect(csv[0]!['Campaign Name']).toBe('\\x1b[31mRed\\x1b]0;pwned\\x07 \\x9b2J \\u{202e}gnp.exe');
+		expect([...manifestLines(jsonlText)][0]!.campaignName).toBe(hostile);
+	});
+
 	it('reads the earlier manifest as it streams: CRLF line ends, blank lines, a damaged line, a row longer than a read', async () => {
 		const out = await mkdtemp(path.join(dir, 'out-'));
 		const long = row('c1', 'a/one.mp3', 'valid', {subject: 'ő'.repeat(200_000)});

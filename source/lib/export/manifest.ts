@@ -10,6 +10,8 @@ import type {FileOutcome, RunSummary} from '../engine/run.js';
 import type {Sink} from '../sinks/sink.js';
 import type {Contact} from '../sources/model.js';
 import {FingerprintSet} from '../text/fingerprint-set.js';
+import {safeJson} from '../text/safe-json.js';
+import {visible} from '../text/visible.js';
 import {RecordSpool} from '../runtime/spool.js';
 import {linesOfStream} from '../sinks/lines.js';
 
@@ -309,7 +311,9 @@ export function journalRow(item: {recordingId: string; fileId: string; relativeP
  * spreadsheet reads `+1+cmd|…` as a formula; manifest.jsonl keeps every value as sent.
  */
 function csvField(value: string | number | undefined): string {
-	let text = value === undefined ? '' : String(value);
+	// Terminal controls in server text (ESC sequences, OSC, BEL, C1, bidi overrides) are written as visible escapes:
+	// `cat manifest.csv` over SSH must not recolour, retitle or rewrite the terminal. Line breaks stay, quoted.
+	let text = value === undefined ? '' : typeof value === 'string' ? visible(value, {keepLines: true}) : String(value);
 	if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) {
 		text = `'${text}`;
 	}
@@ -361,7 +365,8 @@ function * csvChunks(rows: Iterable<ManifestRow>, options: {bom?: boolean} = {})
 function * jsonlChunks(rows: Iterable<ManifestRow>): Generator<string> {
 	yield * chunked((function * () {
 		for (const row of rows) {
-			yield `${JSON.stringify(row)}\n`;
+			// safeJson: JSON.stringify leaves C1 and bidi controls raw, which a terminal tailing the file acts on.
+			yield `${safeJson(row)}\n`;
 		}
 	})());
 }
