@@ -1,11 +1,12 @@
 /**
  * `ccdl download --platform twilio` against the Twilio test server behind a forwarder that changes its answers as a
- * hostile or broken server might: a recording listing that hands out a fresh next_page_uri for the same recordings
- * again and again. Media come from the test server's storage.
+ * hostile or broken server might: control and bidi characters in a call's numbers, and a recording listing that
+ * hands out a fresh next_page_uri for the same recordings again and again. Media come from the test server's storage.
  */
+import {readFile} from 'node:fs/promises';
 import path from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
-import {cleanup, isOneSentenceError, runCcdl, tempDir} from '../helpers/ccdl.js';
+import {cleanup, isOneSentenceError, readManifestJsonl, runCcdl, tempDir, walk} from '../helpers/ccdl.js';
 import {startVendorServer, type VendorServer} from '../helpers/vendor-server.js';
 import {type Forwarder, startForwarder, type Rewrite} from './forwarder.js';
 
@@ -31,6 +32,60 @@ async function ccdl(command: string, server: VendorServer, forwarder: Forwarder,
 	const result = await runCcdl([command, '--platform', 'twilio', '--server', forwarder.url, '--user', server.user, '--timezone', 'UTC', '--out', out, ...more], {env, timeoutMs});
 	return {result, out};
 }
+
+/** A terminal acts on these; none may reach it or a file name as they are, nor as `\x1b`-style escape text in a name. */
+const hostile = '\u001B[31mRED\u001B]0;pwned\u0007\u202E';
+// eslint-disable-next-line no-control-regex
+const raw = /[\u001B\u0007\u202E]/;
+
+describe('server text with control and bidi characters', () => {
+	it('is kept as sent in the manifest, becomes _ in file names, and is shown escaped on the screen and in --json', async () => {
+		const poisoned = (call: Record<string, unknown>) => ({...call, from: `${hostile}${String(call['from'])}`, caller_name: `${hostile}name`});
+		const {server, forwarder} = await behind(['--calls', '6', '--days', '2', '--seed', '23'], ({url, json}) => {
+			if (/\/Calls\.json$/.test(url.pathname)) {
+				const page = json as {calls: Array<Record<string, unknown>>};
+				return {...page, calls: page.calls.map(call => poisoned(call))};
+			}
+
+			return /\/Calls\/CA\w+\.json$/.test(url.pathname) ? poisoned(json as Record<string, unknown>) : undefined;
+		});
+		const {result, out} = await ccdl('download', server, forwarder, ['--transcripts', 'none']);
+		expect(result.code, result.stderr).toBe(0);
+		const rows = (await readManifestJsonl(out)).filter(row => row.fileKind === 'recording');
+		expect(rows.length).toBeGreaterThan(0);
+		const incoming = rows.filter(row => row['direction'] === 'incoming');
+		expect(incoming.length).toBeGreaterThan(0);
+		for (const row of rows) {
+			expect(row.status).toBe('valid');
+			// The data stays what the server sent: the manifest is data, and JSON escapes it on its own.
+			expect(String(row['callingNumber']).startsWith(hostile), JSON.stringify(row['callingNumber'])).toBe(true);
+			expect(row['callingNumber']).not.toContain('\\x1b');
+			expect(row.file).not.toMatch(raw);
+			expect(row.file).not.toMatch(/x1b|u\{202e\}/i);
+		}
+
+		// The naming layer made each of them `_`: ESC, ESC, BEL and U+202E around the visible text.
+		for (const row of incoming) {
+			expect(row.file).toContain('_[31mRED_]0;pwned__');
+		}
+
+		const files = await walk(out);
+		expect(files.some(file => raw.test(file) || /x1b/i.test(file))).toBe(false);
+		const manifest = await readFile(path.join(out, 'manifest.jsonl'), 'utf8');
+		expect(manifest).not.toMatch(raw);
+		expect(manifest).toContain('\\u001b[31mRED');
+
+		// What is printed for people, and the --json stream, carry no raw control character either.
+		const listed = await ccdl('list', server, forwarder);
+		expect(listed.result.code, listed.result.stderr).toBe(0);
+		expect(listed.result.stdout + listed.result.stderr).not.toMatch(raw);
+		expect(listed.result.stdout).toContain('\\x1b[31mRED\\x1b]0;pwned\\x07\\u{202e}+');
+		const json = await ccdl('list', server, forwarder, ['--json']);
+		expect(json.result.code, json.result.stderr).toBe(0);
+		expect(json.result.stdout).not.toMatch(raw);
+		expect(json.result.stdout).toMatch(/RED/);
+	}, 180_000);
+});
 
 describe('a recording listing that repeats itself', () => {
 	it('stops at the first page with nothing new, with one sentence and exit 4, not after 50,000 pages', async () => {

@@ -1,10 +1,10 @@
 /**
  * Twilio's JSON (shapes of twilio_api_v2010.json and twilio_intelligence_v2.json) → checked values and the neutral
  * Contact. Nothing is trusted: SIDs must match Twilio's pattern (they go into URLs), numbers must be finite and
- * non-negative, dates must parse; an item without a usable SID is dropped. Text shown later is made visible where it
- * comes in.
+ * non-negative, dates must parse; an item without a usable SID is dropped. Text is kept as sent, only bounded, as the
+ * other sources keep it: the manifest holds the data, the naming layer turns control and bidi characters into `_`,
+ * and what is printed escapes them (text/visible.ts) on the way out.
  */
-import {visible} from '../../text/visible.js';
 import type {AudioFormat, Contact, MediaItem, TranscriptOffer} from '../model.js';
 
 export const sidPattern = (prefix: string): RegExp => new RegExp(`^${prefix}[\\da-fA-F]{32}$`);
@@ -20,9 +20,9 @@ function record(value: unknown): Record<string, unknown> | undefined {
 	return value && typeof value === 'object' && !Array.isArray(value) ? value as Record<string, unknown> : undefined;
 }
 
-/** Short server text, visible and bounded (phone numbers, names). */
+/** Short server text, bounded (phone numbers, names). */
 function text(value: unknown, max = 200): string {
-	return typeof value === 'string' ? visible([...value].slice(0, max).join('')) : '';
+	return typeof value === 'string' ? [...value].slice(0, max).join('') : '';
 }
 
 /** Whole seconds from Twilio's `duration` (a string in 2010-04-01, a number in Intelligence), or undefined. */
