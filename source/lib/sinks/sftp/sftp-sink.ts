@@ -224,6 +224,11 @@ export class SftpSink implements Sink {
 		try {
 			return await operation();
 		} catch (error) {
+			// The connection went while the operation ran, and the operation's own attempt to open it again failed.
+			if (error instanceof FilesystemError && error.code === 'sftp-unreachable') {
+				throw this.#lostError(error);
+			}
+
 			if (!this.#isLost(error, generation)) {
 				throw error;
 			}
@@ -246,7 +251,7 @@ export class SftpSink implements Sink {
 			try {
 				return await operation();
 			} catch (second) {
-				throw this.#isLost(second, retried) ? this.#lostError(second) : second;
+				throw this.#isLost(second, retried) || (second instanceof FilesystemError && second.code === 'sftp-unreachable') ? this.#lostError(second) : second;
 			}
 		}
 	}
