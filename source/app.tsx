@@ -344,7 +344,16 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, platfor
 
 		try {
 			const query = await queryOf(session.source, {...requestOf(stateRef.current, filters), campaigns: selectedCampaigns}, controller.signal);
-			for await (const batch of listingPages(session.source, query, {signal: controller.signal})) {
+			// A server that asks the listing to wait: said where the listing's progress is, until the next page comes.
+			const onWait = (seconds: number) => {
+				if (first) {
+					dispatch({type: 'busy', key: 'busy.listing.wait', params: {count: listing.contacts.length, seconds: Math.ceil(seconds)}});
+				} else {
+					dispatch({type: 'listing-wait', seconds: Math.ceil(seconds)});
+				}
+			};
+
+			for await (const batch of listingPages(session.source, query, {signal: controller.signal, onWait})) {
 				for (const contact of batch) {
 					listing.contacts.push(contact);
 				}
@@ -496,7 +505,7 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, platfor
 		case 'list': {
 			screen = (
 				<ListScreen plan={state.plan!} archivedByJournal={state.session?.source.capabilities.markArchived === false}
-					growing={state.planComplete === false ? {listed: state.listing?.count ?? state.plan!.contacts.length, downloadQueued} : undefined}
+					growing={state.planComplete === false ? {listed: state.listing?.count ?? state.plan!.contacts.length, downloadQueued, ...state.listing?.waitSeconds ? {waitSeconds: state.listing.waitSeconds} : {}} : undefined}
 					onDownload={downloadFromList} onBack={backFromList} onHelp={help} isActive={active}/>
 			);
 			break;
@@ -597,7 +606,7 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, platfor
 				? <Text color={theme.warn}>{t(state.busy.key, state.busy.params)}</Text> : null}
 			{/* The listing goes on while the files are named: say how far it is. */}
 			{state.step === 'file-name' && !state.busy && state.listing && !state.listing.done
-				? <Text color={theme.muted}>{t('busy.listing', {count: state.listing.count})}</Text> : null}
+				? <Text color={theme.muted}>{t(state.listing.waitSeconds ? 'busy.listing.wait' : 'busy.listing', {count: state.listing.count, seconds: state.listing.waitSeconds ?? 0})}</Text> : null}
 			<Text color={theme.muted}>{t('keys.hint')}</Text>
 		</Box>
 	);

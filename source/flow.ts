@@ -60,7 +60,8 @@ export interface FlowState {
 	 * The listing behind `contacts`: it goes on after its first page, while the user names the files and watches
 	 * the list fill. A plan is complete only once it is done.
 	 */
-	listing?: {count: number; done: boolean};
+	/** How far the listing is; `waitSeconds` while the server has asked it to wait (until the next page). */
+	listing?: {count: number; done: boolean; waitSeconds?: number};
 	plan?: ShownPlan;
 	/** The plan has every listed contact, its free space checked: the download may start. */
 	planComplete?: boolean;
@@ -88,6 +89,7 @@ export type FlowAction =
 	/** The listing's first page is in: name the files while the rest arrives. */
 	| {type: 'listed'; filters: FilterValues; contacts: Contact[]; listing: {count: number; done: boolean}}
 	| {type: 'listing-progress'; count: number; done: boolean}
+	| {type: 'listing-wait'; seconds: number}
 	/** A plan to show on the list (complete, or the pages listed so far). */
 	| {type: 'planned'; naming: NamingValues; plan: ShownPlan; complete: boolean; limitPreview?: LimitCheck}
 	/** The plan on the list grew by the pages listed since (and is complete once the listing is done). */
@@ -148,6 +150,10 @@ export function flowReducer(state: FlowState, action: FlowAction): FlowState {
 
 		case 'listing-progress': {
 			return {...state, listing: {count: action.count, done: action.done}};
+		}
+
+		case 'listing-wait': {
+			return state.listing ? {...state, listing: {...state.listing, waitSeconds: action.seconds}} : state;
 		}
 
 		case 'planned': {

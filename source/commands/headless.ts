@@ -12,7 +12,7 @@ import {visible} from '../lib/text/visible.js';
 import {createTranslator, detectLang, type Translator} from '../lib/i18n/index.js';
 import {errorText, reasonText} from '../lib/i18n/error-text.js';
 import {figuresOf, planSummaryLines} from './plan-report.js';
-import {type ProgressMode, reportProgress} from './progress.js';
+import {listingWait, type ProgressMode, reportProgress} from './progress.js';
 import {safeJson} from '../lib/text/safe-json.js';
 
 /** The sentence of the error that stopped a run; one that is no CcdlError keeps its own words, as a failed file's do. */
@@ -112,7 +112,7 @@ export async function runHeadless(request: RunRequest, secret: string, options: 
 	try {
 		const source = await login(request, secret, controller.signal, options.secrets);
 		// Planned page by page while the server prepares the next one.
-		const plan = await planForRun(source, request, {signal: controller.signal});
+		const plan = await planForRun(source, request, {signal: controller.signal, onWait: listingWait(translator)});
 		// startRun closes the sink when the run ends, and when it cannot start.
 		// Nothing here shows every file: the run's state forgets each file once its outcome is heard.
 		const started = await startRun(source, plan, request, {keepFinished: false, ...(options.profiles ? {profiles: options.profiles} : {})});

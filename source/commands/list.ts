@@ -1,6 +1,7 @@
 /** `ccdl list`: the plan of a download, without downloading — the pipeline's plan step, shown. */
 import {loginCompany, prepareProfiles, ProfileTally, profileSummaryLines, profileUses, runProfiles} from '../lib/profiles/run-profiles.js';
 import {login, planListing, planToShow} from '../lib/run/pipeline.js';
+import {listingWait} from './progress.js';
 import type {RunRequest} from '../lib/run/request.js';
 import {connectionHelp, connectionOptionSpecs, connectionTarget, readSecret} from './connection.js';
 import {parseOptions} from './options.js';
@@ -83,7 +84,7 @@ export async function runList(argv: string[]): Promise<number> {
 						await out(`${rows.join('\n')}\n`);
 					}
 				}
-			}, {signal: controller.signal, dryRun: true});
+			}, {signal: controller.signal, dryRun: true, onWait: listingWait(translator)});
 			await totals.sink.close();
 			const figures = {...totals, contactCount, fileCount, replacing};
 			if (json) {
@@ -96,7 +97,7 @@ export async function runList(argv: string[]): Promise<number> {
 				process.stderr.write(`${[...planSummaryLines(figures, translator), ...profileSummaryLines(tally.uses, request.concurrency)].join('\n')}\n`);
 			}
 		} else {
-			const plan = await planToShow(source, request, {signal: controller.signal, dryRun: true});
+			const plan = await planToShow(source, request, {signal: controller.signal, dryRun: true, onWait: listingWait(translator)});
 			await plan.sink.close();
 			const width = process.stdout.columns;
 			const lines = [...planTable(plan, width), '', ...planSummaryLines(figuresOf(plan), translator), ...profileSummaryLines(profileUses(plan, profiles), request.concurrency)];

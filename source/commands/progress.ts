@@ -5,7 +5,7 @@
 import type {EngineEvent, RunSnapshot} from '../lib/engine/events.js';
 import type {RunHandle} from '../lib/run/state.js';
 import {formatBytes} from '../lib/errors.js';
-import {isVerbose} from '../lib/output/verbosity.js';
+import {isQuiet, isVerbose} from '../lib/output/verbosity.js';
 import type {Translator} from '../lib/i18n/index.js';
 import {safeJson} from '../lib/text/safe-json.js';
 import {english} from './plan-report.js';
@@ -106,6 +106,18 @@ export function reportProgress(run: RunHandle, mode: ProgressMode, translator: T
 		unsubscribe();
 		if (shown) {
 			process.stderr.write('\n');
+		}
+	};
+}
+
+/**
+ * Says on stderr (the log of a cron job) why the listing holds still: the server asked it to wait. Not when quiet;
+ * with --json too, since stdout is the JSON stream and stderr is for people.
+ */
+export function listingWait(translator: Translator): (seconds: number) => void {
+	return seconds => {
+		if (!isQuiet()) {
+			process.stderr.write(`ccdl: ${translator.t('listing.wait', {seconds: Math.ceil(seconds)})}\n`);
 		}
 	};
 }

@@ -87,4 +87,23 @@ describe('a listing that takes a while', () => {
 			await app.kill();
 		}
 	}, 120_000);
+
+	it('says when the server has told the listing to wait, where the listing\'s progress is shown', async () => {
+		// Every request is told once to wait 2 s: the listing's pages among them.
+		const waiting = await startDemoProcess(['--calls', '3100', '--seed', '4', '--faults', '429=1,max=1,retryAfter=2,scope=all']);
+		const out = await tempDir('ccdl-e2e-out-');
+		const app = await startApp({server: waiting.url, out, args: ['--lang', 'en', '--mode', 'metadata-only']});
+		try {
+			await logIn(app);
+			await selectAllCampaigns(app);
+			await typeDates(app, from, to);
+			await continueFromFilters(app);
+			await app.waitFor(/Listing recordings… [\d,]+ — the server asked to wait 2 s/, {timeoutMs: 30_000});
+			// The next page clears it.
+			await app.waitFor(/Listing recordings… [1-9][\d,]*(?! — the server)\s*$/m, {timeoutMs: 30_000});
+		} finally {
+			await app.kill();
+			await waiting.stop();
+		}
+	}, 90_000);
 });

@@ -118,12 +118,26 @@ export interface ListingPlanOptions {
 	journal?: Journal;
 	/** Only look (`ccdl list`): create nothing at the destination, skip the free-space check. */
 	dryRun?: boolean;
+	/**
+	 * The server asked the listing to wait `seconds` (429/503 with Retry-After): the listing is held that long, and a
+	 * cron log or the screen should say why nothing moves.
+	 */
+	onWait?: (seconds: number) => void;
 }
 
 /** The contacts of a resolved query as they are listed, a page at a time, "archived" as the platform or journal says. */
-export async function * listingPages(source: Source, query: ContactQuery, options: Pick<ListingPlanOptions, 'signal' | 'onPage' | 'journal'> = {}): AsyncGenerator<Contact[]> {
+export async function * listingPages(source: Source, query: ContactQuery, options: Pick<ListingPlanOptions, 'signal' | 'onPage' | 'journal' | 'onWait'> = {}): AsyncGenerator<Contact[]> {
 	// One journal for the whole listing, when the platform's "archived" is the journal's record.
 	const journal = options.journal ?? (source.capabilities.markArchived ? undefined : openJournal());
+	const {onWait} = options;
+	const before = source.gate.onSlowDown;
+	if (onWait) {
+		source.gate.onSlowDown = seconds => {
+			before?.(seconds);
+			onWait(seconds);
+		};
+	}
+
 	try {
 		for await (const batch of contactBatches(source, query, options)) {
 			if (journal) {
@@ -133,6 +147,10 @@ export async function * listingPages(source: Source, query: ContactQuery, option
 			yield batch;
 		}
 	} finally {
+		if (onWait) {
+			source.gate.onSlowDown = before;
+		}
+
 		if (journal && !options.journal) {
 			journal.close();
 		}

@@ -24,7 +24,7 @@ export interface ListScreenProps {
 	 * The listing is still going: the plan shows the contacts listed so far and grows; d then queues the download
 	 * for when it is complete.
 	 */
-	readonly growing?: {listed: number; downloadQueued: boolean};
+	readonly growing?: {listed: number; downloadQueued: boolean; waitSeconds?: number};
 	/** d: start the download (not offered when nothing matched). */
 	readonly onDownload: () => void;
 	/** Esc or q: back to the file names. */
@@ -133,7 +133,7 @@ export function ListScreen({plan, growing, onDownload, onBack, onHelp, isActive,
 			))}
 			{growing ? (
 				<Text color={theme.warn} wrap='truncate-end'>
-					{line(t(growing.downloadQueued ? 'list.growing.queued' : 'list.growing', {count: number(growing.listed)}))}
+					{line(`${t(growing.downloadQueued ? 'list.growing.queued' : 'list.growing', {count: number(growing.listed)})}${growing.waitSeconds ? ` · ${t('list.growing.wait', {seconds: growing.waitSeconds})}` : ''}`)}
 				</Text>
 			) : null}
 			{hasFilterLine ? <Text color={theme.accent} wrap='truncate-end'>{line(filterLine)}</Text> : null}
