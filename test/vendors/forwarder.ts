@@ -36,8 +36,11 @@ async function readAll(stream: IncomingMessage): Promise<Buffer> {
 	return Buffer.concat(chunks);
 }
 
-/** Hop-by-hop headers and those that would stop a rewrite (compression) or lie after one (length). */
-const dropped = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'accept-encoding', 'host']);
+/**
+ * Hop-by-hop headers and those that would stop a rewrite (compression) or lie after one (length). Host is passed on
+ * as the client sent it, as a reverse proxy that keeps the host does, so absolute URLs in answers point back here.
+ */
+const dropped = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'accept-encoding']);
 
 function passed(headers: IncomingHttpHeaders): Record<string, string | string[]> {
 	return Object.fromEntries(Object.entries(headers).filter((entry): entry is [string, string | string[]] => entry[1] !== undefined && !dropped.has(entry[0])));

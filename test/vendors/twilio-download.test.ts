@@ -39,7 +39,8 @@ async function serverRecordings(server: VendorServer, query: Record<string, stri
 	const items: any[] = [];
 	let next: string | null = `/2010-04-01/Accounts/${server.user}/Recordings.json?${new URLSearchParams({PageSize: '1000', ...query}).toString()}`;
 	while (next) {
-		const response = await fetch(`${server.url}${next}`, {headers: {authorization: basic(server)}});
+		// Page URIs are absolute (the document's `format: uri`); the first is a path.
+		const response = await fetch(new URL(next, server.url), {headers: {authorization: basic(server)}});
 		expect(response.status).toBe(200);
 		const page = await response.json() as {recordings: any[]; next_page_uri: string | null};
 		items.push(...page.recordings);

@@ -3,7 +3,10 @@
  * hostile or broken server might: control and bidi characters in a call's numbers, and a recording listing that
  * hands out a fresh next_page_uri for the same recordings again and again. Media come from the test server's storage.
  */
+import {once} from 'node:events';
 import {readFile} from 'node:fs/promises';
+import {createServer} from 'node:http';
+import type {AddressInfo} from 'node:net';
 import path from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
 import {cleanup, isOneSentenceError, readManifestJsonl, runCcdl, tempDir, walk} from '../helpers/ccdl.js';
@@ -108,5 +111,67 @@ describe('a recording listing that repeats itself', () => {
 		expect(result.stderr).not.toMatch(/narrow the dates/);
 		expect(isOneSentenceError(result.stderr), result.stderr).toBe(true);
 		expect(loops).toBe(2);
+	}, 120_000);
+});
+
+describe('next_page_uri as a path, as an absolute URL on the API\'s origin, or on another origin', () => {
+	/**
+	 * The recording listing cut in two: the first page ends half-way, and its next_page_uri (`form` of it) names the
+	 * rest by PageToken, as the server's own next page does.
+	 */
+	function split(form: (absolute: URL) => string): Rewrite {
+		return ({url, json}) => {
+			if (!/\/Recordings\.json$/.test(url.pathname) || url.searchParams.has('PageToken') || url.searchParams.get('PageSize') === '1') {
+				return undefined;
+			}
+
+			const page = json as {recordings: Array<{sid: string}>; uri: string};
+			const half = page.recordings.slice(0, Math.ceil(page.recordings.length / 2));
+			const next = new URL(page.uri);
+			next.searchParams.set('Page', '1');
+			next.searchParams.set('PageToken', `PA${half.at(-1)!.sid}`);
+			return {...page, recordings: half, next_page_uri: form(next)};
+		};
+	}
+
+	const args = ['--calls', '12', '--days', '2', '--seed', '31'];
+
+	it.each([
+		['a path', (next: URL) => `${next.pathname}${next.search}`],
+		['an absolute URL on the API\'s origin (the server\'s own form)', (next: URL) => next.href],
+	])('%s: every recording is listed and downloaded', async (_, form) => {
+		const {server, forwarder} = await behind(args, split(form));
+		const {result, out} = await ccdl('download', server, forwarder, ['--transcripts', 'none']);
+		expect(result.code, result.stderr).toBe(0);
+		const pages = forwarder.requests.filter(line => /\/Recordings\.json\?/.test(line) && !/PageSize=1(&|$)/.test(line));
+		expect(pages.some(line => line.includes('PageToken=PA'))).toBe(true);
+		const recordings = (await readManifestJsonl(out)).filter(row => row.fileKind === 'recording');
+		const all = await fetch(`${server.url}/2010-04-01/Accounts/${server.user}/Recordings.json?PageSize=1000`, {
+			headers: {authorization: `Basic ${Buffer.from(`${server.user}:${server.password}`).toString('base64')}`},
+		});
+		expect(recordings).toHaveLength(((await all.json()) as {recordings: unknown[]}).recordings.length);
+		expect(recordings.every(row => row.status === 'valid')).toBe(true);
+	}, 120_000);
+
+	it('on another origin: refused with one sentence, and nothing is sent there', async () => {
+		let asked = 0;
+		const elsewhere = createServer((_, response) => {
+			asked++;
+			response.writeHead(500).end();
+		});
+		elsewhere.listen(0, '127.0.0.1');
+		await once(elsewhere, 'listening');
+		try {
+			const {port} = elsewhere.address() as AddressInfo;
+			const {server, forwarder} = await behind(args, split(next => `http://127.0.0.1:${port}${next.pathname}${next.search}`));
+			const {result} = await ccdl('download', server, forwarder, ['--transcripts', 'none']);
+			expect(result.code, result.stderr).not.toBe(0);
+			expect(result.stderr).toMatch(/outside/);
+			expect(isOneSentenceError(result.stderr), result.stderr).toBe(true);
+			expect(asked).toBe(0);
+		} finally {
+			elsewhere.closeAllConnections();
+			elsewhere.close();
+		}
 	}, 120_000);
 });

@@ -39,6 +39,13 @@ function accountBase(): string {
 	return `/2010-04-01/Accounts/${account}`;
 }
 
+/** A page URI of an answer: absolute (the schemas' `format: uri`), on the origin asked; its path and query. */
+function local(uri: string, origin = server.url): string {
+	const url = new URL(uri);
+	expect(url.origin).toBe(new URL(origin).origin);
+	return `${url.pathname}${url.search}`;
+}
+
 /** Follows `next_page_uri` from `first` to the end, validating every page; returns the pages. */
 async function allPages(c: TwilioClient, template: string, first: string, key: string): Promise<any[]> {
 	const pages = [];
@@ -48,7 +55,7 @@ async function allPages(c: TwilioClient, template: string, first: string, key: s
 		expect(reply.status, next).toBe(200);
 		pages.push(reply.json);
 		expect(Array.isArray(reply.json[key])).toBe(true);
-		next = reply.json.next_page_uri as string | null;
+		next = reply.json.next_page_uri === null ? null : local(reply.json.next_page_uri as string, c.base);
 		expect(pages.length).toBeLessThan(1000);
 	}
 
@@ -101,7 +108,7 @@ describe('the validator itself', () => {
 		expect(examples.length).toBeGreaterThan(8);
 		for (const example of examples) {
 			const document = example.path.startsWith('/v2/') ? 'intelligence' : 'api';
-			expect(schemaErrors(document, example.method, example.path, example.status, example.value), example.where).toBe('');
+			expect(schemaErrors(document, example.method, example.path, example.status, example.value, {relativeUris: true}), example.where).toBe('');
 		}
 	});
 
@@ -175,9 +182,42 @@ describe('recordings', () => {
 
 	it('previous_page_uri leads back to the page before', async () => {
 		const first = await client.call('GET', 'api', recordingsPath, `${accountBase()}/Recordings.json?PageSize=5`);
-		const second = await client.call('GET', 'api', recordingsPath, first.json.next_page_uri as string);
-		const back = await client.call('GET', 'api', recordingsPath, second.json.previous_page_uri as string);
+		const second = await client.call('GET', 'api', recordingsPath, local(first.json.next_page_uri as string));
+		const back = await client.call('GET', 'api', recordingsPath, local(second.json.previous_page_uri as string));
 		expect(back.json.recordings.map((recording: any) => recording.sid)).toEqual(first.json.recordings.map((recording: any) => recording.sid));
+	});
+
+	it('writes every page URI and link absolute, on the origin the client asked (its Host), so they lead back through a proxy', async () => {
+		// The list schemas say `format: uri` (absolute); the documents' examples, and Twilio, write paths.
+		const proxy = 'proxy.example:8443';
+		const viaProxy = {headers: {host: proxy}};
+		const at = `http://${proxy}`;
+		const listed = await client.call('GET', 'api', recordingsPath, `${accountBase()}/Recordings.json?PageSize=2&Page=0`, viaProxy);
+		expect(listed.status).toBe(200);
+		for (const key of ['uri', 'first_page_uri', 'next_page_uri']) {
+			expect(listed.json[key], key).toMatch(new RegExp(`^${at}${accountBase()}/Recordings\\.json\\?`));
+		}
+
+		expect(listed.json.recordings[0].media_url).toBe(`${at}${accountBase()}/Recordings/${listed.json.recordings[0].sid}`);
+		const second = await client.call('GET', 'api', recordingsPath, local(listed.json.next_page_uri as string, at), viaProxy);
+		expect(second.json.previous_page_uri).toMatch(new RegExp(`^${at}/`));
+		const calls = await client.call('GET', 'api', callsPath, `${accountBase()}/Calls.json?PageSize=2`, viaProxy);
+		expect([calls.json.uri, calls.json.first_page_uri, calls.json.next_page_uri].every(uri => uri.startsWith(`${at}${accountBase()}/Calls.json?`))).toBe(true);
+		const transcripts = await client.call('GET', 'intelligence', transcriptsPath, '/v2/Transcripts?PageSize=2', viaProxy);
+		const {meta} = transcripts.json;
+		expect([meta.url, meta.first_page_url, meta.next_page_url].every((url: string) => url.startsWith(`${at}/v2/Transcripts?`))).toBe(true);
+		const transcript = transcripts.json.transcripts[0];
+		expect(transcript.url).toBe(`${at}/v2/Transcripts/${transcript.sid}`);
+		expect(Object.values(transcript.links).every(link => String(link).startsWith(`${transcript.url}/`))).toBe(true);
+		const sentences = await client.call('GET', 'intelligence', sentencesPath, `/v2/Transcripts/${transcript.sid}/Sentences?PageSize=1`, viaProxy);
+		expect(sentences.json.meta.url).toMatch(new RegExp(`^${at}/v2/Transcripts/${transcript.sid}/Sentences\\?`));
+		// Asked directly, the same links name the server itself.
+		const direct = await client.call('GET', 'api', recordingsPath, `${accountBase()}/Recordings.json?PageSize=2`);
+		expect(direct.json.uri.startsWith(`${server.url}${accountBase()}/Recordings.json?`)).toBe(true);
+		// A Host that is not a host name is not copied into the answer.
+		const odd = await client.call('GET', 'api', recordingsPath, `${accountBase()}/Recordings.json?PageSize=2`, {headers: {host: 'evil.example/x?'}});
+		expect(odd.status).toBe(200);
+		expect(odd.json.uri.startsWith(`${server.url}/`)).toBe(true);
 	});
 
 	it('filters by DateCreated>, DateCreated< and DateCreated, in GMT', async () => {
@@ -481,7 +521,7 @@ describe('deletion', () => {
 		// Delete the last one on the page already read: the next page must neither skip nor repeat.
 		const lastSeen = first.json.recordings.at(-1).sid as string;
 		await smallClient.call('DELETE', 'api', recordingPath, `${base}/Recordings/${lastSeen}.json`);
-		const rest = await allPages(smallClient, recordingsPath, first.json.next_page_uri as string, 'recordings');
+		const rest = await allPages(smallClient, recordingsPath, local(first.json.next_page_uri as string, small.url), 'recordings');
 		const seen = [...first.json.recordings, ...rest.flatMap(page => page.recordings)].map((recording: any) => recording.sid);
 		expect(seen).toEqual(all.map(recording => recording.sid));
 	});

@@ -5,8 +5,9 @@
  * The documents are converted for Ajv (JSON Schema draft-07) in the fewest steps that keep Twilio's meaning:
  * - `nullable: true` becomes a `null` in `type` (and in `enum`), as OpenAPI 3.0 means it.
  * - Twilio's own formats are defined: `date-time-rfc-2822` (`Fri, 14 Oct 2016 21:56:34 +0000`), `uri-map` (an object
- *   of URI strings), `currency`, `phone-number`. `uri` also accepts an absolute path, because Twilio's paging URIs
- *   (`first_page_uri`, `uri`, …) are relative in Twilio's own examples in the same documents.
+ *   of URI strings), `currency`, `phone-number`. `uri` is an absolute URI, as the schemas say and as validators such
+ *   as Prism check it; only for the documents' own examples does it also accept an absolute path, because Twilio's
+ *   paging URIs (`first_page_uri`, `uri`, …) are relative there (and at Twilio itself).
  * - Twilio marks no property `required` and leaves `additionalProperties` open, so `{}` would pass every schema.
  *   Twilio's answers (and every example in the documents) carry every documented property, null where empty, so
  *   every object schema with `properties` is checked as "exactly these": all required, no others. The documents'
@@ -40,19 +41,29 @@ export const twilioDocuments: Record<TwilioDocument, Json> = {
 const Ajv = ((ajvModule as any).Ajv ?? (ajvModule as any).default?.default ?? (ajvModule as any).default) as new (options: object) => any;
 const addFormats = ((ajvFormatsModule as any).default?.default ?? (ajvFormatsModule as any).default ?? ajvFormatsModule) as (ajv: any) => void;
 
-const ajv = new Ajv({allErrors: true, strict: false, validateFormats: true});
-addFormats(ajv);
 const months = 'Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec';
-ajv.addFormat('date-time-rfc-2822', {
-	type: 'string',
-	validate: (text: string) => new RegExp(`^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \\d{2} (${months}) \\d{4} \\d{2}:\\d{2}:\\d{2} [+-]\\d{4}$`).test(text)
-		&& Number.isFinite(Date.parse(text)),
-});
-ajv.addFormat('uri-map', {type: 'object', validate: (value: unknown) => Object.values(value as object).every(item => typeof item === 'string')});
-ajv.addFormat('currency', /^[A-Z]{3}$/);
-ajv.addFormat('phone-number', /^\+?[\d\s()-]+$|^(client|sip):/);
 const absoluteUri = /^[a-z][a-z\d+.-]*:[^\s]*$/i;
-ajv.addFormat('uri', (text: string) => (absoluteUri.test(text) || /^\/[^\s]*$/.test(text)) && !text.includes('\\'));
+
+/** An Ajv with Twilio's formats; `relativeUris` lets `uri` be an absolute path as well (the documents' examples). */
+function twilioAjv(relativeUris: boolean): any {
+	const instance = new Ajv({allErrors: true, strict: false, validateFormats: true});
+	addFormats(instance);
+	instance.addFormat('date-time-rfc-2822', {
+		type: 'string',
+		validate: (text: string) => new RegExp(`^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \\d{2} (${months}) \\d{4} \\d{2}:\\d{2}:\\d{2} [+-]\\d{4}$`).test(text)
+			&& Number.isFinite(Date.parse(text)),
+	});
+	instance.addFormat('uri-map', {type: 'object', validate: (value: unknown) => Object.values(value as object).every(item => typeof item === 'string')});
+	instance.addFormat('currency', /^[A-Z]{3}$/);
+	instance.addFormat('phone-number', /^\+?[\d\s()-]+$|^(client|sip):/);
+	instance.addFormat('uri', (text: string) => (absoluteUri.test(text) || (relativeUris && /^\/[^\s]*$/.test(text))) && !text.includes('\\'));
+	return instance;
+}
+
+/** For the server's answers: `uri` absolute, as the schemas say. */
+const ajv = twilioAjv(false);
+/** For the documents' own examples, whose paging URIs are paths. */
+const examplesAjv = twilioAjv(true);
 
 function schemasId(document: TwilioDocument): string {
 	return `urn:twilio:${document}`;
@@ -99,7 +110,9 @@ export function convert(document: TwilioDocument, value: unknown): unknown {
 }
 
 for (const document of ['api', 'intelligence'] as const) {
-	ajv.addSchema({$id: schemasId(document), definitions: convert(document, twilioDocuments[document].components.schemas)});
+	for (const instance of [ajv, examplesAjv]) {
+		instance.addSchema({$id: schemasId(document), definitions: convert(document, twilioDocuments[document].components.schemas)});
+	}
 }
 
 /** Twilio's error body per its public error docs (the OpenAPI documents have none). */
@@ -116,13 +129,14 @@ export const twilioErrorSchema = {
 	},
 };
 
-const compiled = new Map<unknown, ValidateFunction>();
+const compiled = {strict: new Map<unknown, ValidateFunction>(), examples: new Map<unknown, ValidateFunction>()};
 
-function validatorFor(document: TwilioDocument, schema: Json): ValidateFunction {
-	let validate = compiled.get(schema);
+function validatorFor(document: TwilioDocument, schema: Json, relativeUris = false): ValidateFunction {
+	const cache = relativeUris ? compiled.examples : compiled.strict;
+	let validate = cache.get(schema);
 	if (!validate) {
-		validate = ajv.compile(convert(document, schema) as object) as ValidateFunction;
-		compiled.set(schema, validate);
+		validate = (relativeUris ? examplesAjv : ajv).compile(convert(document, schema) as object) as ValidateFunction;
+		cache.set(schema, validate);
 	}
 
 	return validate;
@@ -153,8 +167,12 @@ export function operation(document: TwilioDocument, method: string, pathTemplate
 	return found;
 }
 
-/** Validates a value against the schema of an operation's JSON response for `status`; returns the error text or ''. */
-export function schemaErrors(document: TwilioDocument, method: string, pathTemplate: string, status: number, value: unknown): string {
+/**
+ * Validates a value against the schema of an operation's JSON response for `status`; returns the error text or ''.
+ * `relativeUris` is for the documents' own examples only (their page URIs are paths; the schemas say absolute).
+ */
+export function schemaErrors(document: TwilioDocument, method: string, pathTemplate: string, status: number, value: unknown,
+	options: {relativeUris?: boolean} = {}): string {
 	const responses = operation(document, method, pathTemplate).responses as Json;
 	const response = responses[String(status)] as Json | undefined;
 	if (!response) {
@@ -166,7 +184,7 @@ export function schemaErrors(document: TwilioDocument, method: string, pathTempl
 		throw new TwilioContractError(`${method} ${pathTemplate} ${status}: no JSON body is documented`);
 	}
 
-	const validate = validatorFor(document, schema);
+	const validate = validatorFor(document, schema, options.relativeUris);
 	return validate(value) ? '' : errorsOf(validate);
 }
 
@@ -265,6 +283,8 @@ export function basic(user: string, password: string): string {
 }
 
 export interface TwilioClient {
+	/** The origin the client talks to. */
+	base: string;
 	/** Sends a request with Basic auth and validates the answer against `template` of `document`. */
 	call(method: string, document: TwilioDocument, template: string, path: string, options?: SendOptions): Promise<TwilioReply>;
 	/** A request with Basic auth and no validation (media, test endpoints). */
@@ -276,6 +296,7 @@ export function twilioClient(base: string, user: string, password: string): Twil
 		...options, headers: {authorization: basic(user, password), ...options.headers},
 	});
 	return {
+		base,
 		async call(method, document, template, path, options = {}) {
 			const reply = await send(base, path, withAuth({...options, method}));
 			return {...reply, json: checkReply(document, method, template, reply)};

@@ -191,8 +191,9 @@ export class TwilioSource implements Source {
 	}
 
 	/**
-	 * The next page of a 2010-04-01 listing: `next_page_uri` is relative to the API root (Twilio's examples). Anything
-	 * that leaves the API's origin, or is not a path, is refused.
+	 * The next page of a 2010-04-01 listing: `next_page_uri` is a path relative to the API root (Twilio's examples, and
+	 * Twilio itself), or an absolute URL on the API's own origin (the document's schema says `format: uri`). Anything
+	 * that leaves the API's origin, or is neither, is refused.
 	 */
 	#nextOf2010(page: Record<string, unknown>): URL | undefined {
 		const next = page['next_page_uri'];
@@ -200,11 +201,28 @@ export class TwilioSource implements Source {
 			return undefined;
 		}
 
-		if (typeof next !== 'string' || !next.startsWith('/') || next.startsWith('//') || next.length > 8192) {
+		if (typeof next !== 'string' || next.length > 8192) {
 			throw new ServerError('bad-response', 'Twilio sent a next_page_uri that is not a path on the API; the listing cannot continue.');
 		}
 
-		return this.#apiUrl(next);
+		if (next.startsWith('/') && !next.startsWith('//')) {
+			return this.#apiUrl(next);
+		}
+
+		let url: URL | undefined;
+		try {
+			url = /^https?:\/\//i.test(next) ? new URL(next) : undefined;
+		} catch {}
+
+		if (!url) {
+			throw new ServerError('bad-response', 'Twilio sent a next_page_uri that is not a path on the API; the listing cannot continue.');
+		}
+
+		if (url.origin !== this.#api.origin || url.username !== '' || url.password !== '') {
+			throw new ServerError('foreign-url', `Twilio sent a next page outside ${this.#api.origin}; ccdl does not send your credentials there.`);
+		}
+
+		return url;
 	}
 
 	/** The next page of a v2 listing: `meta.next_page_url` is absolute, and must stay on Voice Intelligence's origin. */

@@ -49,6 +49,9 @@ function commonHeaders(): Record<string, string> {
 	};
 }
 
+/** A Host header that names a host (and port) and nothing else; anything else falls back to the listening address. */
+const hostHeader = /^(\[[\da-f:.]+\]|[a-z\d](?:[a-z\d.-]{0,251}[a-z\d])?)(:\d{1,5})?$/i;
+
 function sameSecret(given: string, expected: string): boolean {
 	const a = createHash('sha256').update(given).digest();
 	const b = createHash('sha256').update(expected).digest();
@@ -133,36 +136,52 @@ export async function start(options: TestServerOptions): Promise<RunningTestServ
 		}
 	}
 
-	function page2010(slice: PageSlice<unknown>, path: string, key: string, items: unknown[]): Record<string, unknown> {
+	/**
+	 * The origin the client asked: http (this server has no TLS) and the request's own Host, so every absolute URL in
+	 * an answer points back through whatever proxy the client used. Without a usable Host, the listening address.
+	 */
+	function originOf(request: IncomingMessage): string {
+		const host = request.headers.host?.trim() ?? '';
+		return hostHeader.test(host) ? `http://${host.toLowerCase()}` : origin;
+	}
+
+	/**
+	 * A 2010-04-01 page. The document's list schemas give the page URIs `format: uri` (absolute); its own examples,
+	 * like Twilio itself, write paths relative to the API root. The schema is what validators check, so these are
+	 * absolute, on the origin the client asked.
+	 */
+	function page2010(slice: PageSlice<unknown>, base: string, path: string, key: string, items: unknown[]): Record<string, unknown> {
+		const at = (query: string) => `${base}${path}?${query}`;
 		return {
 			[key]: items,
 			end: items.length === 0 ? slice.start : slice.start + items.length - 1,
-			first_page_uri: `${path}?${slice.first}`,
-			next_page_uri: slice.next === null ? null : `${path}?${slice.next}`,
-			previous_page_uri: slice.previous === null ? null : `${path}?${slice.previous}`,
+			first_page_uri: at(slice.first),
+			next_page_uri: slice.next === null ? null : at(slice.next),
+			previous_page_uri: slice.previous === null ? null : at(slice.previous),
 			page: slice.page,
 			page_size: slice.pageSize,
 			start: slice.start,
-			uri: `${path}?${slice.self}`,
+			uri: at(slice.self),
 		};
 	}
 
-	function pageV2(slice: PageSlice<unknown>, path: string, key: string, items: unknown[]): Record<string, unknown> {
+	function pageV2(slice: PageSlice<unknown>, base: string, path: string, key: string, items: unknown[]): Record<string, unknown> {
+		const at = (query: string) => `${base}${path}?${query}`;
 		return {
 			[key]: items,
 			meta: {
 				key,
 				page: slice.page,
 				page_size: slice.pageSize,
-				first_page_url: `${origin}${path}?${slice.first}`,
-				next_page_url: slice.next === null ? null : `${origin}${path}?${slice.next}`,
-				previous_page_url: slice.previous === null ? null : `${origin}${path}?${slice.previous}`,
-				url: `${origin}${path}?${slice.self}`,
+				first_page_url: at(slice.first),
+				next_page_url: slice.next === null ? null : at(slice.next),
+				previous_page_url: slice.previous === null ? null : at(slice.previous),
+				url: at(slice.self),
 			},
 		};
 	}
 
-	function listRecordings(url: URL): Record<string, unknown> {
+	function listRecordings(url: URL, base: string): Record<string, unknown> {
 		const query = url.searchParams;
 		const page = readPageQuery(query, 1000);
 		const range = readTimeRange(query, 'DateCreated');
@@ -181,11 +200,11 @@ export async function start(options: TestServerOptions): Promise<RunningTestServ
 		}
 
 		const slice = slicePage(visible, page, sid => recordingPositions.get(sid));
-		const items = slice.items.map(recording => recordingJson(recording, accountSid, origin, dataset.isDeleted(recording.sid)));
-		return page2010(slice, url.pathname, 'recordings', items);
+		const items = slice.items.map(recording => recordingJson(recording, accountSid, base, dataset.isDeleted(recording.sid)));
+		return page2010(slice, base, url.pathname, 'recordings', items);
 	}
 
-	function listCalls(url: URL): Record<string, unknown> {
+	function listCalls(url: URL, base: string): Record<string, unknown> {
 		const query = url.searchParams;
 		const page = readPageQuery(query, 1000);
 		const started = readTimeRange(query, 'StartTime');
@@ -206,7 +225,7 @@ export async function start(options: TestServerOptions): Promise<RunningTestServ
 		}
 
 		const slice = slicePage(visible, page, sid => callPositions.get(sid));
-		return page2010(slice, url.pathname, 'calls', slice.items.map(call => callJson(call, accountSid)));
+		return page2010(slice, base, url.pathname, 'calls', slice.items.map(call => callJson(call, accountSid)));
 	}
 
 	function isoFilter(query: URLSearchParams, name: string): number | undefined {
@@ -223,11 +242,11 @@ export async function start(options: TestServerOptions): Promise<RunningTestServ
 		return time;
 	}
 
-	function transcriptOut(transcript: TwilioTranscript): Record<string, unknown> {
-		return transcriptJson(transcript, dataset.recording(transcript.recordingSid)!, accountSid, dataset.serviceSid, origin);
+	function transcriptOut(transcript: TwilioTranscript, base: string): Record<string, unknown> {
+		return transcriptJson(transcript, dataset.recording(transcript.recordingSid)!, accountSid, dataset.serviceSid, base);
 	}
 
-	function listTranscripts(url: URL): Record<string, unknown> {
+	function listTranscripts(url: URL, base: string): Record<string, unknown> {
 		const query = url.searchParams;
 		const page = readPageQuery(query, 1000);
 		const sourceSid = query.get('SourceSid');
@@ -253,17 +272,17 @@ export async function start(options: TestServerOptions): Promise<RunningTestServ
 		}
 
 		const slice = slicePage(visible, page, sid => transcriptPositions.get(sid));
-		return pageV2(slice, url.pathname, 'transcripts', slice.items.map(transcript => transcriptOut(transcript)));
+		return pageV2(slice, base, url.pathname, 'transcripts', slice.items.map(transcript => transcriptOut(transcript, base)));
 	}
 
-	function listSentences(url: URL, transcript: TwilioTranscript): Record<string, unknown> {
+	function listSentences(url: URL, base: string, transcript: TwilioTranscript): Record<string, unknown> {
 		const query = url.searchParams;
 		const page = readPageQuery(query, 5000);
 		const sentences = dataset.sentences(transcript);
 		const positions = new Map(sentences.map((sentence, index) => [sentence.sid, index]));
 		const slice = slicePage(sentences.map((item, position) => ({position, item})), page, sid => positions.get(sid));
 		const withWords = query.get('WordTimestamps') === 'true';
-		return pageV2(slice, url.pathname, 'sentences', slice.items.map(sentence => sentenceJson(sentence, withWords)));
+		return pageV2(slice, base, url.pathname, 'sentences', slice.items.map(sentence => sentenceJson(sentence, withWords)));
 	}
 
 	function redirectToMedia(response: ServerResponse, url: URL, recording: TwilioRecording, extension: string | undefined): void {
@@ -348,6 +367,7 @@ export async function start(options: TestServerOptions): Promise<RunningTestServ
 		}
 
 		await apiFault(method, url);
+		const base = originOf(request);
 		const stillThere = (sid: string): TwilioRecording => {
 			const recording = dataset.recording(sid);
 			const soft = url.searchParams.get('IncludeSoftDeleted') === 'true' && method === 'GET';
@@ -360,7 +380,7 @@ export async function start(options: TestServerOptions): Promise<RunningTestServ
 
 		switch (found.name) {
 			case 'recordings': {
-				sendJson(request, response, 200, listRecordings(url));
+				sendJson(request, response, 200, listRecordings(url, base));
 				return;
 			}
 
@@ -377,7 +397,7 @@ export async function start(options: TestServerOptions): Promise<RunningTestServ
 					return;
 				}
 
-				sendJson(request, response, 200, recordingJson(recording, accountSid, origin, dataset.isDeleted(recording.sid)));
+				sendJson(request, response, 200, recordingJson(recording, accountSid, base, dataset.isDeleted(recording.sid)));
 				return;
 			}
 
@@ -392,7 +412,7 @@ export async function start(options: TestServerOptions): Promise<RunningTestServ
 			}
 
 			case 'calls': {
-				sendJson(request, response, 200, listCalls(url));
+				sendJson(request, response, 200, listCalls(url, base));
 				return;
 			}
 
@@ -407,7 +427,7 @@ export async function start(options: TestServerOptions): Promise<RunningTestServ
 			}
 
 			case 'transcripts': {
-				sendJson(request, response, 200, listTranscripts(url));
+				sendJson(request, response, 200, listTranscripts(url, base));
 				return;
 			}
 
@@ -418,7 +438,7 @@ export async function start(options: TestServerOptions): Promise<RunningTestServ
 					throw notFound(url.pathname);
 				}
 
-				sendJson(request, response, 200, found.name === 'transcript' ? transcriptOut(transcript) : listSentences(url, transcript));
+				sendJson(request, response, 200, found.name === 'transcript' ? transcriptOut(transcript, base) : listSentences(url, base, transcript));
 				return;
 			}
 
