@@ -86,3 +86,20 @@ describe('a task listing that repeats itself', () => {
 		expect(stats.api.captureQueriesRefused).toBe(0);
 	}, 120_000);
 });
+
+describe('the channel filter', () => {
+	it('is sent as the document\'s array parameter, exploded: channelTypes=telephony&channelTypes=chat, never comma-joined', async () => {
+		const {server, forwarder} = await behind(['--seed', '13', '--calls', '60'], () => undefined);
+		const {result, out} = await download(server, forwarder, ['--channel', 'voice', '--channel', 'chat']);
+		expect(result.code, result.stderr).toBe(0);
+		const pages = forwarder.requests.map(line => new URL(line.split(' ')[1]!, 'http://forwarder.invalid')).filter(url => isTaskPage(url));
+		expect(pages.length).toBeGreaterThan(0);
+		for (const url of pages) {
+			expect(url.searchParams.getAll('channelTypes').sort(), url.search).toEqual(['chat', 'telephony']);
+		}
+
+		const rows = await readManifestJsonl(out);
+		expect(rows.length).toBeGreaterThan(0);
+		expect(new Set(rows.map(row => row.channel))).toEqual(new Set(['voice', 'chat']));
+	}, 120_000);
+});

@@ -73,13 +73,14 @@ class Webex {
 		return {status: response.status, headers: response.headers, body: parsed};
 	}
 
-	async tasks(query: Record<string, string | number>): Promise<Reply> {
-		const search = new URLSearchParams(Object.entries(query).map(([key, value]) => [key, String(value)]));
+	/** A list value is sent exploded (`key=a&key=b`), the default style of an array parameter. */
+	async tasks(query: Record<string, string | number | string[]>): Promise<Reply> {
+		const search = new URLSearchParams(Object.entries(query).flatMap(([key, value]) => (Array.isArray(value) ? value : [value]).map(item => [key, String(item)])));
 		return this.call('GET', `/v1/tasks?${search.toString()}`, '/v1/tasks');
 	}
 
 	/** Every task of a window, page by page: the next page starts just after the last task's createdTime. */
-	async allTasks(query: Record<string, string | number>, pageSize: number): Promise<{tasks: any[]; pages: number}> {
+	async allTasks(query: Record<string, string | number | string[]>, pageSize: number): Promise<{tasks: any[]; pages: number}> {
 		const tasks: any[] = [];
 		let from = Number(query.from);
 		let pages = 0;
@@ -189,10 +190,12 @@ describe('a Webex tenant (seed 7, 300 tasks over 10 days)', () => {
 		}
 	});
 
-	test('channelTypes filters, as one comma-separated value; the channels add up to the whole', async () => {
-		const digital = await webex.allTasks({from: fromMs, to: untilMs, channelTypes: 'chat,email'}, 50);
+	test('channelTypes filters, exploded (the array parameter\'s default form style) or as one comma-separated value (the document\'s prose); the channels add up to the whole', async () => {
+		const digital = await webex.allTasks({from: fromMs, to: untilMs, channelTypes: ['chat', 'email']}, 50);
 		expect(digital.tasks.length).toBeGreaterThan(0);
 		expect(new Set(digital.tasks.map(task => task.attributes.channelType))).toEqual(new Set(['chat', 'email']));
+		const joined = await webex.allTasks({from: fromMs, to: untilMs, channelTypes: 'chat,email'}, 50);
+		expect(joined.tasks.map(task => task.id)).toEqual(digital.tasks.map(task => task.id));
 		let total = 0;
 		for (const channel of ['telephony', 'chat', 'email', 'social']) {
 			const {tasks} = await webex.allTasks({from: fromMs, to: untilMs, channelTypes: channel}, 100);

@@ -266,8 +266,10 @@ export class WebexCcSource implements Source {
 				search.set('to', String(Math.floor(toMs)));
 			}
 
-			if (channelTypes.length > 0) {
-				search.set('channelTypes', channelTypes.join(','));
+			// The document's prose says "separate values with commas", but the parameter is `type: array` with the
+			// default style (form, explode), so validators expect channelTypes=telephony&channelTypes=chat.
+			for (const channelType of channelTypes) {
+				search.append('channelTypes', channelType);
 			}
 
 			const answer = await this.http.json<unknown>('GET', '/v1/tasks', {search, signal, maxBytes: this.http.limits.maxPageBytes});
