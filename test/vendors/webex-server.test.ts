@@ -439,6 +439,33 @@ describe('a Webex tenant (seed 7, 300 tasks over 10 days)', () => {
 			expect(page.body).toEqual(list.slice(2, 4));
 		});
 
+		test('page and pageSize outside the usual range, and a filter it cannot read, still answer 200 (the only success documented); a page that is no integer is 400', async () => {
+			const path = `/organization/${webex.orgId}/multimedia-profile`;
+			const template = '/organization/{orgid}/multimedia-profile';
+			const list = (await webex.call('GET', path, template)).body as any[];
+			// The schema allows any integer and this operation documents no 400: the values are brought into range.
+			const sizeZero = await webex.call('GET', `${path}?pageSize=0`, template);
+			expect(sizeZero.status).toBe(200);
+			expect(sizeZero.body).toEqual(list.slice(0, 1));
+			const negativePage = await webex.call('GET', `${path}?page=-1&pageSize=2`, template);
+			expect(negativePage.status).toBe(200);
+			expect(negativePage.body).toEqual(list.slice(0, 2));
+			const negativeSize = await webex.call('GET', `${path}?pageSize=-5`, template);
+			expect(negativeSize.body).toEqual(list.slice(0, 1));
+			const huge = await webex.call('GET', `${path}?page=${'9'.repeat(30)}&pageSize=${'9'.repeat(30)}`, template);
+			expect(huge.status).toBe(200);
+			expect(huge.body).toEqual([]);
+			const garbage = await webex.call('GET', `${path}?filter=garbage`, template);
+			expect(garbage.status).toBe(200);
+			expect(garbage.body).toEqual([]);
+			// A page that is not an integer breaks the schema: refused, in the document's error shape.
+			for (const query of ['page=abc', 'pageSize=1.5', 'page=']) {
+				const response = await fetch(`${webex.server.url}${path}?${query}`, {headers: {authorization: `Bearer ${webex.token}`}});
+				expect(response.status, query).toBe(400);
+				validateComponent('ApiErrorResponse', await response.json());
+			}
+		});
+
 		test('an unknown id is 404, another organization 403, no token 401: all as documented', async () => {
 			const missing = await webex.call('GET', `/organization/${webex.orgId}/multimedia-profile/00000000-0000-4000-8000-000000000000`, '/organization/{orgid}/multimedia-profile/{id}');
 			expect(missing.status).toBe(404);

@@ -386,7 +386,10 @@ export async function start(options: TestServerOptions): Promise<RunningTestServ
 
 	// --- Multimedia profiles -------------------------------------------------------------------------------------
 
-	/** The document's RSQL `filter` on `id`: ==, !=, =in=(…), =out=(…); values may be quoted. */
+	/**
+	 * The document's RSQL `filter` on `id`: ==, !=, =in=(…), =out=(…); values may be quoted. The parameter is any
+	 * string and this operation documents no 400, so a filter this server cannot read matches no profile (200, []).
+	 */
 	function profileFilter(filter: string | null): (profile: MultimediaProfile) => boolean {
 		if (filter === null || filter.trim() === '') {
 			return () => true;
@@ -405,19 +408,33 @@ export async function start(options: TestServerOptions): Promise<RunningTestServ
 			return list[1] === 'in' ? profile => values.has(profile.id) : profile => !values.has(profile.id);
 		}
 
-		throw new WebexApiError(400, `filter "${filter.slice(0, 100)}" is not supported; filter on id with ==, !=, =in=() or =out=().`);
+		return () => false;
+	}
+
+	/**
+	 * `page` and `pageSize` of the profile list: `type: integer` with no minimum or maximum in the document, and
+	 * the operation documents no 400. So every integer is answered (200): a page below 0 is page 0, a pageSize
+	 * below 1 is 1, above the maximum the maximum (as the document says for that end). Only a value that is not an
+	 * integer at all, which the schema forbids, is refused: 400 in the document's ApiErrorResponse shape.
+	 */
+	function clampedInteger(parameters: URLSearchParams, name: string, fallback: number, min: number, max: number): number {
+		const raw = parameters.get(name);
+		if (raw === null) {
+			return fallback;
+		}
+
+		if (!/^-?\d+$/.test(raw)) {
+			throw new WebexApiError(400, `${name} must be an integer, not "${raw.slice(0, 40)}".`);
+		}
+
+		return Math.min(max, Math.max(min, Number(raw)));
 	}
 
 	function listProfiles(parameters: URLSearchParams): unknown {
 		stats.api.profileRequests++;
-		const page = integerParameter(parameters, 'page') ?? 0;
-		const requested = integerParameter(parameters, 'pageSize') ?? 100;
-		if (page < 0 || requested < 1) {
-			throw new WebexApiError(400, 'page must be 0 or more and pageSize 1 or more.');
-		}
-
+		const page = clampedInteger(parameters, 'page', 0, 0, 1_000_000_000);
 		// The document: a pageSize above the maximum is lowered to it, not refused.
-		const pageSize = Math.min(requested, maxProfilePageSize);
+		const pageSize = clampedInteger(parameters, 'pageSize', 100, 1, maxProfilePageSize);
 		const matching = profiles.filter(profileFilter(parameters.get('filter')));
 		return matching.slice(page * pageSize, (page + 1) * pageSize);
 	}
