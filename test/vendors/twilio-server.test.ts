@@ -267,6 +267,41 @@ describe('recordings', () => {
 	});
 });
 
+describe('methods', () => {
+	it('answers a CORS preflight (OPTIONS, no credentials) with 204 on every path it serves, and advertises only methods it serves', async () => {
+		const transcript = (await client.call('GET', 'intelligence', transcriptsPath, '/v2/Transcripts?PageSize=1')).json.transcripts[0];
+		const missing = `RE${'0'.repeat(32)}`;
+		const paths: Array<[string, string[]]> = [
+			[`${accountBase()}/Recordings.json`, ['GET', 'HEAD', 'OPTIONS']],
+			[`${accountBase()}/Recordings/${missing}.json`, ['GET', 'DELETE', 'HEAD', 'OPTIONS']],
+			[`${accountBase()}/Recordings/${missing}.mp3`, ['GET', 'HEAD', 'OPTIONS']],
+			[`${accountBase()}/Calls.json`, ['GET', 'HEAD', 'OPTIONS']],
+			[`/v2/Transcripts/${transcript.sid}/Sentences`, ['GET', 'HEAD', 'OPTIONS']],
+		];
+		for (const [path, methods] of paths) {
+			const preflight = await send(server.url, path, {method: 'OPTIONS', headers: {origin: 'https://app.example', 'access-control-request-method': 'GET'}});
+			expect(preflight.status, path).toBe(204);
+			expect(preflight.body.length).toBe(0);
+			expect(preflight.headers['access-control-allow-origin']).toBe('*');
+			expect(preflight.headers['access-control-allow-headers']).toMatch(/Authorization/);
+			expect(preflight.headers['access-control-allow-methods']?.split(', ').sort(), path).toEqual([...methods].sort());
+			expect(preflight.headers.allow?.split(', ').sort(), path).toEqual([...methods].sort());
+			// Every answer advertises the same methods, and each of them is served (a missing SID is 404, never 405).
+			const got = await client.raw(path);
+			expect(got.headers['access-control-allow-methods']?.split(', ').sort(), path).toEqual([...methods].sort());
+			for (const method of methods.filter(name => name !== 'OPTIONS')) {
+				expect((await client.raw(path, {method})).status, `${method} ${path}`).not.toBe(405);
+			}
+
+			const post = await client.raw(path, {method: 'POST', body: 'Foo=bar', headers: {'content-type': 'application/x-www-form-urlencoded'}});
+			expect(post.status, path).toBe(405);
+		}
+
+		// A path the server does not serve gets no preflight answer: without credentials 401, as any request there.
+		expect((await send(server.url, '/2010-04-01/Nothing.json', {method: 'OPTIONS'})).status).toBe(401);
+	});
+});
+
 describe('calls', () => {
 	it('lists calls by StartTime with paging, so recordings join to their calls without a request each', async () => {
 		const window = recordings.slice(10, 40);

@@ -223,6 +223,37 @@ describe('a Webex tenant (seed 7, 300 tasks over 10 days)', () => {
 		}
 	});
 
+	test('HEAD answers wherever GET does, with the same status and headers and no body (RFC 9110)', async () => {
+		const profiles = (await webex.call('GET', `/organization/${webex.orgId}/multimedia-profile`, '/organization/{orgid}/multimedia-profile')).body as any[];
+		const paths = [
+			`/v1/tasks?from=${fromMs}&to=${untilMs}&pageSize=5`,
+			`/organization/${webex.orgId}/multimedia-profile`,
+			`/organization/${webex.orgId}/multimedia-profile/${profiles[0].id}`,
+			`/organization/${webex.orgId}/multimedia-profile/00000000-0000-4000-8000-000000000000`,
+			'/_test/stats',
+		];
+		for (const path of paths) {
+			for (const token of [webex.token, null]) {
+				const headers: Record<string, string> = token === null ? {} : {authorization: `Bearer ${token}`};
+				const get = await fetch(`${webex.server.url}${path}`, {headers});
+				const getBody = Buffer.from(await get.arrayBuffer());
+				const head = await fetch(`${webex.server.url}${path}`, {method: 'HEAD', headers});
+				const headBody = Buffer.from(await head.arrayBuffer());
+				expect(head.status, `HEAD ${path}`).toBe(get.status);
+				expect(head.status, `HEAD ${path}`).not.toBe(405);
+				expect(headBody.length, `HEAD ${path}`).toBe(0);
+				expect(head.headers.get('content-type'), `HEAD ${path}`).toBe(get.headers.get('content-type'));
+				if (!path.startsWith('/_test/')) {
+					expect(head.headers.get('content-length'), `HEAD ${path}`).toBe(String(getBody.length));
+				}
+			}
+		}
+
+		const put = await fetch(`${webex.server.url}/v1/tasks?from=${fromMs}`, {method: 'PUT', headers: {authorization: `Bearer ${webex.token}`}});
+		expect(put.status).toBe(405);
+		expect(put.headers.get('allow')).toBe('GET, HEAD');
+	});
+
 	test('a wrong method is 405 with Allow; an unknown path 404; both in the document\'s error shape', async () => {
 		const wrong = await fetch(`${webex.server.url}/v1/captures/query`, {headers: {authorization: `Bearer ${webex.token}`}});
 		expect(wrong.status).toBe(405);

@@ -37,12 +37,23 @@ const routes: Array<{name: string; pattern: RegExp; methods: string[]}> = [
 	{name: 'sentences', pattern: new RegExp(`^/v2/Transcripts/(GT${sidPattern})/Sentences$`), methods: ['GET']},
 ];
 
-/** Headers Twilio sends on every API answer (the documents list the CORS ones on every 200). */
-function commonHeaders(): Record<string, string> {
+/** What a route answers: its own methods, HEAD wherever GET is (RFC 9110), and OPTIONS (CORS preflight) everywhere. */
+function methodsOf(route: {methods: string[]}): string[] {
+	return [...route.methods, ...(route.methods.includes('GET') ? ['HEAD'] : []), 'OPTIONS'];
+}
+
+/** Every method some route of this server answers. */
+const anyRouteMethods = [...new Set(routes.flatMap(route => methodsOf(route)))];
+
+/**
+ * Headers Twilio sends on every API answer (the documents list the CORS ones on every 200). The methods advertised
+ * are the ones served: the route's own where the path is known, else those of any route.
+ */
+function commonHeaders(methods: readonly string[] = anyRouteMethods): Record<string, string> {
 	return {
 		'access-control-allow-origin': '*',
 		'access-control-allow-headers': 'Accept, Authorization, Content-Type, If-Match, If-Modified-Since, If-None-Match, If-Unmodified-Since',
-		'access-control-allow-methods': 'GET, POST, DELETE, OPTIONS',
+		'access-control-allow-methods': methods.join(', '),
 		'access-control-expose-headers': 'ETag',
 		'access-control-allow-credentials': 'true',
 		'twilio-request-id': `RQ${randomBytes(16).toString('hex')}`,
@@ -51,6 +62,13 @@ function commonHeaders(): Record<string, string> {
 
 /** A Host header that names a host (and port) and nothing else; anything else falls back to the listening address. */
 const hostHeader = /^(\[[\da-f:.]+\]|[a-z\d](?:[a-z\d.-]{0,251}[a-z\d])?)(:\d{1,5})?$/i;
+
+/** The CORS headers for an answer to `request`: with the methods of the route its path names. */
+function headersFor(request: IncomingMessage): Record<string, string> {
+	const path = new URL(request.url ?? '/', 'http://api.invalid').pathname;
+	const found = routes.find(candidate => candidate.pattern.test(path));
+	return commonHeaders(found ? methodsOf(found) : anyRouteMethods);
+}
 
 function sameSecret(given: string, expected: string): boolean {
 	const a = createHash('sha256').update(given).digest();
@@ -85,7 +103,7 @@ export async function start(options: TestServerOptions): Promise<RunningTestServ
 	function sendJson(request: IncomingMessage, response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
 		const bytes = Buffer.from(JSON.stringify(body));
 		response.writeHead(status, {
-			'content-type': 'application/json; charset=utf-8', 'content-length': bytes.length, ...commonHeaders(), ...headers,
+			'content-type': 'application/json; charset=utf-8', 'content-length': bytes.length, ...headersFor(request), ...headers,
 		});
 		response.end(request.method === 'HEAD' ? undefined : bytes);
 	}
@@ -285,7 +303,7 @@ export async function start(options: TestServerOptions): Promise<RunningTestServ
 		return pageV2(slice, base, url.pathname, 'sentences', slice.items.map(sentence => sentenceJson(sentence, withWords)));
 	}
 
-	function redirectToMedia(response: ServerResponse, url: URL, recording: TwilioRecording, extension: string | undefined): void {
+	function redirectToMedia(request: IncomingMessage, response: ServerResponse, url: URL, recording: TwilioRecording, extension: string | undefined): void {
 		// Without an extension Twilio answers with WAV.
 		const format: AudioFormat = extension === '.mp3' ? 'mp3' : 'wav';
 		const requested = url.searchParams.get('RequestedChannels');
@@ -306,7 +324,7 @@ export async function start(options: TestServerOptions): Promise<RunningTestServ
 		const path = storagePath(accountSid, recording.sid, format);
 		const query = signer.sign(path, channels, nowSeconds() + urlTtl);
 		stats.redirects++;
-		response.writeHead(302, {location: `${storage.url}${path}?${query.toString()}`, 'content-length': 0, ...commonHeaders()});
+		response.writeHead(302, {location: `${storage.url}${path}?${query.toString()}`, 'content-length': 0, ...headersFor(request)});
 		response.end();
 	}
 
@@ -347,16 +365,23 @@ export async function start(options: TestServerOptions): Promise<RunningTestServ
 			return;
 		}
 
+		const found = routes.find(candidate => candidate.pattern.test(url.pathname));
+		const allowed = found ? methodsOf(found) : anyRouteMethods;
+		// The documents put CORS headers on every answer, so a browser may call the API across origins; its preflight
+		// (OPTIONS, which never carries credentials) is answered on every path this server serves, without auth.
+		if (method === 'OPTIONS' && found) {
+			response.writeHead(204, {...commonHeaders(allowed), allow: allowed.join(', '), 'access-control-max-age': '600'}).end();
+			return;
+		}
+
 		// Media URLs too: this server behaves like an account with "HTTP Basic authentication for media" switched on.
 		authenticate(request);
-		const found = routes.find(candidate => candidate.pattern.test(url.pathname));
 		if (!found) {
 			throw notFound(url.pathname);
 		}
 
-		const allowed = found.methods.includes('GET') ? [...found.methods, 'HEAD'] : found.methods;
 		if (!allowed.includes(method)) {
-			throw new TwilioApiError(405, twilioCodes.methodNotAllowed, 'Method not allowed', {headers: {allow: allowed.join(', ')}});
+			throw new TwilioApiError(405, twilioCodes.methodNotAllowed, 'Method not allowed', {headers: {...commonHeaders(allowed), allow: allowed.join(', ')}});
 		}
 
 		const groups = found.pattern.exec(url.pathname)!;
@@ -393,7 +418,7 @@ export async function start(options: TestServerOptions): Promise<RunningTestServ
 
 					dataset.delete(recording.sid, new Date(nowSeconds() * 1000));
 					stats.deletions++;
-					response.writeHead(204, commonHeaders()).end();
+					response.writeHead(204, headersFor(request)).end();
 					return;
 				}
 
@@ -407,7 +432,7 @@ export async function start(options: TestServerOptions): Promise<RunningTestServ
 					throw notFound(url.pathname);
 				}
 
-				redirectToMedia(response, url, recording, groups[3]);
+				redirectToMedia(request, response, url, recording, groups[3]);
 				return;
 			}
 

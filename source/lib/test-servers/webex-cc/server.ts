@@ -479,8 +479,8 @@ export async function start(options: TestServerOptions): Promise<RunningTestServ
 
 		if (path.startsWith('/_test/')) {
 			if (path === '/_test/stats') {
-				if (method !== 'GET') {
-					allow('GET');
+				if (method !== 'GET' && method !== 'HEAD') {
+					allow('GET, HEAD');
 				}
 
 				sendJson(response, 200, stats);
@@ -528,8 +528,9 @@ export async function start(options: TestServerOptions): Promise<RunningTestServ
 			throw new WebexApiError(404, `There is nothing at ${path}.`);
 		}
 
-		if (path === '/v1/captures/query' ? method !== 'POST' : method !== 'GET') {
-			allow(path === '/v1/captures/query' ? 'POST' : 'GET');
+		// HEAD wherever GET (RFC 9110): the same status and headers; Node sends no body for a HEAD.
+		if (path === '/v1/captures/query' ? method !== 'POST' : method !== 'GET' && method !== 'HEAD') {
+			allow(path === '/v1/captures/query' ? 'POST' : 'GET, HEAD');
 		}
 
 		try {
