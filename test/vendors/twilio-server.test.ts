@@ -159,6 +159,14 @@ describe('credentials', () => {
 		// The media redirect is behind the same credentials.
 		const media = await send(server.url, `${accountBase()}/Recordings/${recordings[0].sid}.mp3`);
 		expect(media.status).toBe(401);
+		expect(media.headers['www-authenticate']).toMatch(/^Basic /);
+		// Valid credentials on another account's path: 401 as well, with the same challenge.
+		for (const path of [`/2010-04-01/Accounts/AC${'f'.repeat(32)}/Recordings.json`, `/2010-04-01/Accounts/AC${'f'.repeat(32)}/Calls.json`]) {
+			const other = await client.call('GET', 'api', path.endsWith('Calls.json') ? callsPath : recordingsPath, path);
+			expect(other.status, path).toBe(401);
+			expect(other.json.code).toBe(20_003);
+			expect(other.headers['www-authenticate'], path).toMatch(/^Basic realm="/);
+		}
 	});
 });
 

@@ -70,6 +70,9 @@ function headersFor(request: IncomingMessage): Record<string, string> {
 	return commonHeaders(found ? methodsOf(found) : anyRouteMethods);
 }
 
+/** Every 401 carries the challenge (RFC 9110: a 401 must send WWW-Authenticate). */
+const basicChallenge = 'Basic realm="Twilio API"';
+
 function sameSecret(given: string, expected: string): boolean {
 	const a = createHash('sha256').update(given).digest();
 	const b = createHash('sha256').update(expected).digest();
@@ -121,7 +124,7 @@ export async function start(options: TestServerOptions): Promise<RunningTestServ
 		if (!byAccount && !byKey) {
 			throw new TwilioApiError(401, twilioCodes.authenticate, 'Authenticate', {
 				detail: 'Your AccountSid or AuthToken was incorrect.',
-				headers: {'www-authenticate': 'Basic realm="Twilio API"'},
+				headers: {'www-authenticate': basicChallenge},
 			});
 		}
 	}
@@ -388,6 +391,7 @@ export async function start(options: TestServerOptions): Promise<RunningTestServ
 		if (url.pathname.startsWith('/2010-04-01/') && groups[1] !== accountSid) {
 			throw new TwilioApiError(401, twilioCodes.authenticate, 'Authenticate', {
 				detail: `These credentials do not belong to account ${groups[1]}.`,
+				headers: {'www-authenticate': basicChallenge},
 			});
 		}
 
