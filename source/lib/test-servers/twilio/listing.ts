@@ -22,7 +22,7 @@ export interface PageQuery {
 const pagingKeys = new Set(['PageSize', 'Page', 'PageToken']);
 
 function integer(name: string, text: string, min: number, max: number): number {
-	const value = /^\d{1,9}$/.test(text) ? Number(text) : Number.NaN;
+	const value = /^\d+$/.test(text) ? Math.min(Number(text), Number.MAX_SAFE_INTEGER) : Number.NaN;
 	if (!Number.isSafeInteger(value) || value < min || value > max) {
 		throw invalidParameter(`${name} must be a whole number from ${min} to ${max}, not "${text}"`);
 	}
@@ -47,7 +47,8 @@ export function readPageQuery(query: URLSearchParams, maxPageSize: number): Page
 
 	return {
 		pageSize: size === null ? 50 : integer('PageSize', size, 1, maxPageSize),
-		page: page === null ? 0 : integer('Page', page, 0, 1_000_000),
+		// Page has a minimum (0) and no maximum in the documents: any larger one is a page past the end.
+		page: page === null ? 0 : Math.min(integer('Page', page, 0, Number.MAX_SAFE_INTEGER), 1_000_000_000),
 		token: parsedToken,
 		filters: [...query].filter(([key]) => !pagingKeys.has(key)),
 	};

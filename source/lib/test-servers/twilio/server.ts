@@ -15,6 +15,7 @@ import {FaultInjector, parseFaultSpec} from '../../demo-server/faults.js';
 import type {RunningTestServer, TestServerOptions} from '../types.js';
 import {defaultUntil, TwilioDataset, type TwilioCall, type TwilioRecording, type TwilioTranscript} from './dataset.js';
 import {invalidParameter, notFound, TwilioApiError, twilioCodes} from './errors.js';
+import {checkQuery, documentedOperations, isTrue, type DocumentedOperation} from './parameters.js';
 import {inRange, readPageQuery, readTimeRange, slicePage, type PageSlice, type Positioned} from './listing.js';
 import type {AudioFormat} from './media.js';
 import {accountPath, callJson, recordingJson, sentenceJson, transcriptJson} from './resources.js';
@@ -208,7 +209,7 @@ export async function start(options: TestServerOptions): Promise<RunningTestServ
 		const range = readTimeRange(query, 'DateCreated');
 		const callSid = query.get('CallSid');
 		const conferenceSid = query.get('ConferenceSid');
-		const includeDeleted = query.get('IncludeSoftDeleted') === 'true';
+		const includeDeleted = isTrue(query.get('IncludeSoftDeleted'));
 		const visible: Array<Positioned<TwilioRecording>> = [];
 		for (const [position, recording] of dataset.recordings.entries()) {
 			if ((includeDeleted || !dataset.isDeleted(recording.sid))
@@ -302,7 +303,7 @@ export async function start(options: TestServerOptions): Promise<RunningTestServ
 		const sentences = dataset.sentences(transcript);
 		const positions = new Map(sentences.map((sentence, index) => [sentence.sid, index]));
 		const slice = slicePage(sentences.map((item, position) => ({position, item})), page, sid => positions.get(sid));
-		const withWords = query.get('WordTimestamps') === 'true';
+		const withWords = isTrue(query.get('WordTimestamps'));
 		return pageV2(slice, base, url.pathname, 'sentences', slice.items.map(sentence => sentenceJson(sentence, withWords)));
 	}
 
@@ -395,11 +396,16 @@ export async function start(options: TestServerOptions): Promise<RunningTestServ
 			});
 		}
 
+		// The query parameters the documents constrain (patterns, enums, booleans, ranges): Twilio's 400 (20001).
+		if (method !== 'DELETE' && found.name in documentedOperations) {
+			checkQuery(found.name as DocumentedOperation, url.searchParams);
+		}
+
 		await apiFault(method, url);
 		const base = originOf(request);
 		const stillThere = (sid: string): TwilioRecording => {
 			const recording = dataset.recording(sid);
-			const soft = url.searchParams.get('IncludeSoftDeleted') === 'true' && method === 'GET';
+			const soft = isTrue(url.searchParams.get('IncludeSoftDeleted')) && method !== 'DELETE';
 			if (!recording || (dataset.isDeleted(sid) && !soft)) {
 				throw notFound(url.pathname);
 			}
