@@ -105,6 +105,11 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, platfor
 
 	/** Quits; `message` is printed on the terminal's own screen once the app's screen is gone (so it stays). */
 	const quit = useCallback((code: number, message?: string) => {
+		// A listing still going would hold the process (its requests keep the event loop alive) until it is complete,
+		// with the screen already gone and nothing said.
+		listingAbort.current?.abort();
+		dropPlanning(listingRef.current);
+		listingRef.current = undefined;
 		onExit(code, message);
 		exit();
 	}, [exit, onExit]);

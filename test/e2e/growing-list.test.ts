@@ -106,4 +106,22 @@ describe('a listing that takes a while', () => {
 			await waiting.stop();
 		}
 	}, 90_000);
+
+	it('Ctrl-C while the listing goes on quits at once: the listing stops and the process ends', async () => {
+		const out = await tempDir('ccdl-e2e-out-');
+		const app = await toFileNames(out);
+		try {
+			await app.waitFor(/Listing recordings… [\d,]+/);
+			await app.send('C-c');
+			expect(await app.exitCode()).toBe(130);
+			// Nothing more is asked of the server once the app is gone (the listing's later pages were not fetched).
+			const atExit = (await server.stats()).requests;
+			await new Promise(resolve => {
+				setTimeout(resolve, 2000);
+			});
+			expect((await server.stats()).requests).toBe(atExit + 1);
+		} finally {
+			await app.kill();
+		}
+	}, 60_000);
 });
