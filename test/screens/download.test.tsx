@@ -299,7 +299,8 @@ describe('DownloadScreen', () => {
 
 		test('Enter opens a row\'s detail: every column, the full path, the whole reason and every retry; Esc, q or Enter go back', async () => {
 			const run = sampleRun();
-			const {rendered} = await renderDownload(run);
+			// Tall enough for the whole detail at once (at 80×24 it scrolls: see the test below).
+			const {rendered} = await renderDownload(run, {rows: 50});
 			const reason = 'The connection was reset by the server while the body was being read, after 6 attempts; the partial bytes are kept for the next run.';
 			run.batch([
 				{type: 'started', fileId: '100004:recording', resumedFrom: 0},
@@ -370,5 +371,33 @@ describe('DownloadScreen', () => {
 			expect(plain.rendered.lastFrame()).not.toMatch(colourCode);
 			plain.rendered.unmount();
 		});
+	});
+});
+
+describe('<DownloadScreen> row detail on a short terminal', () => {
+	test('a video contact with 3 screenshots fits 80×24: the header shows first, the rest scrolls into view with ↓ PgDn End, back with Home', async () => {
+		const video = recording(100_002, {channel: 'video'});
+		const run = new FakeRun(planOf([recording(100_001), video], {extraFiles: screenshotsOf(video, 3)}));
+		const {rendered} = await renderDownload(run);
+		await rendered.press(keys.down, '› 100002');
+		let frame = await rendered.press(keys.enter, 'Contact 100002');
+		// Everything the row has, from its ID to the last file, can be read; no frame is taller than the screen.
+		expect(fits(frame, 80, 24)).toBe(true);
+		for (const title of ['ID', 'Record ID', 'Campaign', 'Operator', 'Downloaded']) {
+			expect(frame).toMatch(new RegExp(`^${title}\\b`, 'm'));
+		}
+
+		expect(frame).toMatch(/^lines 1–\d+ of \d+ · ↑ ↓ PgUp PgDn Home End scroll$/m);
+		expect(frame).not.toMatch(/^File 4 /m);
+		frame = await rendered.press(keys.end, text => /^File 4 /m.test(text));
+		expect(fits(frame, 80, 24)).toBe(true);
+		expect(frame).toContain('Esc, q or Enter back to the table');
+		frame = await rendered.press(keys.home, text => /^ID\b/m.test(text));
+		frame = await rendered.press(keys.pageDown, text => !/^ID\b/m.test(text));
+		frame = await rendered.press(keys.up, text => /^lines 2–/m.test(text) || /^lines \d+–/m.test(text));
+		expect(fits(frame, 80, 24)).toBe(true);
+		// Esc still goes back to the table, not a line up.
+		await rendered.press(keys.escape, 'Row 2 of 2');
+		rendered.unmount();
 	});
 });

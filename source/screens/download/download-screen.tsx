@@ -214,7 +214,7 @@ export function DownloadScreen({run, onCancel, onHelp, isActive, height}: Downlo
 		}));
 		return (
 			<RowDetail title={t('download.detail.title', {id: selected.contact.id})} columns={columns} row={selected} extra={extra} width={width}
-				keys={t('download.detail.keys')}/>
+				height={lines} isActive={isActive} 				keys={t('download.detail.keys')}/>
 		);
 	}
 

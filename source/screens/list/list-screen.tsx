@@ -116,7 +116,7 @@ export function ListScreen({plan, growing, onDownload, onBack, onHelp, isActive,
 		];
 		return (
 			<RowDetail title={t('list.detail.title', {id: selectedRow.contact.id})} columns={columns} row={selectedRow} extra={extra} width={width}
-				keys={t('table.detail.keys')}/>
+				height={lines} isActive={isActive} 				keys={t('table.detail.keys')}/>
 		);
 	}
 
