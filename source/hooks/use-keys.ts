@@ -47,6 +47,20 @@ export function splitKeys(input: string): string[] {
 	return [...segmenter.segment(input)].map(part => part.segment);
 }
 
+/** Alt+key bindings on a printable key: a text field's word moves (readline's Alt-B, Alt-F). */
+const altTextKeys = new Set(['b', 'f', 'B', 'F']);
+
+/** The printable key after Esc when `piece` is Esc and one such key (what Ink reads as Alt+key), else undefined. */
+function escapedCharacter(piece: string): string | undefined {
+	if (!piece.startsWith('\u001B') || piece.length < 2) {
+		return undefined;
+	}
+
+	const rest = piece.slice(1);
+	// `[` and `O` begin the escape sequences of arrows and function keys; Ink passes those on whole.
+	return [...segmenter.segment(rest)].length === 1 && isText(rest) && rest !== '[' && rest !== 'O' ? rest : undefined;
+}
+
 function isText(piece: string): boolean {
 	return !piece.startsWith('\u001B') && !controlCharacter.test(piece);
 }
@@ -117,6 +131,14 @@ class KeyRouter {
 		const active = new Set([...this.entries].filter(entry => entry.isActive));
 		let input = this.queue.shift()!;
 		const typists = [...active].filter(entry => entry.takesText);
+		const afterEscape = escapedCharacter(input);
+		if (afterEscape !== undefined && !(typists.length > 0 && altTextKeys.has(afterEscape))) {
+			// Esc and the next key in one read, as when Esc is pressed and a key follows quickly over SSH: Ink reads it as
+			// Alt+key, and both were lost where Alt+key means nothing. Only a text field reads Alt+B and Alt+F (words).
+			this.queue.unshift(afterEscape);
+			input = '\u001B';
+		}
+
 		if (typists.length > 0 && isText(input) && typists.every(entry => entry.takesText!(input))) {
 			while (this.queue.length > 0 && isText(this.queue[0]!) && typists.every(entry => entry.takesText!(this.queue[0]!))) {
 				input += this.queue.shift()!;

@@ -43,6 +43,31 @@ it('keeps arrows that Ink reads in the same chunk in their place', async () => {
 	expect(await screen.waitFor('| |x')).toBe('<tab>|<tab>|<right>|<right>| |x');
 });
 
+/** Names Esc and Alt+key apart from plain keys. */
+function EscapeProbe({takesText}: {readonly takesText?: boolean}) {
+	const [seen, setSeen] = useState<string[]>([]);
+	useKeys((input, key) => {
+		const name = key.escape ? '<esc>' : key.meta ? `<alt-${input}>` : input;
+		setSeen(previous => [...previous, name]);
+	}, takesText ? {takesText: () => true} : {});
+	return <Text>{seen.join('|')}</Text>;
+}
+
+it('reads Esc and the key after it in one read as Esc, then the key, where Alt+key means nothing', async () => {
+	const list = renderScreen(<EscapeProbe/>);
+	await list.waitFor(() => true);
+	list.stdin.write('\u001BG');
+	expect(await list.waitFor('G')).toBe('<esc>|G');
+
+	// A text field keeps readline's Alt+B and Alt+F (a word back, forward); any other Esc+key is Esc, then the key.
+	const field = renderScreen(<EscapeProbe takesText/>);
+	await field.waitFor(() => true);
+	field.stdin.write('\u001Bb');
+	await field.waitFor('<alt-b>');
+	field.stdin.write('\u001Bn');
+	expect(await field.waitFor('n')).toBe('<alt-b>|<esc>|n');
+});
+
 /** Two fields and a focus that Tab moves; each field reads keys only while focused. */
 function Field({name, isFocused}: {readonly name: string; readonly isFocused: boolean}) {
 	const [value, setValue] = useState('');
