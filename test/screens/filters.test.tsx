@@ -410,3 +410,43 @@ describe('filters messages', () => {
 		expect(filters.en['help.filters']).toBeTruthy();
 	});
 });
+
+describe('<FiltersScreen> at 40×12 and 40×20', () => {
+	/** The text is on screen, whatever lines it was wrapped into. */
+	const says = (text: string) => (frame: string) => frame.replaceAll(/\s+/g, ' ').includes(text);
+	it('40×12: the focused field and its whole error are on screen as the focus goes round, in both languages', async () => {
+		for (const lang of ['en', 'hu'] as const) {
+			const screen = sized(renderScreen(<FiltersScreen {...props({value: {...defaults, from: '2026-10-05'}})} />, {lang}), 40, 12);
+			let frame = await screen.waitFor(text => /^› /m.test(text));
+			// From and To with a reversed range: To's error is a sentence that takes three lines at 40 columns.
+			frame = await screen.press(keys.tab, text => focused(text).includes(lang === 'en' ? 'To' : 'Eddig'));
+			frame = await screen.press('2026-10-01', says(lang === 'en' ? 'a date alone means the whole day).' : 'az egész napot jelenti).'));
+			expect(fits(40, 9)(frame)).toBe(true);
+			expect(focused(frame)).toContain('2026-10-01');
+			// The rest of the form, and round to From again: each focused field on screen, the frame within 9 lines.
+			for (let field = 0; field < 10; field++) {
+				const label = focused(frame).slice(2, 12).trim();
+				frame = await screen.press(keys.tab, text => (focused(text).slice(2, 12).trim() !== label || /› \[ /.test(text)) && fits(40, 9)(text));
+				expect(frame).toMatch(/^› \S|› \[ /m);
+			}
+
+			expect(focused(frame)).toContain('2026-10-05');
+			frame = await screen.press(keys.backspace, text => focused(text).includes('2026-10-0') && !focused(text).includes('2026-10-05'));
+			frame = await screen.press(keys.tab, says(lang === 'en' ? 'like 2026-10-01 08:30.' : 'pl. 2026-10-01 08:30.'));
+			// Leaving a half-typed From shows its error: the focus went on to To, From's error sits above it, whole.
+			expect(fits(40, 9)(frame)).toBe(true);
+			expect(frame).toMatch(/^› (To|Eddig) /m);
+			screen.unmount();
+		}
+	});
+
+	it('40×20: a date error reads to its end instead of stopping mid-sentence', async () => {
+		for (const lang of ['en', 'hu'] as const) {
+			const screen = sized(renderScreen(<FiltersScreen {...props()} />, {lang}), 40, 20);
+			await screen.waitFor(text => /^› /m.test(text));
+			const frame = await screen.press('2026-13-45', says(lang === 'en' ? 'real date or time.' : 'időpont.'));
+			expect(fits(40, 17)(frame)).toBe(true);
+			screen.unmount();
+		}
+	});
+});

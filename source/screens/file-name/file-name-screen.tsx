@@ -4,7 +4,7 @@
  */
 import {Box, Text, useWindowSize} from 'ink';
 import {useMemo} from 'react';
-import {ActionRow, BusyLine, Button, Choice, InlineMessage, TextField, isHelpKey, labelColumns, useMachine} from '../../components/form/index.js';
+import {ActionRow, BusyLine, Button, Choice, InlineMessage, inlineMessageLines, TextField, isHelpKey, labelColumns, useMachine} from '../../components/form/index.js';
 import type {NamingValues} from '../../flow.js';
 import {useI18n} from '../../hooks/use-i18n.js';
 import {useHoldKeys} from '../../hooks/use-keys.js';
@@ -44,8 +44,9 @@ const labelKeys: Record<Exclude<FileNameField, 'continue'>, string> = {
 const frameRows = 3;
 const maxPreviews = 5;
 
+/** Lines an error under a field or the form takes, exactly as InlineMessage lays it out. */
 function linesOf(text: string | undefined, columns: number, maxLines: number): number {
-	return text ? Math.min(maxLines, Math.ceil(([...text].length + 2) / Math.max(10, columns))) : 0;
+	return inlineMessageLines(text, {width: columns, maxLines}).length;
 }
 
 /** The palette adds on Enter only what ← → picked (see ActionRow's isEnterWithoutMove). */

@@ -4,11 +4,12 @@
  * platform keeps no archived mark, the archived toggle says what ccdl means by it instead (its journal). Dates are checked as they are typed; Continue submits only a valid form.
  */
 import {Box, Text, useWindowSize} from 'ink';
-import {useMemo} from 'react';
-import {ActionRow, BusyLine, Button, CheckboxList, Choice, InlineMessage, TextField, Toggle, isHelpKey, useMachine} from '../../components/form/index.js';
+import {Fragment, type ReactNode, useMemo} from 'react';
+import {ActionRow, BusyLine, Button, CheckboxList, Choice, InlineMessage, inlineMessageLines, labelColumns, TextField, Toggle, isHelpKey, useMachine} from '../../components/form/index.js';
 import type {FilterValues} from '../../flow.js';
 import {useI18n} from '../../hooks/use-i18n.js';
 import {useHoldKeys} from '../../hooks/use-keys.js';
+import {appChromeLines} from '../../hooks/use-screen-size.js';
 import {useTheme} from '../../hooks/use-theme.js';
 import {channels, type Channel} from '../../lib/api/wire.js';
 import type {TranscriptChoice} from '../../lib/catalogue/contacts.js';
@@ -101,43 +102,102 @@ export function FiltersScreen(props: FiltersScreenProps) {
 			to: end ? translator.dateTime(end.toISOString()) : t('filters.range.open-end'),
 		});
 	const common = {labelWidth, isDisabled: !isLive};
-	// A short terminal (40×20 over a phone's SSH) drops the lines that only explain, so every field, the focused
-	// one above all, stays on screen; the help (?) still says it all.
+	// A short terminal (40×20 over a phone's SSH) drops the lines that only explain and keeps every row of options on
+	// one scrolling line, so each field's height is known; when they still do not all fit (40×12), only the fields
+	// around the focused one are drawn, so it and its error stay on screen. The help (?) still says it all.
 	const isCompact = rows < 24;
-	return (
-		<Box flexDirection="column" width={width}>
-			{isCompact ? null : <Text color={theme.muted} wrap="truncate-end">{t('filters.intro', {zone: timeZone})}</Text>}
+	const valueIndent = labelColumns(labelWidth);
+	// The date errors are sentences: at 40 columns they take up to four lines rather than stop mid-sentence.
+	const dateErrorLines = 4;
+	const errorHeight = (text: string | undefined, maxLines: number, indent = valueIndent) => inlineMessageLines(text, {width, indent, maxLines}).length;
+	const fromError = say(problems.from);
+	const toError = say(problems.to);
+	const folderError = say(problems.folder);
+	const candidateText = candidates ? visible(candidates.join('  ')) : undefined;
+	const fields: Array<{readonly key: FilterField | 'intro' | 'range' | 'journal' | 'error' | 'footer'; readonly height: number; readonly node: ReactNode}> = [
+		...isCompact ? [] : [{key: 'intro' as const, height: 1, node: <Text color={theme.muted} wrap="truncate-end">{t('filters.intro', {zone: timeZone})}</Text>}],
+		{key: 'from', height: 1 + errorHeight(fromError, dateErrorLines), node: (
 			<TextField {...common} width={width} label={t(labelKeys.from)} value={values.from} isFocused={focus === 'from'} isReserved={isHelpKey}
-				placeholder={t('filters.date.placeholder')} error={say(problems.from)} onChange={from => dispatch({type: 'set', values: {from}})} />
+				placeholder={t('filters.date.placeholder')} error={fromError} errorLines={dateErrorLines} onChange={from => dispatch({type: 'set', values: {from}})} />
+		)},
+		{key: 'to', height: 1 + errorHeight(toError, dateErrorLines), node: (
 			<TextField {...common} width={width} label={t(labelKeys.to)} value={values.to} isFocused={focus === 'to'} isReserved={isHelpKey}
-				placeholder={t('filters.date.placeholder')} error={say(problems.to)} onChange={to => dispatch({type: 'set', values: {to}})} />
-			<ActionRow {...common} width={width} label={t(labelKeys.quick)} options={rangeOptions} isFocused={focus === 'quick'}
+				placeholder={t('filters.date.placeholder')} error={toError} errorLines={dateErrorLines} onChange={to => dispatch({type: 'set', values: {to}})} />
+		)},
+		{key: 'quick', height: 1, node: (
+			<ActionRow {...common} width={width} label={t(labelKeys.quick)} options={rangeOptions} isFocused={focus === 'quick'} isOneLine={isCompact}
 				{...(active ? {active} : {})} onSelect={(range, byEnter) => dispatch({type: 'quick', range, now: now ?? new Date(), byEnter})}
 				isEnterWithoutMove={datesEmpty} />
-			{isCompact ? null : (
-				<Box marginLeft={labelWidth + 3} height={1}>
-					<Text color={theme.muted} wrap="truncate-end">{rangeText ? `= ${rangeText}` : ' '}</Text>
-				</Box>
-			)}
-			<CheckboxList {...common} width={width} label={t(labelKeys.channels)} options={channelOptions} selected={values.channels}
+		)},
+		...isCompact ? [] : [{key: 'range' as const, height: 1, node: (
+			<Box marginLeft={labelWidth + 3} height={1}>
+				<Text color={theme.muted} wrap="truncate-end">{rangeText ? `= ${rangeText}` : ' '}</Text>
+			</Box>
+		)}],
+		{key: 'channels', height: 1, node: (
+			<CheckboxList {...common} width={width} label={t(labelKeys.channels)} options={channelOptions} selected={values.channels} isOneLine={isCompact}
 				isFocused={focus === 'channels'} hint={t('filters.channels.hint')} onChange={(selected: Channel[]) => dispatch({type: 'set', values: {channels: selected}})} />
+		)},
+		{key: 'mode', height: 1, node: (
 			<Choice {...common} width={width} label={t(labelKeys.mode)} options={modeOptions} value={values.mode ?? 'full'} isOneLine={isCompact}
 				isFocused={focus === 'mode'} onChange={(mode: ExportMode) => dispatch({type: 'set', values: {mode}})} />
+		)},
+		{key: 'archived', height: 1, node: (
 			<Toggle {...common} label={t(labelKeys.archived)} value={values.includeArchived} isFocused={focus === 'archived'}
 				hint={t(archivedByJournal && isCompact ? 'filters.archived.journal' : 'filters.archived.hint')} onChange={includeArchived => dispatch({type: 'set', values: {includeArchived}})} />
-			{archivedByJournal && !isCompact ? <InlineMessage tone="muted" text={t('filters.archived.journal')} width={width} indent={labelWidth + 3} maxLines={2} /> : null}
+		)},
+		...archivedByJournal && !isCompact ? [{key: 'journal' as const, height: 2, node: <InlineMessage tone="muted" text={t('filters.archived.journal')} width={width} indent={labelWidth + 3} maxLines={2} />}] : [],
+		{key: 'overwrite', height: 1, node: (
 			<Toggle {...common} label={t(labelKeys.overwrite)} value={values.overwrite} isFocused={focus === 'overwrite'}
 				hint={t(values.overwrite ? 'filters.overwrite.on' : 'filters.overwrite.off')} onChange={overwrite => dispatch({type: 'set', values: {overwrite}})} />
-			<TextField {...common} width={width} label={t(labelKeys.folder)} value={values.outDir} isFocused={focus === 'folder'} isReserved={isHelpKey}
-				error={say(problems.folder)} onChange={outDir => dispatch({type: 'set', values: {outDir}})} />
-			{candidates ? <InlineMessage tone="muted" text={visible(candidates.join('  '))} width={width} indent={labelWidth + 3} maxLines={2} /> : null}
-			<Choice {...common} width={width} label={t(labelKeys.transcripts)} options={transcriptOptions} value={values.transcripts}
+		)},
+		{key: 'folder', height: 1 + errorHeight(folderError, 2) + errorHeight(candidateText, 2), node: (
+			<>
+				<TextField {...common} width={width} label={t(labelKeys.folder)} value={values.outDir} isFocused={focus === 'folder'} isReserved={isHelpKey}
+					error={folderError} onChange={outDir => dispatch({type: 'set', values: {outDir}})} />
+				{candidateText ? <InlineMessage tone="muted" text={candidateText} width={width} indent={labelWidth + 3} maxLines={2} /> : null}
+			</>
+		)},
+		{key: 'transcripts', height: 1, node: (
+			<Choice {...common} width={width} label={t(labelKeys.transcripts)} options={transcriptOptions} value={values.transcripts} isOneLine={isCompact}
 				isFocused={focus === 'transcripts'} onChange={transcripts => dispatch({type: 'set', values: {transcripts}})} />
+		)},
+		{key: 'continue', height: 1, node: (
 			<Box marginLeft={labelWidth + 2}>
 				<Button label={t('filters.continue')} isFocused={focus === 'continue'} />
 			</Box>
-			<InlineMessage text={error} width={width} maxLines={3} />
-			{busy ? <BusyLine text={busyText ?? t('filters.busy')} /> : isCompact ? null : <Text color={theme.muted} wrap="truncate-end">{t('filters.keys')}</Text>}
+		)},
+		{key: 'error', height: errorHeight(error, 3, 0), node: <InlineMessage text={error} width={width} maxLines={3} />},
+		{key: 'footer', height: busy || !isCompact ? 1 : 0, node: busy ? <BusyLine text={busyText ?? t('filters.busy')} /> : isCompact ? null : <Text color={theme.muted} wrap="truncate-end">{t('filters.keys')}</Text>},
+	];
+	const shown = isCompact ? fieldWindow(fields.map(field => field.height), fields.findIndex(field => field.key === focus), Math.max(1, rows - appChromeLines)) : {first: 0, last: fields.length - 1};
+	return (
+		<Box flexDirection="column" width={width}>
+			{fields.slice(shown.first, shown.last + 1).map(field => <Fragment key={field.key}>{field.node}</Fragment>)}
 		</Box>
 	);
+}
+
+/**
+ * The rows from `first` to `last` that fit in `lines` with the focused one among them: from the top while the focus
+ * fits there, else ending at the focus; then as many more as fit, those below first (the next fields), then above.
+ */
+export function fieldWindow(heights: readonly number[], focus: number, lines: number): {first: number; last: number} {
+	const sum = (first: number, last: number) => heights.slice(first, last + 1).reduce((total, height) => total + height, 0);
+	const at = Math.max(0, focus);
+	let first = 0;
+	while (first < at && sum(first, at) > lines) {
+		first++;
+	}
+
+	let last = at;
+	while (last < heights.length - 1 && sum(first, last + 1) <= lines) {
+		last++;
+	}
+
+	while (first > 0 && sum(first - 1, last) <= lines) {
+		first--;
+	}
+
+	return {first, last};
 }
