@@ -3,6 +3,7 @@
  * the frame around the current screen (title, user, steps, status bar, help overlay).
  */
 import path from 'node:path';
+import {once} from 'node:events';
 import {Box, Text, useApp, useInput, useWindowSize} from 'ink';
 import {useCallback, useReducer, useRef, useState} from 'react';
 import {HelpOverlay} from './components/help-overlay.js';
@@ -95,7 +96,7 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, platfor
 	const {t} = translator;
 	const theme = useTheme();
 	const {columns} = useWindowSize();
-	const {exit} = useApp();
+	const {exit, suspendTerminal} = useApp();
 	const stateRef = useRef(state);
 	stateRef.current = state;
 	const listingAbort = useRef<AbortController | undefined>(undefined);
@@ -144,6 +145,17 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, platfor
 	}, []);
 
 	useInput((input, key) => {
+		if (key.ctrl && input === 'z') {
+			// Ctrl-Z, as in any terminal program: the terminal is handed back as it was (raw mode off, main screen,
+			// cursor shown), the process stops, and `fg` brings the screen back, redrawn. A download pauses meanwhile.
+			void suspendTerminal(async () => {
+				const resumed = once(process, 'SIGCONT');
+				process.kill(process.pid, 'SIGTSTP');
+				await resumed;
+			}).catch(() => undefined);
+			return;
+		}
+
 		if (key.ctrl && input === 'c') {
 			const {run} = stateRef.current;
 			if (run && stateRef.current.step === 'download') {

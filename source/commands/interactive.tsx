@@ -52,18 +52,24 @@ const specs = {
 	concurrency: {type: 'integer', min: 1, max: 64},
 } as const;
 
+/** Switches to the alternate screen (xterm's 1049), which keeps the cursor where the shell left it. */
+const enterAlternateScreen = '\u001B[?1049h';
+
 /**
- * The stream Ink writes to: stdout itself, or stdout behind a filter that turns the text into ASCII (no UTF-8) and,
- * on a dumb terminal, prints each changed frame on lines of its own (Ink's debug mode writes every render whole).
+ * The stream Ink writes to: stdout behind a filter that puts the cursor at the top of the alternate screen each time
+ * Ink enters it (at the start, and back from Ctrl-Z), turns the text into ASCII (no UTF-8) and, on a dumb terminal,
+ * prints each changed frame on lines of its own (Ink's debug mode writes every render whole). Without the first, the
+ * app was drawn from the row the shell's prompt was on: over SSH, usually the bottom, with the top of the screen empty.
  */
 export function outputFor(stdout: NodeJS.WriteStream, terminal: Terminal): NodeJS.WriteStream {
-	if (terminal.hasUnicode && !terminal.isDumb) {
-		return stdout;
-	}
-
 	let last = '';
 	const write = (chunk: unknown, ...rest: unknown[]): boolean => {
+		if (terminal.hasUnicode && !terminal.isDumb && !(typeof chunk === 'string' && chunk.includes(enterAlternateScreen))) {
+			return (stdout.write as (...args: unknown[]) => boolean)(chunk, ...rest);
+		}
+
 		let text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk);
+		text = text.replaceAll(enterAlternateScreen, `${enterAlternateScreen}\u001B[H`);
 		if (!terminal.hasUnicode) {
 			text = toAscii(text);
 		}

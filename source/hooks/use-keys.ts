@@ -90,6 +90,12 @@ class KeyRouter {
 					return true;
 				}
 
+				if (args[0] === '\u001A') {
+					// Nor Ctrl-Z (suspend); the keys typed ahead stay for when the app is back.
+					this.emit(args[0]);
+					return true;
+				}
+
 				this.queue.push(...splitKeys(args[0]));
 				this.pump();
 				return true;
