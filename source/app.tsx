@@ -13,12 +13,13 @@ import {useTheme} from './hooks/use-theme.js';
 import {parseUserInstant} from './lib/dates.js';
 import type {Plan, PlannedFile, Planner, ShownPlan} from './lib/engine/plan.js';
 import {describeError} from './lib/i18n/describe-error.js';
+import type {Translator} from './lib/i18n/index.js';
 import {openJournal, type RunRecord} from './lib/journal/journal.js';
 import {checkLimit} from './lib/limits/limits.js';
 import {contactsToExport} from './lib/limits/plan.js';
 import {loginCompany} from './lib/profiles/run-profiles.js';
 import {ProfileStore} from './lib/profiles/store.js';
-import {listingPages, login as loginTo, openPlanner, queryOf, startRun} from './lib/run/pipeline.js';
+import {listingPages, login as loginTo, openPlanner, queryOf, type RunResult, startRun} from './lib/run/pipeline.js';
 import type {RunRequest} from './lib/run/request.js';
 import {companyUrl} from './lib/sources/company-url.js';
 import {platformInfo} from './lib/sources/registry.js';
@@ -88,6 +89,19 @@ function dropPlanning(listing: Listing | undefined): void {
 		listing.planning = undefined;
 		void planning.planner.sink.close().catch(() => undefined);
 	}
+}
+
+/** The line left on the terminal once the app is gone: the run's outcome, in the app's language. */
+export function farewellOf(result: Pick<RunResult, 'summary' | 'plan' | 'manifest'>, translator: Translator, interrupted = false): string {
+	const {summary, plan, manifest} = result;
+	if (interrupted) {
+		return translator.t('summary.farewell.interrupted', {valid: translator.number(summary.valid), folder: plan.outDir});
+	}
+
+	return translator.t(manifest ? 'summary.farewell.manifest' : 'summary.farewell', {
+		valid: translator.number(summary.valid), skipped: translator.number(summary.skipped), failed: translator.number(summary.failed),
+		folder: plan.outDir, manifest: manifest?.csv ?? '',
+	});
 }
 
 export function App({initial, timeZone, settings, hint, concurrency = 8, platform = 'ccm', onExit}: AppProps) {
@@ -444,12 +458,12 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, platfor
 			const result = await started.result;
 			dispatch({type: 'download-finished', result});
 			if (quitAfterRun.current) {
-				quit(130, `ccdl: interrupted: ${result.summary.valid} files valid; run the same again to finish (bytes already downloaded into ${result.plan.outDir} are kept).`);
+				quit(130, farewellOf(result, translator, true));
 			}
 		} catch (error) {
 			fail(error);
 		}
-	}, [fail, quit, requestOf]);
+	}, [fail, quit, requestOf, translator]);
 	downloadRef.current = download;
 
 	/** d on the list: the run starts now, or (the plan still growing) as soon as the listing is complete. */
@@ -590,9 +604,7 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, platfor
 						dispatch({type: 'new-search'});
 					}} onQuit={() => {
 						const {result} = state;
-						quit(result?.exitCode ?? (state.summary && state.summary.failed > 0 ? 1 : 0), result
-							? `ccdl: ${result.summary.valid} valid, ${result.summary.skipped} already there, ${result.summary.failed} failed → ${result.plan.outDir}${result.manifest ? `; manifest ${result.manifest.csv}` : ''}`
-							: undefined);
+						quit(result?.exitCode ?? (state.summary && state.summary.failed > 0 ? 1 : 0), result ? farewellOf(result, translator) : undefined);
 					}} onHelp={help} isActive={active}/>
 			);
 			break;

@@ -4,6 +4,9 @@ import type {MessageSet} from '../index.js';
 export const summary: MessageSet = {
 	en: {
 		'summary.done': 'Download finished.',
+		'summary.farewell': 'ccdl: {valid} valid, {skipped} already there, {failed} failed → {folder}',
+		'summary.farewell.manifest': 'ccdl: {valid} valid, {skipped} already there, {failed} failed → {folder}; manifest {manifest}',
+		'summary.farewell.interrupted': 'ccdl: interrupted: {valid} files valid; run the same again to finish (bytes already downloaded into {folder} are kept).',
 		'summary.interrupted': 'Download interrupted: run it again to resume; finished files are kept.',
 		'summary.fatal': 'Download stopped: {message}',
 		'summary.counts': '{valid} valid · {skipped} already on disk · {failed} failed',
@@ -26,6 +29,9 @@ export const summary: MessageSet = {
 	},
 	hu: {
 		'summary.done': 'A letöltés befejeződött.',
+		'summary.farewell': 'ccdl: {valid} valid, {skipped} már megvolt, {failed} hibás → {folder}',
+		'summary.farewell.manifest': 'ccdl: {valid} valid, {skipped} már megvolt, {failed} hibás → {folder}; jegyzék: {manifest}',
+		'summary.farewell.interrupted': 'ccdl: megszakítva: {valid} fájl valid; futtassa újra ugyanezt a befejezéshez (a {folder} mappába már letöltött bájtok megmaradnak).',
 		'summary.interrupted': 'A letöltés megszakadt: újraindítva folytatódik; a kész fájlok megmaradnak.',
 		'summary.fatal': 'A letöltés leállt: {message}',
 		'summary.counts': '{valid} valid · {skipped} már a lemezen · {failed} hibás',
