@@ -180,6 +180,13 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, platfor
 				return;
 			}
 
+			// On the summary the run is over: Ctrl-C quits as q does, with the run's exit code and its outcome line.
+			const {result} = stateRef.current;
+			if (stateRef.current.step === 'summary' && result) {
+				quit(result.exitCode, farewellOf(result, translator));
+				return;
+			}
+
 			quit(130);
 			return;
 		}

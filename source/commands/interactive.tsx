@@ -111,7 +111,9 @@ export async function runInteractive(argv: string[]): Promise<number> {
 	const demo = values.demo ? await startDemoServer({port: 0}) : undefined;
 	const settings = openSettings();
 	const remembered = settings.get();
-	const platform = values.platform ?? (demo ? 'ccm' : remembered.platform ?? 'ccm');
+	// The remembered platform goes with the remembered server: --server naming another one says nothing of Twilio or
+	// Webex (after a Twilio login, `ccdl --server URL` of a ccdl API opened on Twilio, and the login failed).
+	const platform = values.platform ?? (demo || (values.server !== undefined && values.server !== remembered.server) ? 'ccm' : remembered.platform ?? 'ccm');
 	platformInfo(platform);
 	if (values.mode !== undefined && !(exportModes as readonly string[]).includes(values.mode)) {
 		throw new UsageError(...phrased('cli.error.must-be', {flag: '--mode', allowed: exportModes.join(', '), value: values.mode}));

@@ -117,4 +117,25 @@ describe('the interactive app at 80×24, end to end', () => {
 		expect(csvRows.map(record => record[fileColumn]).sort()).toEqual([...downloaded].sort());
 		expect(csvRows.map(record => record[shaColumn]).sort()).toEqual(rows.map(row => row.sha256).sort());
 	});
+
+	it('Ctrl-C on the summary quits as q does: the run\'s exit code and its outcome line', async () => {
+		const out = await tempDir('ccdl-e2e-out-');
+		const app = await startApp({server: server.url, out});
+		try {
+			await logIn(app);
+			await selectAllCampaigns(app);
+			// Other days than the test above, whose contacts it marked archived.
+			await typeDates(app, '2026-10-25', '2026-10-27');
+			await continueFromFilters(app);
+			await continueToList(app);
+			await app.press('d', /\[Download\]|\[Summary\]/, {resend: /\[List\]/});
+			await app.waitFor(/\[Summary\][\s\S]*Download finished\./, {timeoutMs: 30_000});
+			await app.send('C-c');
+			expect(await app.exitCode()).toBe(0);
+			expect(await app.capture({join: true, history: true})).toMatch(/^ccdl: [\d,]+ valid, 0 already there, 0 failed → /m);
+		} finally {
+			await app.kill();
+		}
+	});
 });
+
