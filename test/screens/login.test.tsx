@@ -248,7 +248,7 @@ describe('the platform on the login screen', () => {
 		let frame = await screen.press(keys.up, '› Platform');
 		expect(frame).toMatch(/\(•\) ccdl's API/);
 		frame = await screen.press(keys.right, '(•) Twilio');
-		expect(frame).toContain('Account SID (AC…) or API key SID (SK…)');
+		expect(frame).toContain('SID (AC… or API key SK…)');
 		expect(frame).toContain('Auth Token / API key secret');
 		expect(frame).toContain('Account SID (for an API key)');
 		expect(frame).toContain('optional; empty = https://api.twilio.com');
@@ -263,7 +263,7 @@ describe('the platform on the login screen', () => {
 		await screen.press(keys.left, '(•) Webex Contact Center');
 		await screen.press(keys.left, '(•) Twilio');
 		// Tab goes to the platform's first field: for Twilio the SID.
-		await screen.press(keys.tab, /^› Account SID \(AC…\)/m.test.bind(/^› Account SID \(AC…\)/m));
+		await screen.press(keys.tab, /^› SID \(AC… or API key SK…\)/m.test.bind(/^› SID \(AC… or API key SK…\)/m));
 		await screen.press('AC0123', 'AC0123');
 		await screen.press(keys.tab, '› Auth Token');
 		await screen.press('tok', '***');
@@ -285,19 +285,20 @@ describe('the platform on the login screen', () => {
 	it('an API key without its account is refused under the account field', async () => {
 		const onSubmit = vi.fn();
 		const screen = renderScreen(<LoginScreen {...props({initial: {...empty, platform: 'twilio'}, onSubmit})} />);
-		await screen.waitFor(/^› Account SID \(AC…\)/m.test.bind(/^› Account SID \(AC…\)/m));
+		await screen.waitFor(/^› SID \(AC… or API key SK…\)/m.test.bind(/^› SID \(AC… or API key SK…\)/m));
 		screen.stdin.write(`SK1${keys.tab}pw${keys.tab}${keys.enter}`);
-		const frame = await screen.waitFor('Twilio console, Account Info');
+		// Wrapped at words, it may break anywhere between them.
+		const frame = await screen.waitFor(text => text.replaceAll(/\s+/g, ' ').includes('Twilio console, Account Info'));
 		expect(focused(frame)).toContain('Account SID (for an API key)');
 		expect(onSubmit).not.toHaveBeenCalled();
-		await screen.press('AC9', frame => !frame.includes('Twilio console'));
+		await screen.press('AC9', frame => !frame.includes('Account Info'));
 		await screen.press(keys.enter);
 		await vi.waitFor(() => expect(onSubmit).toHaveBeenCalledWith({platform: 'twilio', company: 'AC9', username: 'SK1', password: 'pw', server: ''}));
 	});
 
 	it('speaks Hungarian on every platform', async () => {
 		const screen = renderScreen(<LoginScreen {...props({initial: {...empty, platform: 'twilio'}})} />, {lang: 'hu'});
-		let frame = await screen.waitFor('Fiók SID (AC…) vagy API-kulcs SID (SK…)');
+		let frame = await screen.waitFor('SID (AC… vagy API-kulcs SK…)');
 		expect(frame).toContain('Auth Token / API-kulcs titka');
 		expect(frame).toContain('nem kötelező; üresen https://api.twilio.com');
 		frame = await screen.press(keys.enter, 'Adja meg a fiók SID-jét');
@@ -311,7 +312,7 @@ describe('the platform on the login screen', () => {
 	it('fits 80 columns with Twilio\'s long labels', async () => {
 		const screen = sized(renderScreen(<LoginScreen {...props({initial: {...empty, platform: 'twilio'}})} />), 80, 24);
 		const frame = await screen.waitFor(text => text.includes('Account SID (for an API key)') && fits(80, 24)(text));
-		expect(frame).toContain('Account SID (AC…) or API key SID (SK…)');
+		expect(frame).toContain('SID (AC… or API key SK…)');
 	});
 });
 
@@ -337,5 +338,36 @@ describe('switching platforms on the login screen', () => {
 		let state = initialLoginState({platform: 'ccm', company: 'demo', username: 'admin', server: 'http://127.0.0.1:4000', serverGiven: true});
 		state = loginReducer(state, {type: 'platform', platform: 'twilio'});
 		expect(state.values).toMatchObject({platform: 'twilio', server: 'http://127.0.0.1:4000', password: '', username: ''});
+	});
+});
+
+describe('<LoginScreen> at 80×24: nothing cut mid-word', () => {
+	it('the intro and the keys wrap at words, every platform\'s option and hint reads whole, in both languages', async () => {
+		const expected = {
+			en: {keys: 'in the password ? is typed, not help', hint: 'only with an API key: the account\'s AC…', server: 'optional; empty = https://api.twilio.com', intro: 'an API key SID and its secret.'},
+			hu: {keys: 'a jelszóba a ? beíródik, nem súgó', hint: 'csak API-kulccsal: a fiók AC… azonosítója', server: 'nem kötelező; üresen https://api.twilio.com', intro: 'egy API-kulcs SID-jével és titkával.'},
+		} as const;
+		for (const lang of ['en', 'hu'] as const) {
+			for (const platform of ['ccm', 'twilio', 'webex-cc']) {
+				const screen = renderScreen(<LoginScreen {...props({initial: {...empty, platform}})} />, {lang});
+				Object.defineProperty(screen.stdout, 'columns', {value: 80, configurable: true});
+				Object.defineProperty(screen.stdout, 'rows', {value: 24, configurable: true});
+				screen.stdout.emit('resize');
+				// Once resized to 80 columns the keys take two lines, the second starting where the first could not go on.
+				const frame = await screen.waitFor(text => text.split('\n').some(line => line.startsWith(expected[lang].keys)));
+				const flat = frame.replaceAll(/\s+/g, ' ');
+				// No line cut with an ellipsis (an AC… in a text is the text's own), none wider than the terminal.
+				expect(frame.split('\n').filter(line => /\S…$/.test(line) && !line.endsWith('AC…')), frame).toEqual([]);
+				expect(frame.split('\n').every(line => [...line].length <= 80), frame).toBe(true);
+				expect(frame).toContain('Webex Contact Center');
+				if (platform === 'twilio') {
+					expect(frame).toContain(expected[lang].hint);
+					expect(frame).toContain(expected[lang].server);
+					expect(flat).toContain(expected[lang].intro);
+				}
+
+				screen.unmount();
+			}
+		}
 	});
 });

@@ -12,6 +12,7 @@ import {useI18n} from '../../hooks/use-i18n.js';
 import {useHoldKeys} from '../../hooks/use-keys.js';
 import {useTheme} from '../../hooks/use-theme.js';
 import {platformInfo, platformKeys} from '../../lib/sources/registry.js';
+import {packFacts} from '../../lib/text/visible.js';
 import {fieldsOf, initialLoginState, loginReducer, type LoginField, type LoginValues, type TextLoginField} from './login-state.js';
 import {useLoginKeys} from './use-login-keys.js';
 
@@ -49,7 +50,7 @@ function labelColumnsFor(labels: readonly string[], width: number): number {
 export function LoginScreen({initial, busy, error, onSubmit, onHelp, isActive}: LoginScreenProps) {
 	const {t} = useI18n();
 	const theme = useTheme();
-	const {columns} = useWindowSize();
+	const {columns, rows} = useWindowSize();
 	const [state, dispatch, get] = useMachine(loginReducer, () => initialLoginState(initial));
 	const isLive = isActive && !busy;
 	useLoginKeys({dispatch, get, onSubmit, onHelp, isActive: isLive});
@@ -65,10 +66,11 @@ export function LoginScreen({initial, busy, error, onSubmit, onHelp, isActive}: 
 	const intro = platform === 'twilio' || platform === 'webex-cc' ? t(`login.${platform}.intro`) : t('login.intro');
 	return (
 		<Box flexDirection="column" width={width}>
-			<Text color={theme.muted} wrap="truncate-end">{intro}</Text>
+			{/* Wrapped at words, not cut: the intro says what the platform logs in with. */}
+			<InlineMessage tone="muted" text={intro} width={width} maxLines={2} />
 			{fields.map(field => field === 'platform'
 				? (
-					<Choice key={field} label={t(labelKey(platform, field))} options={platformOptions} value={platform} isOneLine
+					<Choice key={field} label={t(labelKey(platform, field))} options={platformOptions} value={platform} isOneLine={rows < 24}
 						onChange={value => dispatch({type: 'platform', platform: value})} isFocused={state.focus === field} isDisabled={!isLive}
 						labelWidth={labelWidth} width={width} />
 				)
@@ -89,7 +91,8 @@ export function LoginScreen({initial, busy, error, onSubmit, onHelp, isActive}: 
 					/>
 				))}
 			<InlineMessage text={error} width={width} maxLines={3} />
-			{busy ? <BusyLine text={t('busy.login')} /> : <Text color={theme.muted} wrap="truncate-end">{t('login.keys')}</Text>}
+			{/* The keys move whole to a second line rather than lose the end of the last one. */}
+			{busy ? <BusyLine text={t('busy.login')} /> : packFacts(t('login.keys'), width, 2).map(line => <Text key={line} color={theme.muted} wrap="truncate-end">{line}</Text>)}
 		</Box>
 	);
 }
