@@ -401,3 +401,18 @@ describe('<DownloadScreen> row detail on a short terminal', () => {
 		rendered.unmount();
 	});
 });
+
+describe('<DownloadScreen> at 80 columns: the position line keeps its end', () => {
+	test('3,000 rows with the files in flight out of view: "(s follows them)" whole, the columns fact down to its arrows', async () => {
+		for (const lang of ['en', 'hu'] as const) {
+			const run = new FakeRun(syntheticPlan(3000));
+			const {rendered} = await renderDownload(run, {lang});
+			run.batch([1040, 1041, 1042].map(index => ({type: 'started' as const, fileId: `${100_000 + index}:recording`, resumedFrom: 0})));
+			await rendered.waitFor(lang === 'en' ? 'in flight: rows 1,041–1,043' : 'folyamatban: 1');
+			const frame = await rendered.press('g', text => text.includes(lang === 'en' ? '↓ (s follows them)' : '↓ (az s követi őket)'));
+			expect(fits(frame, 80, 24)).toBe(true);
+			expect(frame).toContain(lang === 'en' ? 'Row 1 of 3,000' : '1. sor / 3');
+			rendered.unmount();
+		}
+	});
+});

@@ -76,11 +76,15 @@ export function Table<Row>({columns, rows, model, width, toneOf, emptyText, show
 	}
 
 	const arrows = `${layout.hiddenLeft > 0 ? ' ←' : ''}${layout.hiddenRight > 0 ? ' →' : ''}`;
-	const position = [
+	const positionOf = (columnsText: string) => [
 		rows.length > 0 ? t('table.position', {row: number(state.selected + 1), rows: number(rows.length)}) : '',
-		layout.total > layout.placed.length ? t('table.columns', {from: layout.from, to: layout.to, total: layout.total}) + arrows : '',
+		layout.total > layout.placed.length ? columnsText : '',
 		status ?? '',
 	].filter(Boolean).join(' · ');
+	const full = positionOf(t('table.columns', {from: layout.from, to: layout.to, total: layout.total}) + arrows);
+	// Too wide (a long run's row numbers and the files in flight at 80 columns): the columns fact gives way to its
+	// arrows alone, rather than the status losing its end ("(s follows th…").
+	const position = [...full].length <= width ? full : positionOf(arrows.trim());
 	return (
 		<Box flexDirection='column'>
 			<Text bold color={theme.accent} wrap='truncate-end'>{fit(blank + formatHeader(columns, layout), width).trimEnd()}</Text>

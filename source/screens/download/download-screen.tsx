@@ -19,7 +19,7 @@ import type {RunEvents} from '../../lib/engine/run.js';
 import {formatBytes} from '../../lib/errors.js';
 import {formatDuration} from '../../lib/export/manifest.js';
 import type {Translator} from '../../lib/i18n/index.js';
-import {fit, visible} from '../../lib/text/visible.js';
+import {fit, packFacts, visible} from '../../lib/text/visible.js';
 import {type ContactRow, contactColumns, contactRows} from '../list/contact-rows.js';
 import {useScreenSize} from '../../hooks/use-screen-size.js';
 import {downloadReducer} from './download-state.js';
@@ -172,7 +172,9 @@ export function DownloadScreen({run, onCancel, onHelp, isActive, height}: Downlo
 	const hasFilterLine = filter.isEditing || filter.query !== '' || isFailedOnly;
 	const compact = lines < 10;
 	// Bar, counts, table header and position line, detail, keys, status; the filter line when there is one.
-	const fixed = (compact ? 5 : 7) + (hasFilterLine ? 1 : 0);
+	// The keys move whole to a second line on a narrow terminal rather than lose their end ("(s follows th…").
+	const keyLines = compact ? [] : packFacts(t('download.keys'), width, 2);
+	const fixed = (compact ? 5 : 6 + keyLines.length) + (hasFilterLine ? 1 : 0);
 	const failureLines = view.failed.length > 0 ? Math.min(1 + Math.min(view.failed.length, maxFailureLines), Math.max(0, lines - fixed - 3)) : 0;
 	const page = Math.max(1, lines - fixed - failureLines);
 	const stopFollowing = useCallback((move: TableMove) => {
@@ -286,7 +288,7 @@ export function DownloadScreen({run, onCancel, onHelp, isActive, height}: Downlo
 			{compact ? null : <Text wrap='truncate-end'>{line(detail)}</Text>}
 			{failureLines > 0 ? <Text color={theme.bad} bold wrap='truncate-end'>{line(t('download.failures', {count: number(view.failed.length)}))}</Text> : null}
 			{failures.map((text, index) => <Text key={index} color={theme.bad} wrap='truncate-end'>{line(`  ${text}`)}</Text>)}
-			{compact ? null : <Text color={theme.muted} wrap='truncate-end'>{line(t('download.keys'))}</Text>}
+			{keyLines.map(text => <Text key={text} color={theme.muted} wrap='truncate-end'>{line(text)}</Text>)}
 			{isAsking
 				? <Text color={theme.warn} bold wrap='truncate-end'>{line(t('download.confirm'))}</Text>
 				: <StatusLine text={status} color={isCancelling ? theme.warn : theme.muted} startedAt={snapshot.startedAt} isRunning={!snapshot.finished} width={width}/>}

@@ -16,7 +16,7 @@ import type {TranscriptChoice} from '../../lib/catalogue/contacts.js';
 import type {ExportMode} from '../../lib/searches/model.js';
 import {type FilterField, type Problem, activeRange, filtersReducer, initialFiltersState, instantOf, quickRanges, shownProblems} from './filters-state.js';
 import {checkFolder, completeFolder} from '../../lib/text/paths.js';
-import {visible} from '../../lib/text/visible.js';
+import {packFacts, visible} from '../../lib/text/visible.js';
 import {type FolderAccess, useFiltersKeys} from './use-filters-keys.js';
 
 export interface FiltersScreenProps {
@@ -113,6 +113,7 @@ export function FiltersScreen(props: FiltersScreenProps) {
 	const fromError = say(problems.from);
 	const toError = say(problems.to);
 	const folderError = say(problems.folder);
+	const keyLines = packFacts(t('filters.keys'), width, 2);
 	const candidateText = candidates ? visible(candidates.join('  ')) : undefined;
 	const fields: Array<{readonly key: FilterField | 'intro' | 'range' | 'journal' | 'error' | 'footer'; readonly height: number; readonly node: ReactNode}> = [
 		...isCompact ? [] : [{key: 'intro' as const, height: 1, node: <Text color={theme.muted} wrap="truncate-end">{t('filters.intro', {zone: timeZone})}</Text>}],
@@ -168,7 +169,10 @@ export function FiltersScreen(props: FiltersScreenProps) {
 			</Box>
 		)},
 		{key: 'error', height: errorHeight(error, 3, 0), node: <InlineMessage text={error} width={width} maxLines={3} />},
-		{key: 'footer', height: busy || !isCompact ? 1 : 0, node: busy ? <BusyLine text={busyText ?? t('filters.busy')} /> : isCompact ? null : <Text color={theme.muted} wrap="truncate-end">{t('filters.keys')}</Text>},
+		// The keys move whole to a second line rather than lose the end ("Enter következő mező vagy To…").
+		{key: 'footer', height: busy ? 1 : isCompact ? 0 : keyLines.length, node: busy ? <BusyLine text={busyText ?? t('filters.busy')} /> : isCompact ? null : (
+			keyLines.map(line => <Text key={line} color={theme.muted} wrap="truncate-end">{line}</Text>)
+		)},
 	];
 	const shown = isCompact ? fieldWindow(fields.map(field => field.height), fields.findIndex(field => field.key === focus), Math.max(1, rows - appChromeLines)) : {first: 0, last: fields.length - 1};
 	return (
