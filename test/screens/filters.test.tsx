@@ -456,9 +456,8 @@ describe('<FiltersScreen> at 40×12 and 40×20', () => {
 describe('<FiltersScreen> key line at 80 columns', () => {
 	it('moves whole facts to a second line instead of cutting "Tovább" in Hungarian', async () => {
 		const screen = sized(renderScreen(<FiltersScreen {...props()} />, {lang: 'hu'}), 80, 24);
-		const frame = await screen.waitFor(text => /^Enter következő mező vagy Tovább$/m.test(text) || /Enter következő mező vagy Tovább\s*$/m.test(text));
+		const frame = await screen.waitFor(text => /Enter következő mező vagy Tovább\s*$/m.test(text) && fits(80, 21)(text));
 		expect(frame).not.toMatch(/To…$/m);
-		expect(fits(80, 21)(frame)).toBe(true);
 		screen.unmount();
 	});
 });
