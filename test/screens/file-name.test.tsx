@@ -280,3 +280,20 @@ describe('file-name messages', () => {
 		expect(fileName.en['help.file-name']).toBeTruthy();
 	});
 });
+
+describe('<FileNameScreen> preview at 80 columns', () => {
+	it('cuts a long name in the middle: the extension stays in view, in both languages', async () => {
+		for (const lang of ['en', 'hu'] as const) {
+			const screen = sized(renderScreen(<FileNameScreen {...props({value: {template: '{callStart}-{campaignName}-{operatorName}-{phoneNumber}-{terminationName}-{direction}', dateFormat: defaultDateFormat}})} />, {lang}), 80, 24);
+			const frame = await screen.waitFor(text => /^ {2}2026-10-01_08-30-15.*\.mp3$/m.test(text) && text.split('\n').every(line => [...line].length <= 80));
+			const names = frame.split('\n').filter(line => line.startsWith('  2026-'));
+			expect(names.length).toBeGreaterThan(0);
+			for (const name of names) {
+				expect(name).toMatch(/…/);
+				expect(name).toMatch(/\.mp3$/);
+			}
+
+			screen.unmount();
+		}
+	});
+});

@@ -10,9 +10,9 @@ import {useI18n} from '../../hooks/use-i18n.js';
 import {useHoldKeys} from '../../hooks/use-keys.js';
 import {useTheme} from '../../hooks/use-theme.js';
 import type {Contact} from '../../lib/sources/model.js';
-import {fit, visible} from '../../lib/text/visible.js';
+import {visible} from '../../lib/text/visible.js';
 import {type FileNameField, type PaletteItem, type Separator, fileNameReducer, initialFileNameState, namingProblems, paletteItems, separators} from './file-name-state.js';
-import {previewNames} from './preview.js';
+import {fitName, previewNames} from './preview.js';
 import {useFileNameKeys} from './use-file-name-keys.js';
 
 export interface FileNameScreenProps {
@@ -92,7 +92,7 @@ export function FileNameScreen(props: FileNameScreenProps) {
 	} else {
 		preview = names.map((name, index) => (
 			// eslint-disable-next-line react/no-array-index-key -- the same name may come twice; the position is the identity
-			<Text key={index} wrap="truncate-end">  {fit(visible(name), width - 3)}</Text>
+			<Text key={index} wrap="truncate-end">  {fitName(visible(name), width - 3)}</Text>
 		));
 	}
 

@@ -21,3 +21,18 @@ export function previewNames(template: string, dateFormat: string, samples: read
 		return undefined;
 	}
 }
+
+/**
+ * `name` in at most `width` columns, cut in the middle with an ellipsis when longer: the start (the date, the folder)
+ * and the end (the last field and the extension) both show, where a cut at the end lost what the name ends in.
+ */
+export function fitName(name: string, width: number): string {
+	const characters = [...name];
+	if (characters.length <= width || width < 3) {
+		return characters.slice(0, Math.max(0, width)).join('');
+	}
+
+	const tail = Math.floor((width - 1) / 2);
+	const head = width - 1 - tail;
+	return `${characters.slice(0, head).join('')}…${characters.slice(-tail).join('')}`;
+}
