@@ -65,20 +65,28 @@ function isText(piece: string): boolean {
 	return !piece.startsWith('\u001B') && !controlCharacter.test(piece);
 }
 
+/** Text the terminal marked as pasted (bracketed paste): it goes to a text field whole, `?` and Tab included. */
+class Pasted {
+	constructor(readonly text: string) {}
+}
+
 class KeyRouter {
 	readonly entries = new Set<Entry>();
 	/** Who was active when the key now being handled was passed on. */
 	delivering: ReadonlySet<Entry> | undefined;
-	private readonly queue: string[] = [];
+	private readonly queue: Array<string | Pasted> = [];
 	private isWaiting = false;
 	private isScheduled = false;
 	private readonly emit: (input: string) => void;
+	private readonly emitPaste: (text: string) => boolean;
 
 	constructor(emitter: EventEmitter) {
 		const original = emitter.emit.bind(emitter);
 		this.emit = input => {
 			original('input', input);
 		};
+
+		this.emitPaste = text => emitter.listenerCount('paste') > 0 && original('paste', text);
 
 		// Ink emits each input event to every listener at once; holding the rest back is the point of the router.
 		emitter.emit = (event: string | symbol, ...args: unknown[]): boolean => {
@@ -97,6 +105,13 @@ class KeyRouter {
 				}
 
 				this.queue.push(...splitKeys(args[0]));
+				this.pump();
+				return true;
+			}
+
+			if (event === 'paste' && typeof args[0] === 'string') {
+				// In its place among the keys typed before and after it.
+				this.queue.push(new Pasted(args[0]));
 				this.pump();
 				return true;
 			}
@@ -135,7 +150,18 @@ class KeyRouter {
 		}
 
 		const active = new Set([...this.entries].filter(entry => entry.isActive));
-		let input = this.queue.shift()!;
+		const next = this.queue.shift()!;
+		if (next instanceof Pasted) {
+			this.deliver(active, () => {
+				// Nobody listens for pastes any more (the field lost the focus): the text comes as typed keys.
+				if (!this.emitPaste(next.text)) {
+					this.queue.unshift(...splitKeys(next.text));
+				}
+			});
+			return;
+		}
+
+		let input = next;
 		const typists = [...active].filter(entry => entry.takesText);
 		const afterEscape = escapedCharacter(input);
 		if (afterEscape !== undefined && !(typists.length > 0 && altTextKeys.has(afterEscape))) {
@@ -146,15 +172,29 @@ class KeyRouter {
 		}
 
 		if (typists.length > 0 && isText(input) && typists.every(entry => entry.takesText!(input))) {
-			while (this.queue.length > 0 && isText(this.queue[0]!) && typists.every(entry => entry.takesText!(this.queue[0]!))) {
-				input += this.queue.shift()!;
+			for (let after = this.queue[0]; typeof after === 'string' && isText(after); after = this.queue[0]) {
+				const character = after;
+				if (!typists.every(entry => entry.takesText!(character))) {
+					break;
+				}
+
+				input += character;
+				this.queue.shift();
 			}
 		}
 
+		const typed = input;
+		this.deliver(active, () => {
+			this.emit(typed);
+		});
+	}
+
+	/** Hands one key (or paste) on, and the next only once React has rendered what it did. */
+	private deliver(active: ReadonlySet<Entry>, send: () => void): void {
 		this.isWaiting = true;
 		this.delivering = active;
 		try {
-			this.emit(input);
+			send();
 		} finally {
 			this.delivering = undefined;
 			// Renders of keyboard updates happen at once or in a microtask, so by the next turn of the event loop

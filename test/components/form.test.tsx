@@ -159,6 +159,13 @@ describe('TextField', () => {
 		await screen.press('a b\u001B[H\u001B[F\u0017', 'value=[a ]');
 	});
 
+	it('takes a bracketed paste whole, in its place among the keys: a ? or a Tab in it is text, not help or the next field', async () => {
+		const screen = renderScreen(<Field reserveHelp />);
+		await screen.waitFor('Name');
+		screen.stdin.write('a\u001B[200~2026-11-0?7\tx\n\u001B[201~b');
+		expect(await screen.waitFor('value=[a2026-11-0?7xb]')).toContain('value=[a2026-11-0?7xb]');
+	});
+
 	it('types ? when it is not reserved (a password)', async () => {
 		const screen = renderScreen(<Field />);
 		await screen.waitFor('Name');

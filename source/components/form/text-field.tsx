@@ -4,7 +4,7 @@
  * latest value, so fast keys are never lost; Ctrl and Meta chords, and keys the screen reserves (`?` for help), are
  * never typed. Backspace deletes before the cursor and Delete under it; ← → Home End move.
  */
-import {Box, Text, type Key} from 'ink';
+import {Box, Text, type Key, usePaste} from 'ink';
 import {useKeys} from '../../hooks/use-keys.js';
 import {useRef, useState} from 'react';
 import {useTheme} from '../../hooks/use-theme.js';
@@ -78,6 +78,23 @@ export function TextField(props: TextFieldProps) {
 		},
 		{isActive, takesText: character => !isReserved?.(character, plainKey)},
 	);
+
+	// A paste (the terminal brackets it while a field has the focus) is text, whole: a `?` or a Tab in it is typed,
+	// not the key it would be. One line: the newline a copied line ends with is dropped, other controls too.
+	usePaste(text => {
+		// eslint-disable-next-line no-control-regex
+		const line = text.replace(/\r?\n$/, '').replace(/[\u0000-\u001F\u007F]/g, '');
+		const next = line ? editText(latest.current, line, plainKey) : latest.current;
+		if (next !== latest.current) {
+			const changed = next.value !== latest.current.value;
+			latest.current = next;
+			if (changed) {
+				onChange(next.value);
+			}
+
+			setRevision(revision => revision + 1);
+		}
+	}, {isActive});
 
 	const valueWidth = Math.max(4, width - labelColumns(labelWidth));
 	const chars = [...(mask ? mask.repeat([...value].length) : value)];
