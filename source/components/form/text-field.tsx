@@ -80,7 +80,8 @@ export function TextField(props: TextFieldProps) {
 	);
 
 	// A paste (the terminal brackets it while a field has the focus) is text, whole: a `?` or a Tab in it is typed,
-	// not the key it would be. One line: the newline a copied line ends with is dropped, other controls too.
+	// not the key it would be. One line: the newline a copied line ends with is dropped, other controls too. Not on a
+	// dumb terminal: turning bracketed paste on is an escape sequence, which such a terminal prints.
 	usePaste(text => {
 		// eslint-disable-next-line no-control-regex
 		const line = text.replace(/\r?\n$/, '').replace(/[\u0000-\u001F\u007F]/g, '');
@@ -94,7 +95,7 @@ export function TextField(props: TextFieldProps) {
 
 			setRevision(revision => revision + 1);
 		}
-	}, {isActive});
+	}, {isActive: isActive && !theme.terminal.isDumb});
 
 	const valueWidth = Math.max(4, width - labelColumns(labelWidth));
 	const chars = [...(mask ? mask.repeat([...value].length) : value)];
