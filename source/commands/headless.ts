@@ -2,7 +2,7 @@
  * A run without a screen, as `ccdl download` and `ccdl run` perform it: the pipeline does the work; this prints the
  * plan, the progress (JSON lines, a line per event, or a live line) and the result, and handles Ctrl-C/SIGTERM.
  */
-import {CcdlError, exitCodes, formatBytes} from '../lib/errors.js';
+import {CcdlError, exitCodes} from '../lib/errors.js';
 import type {PreparedProfiles} from '../lib/profiles/run-profiles.js';
 import {profileSummaryLines, profileUses} from '../lib/profiles/run-profiles.js';
 import {login, planForRun, type RunResult, startRun} from '../lib/run/pipeline.js';
@@ -30,7 +30,7 @@ function summaryLines(result: RunResult, translator: Translator): string[] {
 			state: t(summary.interrupted ? 'run.interrupted' : 'run.done'), valid: summary.valid, there: summary.skipped - byProfile,
 			profile: byProfile ? t('run.by-profile', {count: byProfile}) : '', failed: summary.failed,
 			limited: result.admission.limited.length ? t('run.limited', {count: result.admission.limited.length}) : '',
-			bytes: formatBytes(summary.bytesTransferred), seconds: seconds.toFixed(1), destination: plan.outDir,
+			bytes: translator.bytes(summary.bytesTransferred), seconds: translator.number(Number(seconds.toFixed(1))), destination: plan.outDir,
 		}),
 		result.manifest
 			? t(result.manifest.fallback ? 'run.manifest.fallback' : 'run.manifest', {path: result.manifest.csv})

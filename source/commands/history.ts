@@ -122,7 +122,7 @@ export function historyLinesIn(translator: Translator, runs: readonly RunRecord[
 		lines.push(
 			`${t('history.detail.run', {id: run.id, user: visible(run.user), server: visible(run.server)})}  ${when(run.startedAt, translator.timeZone)}${search}  ${t(`history.outcome.${run.outcome}`)}`,
 			line(labels.filter, visible(describeFilterIn(run.filter, translator))),
-			line(labels.result, `${describeCountsIn(run.counts, translator)}; ${formatBytes(run.bytes)}${duration}${run.error ? ` (${visible(run.error)})` : ''}`),
+			line(labels.result, `${describeCountsIn(run.counts, translator)}; ${translator.bytes(run.bytes)}${duration}${run.error ? ` (${visible(run.error)})` : ''}`),
 			line(labels.folder, visible(run.outDir)),
 			line(labels.manifest, run.manifestPath ? visible(run.manifestPath) : t('history.no-manifest')),
 		);

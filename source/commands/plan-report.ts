@@ -3,7 +3,6 @@ import {safeJson} from '../lib/text/safe-json.js';
 import type {Plan, PlannedFile, PlanPage, PlanTotals} from '../lib/engine/plan.js';
 import type {Profile} from '../lib/profiles/model.js';
 import type {Contact} from '../lib/sources/model.js';
-import {formatBytes} from '../lib/errors.js';
 import {createTranslator, type Translator} from '../lib/i18n/index.js';
 import {formatDuration} from '../lib/export/manifest.js';
 import {fit, visible} from '../lib/text/visible.js';
@@ -31,12 +30,12 @@ export function planSummaryLines(plan: PlanFigures, translator: Translator = eng
 	const {t} = translator;
 	const lines = [
 		t('plan.total', {
-			contacts: plan.contactCount, files: plan.fileCount, size: formatBytes(plan.bytes),
+			contacts: plan.contactCount, files: plan.fileCount, size: translator.bytes(plan.bytes),
 			unknown: plan.unknownSizes ? t('plan.unknown', {count: plan.unknownSizes}) : '', destination: plan.outDir,
 		}),
 		t('plan.to-download', {
-			files: plan.fileCount - plan.identical, size: formatBytes(plan.downloadBytes),
-			free: plan.freeBytes === undefined ? t('plan.free-unknown') : formatBytes(plan.freeBytes),
+			files: plan.fileCount - plan.identical, size: translator.bytes(plan.downloadBytes),
+			free: plan.freeBytes === undefined ? t('plan.free-unknown') : translator.bytes(plan.freeBytes),
 		}),
 	];
 	const extras = [

@@ -4,7 +4,6 @@
  */
 import type {EngineEvent, RunSnapshot} from '../lib/engine/events.js';
 import type {RunHandle} from '../lib/run/state.js';
-import {formatBytes} from '../lib/errors.js';
 import {isQuiet, isVerbose} from '../lib/output/verbosity.js';
 import type {Translator} from '../lib/i18n/index.js';
 import {safeJson} from '../lib/text/safe-json.js';
@@ -32,7 +31,7 @@ export function statusLine(snapshot: RunSnapshot, width: number, translator: Tra
 		bar,
 		`${Math.floor(share * 100)}%`,
 		t('status.files', {done, total: snapshot.files}),
-		`${formatBytes(snapshot.rate)}/s`,
+		`${translator.bytes(snapshot.rate)}/s`,
 		snapshot.etaSeconds === undefined ? '' : `ETA ${clock(snapshot.etaSeconds)}`,
 		snapshot.failed ? t('status.failed', {count: snapshot.failed}) : '',
 		snapshot.skipped ? t('status.skipped', {count: snapshot.skipped}) : '',
@@ -40,16 +39,16 @@ export function statusLine(snapshot: RunSnapshot, width: number, translator: Tra
 	return parts.join('  ').slice(0, Math.max(20, width - 1));
 }
 
-function eventLine(event: EngineEvent, run: RunHandle, {t}: Translator): string | undefined {
+function eventLine(event: EngineEvent, run: RunHandle, {t, bytes}: Translator): string | undefined {
 	const name = (fileId: string) => visible(run.state.files.get(fileId)?.relativePath ?? fileId);
 	switch (event.type) {
 		case 'started': {
 			return !isVerbose() ? undefined
-				: event.resumedFrom > 0 ? t('event.resuming', {name: name(event.fileId), size: formatBytes(event.resumedFrom)}) : t('event.started', {name: name(event.fileId)});
+				: event.resumedFrom > 0 ? t('event.resuming', {name: name(event.fileId), size: bytes(event.resumedFrom)}) : t('event.started', {name: name(event.fileId)});
 		}
 
 		case 'validated': {
-			return t('event.valid', {name: name(event.fileId), size: formatBytes(event.size)});
+			return t('event.valid', {name: name(event.fileId), size: bytes(event.size)});
 		}
 
 		case 'skipped': {

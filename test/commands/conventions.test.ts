@@ -182,7 +182,7 @@ describe('ccdl history in Hungarian', () => {
 		const lines = stdout.split('\n');
 		expect(lines[0]).toBe(`${id}. futás: ügyintéző\\x1b[31m, https://demo.comnica.cc  2026-11-02 01:00  rendben`);
 		expect(lines[1]).toMatch(/^ {2}Szűrő: +2026-10-26 00:00 – 2026-11-02 00:00, kampányok: Értékesítés\\x9b2J, csatornák: hang, csevegés, átiratok: json$/);
-		expect(lines[2]).toMatch(/^ {2}Darabszámok: 1500 kontakt, 1502 fájl: 1500 érvényes, 2 már megvolt, 0 sikertelen; 12\.4 MB, 31,2 mp$/);
+		expect(lines[2]).toMatch(/^ {2}Darabszámok: 1500 kontakt, 1502 fájl: 1500 érvényes, 2 már megvolt, 0 sikertelen; 12,4 MB, 31,2 mp$/);
 		expect(lines[3]).toMatch(/^ {2}Mappa: +\/srv\/hívások$/);
 		expect(lines[4]).toMatch(/^ {2}Jegyzék: +\/srv\/hívások\/manifest\.csv$/);
 		// eslint-disable-next-line no-control-regex

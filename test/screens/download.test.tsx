@@ -343,7 +343,7 @@ describe('DownloadScreen', () => {
 			expect(frame).toContain('Eddig egy fájl sem hibás');
 			frame = await rendered.press('f', text => !text.includes('Csak a hibások'));
 			frame = await rendered.press(keys.enter, '100001 kontakt');
-			expect(frame).toContain('letöltés: 0 B / 1.00 kB');
+			expect(frame).toContain('letöltés: 0 B / 1,00 kB');
 			expect(frame).toContain('nem kellett újrapróbálni');
 			rendered.unmount();
 		});

@@ -3,7 +3,7 @@
  * language). Each screen keeps its messages in messages/<screen>.ts; this module merges them, picks the language
  * (--lang, else the locale from LC_ALL / LC_MESSAGES / LANG) and formats dates and numbers the locale's way.
  */
-import {type CcdlErrorOptions, type Phrase, UsageError} from '../errors.js';
+import {type CcdlErrorOptions, formatBytes, type Phrase, UsageError} from '../errors.js';
 import {visible} from '../text/visible.js';
 import {common} from './messages/common.js';
 import {screens} from './messages/screens.js';
@@ -92,6 +92,8 @@ export interface Translator {
 	dateTime(iso: string | null | undefined): string;
 	date(iso: string | null | undefined): string;
 	number(value: number): string;
+	/** A size in bytes as ccdl writes it (1.5 MB), with the locale's decimal mark (1,5 MB in Hungarian). */
+	bytes(value: number): string;
 }
 
 /** `phrase` in the translator's language; a parameter that is a phrase itself is worded first. */
@@ -122,6 +124,7 @@ export function createTranslator(lang: Lang, timeZone: string): Translator {
 	const dateTimeFormat = new Intl.DateTimeFormat(locale, {timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23'});
 	const dateFormat = new Intl.DateTimeFormat(locale, {timeZone, year: 'numeric', month: '2-digit', day: '2-digit'});
 	const numberFormat = new Intl.NumberFormat(locale);
+	const decimalMark = numberFormat.formatToParts(1.5).find(part => part.type === 'decimal')?.value ?? '.';
 	const format = (formatter: Intl.DateTimeFormat, iso: string | null | undefined) => {
 		if (!iso) {
 			return '';
@@ -142,5 +145,6 @@ export function createTranslator(lang: Lang, timeZone: string): Translator {
 		dateTime: iso => format(dateTimeFormat, iso),
 		date: iso => format(dateFormat, iso),
 		number: value => numberFormat.format(value),
+		bytes: value => formatBytes(value).replace('.', decimalMark),
 	};
 }

@@ -16,7 +16,6 @@ import {useRun} from '../../hooks/use-run.js';
 import {useTheme} from '../../hooks/use-theme.js';
 import type {FileSnapshot} from '../../lib/engine/events.js';
 import type {RunEvents} from '../../lib/engine/run.js';
-import {formatBytes} from '../../lib/errors.js';
 import {formatDuration} from '../../lib/export/manifest.js';
 import type {Translator} from '../../lib/i18n/index.js';
 import {fit, packFacts, visible} from '../../lib/text/visible.js';
@@ -75,17 +74,17 @@ function inFlightText(t: Translator['t'], number: (value: number) => string, ind
 }
 
 /** One file of a row in the detail: where it goes, its state now, and every retry it took. */
-function fileDetail(t: Translator['t'], file: FileSnapshot | undefined, fullPath: string, retries: RetryHistory, fileId: string, plannedSize: number | undefined): string {
+function fileDetail({t, bytes}: Translator, file: FileSnapshot | undefined, fullPath: string, retries: RetryHistory, fileId: string, plannedSize: number | undefined): string {
 	const size = file?.size ?? plannedSize;
 	let state: string;
 	switch (file?.state) {
 		case 'running': {
-			state = t('download.detail.state.running', {bytes: formatBytes(file.bytes), size: size === undefined ? '?' : formatBytes(size)});
+			state = t('download.detail.state.running', {bytes: bytes(file.bytes), size: size === undefined ? '?' : bytes(size)});
 			break;
 		}
 
 		case 'valid': {
-			state = t('download.detail.state.valid', {size: formatBytes(file.size ?? file.bytes), sha256: file.sha256 ?? ''});
+			state = t('download.detail.state.valid', {size: bytes(file.size ?? file.bytes), sha256: file.sha256 ?? ''});
 			break;
 		}
 
@@ -212,7 +211,7 @@ export function DownloadScreen({run, onCancel, onHelp, isActive, height}: Downlo
 	if (isDetailOpen && selected) {
 		const extra = selected.files.map((file, index) => ({
 			label: selected.files.length > 1 ? t('download.detail.file-n', {n: index + 1}) : t('download.detail.file'),
-			value: fileDetail(t, view.files.get(file.fileId), fullPath(view.files.get(file.fileId)?.relativePath ?? file.relativePath), retries, file.fileId, file.size),
+			value: fileDetail(translator, view.files.get(file.fileId), fullPath(view.files.get(file.fileId)?.relativePath ?? file.relativePath), retries, file.fileId, file.size),
 		}));
 		return (
 			<RowDetail title={t('download.detail.title', {id: selected.contact.id})} columns={columns} row={selected} extra={extra} width={width}
@@ -224,9 +223,9 @@ export function DownloadScreen({run, onCancel, onHelp, isActive, height}: Downlo
 	const finishedFiles = snapshot.valid + snapshot.skipped + snapshot.failed;
 	const progress = t('download.progress', {
 		percent: Math.floor(share * 100),
-		done: formatBytes(snapshot.bytesDone),
-		total: formatBytes(snapshot.bytesTotal),
-		rate: formatBytes(Math.round(snapshot.rate)),
+		done: translator.bytes(snapshot.bytesDone),
+		total: translator.bytes(snapshot.bytesTotal),
+		rate: translator.bytes(Math.round(snapshot.rate)),
 		eta: snapshot.etaSeconds === undefined ? t('download.eta-unknown') : formatDuration(snapshot.etaSeconds),
 	});
 	const barWidth = Math.min(30, Math.max(10, width - 62));
@@ -246,7 +245,7 @@ export function DownloadScreen({run, onCancel, onHelp, isActive, height}: Downlo
 		detail = failedFile
 			? t('download.detail.failed', {path: failedFile.relativePath, reason: failedFile.reason ?? ''})
 			: runningFile
-				? t('download.detail.running', {path: runningFile.relativePath, bytes: formatBytes(runningFile.bytes), size: runningFile.size === undefined ? '?' : formatBytes(runningFile.size)})
+				? t('download.detail.running', {path: runningFile.relativePath, bytes: translator.bytes(runningFile.bytes), size: runningFile.size === undefined ? '?' : translator.bytes(runningFile.size)})
 				: selected.contact.recycled ? t('cell.recycled') : selected.main ? t('download.detail', {path: selected.main.relativePath}) : t('cell.no-file');
 		detail = `${selected.contact.id} · ${detail}`;
 	}

@@ -1,6 +1,5 @@
 /** What the live table and the overall bar show, computed from the run's state. Pure. */
 import type {RunSnapshot} from '../../lib/engine/events.js';
-import {formatBytes} from '../../lib/errors.js';
 import type {Translator} from '../../lib/i18n/index.js';
 import type {RunView} from '../../hooks/use-run.js';
 import type {ContactRow, RowProgress} from '../list/contact-rows.js';
@@ -70,7 +69,7 @@ export function liveProgress(t: Translator, view: Pick<RunView, 'files' | 'archi
 			? t.t('cell.uploading', {percent: Math.min(99, Math.floor(uploading.bytes / uploading.size * 100))})
 		: sizeKnown && size > 0
 			? `${Math.min(99, Math.floor(bytes / size * 100))}%`
-			: bytes > 0 ? formatBytes(bytes) : '0%';
+			: bytes > 0 ? t.bytes(bytes) : '0%';
 	const validated = failed > 0 ? t.t('cell.failed') : done ? (valid > 0 ? t.t('cell.valid') : t.t('cell.identical')) : '';
 	return {downloaded, archivedAt, validated, isFailed: failed > 0, isRunning: running > 0};
 }

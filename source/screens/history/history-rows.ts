@@ -5,7 +5,6 @@
 import type {Column} from '../../components/table/index.js';
 import type {RunFilter} from '../../lib/journal/download.js';
 import {formatLocal} from '../../lib/searches/date-rules.js';
-import {formatBytes} from '../../lib/errors.js';
 import type {Translator} from '../../lib/i18n/index.js';
 import type {RunRecord} from '../../lib/journal/journal.js';
 
@@ -85,7 +84,7 @@ export function historyColumns(translator: Translator): ReadonlyArray<Column<Run
 		{key: 'user', title: t('history.column.user'), minWidth: 10, maxWidth: 14, priority: 2, pinned: true, value: run => run.user},
 		{key: 'when', title: t('history.column.when'), minWidth: 22, maxWidth: 22, priority: 1, pinned: true, value: run => dateTime(run.startedAt)},
 		{key: 'outcome', title: t('history.column.outcome'), minWidth: 12, maxWidth: 18, priority: 1, value: run => t(`history.outcome.${run.outcome}`)},
-		{key: 'bytes', title: t('history.column.bytes'), minWidth: 8, maxWidth: 9, priority: 3, align: 'right', value: run => formatBytes(run.bytes)},
+		{key: 'bytes', title: t('history.column.bytes'), minWidth: 8, maxWidth: 9, priority: 3, align: 'right', value: run => translator.bytes(run.bytes)},
 		{key: 'duration', title: t('history.column.duration'), minWidth: 9, maxWidth: 10, priority: 3, align: 'right', value: run => formatDuration(run.durationMs, translator)},
 		{key: 'filter', title: t('history.column.filter'), minWidth: 16, maxWidth: 60, priority: 5, value: run => describeFilter(run.filter, translator)},
 		{key: 'counts', title: t('history.column.counts'), minWidth: 16, maxWidth: 60, priority: 6, value: run => describeCounts(run.counts, translator)},
@@ -109,7 +108,7 @@ export function runDetail(translator: Translator, run: RunRecord): RunDetail {
 	return {
 		head: `${t('history.detail.run', {id: run.id, user: run.user, server: run.server})}${search} · ${t(`history.outcome.${run.outcome}`)}${error}`,
 		filter: t('history.detail.filter', {filter: describeFilter(run.filter, translator)}),
-		result: `${describeCounts(run.counts, translator)} · ${formatBytes(run.bytes)}${run.durationMs === null ? '' : ` · ${formatDuration(run.durationMs, translator)}`}`,
+		result: `${describeCounts(run.counts, translator)} · ${translator.bytes(run.bytes)}${run.durationMs === null ? '' : ` · ${formatDuration(run.durationMs, translator)}`}`,
 		manifest: run.manifestPath ? t('history.detail.manifest', {path: run.manifestPath}) : t('history.detail.folder', {folder: run.outDir}),
 	};
 }

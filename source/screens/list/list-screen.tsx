@@ -10,7 +10,6 @@ import {filterRows, RowDetail, Table, useTable, useTableFilter} from '../../comp
 import {useI18n} from '../../hooks/use-i18n.js';
 import {useTheme} from '../../hooks/use-theme.js';
 import type {Plan} from '../../lib/engine/plan.js';
-import {formatBytes} from '../../lib/errors.js';
 import {fit, packFacts, visible} from '../../lib/text/visible.js';
 import {type ContactRow, contactColumns, contactRows, plannedProgress} from './contact-rows.js';
 import {useScreenSize} from '../../hooks/use-screen-size.js';
@@ -36,7 +35,7 @@ export interface ListScreenProps {
 	readonly height?: number;
 }
 
-function detailOf(t: ReturnType<typeof useI18n>['t'], row: ContactRow | undefined): string {
+function detailOf({t, bytes}: ReturnType<typeof useI18n>, row: ContactRow | undefined): string {
 	if (!row) {
 		return '';
 	}
@@ -50,7 +49,7 @@ function detailOf(t: ReturnType<typeof useI18n>['t'], row: ContactRow | undefine
 	}
 
 	// A transcript's size is only known once downloaded: "?" rather than a misleading 0 B.
-	const size = row.files.some(file => file.size === undefined) ? '?' : formatBytes(row.files.reduce((sum, file) => sum + (file.size ?? 0), 0));
+	const size = row.files.some(file => file.size === undefined) ? '?' : bytes(row.files.reduce((sum, file) => sum + (file.size ?? 0), 0));
 	const text = t(row.files.length > 1 ? 'list.detail-more' : 'list.detail', {path: row.main.relativePath, size, count: row.files.length});
 	return `${row.contact.id} · ${text}${row.files.some(file => file.replaces) ? ` · ${t('list.detail-replaces')}` : ''}`;
 }
@@ -73,9 +72,9 @@ export function ListScreen({plan, growing, onDownload, onBack, onHelp, isActive,
 	const matched = t('list.matched', {
 		contacts: number(plan.contacts.length),
 		files: number(plan.files.length),
-		size: formatBytes(plan.bytes),
-		download: formatBytes(plan.downloadBytes),
-		free: plan.freeBytes === undefined ? '?' : formatBytes(plan.freeBytes),
+		size: translator.bytes(plan.bytes),
+		download: translator.bytes(plan.downloadBytes),
+		free: plan.freeBytes === undefined ? '?' : translator.bytes(plan.freeBytes),
 	}) + (plan.unknownSizes > 0 ? ` · ${t('list.unknown-sizes', {count: number(plan.unknownSizes)})}` : '');
 	const checks = t('list.checks', {
 		inBatch: number(plan.collisions.inBatch),
@@ -88,7 +87,7 @@ export function ListScreen({plan, growing, onDownload, onBack, onHelp, isActive,
 	// The facts of the header and the keys move whole to a second line on a narrow terminal rather than being cut.
 	const folded = (text: string) => packFacts(visible(text), width, compact ? 1 : 2).map(part => line(part));
 	const matchedLines = folded(matched);
-	const checkLines = compact ? [] : folded(noSpace ? `${t('list.no-space', {download: formatBytes(plan.downloadBytes), free: formatBytes(free)})} ${checks}` : checks);
+	const checkLines = compact ? [] : folded(noSpace ? `${t('list.no-space', {download: translator.bytes(plan.downloadBytes), free: translator.bytes(free)})} ${checks}` : checks);
 	const keyLines = folded(t('list.keys.table'));
 	// The header, the table's header and position line (2), the detail (1), the keys, the filter line when there is
 	// one; short terminals drop checks and detail.
@@ -145,7 +144,7 @@ export function ListScreen({plan, growing, onDownload, onBack, onHelp, isActive,
 				emptyText={filter.query === '' ? t('list.empty') : t('table.filter.none', {query: filter.query})}
 				toneOf={row => row.contact.recycled ? 'muted' : undefined}
 			/>
-			{compact ? null : <Text wrap='truncate-end'>{line(detailOf(t, selectedRow))}</Text>}
+			{compact ? null : <Text wrap='truncate-end'>{line(detailOf(translator, selectedRow))}</Text>}
 			{keyLines.map((text, index) => <Text key={`keys-${index}`} color={theme.muted} wrap='truncate-end'>{text}</Text>)}
 		</Box>
 	);

@@ -12,7 +12,6 @@ import {useTheme} from '../../hooks/use-theme.js';
 import type {Plan} from '../../lib/engine/plan.js';
 import type {FileOutcome, RunSummary} from '../../lib/engine/run.js';
 import type {RunResult} from '../../lib/run/pipeline.js';
-import {formatBytes} from '../../lib/errors.js';
 import {formatDuration} from '../../lib/export/manifest.js';
 import {fit, visible} from '../../lib/text/visible.js';
 import {useScreenSize} from '../../hooks/use-screen-size.js';
@@ -73,7 +72,7 @@ export function wrappedLines(text: string, width: number): number {
 
 export function SummaryScreen(props: SummaryScreenProps) {
 	const {summary, plan, manifestPath, onRetryFailed, onNewSearch, onQuit, onHelp, isActive, height, result, archivedByJournal = false} = props;
-	const {t, number} = useI18n();
+	const {t, number, bytes} = useI18n();
 	const theme = useTheme();
 	const {width, lines} = useScreenSize(height);
 	const failures = summary.failures;
@@ -100,7 +99,7 @@ export function SummaryScreen(props: SummaryScreenProps) {
 	const head = [
 		visible(title),
 		visible(counts),
-		visible(t('summary.bytes', {bytes: formatBytes(summary.bytesTransferred), duration: formatDuration(summary.durationMs / 1000)})),
+		visible(t('summary.bytes', {bytes: bytes(summary.bytesTransferred), duration: formatDuration(summary.durationMs / 1000)})),
 		visible(t('summary.folder', {path: plan.outDir})),
 		...manifestPath ? [visible(t('summary.manifest', {path: manifestPath}))] : [],
 	];
