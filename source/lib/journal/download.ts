@@ -248,6 +248,17 @@ export class DownloadJournal {
 		}
 	}
 
+	/**
+	 * A deletion about to be asked of the platform, journaled before the request: a run killed before its answer is
+	 * recorded leaves this, not nothing (the recording may be gone). Its outcome, recorded by recordDeletions, replaces it.
+	 */
+	recordDeletionAsked(contactId: string): void {
+		this.journal.recordItems(this.runId, [{
+			recordingId: contactId, fileId: `${contactId}:deleted`, status: 'delete-failed',
+			lastError: 'deletion asked of the platform; its answer was not recorded (the run ended): check the platform',
+		}]);
+	}
+
 	/** The journal's item for each outcome, made as the journal takes them (a long run's are never all held). */
 	* #outcomeItems(summary: RunSummary): Generator<ItemInput> {
 		for (const outcome of summary.outcomes) {

@@ -329,18 +329,29 @@ function journalMark(now: () => Date): MarkArchived {
  * identical), the run was not interrupted, and a transcript that was asked for is among them. Deletes them one by
  * one, after the journal holds their verified files; a dry run only records what it would delete.
  */
-async function deleteExported(source: Source, plan: Plan, summary: RunSummary, request: RunRequest, recorder: DownloadJournal, now: () => Date): Promise<Deletion[]> {
+async function deleteExported(source: Source, plan: Plan, summary: RunSummary, request: RunRequest, recorder: DownloadJournal, now: () => Date, signal: AbortSignal): Promise<{deletions: Deletion[]; interrupted: boolean}> {
 	if (!source.capabilities.delete || !source.deleteRecording) {
 		throw new UsageError(`--delete-after: ${source.platform} recordings cannot be deleted by ccdl.`);
 	}
 
 	if (summary.interrupted || summary.fatal || request.mode !== 'full') {
-		return [];
+		return {deletions: [], interrupted: false};
 	}
 
 	recorder.checkpoint(summary);
 	const deletions: Deletion[] = [];
+	// Each deletion is journaled as it happens (asked, then its answer): a kill -9 in the middle leaves a record of
+	// every recording the platform may have deleted. A stop (Ctrl-C, SIGTERM) ends the deleting before the next one.
+	const record = (deletion: Deletion) => {
+		deletions.push(deletion);
+		recorder.recordDeletions([deletion]);
+	};
+
 	for (const outcomes of byContact(summary.outcomes)) {
+		if (signal.aborted) {
+			return {deletions, interrupted: true};
+		}
+
 		const {contact} = outcomes[0]!.file;
 		if (contact.recycled || !contact.media) {
 			continue;
@@ -357,25 +368,25 @@ async function deleteExported(source: Source, plan: Plan, summary: RunSummary, r
 		// "Missing" is a transcript the platform has for this contact but that did not come through; a recording the
 		// platform never transcribed has none to lose.
 		if (transcriptWanted && contact.transcript?.formats.includes(request.transcripts as TranscriptFormat) && !transcript) {
-			deletions.push({contactId: contact.id, status: 'kept', error: 'not deleted: the transcript asked for is missing'});
+			record({contactId: contact.id, status: 'kept', error: 'not deleted: the transcript asked for is missing'});
 			continue;
 		}
 
 		if (request.dryRun) {
-			deletions.push({contactId: contact.id, status: 'would-delete'});
+			record({contactId: contact.id, status: 'would-delete'});
 			continue;
 		}
 
+		recorder.recordDeletionAsked(contact.id);
 		try {
 			await source.deleteRecording(contact);
-			deletions.push({contactId: contact.id, status: 'deleted', at: now().toISOString()});
+			record({contactId: contact.id, status: 'deleted', at: now().toISOString()});
 		} catch (error) {
-			deletions.push({contactId: contact.id, status: 'delete-failed', error: visible((error as Error).message)});
+			record({contactId: contact.id, status: 'delete-failed', error: visible((error as Error).message)});
 		}
 	}
 
-	recorder.recordDeletions(deletions);
-	return deletions;
+	return {deletions, interrupted: false};
 }
 
 /**
@@ -467,7 +478,13 @@ export async function startRun(source: Source, plan: Plan, request: RunRequest, 
 		}
 
 		detach();
-		const deletions = request.deleteAfter ? await deleteExported(source, admitted, summary, request, recorder, now) : [];
+		const deleting = request.deleteAfter ? await deleteExported(source, admitted, summary, request, recorder, now, engine.signal) : {deletions: [], interrupted: false};
+		const {deletions} = deleting;
+		if (deleting.interrupted) {
+			// Stopped between deletions: the run ends as interrupted (exit 130), and the next one deletes the rest.
+			summary = {...summary, interrupted: true};
+		}
+
 		const limited = new Set(admission.limited);
 		const extra = {
 			limited: filterList(plan.contacts, contact => limited.has(contact.id)),
