@@ -15,7 +15,8 @@ export const historyHelp = `Usage: ccdl history [--json] [--limit N] [--server U
 
 Every download run recorded in the journal, newest first: who ran it (the server user), when, the filter (dates,
 campaigns, channels, saved search), the counts, bytes and duration, how it ended and where its manifest is.
-A run whose process ended without finishing (killed, power lost) shows as "abandoned".
+A run whose process ended without finishing (killed, power lost) shows as "abandoned", with the counts and bytes
+of the files it had journaled by then.
 
 Options:
   --json              one JSON document: {"journal": FILE, "runs": [...]}

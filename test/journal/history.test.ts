@@ -35,6 +35,12 @@ async function seeded() {
 	journal.finishRun(limited, {counts: {contacts: 1500, files: 1000, valid: 998, skipped: 0, failed: 2, limited: 500}, bytes: 2_000_000_000, durationMs: 2500, outcome: 'some-failed', manifestPath: '/home/eva/Downloads/manifest.csv'});
 	clock = Date.parse('2026-11-04T10:00:00Z');
 	const killed = journal.startRun({server: 'http://127.0.0.1:4000', user: 'admin', outDir: '/tmp/x', filter: {campaigns: ['102'], channels: ['chat', 'email'], transcripts: 'none', includeArchived: false}});
+	// What the killed run journaled before it died: its history reports these, not "no files".
+	journal.recordItems(killed, [
+		{recordingId: '200001', fileId: '200001:recording', path: '/tmp/x/a.mp3', size: 1_700_000, sha256: 'b'.repeat(64), status: 'valid'},
+		{recordingId: '200002', fileId: '200002:recording', path: '/tmp/x/b.mp3', size: 1_700_000, sha256: 'c'.repeat(64), status: 'valid'},
+		{recordingId: '200003', fileId: '200003:recording', path: '/tmp/x/c.mp3', size: 900, status: 'skipped-identical'},
+	]);
 	journal.close();
 	const raw = new DatabaseSync(file);
 	raw.prepare('UPDATE runs SET pid = 99999999 WHERE id = ?').run(killed);
@@ -50,7 +56,7 @@ describe('ccdl history', () => {
 		expect(result.stdout).toBe([
 			`Run ${ids.killed}  2026-11-04 10:00  admin on http://127.0.0.1:4000  abandoned (the process ended without finishing)`,
 			'  filter:   all dates, campaigns 102, channels chat, email, transcripts none',
-			'  result:   no files; 0 B',
+			'  result:   3 contacts, 3 files: 2 valid, 1 already there, 0 failed; 3.40 MB',
 			'  folder:   /tmp/x',
 			'  manifest: (none written)',
 			`Run ${ids.limited}  2026-11-03 09:30  supervisor on https://demo.comnica.cc  some failed`,
@@ -82,7 +88,10 @@ describe('ccdl history', () => {
 		});
 		expect((JSON.parse((await ccdl(['history', '--json', '--limit', '1'], env)).stdout) as {runs: unknown[]}).runs).toHaveLength(1);
 		const one = JSON.parse((await ccdl(['history', '--json', '--server', 'http://127.0.0.1:4000/'], env)).stdout) as {runs: Array<{id: number; outcome: string}>};
-		expect(one.runs).toEqual([expect.objectContaining({id: ids.killed, outcome: 'abandoned'})]);
+		expect(one.runs).toEqual([expect.objectContaining({
+			id: ids.killed, outcome: 'abandoned', bytes: 3_400_000,
+			counts: {contacts: 3, files: 3, valid: 2, skipped: 1, skippedByProfile: 0, failed: 0, interrupted: 0, recycled: 0, archived: 0, limited: 0},
+		})]);
 		const bad = await ccdl(['history', '--limit', '0'], env);
 		expect(expectOneSentence(bad)).toBe('--limit needs a whole number from 1 to 100000, not "0".');
 	});

@@ -107,6 +107,48 @@ describe('the journal', () => {
 		check.close();
 		journal.close();
 	});
+
+	it('reports what an abandoned run journaled before its process ended: counts and bytes from its items', async () => {
+		const {file, journal} = await fresh();
+		const run = journal.startRun({server, user: 'admin', filter: {}, outDir: '/calls'});
+		journal.recordItems(run, [
+			...Array.from({length: 17}, (_, index) => ({recordingId: `v${index}`, fileId: `v${index}:recording`, size: 200_000, sha256: 'ab'.repeat(32), status: 'valid' as const, ...index < 3 ? {archivedAt: '2026-11-02T01:00:00.000Z'} : {}})),
+			...Array.from({length: 54}, (_, index) => ({recordingId: `s${index}`, fileId: `s${index}:recording`, size: 999, status: 'skipped-identical' as const})),
+			{recordingId: 'v0', fileId: 'v0:transcript', size: 100, status: 'failed'},
+			{recordingId: 'v1', fileId: 'v1:deleted', status: 'deleted', archivedAt: '2026-11-02T01:00:01.000Z'},
+		]);
+		const raw = new DatabaseSync(file);
+		raw.prepare('UPDATE runs SET pid = 99999999 WHERE id = ?').run(run);
+		raw.close();
+		const expected = {
+			counts: {contacts: 71, files: 72, valid: 17, skipped: 54, skippedByProfile: 0, failed: 1, interrupted: 0, recycled: 0, archived: 3, limited: 0, deleted: 1},
+			bytes: 3_400_000,
+		};
+		// Shown before any run swept it…
+		expect(journal.run(run)).toMatchObject({outcome: 'abandoned', ...expected});
+		// …and kept when the next run marks it abandoned.
+		journal.startRun({server, user: 'admin', filter: {}, outDir: '/calls'});
+		const check = new DatabaseSync(file);
+		const stored = check.prepare('SELECT outcome, counts, bytes FROM runs WHERE id = ?').get(run) as {outcome: string; counts: string; bytes: number};
+		check.close();
+		expect({outcome: stored.outcome, counts: JSON.parse(stored.counts) as unknown, bytes: Number(stored.bytes)}).toEqual({outcome: 'abandoned', ...expected});
+		expect(journal.runs()[1]).toMatchObject({id: run, outcome: 'abandoned', ...expected});
+		journal.close();
+	});
+
+	it('reads counts from the items of a run an older ccdl marked abandoned without them, and none for a run without items', async () => {
+		const {file, journal} = await fresh();
+		const older = journal.startRun({server, user: 'admin', filter: {}, outDir: '/calls'});
+		journal.recordItem(older, {recordingId: '1', fileId: '1:recording', size: 5, status: 'valid'});
+		const empty = journal.startRun({server, user: 'admin', filter: {}, outDir: '/calls'});
+		const raw = new DatabaseSync(file);
+		raw.prepare("UPDATE runs SET outcome = 'abandoned' WHERE id = ?").run(older);
+		raw.prepare('UPDATE runs SET pid = 99999999 WHERE id = ?').run(empty);
+		raw.close();
+		expect(journal.run(older)).toMatchObject({outcome: 'abandoned', counts: {contacts: 1, files: 1, valid: 1}, bytes: 5});
+		expect(journal.run(empty)).toMatchObject({outcome: 'abandoned', counts: {}, bytes: 0});
+		journal.close();
+	});
 });
 
 describe('claims', () => {

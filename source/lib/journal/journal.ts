@@ -51,6 +51,10 @@ export type ItemStatus = 'valid' | 'skipped-identical' | 'skipped-profile' | 'fa
  */
 export const exportedStatuses: readonly ItemStatus[] = ['valid'];
 
+/** The statuses of a file's item; the others are a contact's (recycled, limited, metadata, a deletion on the platform). */
+const fileStatuses: readonly ItemStatus[] = ['valid', 'skipped-identical', 'skipped-profile', 'failed', 'interrupted'];
+const fileStatusList = fileStatuses.map(status => `'${status}'`).join(', ');
+
 export interface StartRunInput {
 	/** The server's base URL; normalised with `serverKey`. */
 	server: string;
@@ -588,7 +592,9 @@ export class Journal {
 		const running = this.#all<{id: number; pid: number; host: string}>("SELECT id, pid, host FROM runs WHERE outcome = 'running' AND host = ?", this.#host);
 		for (const run of running) {
 			if (!processAlive(Number(run.pid))) {
-				this.#run("UPDATE runs SET outcome = 'abandoned', reserved = 0 WHERE id = ?", run.id);
+				// It never recorded its counts: what its items say it did is kept instead of nothing.
+				const {counts, bytes} = this.#journaledCounts(Number(run.id));
+				this.#run("UPDATE runs SET outcome = 'abandoned', reserved = 0, counts = ?, bytes = ? WHERE id = ?", JSON.stringify(counts), bytes, run.id);
 			}
 		}
 
@@ -728,12 +734,58 @@ export class Journal {
 		});
 	}
 
+	/**
+	 * What a run did as far as its journaled items tell, with the keys `DownloadJournal.finish` counts under (those
+	 * the items know; a deletion's only when there is one), and the bytes of its valid files: for a run whose process
+	 * ended before it recorded its own. One aggregate query over the run's items (the primary key's prefix), so a
+	 * run of a million items is never read into memory; no items, no counts.
+	 */
+	#journaledCounts(runId: number): {counts: Record<string, number>; bytes: number} {
+		const row = this.#get<Record<string, number | null>>(
+			`SELECT COUNT(*) AS items, COUNT(DISTINCT recording_id) AS contacts,
+				SUM(status IN (${fileStatusList})) AS files,
+				SUM(status = 'valid') AS valid,
+				SUM(status IN ('skipped-identical', 'skipped-profile')) AS skipped,
+				SUM(status = 'skipped-profile') AS skippedByProfile,
+				SUM(status = 'failed') AS failed,
+				SUM(status = 'interrupted') AS interrupted,
+				SUM(status = 'recycled') AS recycled,
+				COUNT(DISTINCT CASE WHEN archived_at IS NOT NULL AND status IN (${fileStatusList}) THEN recording_id END) AS archived,
+				SUM(status = 'limited') AS limited,
+				SUM(status = 'deleted') AS deleted,
+				SUM(status = 'delete-failed') AS "delete-failed",
+				SUM(status = 'would-delete') AS "would-delete",
+				SUM(status = 'kept') AS kept,
+				SUM(CASE WHEN status = 'valid' THEN size END) AS bytes
+			FROM items WHERE run_id = ?`,
+			runId,
+		);
+		if (!row || Number(row['items'] ?? 0) === 0) {
+			return {counts: {}, bytes: 0};
+		}
+
+		const counts: Record<string, number> = {};
+		for (const key of ['contacts', 'files', 'valid', 'skipped', 'skippedByProfile', 'failed', 'interrupted', 'recycled', 'archived', 'limited']) {
+			counts[key] = Number(row[key] ?? 0);
+		}
+
+		for (const key of ['deleted', 'delete-failed', 'would-delete', 'kept']) {
+			if (Number(row[key] ?? 0) > 0) {
+				counts[key] = Number(row[key]);
+			}
+		}
+
+		return {counts, bytes: Number(row['bytes'] ?? 0)};
+	}
+
 	#runRecord(row: RunRow): RunRecord {
 		let outcome = row.outcome as RunOutcome;
 		if (outcome === 'running' && !this.#alive(Number(row.pid), row.host)) {
 			outcome = 'abandoned';
 		}
 
+		// An abandoned run not swept yet (or swept by a ccdl that kept no counts) is described by its items.
+		const journaled = outcome === 'abandoned' && row.counts === '{}' ? this.#journaledCounts(Number(row.id)) : undefined;
 		return {
 			id: Number(row.id),
 			server: row.server,
@@ -748,8 +800,8 @@ export class Journal {
 			pid: Number(row.pid),
 			host: row.host,
 			outcome,
-			counts: parseJson(row.counts, {}) as Record<string, number>,
-			bytes: Number(row.bytes),
+			counts: journaled?.counts ?? parseJson(row.counts, {}) as Record<string, number>,
+			bytes: journaled?.bytes ?? Number(row.bytes),
 			durationMs: row.duration_ms === null ? null : Number(row.duration_ms),
 			reserved: Number(row.reserved),
 			error: row.error,
