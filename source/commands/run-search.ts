@@ -11,6 +11,7 @@ import {requestFromSearch} from '../lib/run/from-search.js';
 import {readRunCredentials} from '../lib/schedules/credentials.js';
 import {formatLocal} from '../lib/searches/date-rules.js';
 import {SearchStore} from '../lib/searches/store.js';
+import {isQuiet} from '../lib/output/verbosity.js';
 import {readSecret} from './connection.js';
 import {runHeadless} from './headless.js';
 import {parseOptions} from './options.js';
@@ -67,7 +68,8 @@ export async function runDownloadFromSearch(name: string, options: RunFromSearch
 		secret = await readSecret({'password-stdin': false}, request.username);
 	}
 
-	if (!options.json) {
+	// The line that dates a cron job's log; -q (problems only) leaves it out, so a run that went well mails nothing.
+	if (!options.json && !isQuiet()) {
 		process.stderr.write(`${formatLocal(now, search.timeZone, true)} ccdl run ${search.name}: ${description}\n`);
 	}
 

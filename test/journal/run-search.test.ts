@@ -36,6 +36,11 @@ describe('ccdl run NAME', () => {
 		expect(result.stderr.split('\n')[0]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d ccdl run late-october: 2026-10-26 to 2026-10-28, Europe\/Budapest$/);
 		expect(result.stderr).toContain(`Manifest: ${path.join(out, 'manifest.csv')}`);
 
+		// -q, as cron runs it: a run that went well says nothing at all (nothing to mail).
+		const quiet = await ccdl(['-q', 'run', 'late-october', '--credentials', credentials], env);
+		expect(quiet.code, quiet.stderr).toBe(0);
+		expect(quiet.stderr).toBe('');
+
 		// The same download typed by hand gives the same files.
 		const byHand = await tempDir('ccdl-run-hand-');
 		const direct = await runCcdl(['download', '--server', demo.url, '--user', 'admin', '--channel', 'voice', '--channel', 'chat', '--from', '2026-10-26', '--to', '2026-10-28',

@@ -51,6 +51,14 @@ describe('the crontab entry', () => {
 		expect(crontabLine(schedule)).toBe("0 2 * * 1,4 CCDL_CONFIG_DIR='/srv/ccdl config' CCDL_DATA_DIR=/srv/ccdl-data '/opt/node 24/bin/node' /opt/ccdl/dist/cli.js run weekly-calls --credentials '/home/anna/it'\\''s 100\\%.pass' >>/srv/ccdl-data/logs/weekly-calls.log 2>&1");
 	});
 
+	it('passes the XDG folders on too: without them cron finds neither the saved search nor the journal', () => {
+		const schedule = weekly({
+			program: {node: '/usr/local/bin/node', cli: '/opt/ccdl/dist/cli.js'}, credentials: undefined,
+			env: {...anna, XDG_CONFIG_HOME: '/home/anna/cfg', XDG_DATA_HOME: '/home/anna/data', XDG_CACHE_HOME: '/home/anna/cache'},
+		});
+		expect(crontabLine(schedule)).toBe('0 2 * * 1,4 XDG_CONFIG_HOME=/home/anna/cfg XDG_DATA_HOME=/home/anna/data XDG_CACHE_HOME=/home/anna/cache /usr/local/bin/node /opt/ccdl/dist/cli.js run weekly-calls >>/home/anna/data/ccdl/logs/weekly-calls.log 2>&1');
+	});
+
 	it('is added after the lines already there, replaced in place of its old self, and removed alone', () => {
 		const existing = 'MAILTO=anna@example.com\n15 * * * * /usr/bin/backup\n';
 		const added = withCronEntry(existing, weekly());

@@ -101,6 +101,14 @@ describe('incomplete searches', () => {
 		expect(() => search({from: '2026-10-01', to: '2026-10-31'})).toThrow('Give either --date-rule or a fixed --from and --to, not both.');
 	});
 
+	it('saves a company resolved through CCDL_COMPANY_URL as the server it named, so cron (without that variable) goes to the same server', () => {
+		const saved = searchFromFlags('x', {...complete, server: undefined, company: 'acme'}, {timeZone: 'UTC', template: 't{callId}', env: {CCDL_COMPANY_URL: 'https://{company}.calls.example'}});
+		expect(saved).toMatchObject({server: 'https://acme.calls.example', company: 'acme'});
+		expect(requestFromSearch(saved, new Date()).request.server).toBe('https://acme.calls.example');
+		// Without the variable the company stays a company, resolved the usual way when it runs.
+		expect(searchFromFlags('x', {...complete, server: undefined, company: 'acme'}, {timeZone: 'UTC', template: 't{callId}', env: {}}).server).toBeUndefined();
+	});
+
 	it('takes the server and user from the environment when not given, and saves them', () => {
 		const saved = searchFromFlags('x', {...complete, server: undefined, user: undefined}, {timeZone: 'UTC', template: 't{callId}', env: {CCDL_SERVER: 'https://env.example.com', CCDL_USER: 'bob'}});
 		expect(saved).toMatchObject({server: 'https://env.example.com', user: 'bob'});

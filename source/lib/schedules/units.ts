@@ -15,8 +15,13 @@ export function ccdlProgram(): {node: string; cli: string} {
 	return {node: process.execPath, cli: fileURLToPath(new URL('../../cli.js', import.meta.url))};
 }
 
-/** Variables passed on to scheduled runs when set, so they find the same saved searches and journal. */
-export const passedEnvironment = ['CCDL_CONFIG_DIR', 'CCDL_DATA_DIR'] as const;
+/**
+ * Variables passed on to scheduled runs when set, so they find the same saved searches, journal and staging folder;
+ * an XDG folder only where it is not its default under HOME (which cron sets too).
+ */
+export const passedEnvironment = ['CCDL_CONFIG_DIR', 'CCDL_DATA_DIR', 'XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_CACHE_HOME'] as const;
+
+const xdgDefaults: Readonly<Record<string, string>> = {XDG_CONFIG_HOME: '.config', XDG_DATA_HOME: '.local/share', XDG_CACHE_HOME: '.cache'};
 
 export interface ScheduleInput {
 	name: string;
@@ -35,8 +40,10 @@ export function makeSchedule(input: ScheduleInput): Schedule {
 	const env = input.env ?? process.env;
 	const environment: Record<string, string> = {};
 	for (const name of passedEnvironment) {
-		if (env[name]) {
-			environment[name] = path.resolve(env[name]!);
+		const value = env[name] ? path.resolve(env[name]!) : undefined;
+		const fallback = xdgDefaults[name] && env['HOME'] ? path.join(env['HOME'], xdgDefaults[name]!) : undefined;
+		if (value && value !== fallback) {
+			environment[name] = value;
 		}
 	}
 

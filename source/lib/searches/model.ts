@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {localDestination} from '../text/paths.js';
 import {type AudioFormat, audioFormats, type Channel, channels} from '../sources/model.js';
+import {companyUrl} from '../sources/company-url.js';
 import {platformInfo} from '../sources/registry.js';
 import {isRemoteDestination, unsupportedDestination} from '../sinks/registry.js';
 import {checkTimeZone} from '../dates.js';
@@ -259,8 +260,11 @@ export function searchFromFlags(name: string, flags: SearchFlags, defaults: Sear
 		}
 	}
 
-	const server = flags.server ?? env['CCDL_SERVER'];
 	const company = flags.company ?? env['CCDL_COMPANY'];
+	// A company resolved through CCDL_COMPANY_URL is saved as the server it named: cron runs without that variable,
+	// and would otherwise take the password to the company's default address instead.
+	const server = flags.server ?? env['CCDL_SERVER']
+		?? (company && env['CCDL_COMPANY_URL'] && (!flags.platform || flags.platform === 'ccm') ? companyUrl(company, env['CCDL_COMPANY_URL']) : undefined);
 	const user = flags.user ?? env['CCDL_USER'];
 	const now = (defaults.now ?? new Date()).toISOString();
 	const platform = flags.platform ?? env['CCDL_PLATFORM'];
