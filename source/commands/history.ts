@@ -14,7 +14,8 @@ import {parseOptions} from './options.js';
 export const historyHelp = `Usage: ccdl history [--json] [--limit N] [--server URL] [--timezone ZONE] [--lang en|hu]
 
 Every download run recorded in the journal, newest first: who ran it (the server user), when, the filter (dates,
-campaigns, channels, saved search), the counts, bytes and duration, how it ended and where its manifest is.
+campaigns, channels, saved search), the counts (with the recordings deleted on the platform, --delete-after), bytes
+and duration, how it ended and where its manifest is.
 A run whose process ended without finishing (killed, power lost) shows as "abandoned", with the counts and bytes
 of the files it had journaled by then.
 
@@ -67,7 +68,20 @@ export function describeFilter(raw: unknown, timeZone: string): string {
 	].join(', ');
 }
 
-/** "42 contacts, 45 files: 40 valid, 5 already there, 0 failed". */
+/** The counts shown only when there are some: what else happened to the files, and the deletions on the platform (--delete-after). */
+const extraCounts: ReadonlyArray<readonly [string, (count: number) => string]> = [
+	['interrupted', count => `${count} interrupted`],
+	['recycled', count => `${count} recycled`],
+	['limited', count => `${count} left by a limit`],
+	['busy', count => `${count} left to another ccdl`],
+	['archiveFailures', count => `${count} not marked archived`],
+	['deleted', count => `${count} deleted on the platform`],
+	['would-delete', count => `would delete ${count} on the platform (dry run)`],
+	['delete-failed', count => `${count} not deleted on the platform (failed)`],
+	['kept', count => `${count} kept on the platform`],
+];
+
+/** "42 contacts, 45 files: 40 valid, 5 already there, 0 failed, 40 deleted on the platform". */
 export function describeCounts(counts: Record<string, number>): string {
 	const count = (key: string) => counts[key] ?? 0;
 	if (Object.keys(counts).length === 0) {
@@ -80,9 +94,9 @@ export function describeCounts(counts: Record<string, number>): string {
 	}
 
 	parts.push(`${count('failed')} failed`);
-	for (const [key, label] of [['interrupted', 'interrupted'], ['recycled', 'recycled'], ['limited', 'left by a limit'], ['busy', 'left to another ccdl'], ['archiveFailures', 'not marked archived']] as const) {
+	for (const [key, text] of extraCounts) {
 		if (count(key) > 0) {
-			parts.push(`${count(key)} ${label}`);
+			parts.push(text(count(key)));
 		}
 	}
 

@@ -96,6 +96,27 @@ describe('ccdl history', () => {
 		expect(expectOneSentence(bad)).toBe('--limit needs a whole number from 1 to 100000, not "0".');
 	});
 
+	it('shows the deletions on the platform (--delete-after) and a dry run\'s, in English and Hungarian', async () => {
+		const base = await folders();
+		let clock = Date.parse('2026-11-05T08:00:00Z');
+		const journal = openJournal({file: path.join(base.data, 'journal.db'), now: () => clock});
+		const filter = {campaigns: [], channels: [], includeArchived: false, transcripts: 'none'};
+		const deleting = journal.startRun({server: 'https://api.twilio.com', user: 'AC1', outDir: '/srv/twilio', filter});
+		journal.finishRun(deleting, {counts: {contacts: 14, files: 14, valid: 14, skipped: 0, skippedByProfile: 0, failed: 0, deleted: 12, 'delete-failed': 1, kept: 1}, bytes: 1_000_000, durationMs: 5000, outcome: 'some-failed'});
+		clock += 60_000;
+		const dry = journal.startRun({server: 'https://api.twilio.com', user: 'AC1', outDir: '/srv/twilio', filter});
+		journal.finishRun(dry, {counts: {contacts: 12, files: 12, valid: 0, skipped: 12, skippedByProfile: 0, failed: 0, 'would-delete': 12}, bytes: 0, durationMs: 1000, outcome: 'ok'});
+		journal.close();
+		const english = await ccdl(['history', '--timezone', 'UTC', '--lang', 'en'], base.env);
+		expect(english.code, english.stderr).toBe(0);
+		expect(english.stdout).toContain('  result:   12 contacts, 12 files: 0 valid, 12 already there, 0 failed, would delete 12 on the platform (dry run); 0 B in 1.0 s\n');
+		expect(english.stdout).toContain('  result:   14 contacts, 14 files: 14 valid, 0 already there, 0 failed, 12 deleted on the platform, 1 not deleted on the platform (failed), 1 kept on the platform; 1.00 MB in 5.0 s\n');
+		const hungarian = await ccdl(['history', '--timezone', 'UTC', '--lang', 'hu'], base.env);
+		expect(hungarian.code, hungarian.stderr).toBe(0);
+		expect(hungarian.stdout).toContain('12 kontakt, 12 fájl: 0 érvényes, 12 már megvolt, 0 sikertelen, 12 törlődne a platformon (próbafuttatás); 0 B');
+		expect(hungarian.stdout).toContain('14 kontakt, 14 fájl: 14 érvényes, 0 már megvolt, 0 sikertelen, 12 törölve a platformon, 1 törlése a platformon sikertelen, 1 megtartva a platformon; 1,00 MB');
+	});
+
 	it('says when nothing is recorded, and reports a damaged journal in one sentence (exit code 5)', async () => {
 		const {env, data} = await folders();
 		const empty = await ccdl(['history'], env);

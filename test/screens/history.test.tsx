@@ -123,6 +123,23 @@ describe('HistoryScreen', () => {
 		screen.unmount();
 	});
 
+	it('shows the deletions on the platform (--delete-after) and what a dry run would delete, in both languages', async () => {
+		const base = runs[0]!;
+		const deleting: RunRecord = {...base, id: 7, counts: {contacts: 12, files: 12, valid: 12, skipped: 0, failed: 0, deleted: 12}};
+		const dry: RunRecord = {...base, id: 8, counts: {contacts: 3, files: 3, valid: 0, skipped: 3, failed: 0, 'would-delete': 3}};
+		for (const [lang, deleted, wouldDelete] of [
+			['en', '12 valid, 0 already there, 0 failed, 12 deleted on the platform', '0 valid, 3 already there, 0 failed, would delete 3 on the platform'],
+			['hu', '12 érvényes, 0 már megvolt, 0 sikertelen, 12 törölve a platformon', '0 érvényes, 3 már megvolt, 0 sikertelen, 3 törlődne a platformon'],
+		] as const) {
+			const screen = sized(renderScreen(<HistoryScreen runs={[dry, deleting]} onClose={vi.fn()} onHelp={vi.fn()} isActive height={21} />, {lang}), 80, 24);
+			// The detail under the table gives the counts two lines: read without the line break.
+			const shows = (text: string) => (frame: string) => fits(80, 21)(frame) && frame.replaceAll(/\s+/g, ' ').includes(text);
+			await screen.waitFor(shows(wouldDelete));
+			await screen.press(keys.down, shows(deleted));
+			screen.unmount();
+		}
+	});
+
 	it('/ filters the runs as you type; q closes, but not while the filter is typed', async () => {
 		const onClose = vi.fn();
 		const screen = sized(renderScreen(<HistoryScreen runs={runs} onClose={onClose} onHelp={vi.fn()} isActive height={21} />), 80, 24);

@@ -52,7 +52,8 @@ export function describeFilter(raw: unknown, translator: Translator): string {
 	].join(', ');
 }
 
-const extraCounts = ['interrupted', 'recycled', 'limited', 'busy', 'archiveFailures'] as const;
+/** Shown only when there are some; the last four are the deletions on the platform (--delete-after). */
+const extraCounts = ['interrupted', 'recycled', 'limited', 'busy', 'archiveFailures', 'deleted', 'would-delete', 'delete-failed', 'kept'] as const;
 
 /** "42 contacts, 45 files: 40 valid, 5 already there, 0 failed", in the screen's language. */
 export function describeCounts(counts: Record<string, number>, translator: Translator): string {
@@ -97,6 +98,7 @@ export interface RunDetail {
 	readonly head: string;
 	/** May be long: the screen gives it two lines. */
 	readonly filter: string;
+	/** Two lines too: the deletions on the platform come after the other counts. */
 	readonly result: string;
 	readonly manifest: string;
 }

@@ -31,9 +31,9 @@ export function HistoryScreen({runs, onClose, onHelp, isActive, height}: History
 	const theme = useTheme();
 	const {width, lines} = useScreenSize(height);
 	const columns = useMemo(() => historyColumns(translator), [translator]);
-	// Title (1), table header and position line (2), detail (5), keys (1); short terminals drop the detail.
-	const compact = lines < 14;
-	const page = Math.max(1, lines - (compact ? 4 : 9));
+	// Title (1), table header and position line (2), detail (6), keys (1); short terminals drop the detail.
+	const compact = lines < 15;
+	const page = Math.max(1, lines - (compact ? 4 : 10));
 	const filter = useTableFilter(isActive);
 	const shown = useMemo(() => filterRows(runs, columns, filter.query), [runs, columns, filter.query]);
 	const hasFilterLine = filter.isEditing || filter.query !== '';
@@ -58,14 +58,17 @@ export function HistoryScreen({runs, onClose, onHelp, isActive, height}: History
 				toneOf={run => run.outcome === 'ok' ? undefined : run.outcome === 'failed' || run.outcome === 'abandoned' ? 'bad' : 'warn'}
 			/>
 			{compact ? null : (
-				<Box flexDirection='column' height={5}>
+				<Box flexDirection='column' height={6}>
 					{detail ? (
 						<>
 							<Text bold wrap='truncate-end'>{line(detail.head)}</Text>
 							<Box width={width} height={2} overflow='hidden'>
 								<Text wrap='wrap'>{visible(detail.filter)}</Text>
 							</Box>
-							<Text wrap='truncate-end'>{line(detail.result)}</Text>
+							{/* Two lines: a run that deleted on the platform, or left files to a limit, says so after the usual counts. */}
+							<Box width={width} height={2} overflow='hidden'>
+								<Text wrap='wrap'>{visible(detail.result)}</Text>
+							</Box>
 							<Text wrap='truncate-end'>{line(detail.manifest)}</Text>
 						</>
 					) : null}
