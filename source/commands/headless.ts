@@ -5,7 +5,7 @@
 import {CcdlError, exitCodes} from '../lib/errors.js';
 import type {PreparedProfiles} from '../lib/profiles/run-profiles.js';
 import {profileSummaryLines, profileUses} from '../lib/profiles/run-profiles.js';
-import {login, planForRun, type RunResult, startRun} from '../lib/run/pipeline.js';
+import {login, planForRun, recordFailedStart, type RunResult, startRun} from '../lib/run/pipeline.js';
 import type {RunRequest} from '../lib/run/request.js';
 import {isQuiet, isVerbose} from '../lib/output/verbosity.js';
 import {visible} from '../lib/text/visible.js';
@@ -92,6 +92,7 @@ export async function runHeadless(request: RunRequest, secret: string, options: 
 	const controller = new AbortController();
 	let cancel: (() => void) | undefined;
 	let flush: (() => void) | undefined;
+	let journaled = false;
 	let interrupts = 0;
 	const onSignal = () => {
 		interrupts++;
@@ -116,6 +117,8 @@ export async function runHeadless(request: RunRequest, secret: string, options: 
 		// startRun closes the sink when the run ends, and when it cannot start.
 		// Nothing here shows every file: the run's state forgets each file once its outcome is heard.
 		const started = await startRun(source, plan, request, {keepFinished: false, ...(options.profiles ? {profiles: options.profiles} : {})});
+		// From here on the run is in the journal, however it ends.
+		journaled = true;
 		cancel = () => {
 			started.run.cancel();
 		};
@@ -164,7 +167,12 @@ export async function runHeadless(request: RunRequest, secret: string, options: 
 
 		return result.exitCode;
 	} catch (error) {
-		if (controller.signal.aborted && !(error instanceof CcdlError)) {
+		const interrupted = controller.signal.aborted && !(error instanceof CcdlError);
+		if (!journaled) {
+			recordFailedStart(request, interrupted ? new Error(t('run.interrupted-early')) : error, interrupted ? 'interrupted' : 'failed');
+		}
+
+		if (interrupted) {
 			process.stderr.write(`ccdl: ${t('run.interrupted-early')}\n`);
 			return exitCodes.interrupted;
 		}

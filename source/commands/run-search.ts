@@ -8,6 +8,7 @@ import {exitCodes, UsageError} from '../lib/errors.js';
 import {checkLang, phrased} from '../lib/i18n/index.js';
 import {prepareProfiles} from '../lib/profiles/run-profiles.js';
 import {requestFromSearch} from '../lib/run/from-search.js';
+import {recordFailedStart} from '../lib/run/pipeline.js';
 import {readRunCredentials} from '../lib/schedules/credentials.js';
 import {formatLocal} from '../lib/searches/date-rules.js';
 import {SearchStore} from '../lib/searches/store.js';
@@ -60,12 +61,18 @@ export async function runDownloadFromSearch(name: string, options: RunFromSearch
 	const profiles = await prepareProfiles({profile: request.profile});
 	let secret: string;
 	let secrets: Record<string, string> | undefined;
-	if (options.credentials !== undefined) {
-		({secret, secrets} = await readRunCredentials(options.credentials));
-	} else if (process.env['CCDL_PASSWORD'] === undefined && !(process.stdin.isTTY && process.stderr.isTTY)) {
-		throw new UsageError(...phrased('cli.error.search-password', {name: search.name}));
-	} else {
-		secret = await readSecret({'password-stdin': false}, request.username);
+	try {
+		if (options.credentials !== undefined) {
+			({secret, secrets} = await readRunCredentials(options.credentials));
+		} else if (process.env['CCDL_PASSWORD'] === undefined && !(process.stdin.isTTY && process.stderr.isTTY)) {
+			throw new UsageError(...phrased('cli.error.search-password', {name: search.name}));
+		} else {
+			secret = await readSecret({'password-stdin': false}, request.username);
+		}
+	} catch (error) {
+		// A scheduled run without its password fails every time: the history says so.
+		recordFailedStart(request, error);
+		throw error;
 	}
 
 	// The line that dates a cron job's log; -q (problems only) leaves it out, so a run that went well mails nothing.

@@ -76,6 +76,14 @@ describe('ccdl run NAME', () => {
 		expect(wrong.stderr).toContain('The user name or password is wrong');
 		expect(await readdir(out)).toEqual([]);
 
+		// Each of these failed runs is in the history (a schedule that fails every night must leave a trace): the file
+		// others could read, no password at all, the wrong one.
+		const history = await ccdl(['history', '--json'], env);
+		expect(history.code, history.stderr).toBe(0);
+		const runs = (JSON.parse(history.stdout) as {runs: Array<{outcome: string; error: string | null; search: string | null}>}).runs;
+		expect(runs.filter(run => run.search === 'nightly').map(run => run.outcome)).toEqual(['failed', 'failed', 'failed']);
+		expect(runs.map(run => run.error).join('\n')).toMatch(/user name or password is wrong/);
+
 		const unknown = await ccdl(['run', 'weekly'], env);
 		expect(expectOneSentence(unknown)).toBe('There is no saved search "weekly"; saved: nightly.');
 		const noName = await ccdl(['run'], env);

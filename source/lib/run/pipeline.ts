@@ -425,6 +425,19 @@ async function saveManifest(plan: Plan, rows: RunRows, request: RunRequest, runI
 }
 
 /**
+ * Records in the journal a run that ended before its download started (the login refused, the server unreachable, no
+ * password, interrupted while listing), so `ccdl history` shows a cron job that failed, not nothing. Best effort: a
+ * journal that cannot be written must not hide the error itself.
+ */
+export function recordFailedStart(request: RunRequest, error: unknown, outcome: 'failed' | 'interrupted' = 'failed'): void {
+	try {
+		DownloadJournal.start({
+			server: request.server, company: request.company, user: request.username, filter: filterOf(request), outDir: request.out, search: request.search?.name,
+		}, {timeZone: request.timeZone}).fail(error, outcome);
+	} catch {}
+}
+
+/**
  * Admits the plan (claims, limits), runs it, writes the manifest and records everything in the journal. Returns at
  * once with the engine to watch; `result` settles when the run has ended, however it ended.
  */
