@@ -149,6 +149,15 @@ describe('the journal', () => {
 		expect(journal.run(empty)).toMatchObject({outcome: 'abandoned', counts: {}, bytes: 0});
 		journal.close();
 	});
+
+	it('reads counts from the items of a run that failed after journaling some, as it records none itself', async () => {
+		const {journal} = await fresh();
+		const failed = journal.startRun({server, user: 'admin', filter: {}, outDir: '/calls'});
+		journal.recordItem(failed, {recordingId: '1', fileId: '1:recording', size: 7, status: 'valid'});
+		journal.finishRun(failed, {counts: {}, bytes: 0, durationMs: 5, outcome: 'failed', error: 'the disk is full'});
+		expect(journal.run(failed)).toMatchObject({outcome: 'failed', counts: {contacts: 1, files: 1, valid: 1}, bytes: 7, error: 'the disk is full'});
+		journal.close();
+	});
 });
 
 describe('claims', () => {

@@ -784,8 +784,10 @@ export class Journal {
 			outcome = 'abandoned';
 		}
 
-		// An abandoned run not swept yet (or swept by a ccdl that kept no counts) is described by its items.
-		const journaled = outcome === 'abandoned' && row.counts === '{}' ? this.#journaledCounts(Number(row.id)) : undefined;
+		// A run that ended without its counts (abandoned, or failed or interrupted after items were journaled, which
+		// records none) is described by its items.
+		const journaled = (outcome === 'abandoned' || outcome === 'failed' || outcome === 'interrupted') && row.counts === '{}'
+			? this.#journaledCounts(Number(row.id)) : undefined;
 		return {
 			id: Number(row.id),
 			server: row.server,
