@@ -51,6 +51,8 @@ describe('a listing that takes a while', () => {
 			expect(soFar).toBeLessThan(listed.length);
 			const matched = Number(/([\d,]+) matched/.exec(growing)![1]!.replaceAll(',', ''));
 			expect(matched).toBeLessThan(listed.length);
+			// The free space is known while the plan grows (it was "free ?" until the listing was complete).
+			expect(growing).toMatch(/free [\d.,]+ [kMGT]?B/);
 			// d while it grows: queued, said so, and not started yet.
 			const queued = await app.press('d', /the download starts when the listing is complete/);
 			expect(queued).toContain('[List]');

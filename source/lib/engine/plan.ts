@@ -294,17 +294,22 @@ export class Planner {
 		collisions: {inBatch: 0, onDisk: 0}, identical: 0,
 	};
 
-	private constructor(options: PlanOptions, ownEarlier: Map<string, {contactId: string; kind: string}>) {
+	/** Free space at the destination when the planning began: what a plan still growing shows (the app's list). */
+	readonly #freeAtStart: number | undefined;
+
+	private constructor(options: PlanOptions, ownEarlier: Map<string, {contactId: string; kind: string}>, freeAtStart: number | undefined) {
 		this.#options = options;
 		this.#stagingDir = path.resolve(options.sink.stagingDir);
 		this.#disk = new DestinationIndex(options.sink);
 		this.#ownEarlier = ownEarlier;
+		this.#freeAtStart = freeAtStart;
 	}
 
 	/** Prepares the destination (a dry run creates nothing) and reads what earlier runs left there. */
 	static async open(options: PlanOptions): Promise<Planner> {
 		await options.sink.prepare({dryRun: options.dryRun ?? false});
-		return new Planner(options, await manifestOwners(options.sink));
+		const [owners, free] = await Promise.all([manifestOwners(options.sink), options.sink.freeSpace().catch(() => undefined)]);
+		return new Planner(options, owners, free);
 	}
 
 	/** Where the files go; closed by whoever ends the plan (the run, or the caller that drops it). */
@@ -312,12 +317,12 @@ export class Planner {
 		return this.#options.sink;
 	}
 
-	/** The totals of the pages planned so far, before free space is known (a plan still growing). */
+	/** The totals of the pages planned so far, with the free space measured when the planning began (a plan still growing). */
 	current(): PlanTotals {
 		const {contacts: _contacts, files: _files, ...totals} = this.#totals;
 		return {
 			...totals, byCampaign: {...totals.byCampaign}, byChannel: {...totals.byChannel}, collisions: {...totals.collisions},
-			outDir: this.#options.sink.location, sink: this.#options.sink, freeBytes: undefined,
+			outDir: this.#options.sink.location, sink: this.#options.sink, freeBytes: this.#freeAtStart,
 		};
 	}
 
