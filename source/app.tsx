@@ -384,6 +384,10 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, platfor
 			const query = await queryOf(session.source, {...requestOf(stateRef.current, filters), campaigns: selectedCampaigns}, controller.signal);
 			// A server that asks the listing to wait: said where the listing's progress is, until the next page comes.
 			const onWait = (seconds: number) => {
+				if (listingRef.current !== listing) {
+					return;
+				}
+
 				if (first) {
 					dispatch({type: 'busy', key: 'busy.listing.wait', params: {count: listing.contacts.length, seconds: Math.ceil(seconds)}});
 				} else {

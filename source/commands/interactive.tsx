@@ -17,6 +17,7 @@ import {createTranslator, detectLang, phrased} from '../lib/i18n/index.js';
 import {defaultDateFormat, defaultTemplate} from '../lib/naming/index.js';
 import {exportModes, type ExportMode} from '../lib/searches/model.js';
 import {openSettings} from '../lib/settings/settings.js';
+import {serverKey} from '../lib/journal/journal.js';
 import {platformInfo, platformKeys} from '../lib/sources/registry.js';
 import {parseOptions} from './options.js';
 import {defaultOutDir} from './selection.js';
@@ -113,7 +114,7 @@ export async function runInteractive(argv: string[]): Promise<number> {
 	const remembered = settings.get();
 	// The remembered platform goes with the remembered server: --server naming another one says nothing of Twilio or
 	// Webex (after a Twilio login, `ccdl --server URL` of a ccdl API opened on Twilio, and the login failed).
-	const platform = values.platform ?? (demo || (values.server !== undefined && values.server !== remembered.server) ? 'ccm' : remembered.platform ?? 'ccm');
+	const platform = values.platform ?? (demo || (values.server !== undefined && serverKey(values.server) !== serverKey(remembered.server ?? '')) ? 'ccm' : remembered.platform ?? 'ccm');
 	platformInfo(platform);
 	if (values.mode !== undefined && !(exportModes as readonly string[]).includes(values.mode)) {
 		throw new UsageError(...phrased('cli.error.must-be', {flag: '--mode', allowed: exportModes.join(', '), value: values.mode}));

@@ -47,8 +47,8 @@ export function splitKeys(input: string): string[] {
 	return [...segmenter.segment(input)].map(part => part.segment);
 }
 
-/** Alt+key bindings on a printable key: a text field's word moves (readline's Alt-B, Alt-F). */
-const altTextKeys = new Set(['b', 'f', 'B', 'F']);
+/** Alt+key bindings on a printable key: a text field's word moves and word delete (readline's Alt-B, Alt-F, Alt-D). */
+const altTextKeys = new Set(['b', 'f', 'd', 'B', 'F', 'D']);
 
 /** The printable key after Esc when `piece` is Esc and one such key (what Ink reads as Alt+key), else undefined. */
 function escapedCharacter(piece: string): string | undefined {
@@ -166,7 +166,7 @@ class KeyRouter {
 		const afterEscape = escapedCharacter(input);
 		if (afterEscape !== undefined && !(typists.length > 0 && altTextKeys.has(afterEscape))) {
 			// Esc and the next key in one read, as when Esc is pressed and a key follows quickly over SSH: Ink reads it as
-			// Alt+key, and both were lost where Alt+key means nothing. Only a text field reads Alt+B and Alt+F (words).
+			// Alt+key, and both were lost where Alt+key means nothing. Only a text field reads Alt+B, Alt+F and Alt+D (words).
 			this.queue.unshift(afterEscape);
 			input = '\u001B';
 		}

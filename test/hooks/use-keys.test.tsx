@@ -59,13 +59,15 @@ it('reads Esc and the key after it in one read as Esc, then the key, where Alt+k
 	list.stdin.write('\u001BG');
 	expect(await list.waitFor('G')).toBe('<esc>|G');
 
-	// A text field keeps readline's Alt+B and Alt+F (a word back, forward); any other Esc+key is Esc, then the key.
+	// A text field keeps readline's Alt+B, Alt+F and Alt+D (a word back, forward, deleted); any other Esc+key is Esc, then the key.
 	const field = renderScreen(<EscapeProbe takesText/>);
 	await field.waitFor(() => true);
 	field.stdin.write('\u001Bb');
 	await field.waitFor('<alt-b>');
+	field.stdin.write('\u001Bd');
+	await field.waitFor('<alt-d>');
 	field.stdin.write('\u001Bn');
-	expect(await field.waitFor('n')).toBe('<alt-b>|<esc>|n');
+	expect(await field.waitFor('n')).toBe('<alt-b>|<alt-d>|<esc>|n');
 });
 
 /** Two fields and a focus that Tab moves; each field reads keys only while focused. */

@@ -158,6 +158,19 @@ describe('the journal', () => {
 		expect(journal.run(failed)).toMatchObject({outcome: 'failed', counts: {contacts: 1, files: 1, valid: 1}, bytes: 7, error: 'the disk is full'});
 		journal.close();
 	});
+
+	it('stores the counts of a run that failed part-way, from its items, when it finishes without counts of its own', async () => {
+		const {file, journal} = await fresh();
+		const failed = journal.startRun({server, user: 'admin', filter: {}, outDir: '/calls'});
+		journal.recordItem(failed, {recordingId: '1', fileId: '1:recording', size: 9, status: 'valid'});
+		journal.recordItem(failed, {recordingId: '2', fileId: '2:recording', status: 'failed'});
+		journal.finishRun(failed, {durationMs: 5, outcome: 'interrupted', error: 'stopped'});
+		const raw = new DatabaseSync(file);
+		const stored = raw.prepare('SELECT counts, bytes FROM runs WHERE id = ?').get(failed) as {counts: string; bytes: number};
+		raw.close();
+		expect({counts: JSON.parse(stored.counts) as unknown, bytes: Number(stored.bytes)}).toMatchObject({counts: {contacts: 2, files: 2, valid: 1, failed: 1}, bytes: 9});
+		journal.close();
+	});
 });
 
 describe('claims', () => {

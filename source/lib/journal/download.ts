@@ -332,9 +332,8 @@ export class DownloadJournal {
 	/** Records that the run stopped with `error` (or was interrupted before it started downloading). */
 	fail(error: unknown, outcome: 'failed' | 'interrupted' = 'failed', durationMs = 0): void {
 		this.#close(() => {
-			this.journal.finishRun(this.runId, {
-				counts: {}, bytes: 0, durationMs, outcome, error: error instanceof Error ? error.message : String(error),
-			});
+			// No counts: the journal counts the items this run recorded before it failed.
+			this.journal.finishRun(this.runId, {durationMs, outcome, error: error instanceof Error ? error.message : String(error)});
 		});
 	}
 

@@ -87,10 +87,10 @@ export interface ItemInput {
 }
 
 export interface FinishRunInput {
-	/** E.g. {contacts, files, valid, skipped, failed, recycled, limited}. */
-	counts: Record<string, number>;
-	/** Bytes that came over the network. */
-	bytes: number;
+	/** E.g. {contacts, files, valid, skipped, failed, recycled, limited}; left out: counted from the run's items. */
+	counts?: Record<string, number>;
+	/** Bytes that came over the network; left out with `counts`: the size of its valid files. */
+	bytes?: number;
 	durationMs: number;
 	outcome: Exclude<RunOutcome, 'running' | 'abandoned'>;
 	manifestPath?: string | undefined;
@@ -526,10 +526,13 @@ export class Journal {
 	/** Records how a run ended; drops its reservation and its claims. */
 	finishRun(runId: number, result: FinishRunInput): void {
 		this.#guard(() => this.#immediate(() => {
+			// A run that failed part-way gives no counts of its own: what its items say is kept once, here.
+			const journaled = result.counts === undefined ? this.#journaledCounts(runId) : undefined;
 			this.#run(
 				`UPDATE runs SET outcome = ?, counts = ?, bytes = ?, duration_ms = ?, finished_ms = ?, reserved = 0,
 					manifest_path = COALESCE(?, manifest_path), error = ? WHERE id = ?`,
-				result.outcome, JSON.stringify(result.counts), Math.max(0, Math.round(result.bytes)), Math.max(0, Math.round(result.durationMs)),
+				result.outcome, JSON.stringify(result.counts ?? journaled!.counts), Math.max(0, Math.round(result.bytes ?? journaled!.bytes)),
+				Math.max(0, Math.round(result.durationMs)),
 				this.#now(), result.manifestPath ?? null, result.error ?? null, runId,
 			);
 			this.#run('DELETE FROM claims WHERE run_id = ?', runId);

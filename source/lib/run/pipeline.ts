@@ -131,11 +131,12 @@ export async function * listingPages(source: Source, query: ContactQuery, option
 	const journal = options.journal ?? (source.capabilities.markArchived ? undefined : openJournal());
 	const {onWait} = options;
 	const before = source.gate.onSlowDown;
-	if (onWait) {
-		source.gate.onSlowDown = seconds => {
-			before?.(seconds);
-			onWait(seconds);
-		};
+	const ours = onWait ? (seconds: number) => {
+		before?.(seconds);
+		onWait(seconds);
+	} : undefined;
+	if (ours) {
+		source.gate.onSlowDown = ours;
 	}
 
 	try {
@@ -147,7 +148,8 @@ export async function * listingPages(source: Source, query: ContactQuery, option
 			yield batch;
 		}
 	} finally {
-		if (onWait) {
+		// Only if it is still this listing's: a listing started meanwhile (the app re-lists) has put its own.
+		if (ours && source.gate.onSlowDown === ours) {
 			source.gate.onSlowDown = before;
 		}
 

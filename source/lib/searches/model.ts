@@ -263,11 +263,11 @@ export function searchFromFlags(name: string, flags: SearchFlags, defaults: Sear
 	const company = flags.company ?? env['CCDL_COMPANY'];
 	// A company resolved through CCDL_COMPANY_URL is saved as the server it named: cron runs without that variable,
 	// and would otherwise take the password to the company's default address instead.
+	const platform = flags.platform ?? env['CCDL_PLATFORM'];
 	const server = flags.server ?? env['CCDL_SERVER']
-		?? (company && env['CCDL_COMPANY_URL'] && (!flags.platform || flags.platform === 'ccm') ? companyUrl(company, env['CCDL_COMPANY_URL']) : undefined);
+		?? (company && env['CCDL_COMPANY_URL'] && (!platform || platform === 'ccm') ? companyUrl(company, env['CCDL_COMPANY_URL']) : undefined);
 	const user = flags.user ?? env['CCDL_USER'];
 	const now = (defaults.now ?? new Date()).toISOString();
-	const platform = flags.platform ?? env['CCDL_PLATFORM'];
 	const audioFormat = flags['audio-format'];
 	if (audioFormat !== undefined && !(audioFormats as readonly string[]).includes(audioFormat)) {
 		const allowed = {key: 'cli.part.allowed.or', params: {first: audioFormats.slice(0, -1).join(' or '), last: audioFormats.at(-1)!}};

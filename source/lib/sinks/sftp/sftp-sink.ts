@@ -500,6 +500,8 @@ export class SftpSink implements Sink {
 		}
 
 		const client = await this.#connect();
+		// The connection this upload goes over: a loss is judged against it, not one another upload opened since.
+		const generation = this.#generation;
 		await this.#ensureFolder(remote);
 		const temporary = path.posix.join(path.posix.dirname(remote), `.ccdl-upload-${createHash('sha256').update(remote).digest('hex').slice(0, 16)}.part`);
 		try {
@@ -520,7 +522,7 @@ export class SftpSink implements Sink {
 			}
 		} catch (error) {
 			await client.delete(temporary, true).catch(() => undefined);
-			if (error instanceof PublishError || error instanceof FilesystemError || this.#isLost(error, this.#generation)) {
+			if (error instanceof PublishError || error instanceof FilesystemError || this.#isLost(error, generation)) {
 				throw error;
 			}
 
@@ -566,9 +568,9 @@ export class SftpSink implements Sink {
 		return Readable.from([await client.get(remote) as Buffer]);
 	}
 
-	/** A manifest given as chunks is read once: when the connection is lost under it, it is not sent again. */
+	/** A manifest given as chunks is read once: when the connection is lost under it, only a string is sent again. */
 	async writeText(relativePath: string, content: string | Iterable<string>): Promise<string> {
-		return this.#session(async () => this.#writeText(relativePath, content), false);
+		return this.#session(async () => this.#writeText(relativePath, content), typeof content === 'string');
 	}
 
 	async #writeText(relativePath: string, content: string | Iterable<string>): Promise<string> {
