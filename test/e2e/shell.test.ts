@@ -22,7 +22,8 @@ afterAll(async () => {
 async function shell(): Promise<TmuxSession> {
 	return startTmux({
 		command: ['bash', '--norc', '--noprofile', '-i'],
-		env: {CCDL_CONFIG_DIR: await tempDir('ccdl-e2e-config-'), PS1: 'prompt$ '},
+		// No history file: bash writes it into the session's folder as it exits, while the folder is being removed.
+		env: {CCDL_CONFIG_DIR: await tempDir('ccdl-e2e-config-'), PS1: 'prompt$ ', HISTFILE: '/dev/null'},
 		columns: 80,
 		rows: 24,
 	});

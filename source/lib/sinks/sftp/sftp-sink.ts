@@ -182,6 +182,10 @@ export class SftpSink implements Sink {
 			(client as unknown as {client: {setNoDelay(noDelay: boolean): void}}).client.setNoDelay(true);
 			this.#client = client;
 			this.#generation++;
+			this.#gone = new Promise<never>((_resolve, reject) => {
+				this.#markGone = reject;
+			});
+			this.#gone.catch(() => undefined);
 			return client;
 		})();
 		try {
@@ -189,6 +193,19 @@ export class SftpSink implements Sink {
 		} finally {
 			this.#connecting = undefined;
 		}
+	}
+
+	/** Rejects once the connection now open is lost (set with each connection). */
+	#gone: Promise<never> | undefined;
+	#markGone: ((reason: Error) => void) | undefined;
+
+	/**
+	 * `operation`, given up once its connection is lost: some of the library's requests (a handle's close, a read)
+	 * are never answered when the session goes, and a run waiting on them would end with nothing left to wait on.
+	 */
+	async #whileConnected<T>(operation: () => Promise<T>): Promise<T> {
+		const gone = this.#gone;
+		return gone ? Promise.race([operation(), gone]) : operation();
 	}
 
 	/** Connections let go of, ended with the sink: ending one at once would leave its operations in flight unanswered. */
@@ -202,6 +219,7 @@ export class SftpSink implements Sink {
 		if (this.#client === client) {
 			this.#client = undefined;
 			this.#lost.add(client);
+			this.#markGone?.(new Error('the connection closed'));
 		}
 	}
 
@@ -222,7 +240,7 @@ export class SftpSink implements Sink {
 
 		const generation = this.#generation;
 		try {
-			return await operation();
+			return await this.#whileConnected(operation);
 		} catch (error) {
 			// The connection went while the operation ran, and the operation's own attempt to open it again failed.
 			if (error instanceof FilesystemError && error.code === 'sftp-unreachable') {
@@ -249,7 +267,7 @@ export class SftpSink implements Sink {
 
 			const retried = this.#generation;
 			try {
-				return await operation();
+				return await this.#whileConnected(operation);
 			} catch (second) {
 				throw this.#isLost(second, retried) || (second instanceof FilesystemError && second.code === 'sftp-unreachable') ? this.#lostError(second) : second;
 			}
@@ -268,7 +286,7 @@ export class SftpSink implements Sink {
 
 		const code = sftpCode(error);
 		return code === 'ERR_NOT_CONNECTED' || code === 'ECONNRESET' || code === 'EPIPE' || code === 'ECONNABORTED' || code === 'ETIMEDOUT'
-			|| /No SFTP connection available|No response from server|Not connected|connection (?:lost|closed)|socket (?:hang up|closed)/i.test((error as Error)?.message ?? '');
+			|| /No SFTP connection available|No response from server|Not connected|connection (?:lost|closed)|socket (?:hang up|closed)|Unexpected (?:close|end) event/i.test((error as Error)?.message ?? '');
 	}
 
 	#lostError(error: unknown): FilesystemError {
