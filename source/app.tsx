@@ -164,7 +164,9 @@ export function App({initial, timeZone, settings, hint, concurrency = 8, platfor
 			// cursor shown), the process stops, and `fg` brings the screen back, redrawn. A download pauses meanwhile.
 			void suspendTerminal(async () => {
 				const resumed = once(process, 'SIGCONT');
-				process.kill(process.pid, 'SIGTSTP');
+				// To the whole process group, as the terminal itself would: started through npm or npx, the parents
+				// must stop too, or the shell never gets the terminal back.
+				process.kill(0, 'SIGTSTP');
 				await resumed;
 			}).catch(() => undefined);
 			return;

@@ -49,7 +49,8 @@ describe('the app from a shell', () => {
 		const app = await shell();
 		try {
 			await app.waitFor(/^prompt\$\s*$/m);
-			await app.type(command());
+			// Through a parent process, as `npm start` and `npx ccdl` run it: the parent must stop too.
+			await app.type(`sh -c '${command()}'`);
 			await app.send('Enter');
 			await app.waitFor(/^› Password/m);
 			await app.send('C-z');
