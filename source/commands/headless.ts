@@ -30,7 +30,7 @@ function summaryLines(result: RunResult, translator: Translator): string[] {
 			state: t(summary.interrupted ? 'run.interrupted' : 'run.done'), valid: summary.valid, there: summary.skipped - byProfile,
 			profile: byProfile ? t('run.by-profile', {count: byProfile}) : '', failed: summary.failed,
 			limited: result.admission.limited.length ? t('run.limited', {count: result.admission.limited.length}) : '',
-			bytes: translator.bytes(summary.bytesTransferred), seconds: translator.lang === 'hu' ? seconds.toFixed(1).replace('.', ',') : seconds.toFixed(1), destination: plan.outDir,
+			bytes: translator.bytes(summary.bytesTransferred), seconds: translator.fixed(seconds, 1), destination: plan.outDir,
 		}),
 		result.manifest
 			? t(result.manifest.fallback ? 'run.manifest.fallback' : 'run.manifest', {path: result.manifest.csv})

@@ -656,7 +656,7 @@ export async function transferFile(source: Source, sink: Sink, file: PlannedFile
 				throw new TransferError('no-digest', 'the server sent no SHA-256 digest, so the file cannot be validated');
 			}
 
-			if (!expectedDigest && expectedSize === undefined && !(file.durationSeconds && file.durationSeconds > 0 && isCheckedAudio(file.contentType))) {
+			if (!expectedDigest && expectedSize === undefined && !((file.durationSeconds ?? 0) > 0 && isCheckedAudio(file.contentType))) {
 				await discard();
 				throw new TransferError('no-digest', 'the server gave neither a size nor a SHA-256 digest for this file, and the listing no duration to check it by, so it cannot be validated');
 			}

@@ -94,6 +94,8 @@ export interface Translator {
 	number(value: number): string;
 	/** A size in bytes as ccdl writes it (1.5 MB), with the locale's decimal mark (1,5 MB in Hungarian). */
 	bytes(value: number): string;
+	/** `value` with `digits` decimals, with the locale's decimal mark (6.2, 6,2) and no grouping. */
+	fixed(value: number, digits: number): string;
 }
 
 /** `phrase` in the translator's language; a parameter that is a phrase itself is worded first. */
@@ -146,5 +148,6 @@ export function createTranslator(lang: Lang, timeZone: string): Translator {
 		date: iso => format(dateFormat, iso),
 		number: value => numberFormat.format(value),
 		bytes: value => formatBytes(value).replace('.', decimalMark),
+		fixed: (value, digits) => value.toFixed(digits).replace('.', decimalMark),
 	};
 }

@@ -17,8 +17,7 @@ export function formatDuration(ms: number | null, translator?: Translator): stri
 	const unit = (key: string, fallback: string) => translator?.t(`history.unit.${key}`) ?? fallback;
 	const seconds = ms / 1000;
 	if (seconds < 60) {
-		const text = seconds.toFixed(1);
-		return `${translator?.lang === 'hu' ? text.replace('.', ',') : text} ${unit('s', 's')}`;
+		return `${translator?.fixed(seconds, 1) ?? seconds.toFixed(1)} ${unit('s', 's')}`;
 	}
 
 	const whole = Math.round(seconds);
